@@ -1,0 +1,254 @@
+/**
+ * The notebook runtime: holds every cell's state and artifacts, plans and runs
+ * cells one at a time, and supports cancel. Framework-free: the React UI and
+ * the headless runner both drive it and subscribe to its snapshots.
+ */
+import { ancestors, descendants, planRun, validateGraph } from './graph';
+import { defaultParams, validateParams } from './params';
+import { ProgressTracker } from './progress';
+import { initialCellState, isActive, transitionCell, type CellEvent } from './transition';
+import {
+  CancelledError,
+  CellFailure,
+  type AnyParamValues,
+  type ArtifactReader,
+  type CellDefinition,
+  type CellError,
+  type CellId,
+  type CellState,
+  type ParamSpecs,
+} from './types';
+
+/** What subscribers see; replaced (never mutated) on every change. */
+export interface NotebookSnapshot {
+  states: ReadonlyMap<CellId, CellState>;
+  seed: number;
+  running: CellId | null;
+}
+
+export interface RuntimeOptions<S> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells have heterogeneous parameter types
+  cells: readonly CellDefinition<any, S>[];
+  services: S;
+  seed?: number;
+  now?: () => number;
+}
+
+export class NotebookRuntime<S> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see RuntimeOptions
+  readonly cells: readonly CellDefinition<any, S>[];
+  private readonly byId: Map<CellId, CellDefinition<ParamSpecs, S>>;
+  private readonly artifacts = new Map<CellId, Record<string, unknown>>();
+  private snapshot: NotebookSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private chain: Promise<void> = Promise.resolve();
+  private controller: AbortController | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RuntimeOptions<S>) {
+    validateGraph(options.cells);
+    this.cells = options.cells;
+    this.byId = new Map(options.cells.map((c) => [c.id, c as CellDefinition<ParamSpecs, S>]));
+    this.now = options.now ?? Date.now;
+    const states = new Map<CellId, CellState>();
+    for (const c of options.cells) states.set(c.id, initialCellState(defaultParams(c.params)));
+    this.snapshot = { states, seed: options.seed ?? 42, running: null };
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): NotebookSnapshot => this.snapshot;
+
+  state(id: CellId): CellState {
+    const s = this.snapshot.states.get(id);
+    if (!s) throw new Error(`invalid cell id: ${id}`);
+    return s;
+  }
+
+  /** Sets the notebook seed; every cell that ran becomes stale. */
+  setSeed(seed: number): void {
+    if (!Number.isInteger(seed)) throw new Error(`invalid seed: ${seed}; expected an integer`);
+    this.snapshot = { ...this.snapshot, seed };
+    for (const c of this.cells) this.dispatch(c.id, { type: 'invalidate' });
+    this.emit();
+  }
+
+  /**
+   * Changes parameters. Invalid values are rejected with messages naming the
+   * field; valid ones mark the cell and its descendants stale (nothing re-runs).
+   */
+  setParams(id: CellId, input: Record<string, unknown>): { ok: true } | { ok: false; errors: string[] } {
+    const def = this.def(id);
+    const check = validateParams(def.params, { ...this.state(id).params, ...input });
+    if (!check.ok) return check;
+    const before = this.state(id);
+    const changed = Object.keys(check.values).some((k) => check.values[k] !== before.params[k]);
+    if (!changed) return { ok: true };
+    this.dispatch(id, { type: 'setParams', params: check.values });
+    for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
+    this.emit();
+    return { ok: true };
+  }
+
+  /** Restores saved parameters and statuses (from a notebook file). Outputs are not restored. */
+  restore(cells: Record<string, { params: AnyParamValues; hadRun: boolean }>, seed?: number): string[] {
+    const warnings: string[] = [];
+    if (seed !== undefined) this.snapshot = { ...this.snapshot, seed };
+    for (const [id, saved] of Object.entries(cells)) {
+      const def = this.byId.get(id as CellId);
+      if (!def) {
+        warnings.push(`notebook file: unknown cell ${id} ignored`);
+        continue;
+      }
+      const known = Object.fromEntries(Object.entries(saved.params).filter(([k]) => k in def.params));
+      const check = validateParams(def.params, { ...defaultParams(def.params), ...known });
+      if (!check.ok) {
+        warnings.push(...check.errors.map((e) => `notebook file, cell ${id}: ${e}; default kept`));
+        continue;
+      }
+      this.artifacts.delete(def.id);
+      this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun });
+    }
+    this.emit();
+    return warnings;
+  }
+
+  /** Runs one cell, first running any ancestor that is not done. Resolves when finished. */
+  run(id: CellId): Promise<void> {
+    return this.enqueue([id]);
+  }
+
+  /** Runs every cell in order. */
+  runAll(): Promise<void> {
+    return this.enqueue(this.cells.map((c) => c.id));
+  }
+
+  /** Cancels the running cell and everything queued. */
+  cancel(): void {
+    this.controller?.abort(new CancelledError());
+    for (const c of this.cells) if (this.state(c.id).status === 'queued') this.dispatch(c.id, { type: 'cancel', at: this.now() });
+    this.emit();
+  }
+
+  /** Artifacts of a done cell (for hosts that export results). */
+  artifactsOf(id: CellId): Record<string, unknown> | undefined {
+    return this.artifacts.get(id);
+  }
+
+  private enqueue(targets: CellId[]): Promise<void> {
+    for (const t of targets) this.def(t);
+    const plan = planRun(this.cells, targets, (id) => this.state(id).status);
+    const queued = plan.filter((id) => !isActive(this.state(id)));
+    for (const id of queued) this.dispatch(id, { type: 'queue' });
+    this.emit();
+    this.chain = this.chain.then(() => this.execute(queued));
+    return this.chain;
+  }
+
+  private async execute(plan: CellId[]): Promise<void> {
+    for (let i = 0; i < plan.length; i++) {
+      const id = plan[i];
+      // Cancelled (or otherwise dequeued) while waiting.
+      if (this.state(id).status !== 'queued') continue;
+      const failedDep = [...ancestors(this.cells, id)].find((a) => this.state(a).status !== 'done');
+      if (failedDep) {
+        const dep = this.def(failedDep);
+        this.dispatch(id, {
+          type: 'fail',
+          at: this.now(),
+          error: { message: `Not run: "${dep.title}" has no results (${this.state(failedDep).status}).`, hint: `Fix or run "${dep.title}" first.` },
+        });
+        this.emit();
+        continue;
+      }
+      await this.runOne(id);
+    }
+  }
+
+  private async runOne(id: CellId): Promise<void> {
+    const def = this.def(id);
+    const controller = new AbortController();
+    this.controller = controller;
+    const tracker = new ProgressTracker(this.now);
+    this.snapshot = { ...this.snapshot, running: id };
+    this.dispatch(id, { type: 'start', at: this.now() });
+    this.artifacts.delete(id);
+    this.emit();
+    const allowed = ancestors(this.cells, id);
+    const reader: ArtifactReader = {
+      find: <T>(cell: CellId, name: string) => {
+        if (!allowed.has(cell)) throw new Error(`cell ${id} reads ${cell}.${name} but does not depend on ${cell}`);
+        return this.artifacts.get(cell)?.[name] as T | undefined;
+      },
+      get: <T>(cell: CellId, name: string) => {
+        const v = reader.find<T>(cell, name);
+        if (v === undefined) {
+          const title = this.byId.get(cell)?.title ?? cell;
+          throw new CellFailure(`"${title}" has no result named ${name}.`, `Run "${title}" first.`);
+        }
+        return v;
+      },
+    };
+    try {
+      const result = await def.run({
+        params: this.state(id).params as never,
+        artifacts: reader,
+        signal: controller.signal,
+        progress: (u) => {
+          if (controller.signal.aborted) return;
+          this.dispatch(id, { type: 'progress', progress: tracker.update(u) });
+          this.emit();
+        },
+        log: (line) => {
+          this.dispatch(id, { type: 'log', line });
+          this.emit();
+        },
+        services: this.options.services,
+        seed: this.snapshot.seed,
+      });
+      if (controller.signal.aborted) throw new CancelledError();
+      this.artifacts.set(id, result.artifacts ?? {});
+      this.dispatch(id, { type: 'succeed', at: this.now(), outputs: result.outputs, summary: result.summary ?? null });
+    } catch (err) {
+      if (controller.signal.aborted || isCancel(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
+      else this.dispatch(id, { type: 'fail', at: this.now(), error: toCellError(err) });
+    } finally {
+      this.controller = null;
+      this.snapshot = { ...this.snapshot, running: null };
+      this.emit();
+    }
+  }
+
+  private def(id: CellId): CellDefinition<ParamSpecs, S> {
+    const d = this.byId.get(id);
+    if (!d) throw new Error(`invalid cell id: ${id}`);
+    return d;
+  }
+
+  private dispatch(id: CellId, event: CellEvent): void {
+    const states = new Map(this.snapshot.states);
+    states.set(id, transitionCell(this.state(id), event));
+    this.snapshot = { ...this.snapshot, states };
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function isCancel(err: unknown): boolean {
+  return err instanceof CancelledError || (err instanceof Error && (err.name === 'CancelledError' || err.name === 'AbortError'));
+}
+
+/** Turns anything thrown into a message + hint + details. */
+export function toCellError(err: unknown): CellError {
+  if (err instanceof CellFailure) return { message: err.message, hint: err.hint, details: err.details ?? err.stack };
+  if (err instanceof Error) {
+    const hint = (err as { hint?: unknown }).hint;
+    return { message: err.message || err.name, hint: typeof hint === 'string' ? hint : undefined, details: err.stack };
+  }
+  return { message: String(err) };
+}

@@ -1,0 +1,95 @@
+/**
+ * Cell state transitions: one pure function, one exhaustive switch. The
+ * runtime never mutates a CellState any other way.
+ */
+import type { Progress } from './progress';
+import type { AnyParamValues, CellError, CellOutput, CellState, JsonValue } from './types';
+import { assertNever } from '../util/assert';
+
+/** Everything that can happen to a cell. */
+export type CellEvent =
+  /** A parameter changed: done/error/cancelled cells become stale; nothing re-runs. */
+  | { type: 'setParams'; params: AnyParamValues }
+  /** An ancestor changed: the cell's results are out of date. */
+  | { type: 'invalidate' }
+  | { type: 'queue' }
+  | { type: 'start'; at: number }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'log'; line: string }
+  | { type: 'succeed'; at: number; outputs: readonly CellOutput[]; summary: Record<string, JsonValue> | null }
+  | { type: 'fail'; at: number; error: CellError }
+  | { type: 'cancel'; at: number }
+  /** Restore a saved status (from a notebook file); results are not saved, so done becomes stale. */
+  | { type: 'restore'; params: AnyParamValues; hadRun: boolean };
+
+/** A fresh cell with its default parameters. */
+export function initialCellState(params: AnyParamValues): CellState {
+  return {
+    status: 'idle',
+    params,
+    progress: null,
+    error: null,
+    outputs: [],
+    summary: null,
+    logs: [],
+    startedAt: null,
+    finishedAt: null,
+    runCount: 0,
+  };
+}
+
+const MAX_LOG_LINES = 500;
+
+/** Applies one event; events that make no sense in the current status leave the state unchanged. */
+export function transitionCell(state: CellState, event: CellEvent): CellState {
+  switch (event.type) {
+    case 'setParams': {
+      const status = state.status === 'idle' ? 'idle' : isActive(state) ? state.status : 'stale';
+      return { ...state, params: { ...state.params, ...event.params }, status };
+    }
+    case 'invalidate':
+      if (state.status === 'done' || state.status === 'error' || state.status === 'cancelled') {
+        return { ...state, status: 'stale' };
+      }
+      return state;
+    case 'queue':
+      if (isActive(state)) return state;
+      return { ...state, status: 'queued', progress: null };
+    case 'start':
+      if (state.status !== 'queued') return state;
+      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null };
+    case 'progress':
+      if (state.status !== 'running') return state;
+      return { ...state, progress: event.progress };
+    case 'log':
+      if (state.status !== 'running') return state;
+      return { ...state, logs: [...state.logs, event.line].slice(-MAX_LOG_LINES) };
+    case 'succeed':
+      if (state.status !== 'running') return state;
+      return {
+        ...state,
+        status: 'done',
+        finishedAt: event.at,
+        outputs: event.outputs,
+        summary: event.summary,
+        progress: null,
+        error: null,
+        runCount: state.runCount + 1,
+      };
+    case 'fail':
+      if (state.status !== 'running' && state.status !== 'queued') return state;
+      return { ...state, status: 'error', finishedAt: event.at, error: event.error, progress: null };
+    case 'cancel':
+      if (!isActive(state)) return state;
+      return { ...state, status: 'cancelled', finishedAt: event.at, progress: null };
+    case 'restore':
+      return { ...initialCellState(event.params), status: event.hadRun ? 'stale' : 'idle' };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Queued or running. */
+export function isActive(state: CellState): boolean {
+  return state.status === 'queued' || state.status === 'running';
+}

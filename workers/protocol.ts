@@ -1,0 +1,43 @@
+/**
+ * The thread protocol of the ML worker: every method with its request and
+ * response types. Both sides are typed from this one table (the client's
+ * `call` and the worker's handlers), so they cannot drift. Progress and log
+ * events and errors use the generic wire format in lib/rpc/wire.ts.
+ *
+ * Each cell adds its methods here, one section per cell. Only typed arrays
+ * and plain records cross: no class instances, no tensors.
+ */
+
+/** TF.js backends, best first. */
+export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+export function isBackendName(v: unknown): v is BackendName {
+  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
+}
+
+/** What the worker got, and why better backends were not used. */
+export interface BackendReport {
+  backend: BackendName;
+  /** The override that was asked for, if any. */
+  requested: BackendName | null;
+  /** Backends tried before this one, with the reason each failed. */
+  failures: { backend: BackendName; reason: string }[];
+  /** navigator.gpu adapter info when WebGPU was probed. */
+  adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean } | null;
+  crossOriginIsolated: boolean;
+  /** navigator.hardwareConcurrency inside the worker. */
+  hardwareConcurrency: number;
+  /** For wasm: SIMD and threads as TF.js reports them. */
+  wasm: { simd: boolean; threads: boolean } | null;
+  tfjsVersion: string;
+  /** Milliseconds spent initialising the backend. */
+  initMs: number;
+}
+
+export type MlMethods = {
+  /** Initialises (or re-initialises) TF.js with the preferred backend, falling back in order. */
+  'backend.init': { req: { preferred: BackendName | null }; res: BackendReport };
+  /** A small deterministic computation (matmul + softmax) to compare backends numerically. */
+  'backend.selftest': { req: { n: number; seed: number }; res: { backend: BackendName; values: Float32Array; ms: number } };
+};
