@@ -81,8 +81,8 @@ export function descendants(nodes: readonly GraphNode[], id: CellId): Set<CellId
 
 /**
  * The cells to run, in order, to run `targets`: every target, plus each
- * ancestor whose results are not usable (anything but `done`). With `force`
- * the targets re-run even when done.
+ * ancestor whose results are not usable: not `done`, or downstream of another
+ * ancestor that runs (its inputs are about to change).
  */
 export function planRun(
   nodes: readonly GraphNode[],
@@ -90,9 +90,14 @@ export function planRun(
   statusOf: (id: CellId) => CellStatus,
 ): CellId[] {
   const order = validateGraph(nodes);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const needed = new Set<CellId>(targets);
+  for (const t of targets) for (const a of ancestors(nodes, t)) needed.add(a);
   const wanted = new Set<CellId>(targets);
-  for (const t of targets) {
-    for (const a of ancestors(nodes, t)) if (statusOf(a) !== 'done') wanted.add(a);
+  for (const id of order) {
+    if (!needed.has(id) || wanted.has(id)) continue;
+    const inputsChange = byId.get(id)!.dependsOn.some((d) => wanted.has(d));
+    if (statusOf(id) !== 'done' || inputsChange) wanted.add(id);
   }
   return order.filter((id) => wanted.has(id));
 }

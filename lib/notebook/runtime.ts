@@ -212,6 +212,8 @@ export class NotebookRuntime<S> {
       if (controller.signal.aborted) throw new CancelledError();
       this.artifacts.set(id, result.artifacts ?? {});
       this.dispatch(id, { type: 'succeed', at: this.now(), outputs: result.outputs, summary: result.summary ?? null });
+      // New results: whatever was computed from the old ones is out of date.
+      for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
     } catch (err) {
       if (controller.signal.aborted || isCancel(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
       else this.dispatch(id, { type: 'fail', at: this.now(), error: toCellError(err) });

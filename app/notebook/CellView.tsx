@@ -1,0 +1,88 @@
+'use client';
+/** One cell: header with status and actions, explanation, parameter form, progress, error, outputs, log. */
+import { useState } from 'react';
+import { formatProgress } from '@/lib/notebook/progress';
+import type { NotebookRuntime } from '@/lib/notebook/runtime';
+import type { CellDefinition, CellState, ParamSpecs } from '@/lib/notebook/types';
+import { Markdown } from './Markdown';
+import { OutputView } from './OutputView';
+import { ParamForm } from './ParamForm';
+import type { AppServices } from './services';
+
+export function CellView({
+  def,
+  state,
+  runtime,
+  busy,
+}: {
+  def: CellDefinition<ParamSpecs, AppServices>;
+  state: CellState;
+  runtime: NotebookRuntime<AppServices>;
+  busy: boolean;
+}) {
+  const [showDetails, setShowDetails] = useState(false);
+  const active = state.status === 'queued' || state.status === 'running';
+  const p = state.progress;
+  return (
+    <section className="cell" data-testid={`cell-${def.id}`} data-status={state.status} id={def.id}>
+      <div className="cell-head">
+        <h2>{def.title}</h2>
+        <span className={`badge ${state.status}`} data-testid={`status-${def.id}`}>
+          {state.status}
+        </span>
+        {active ? (
+          <button data-testid={`cancel-${def.id}`} onClick={() => runtime.cancel()}>
+            Cancel
+          </button>
+        ) : (
+          <button className="primary" data-testid={`run-${def.id}`} disabled={busy} onClick={() => void runtime.run(def.id)}>
+            {state.runCount > 0 ? 'Re-run' : 'Run'}
+          </button>
+        )}
+      </div>
+      <div className="explain">
+        <Markdown text={def.explanation} />
+      </div>
+      {Object.keys(def.params).length > 0 && (
+        <ParamForm specs={def.params} values={state.params} disabled={active} onChange={(v) => runtime.setParams(def.id, v)} cellId={def.id} />
+      )}
+      {state.status === 'stale' && <p className="muted" style={{ fontSize: 13 }}>Parameters or inputs changed since the last run: re-run to update.</p>}
+      {p && (
+        <div className="progress" data-testid={`progress-${def.id}`}>
+          {formatProgress(p)}
+          <div className="bar">
+            <div style={{ width: `${p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0}%` }} />
+          </div>
+        </div>
+      )}
+      {state.error && (
+        <div className="error-box" role="alert" data-testid={`error-${def.id}`}>
+          <div className="message">{state.error.message}</div>
+          {state.error.hint && <div>{state.error.hint}</div>}
+          {state.error.details && (
+            <>
+              <button onClick={() => setShowDetails((v) => !v)} style={{ marginTop: 4, fontSize: 12 }}>
+                {showDetails ? 'Hide details' : 'Details'}
+              </button>
+              {showDetails && <pre>{state.error.details}</pre>}
+            </>
+          )}
+        </div>
+      )}
+      {state.status !== 'running' &&
+        state.outputs.map((o, i) => (
+          <div className="output" key={i} data-testid={`output-${def.id}-${i}`} data-kind={o.kind}>
+            <OutputView output={o} />
+          </div>
+        ))}
+      {state.logs.length > 0 && (
+        <details open={active}>
+          <summary className="muted" style={{ fontSize: 13 }}>
+            Log ({state.logs.length} lines)
+          </summary>
+          <pre className="log">{state.logs.join('\n')}</pre>
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+'use client';
+/**
+ * The notebook page: toolbar (run all, cancel, seed, backend setting, save and
+ * open notebook files) and the cells in order. State lives in the framework-free
+ * NotebookRuntime; React only subscribes to its snapshots.
+ */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { parseNotebookFile, toNotebookFile } from '@/lib/notebook/file';
+import { NotebookRuntime, type NotebookSnapshot } from '@/lib/notebook/runtime';
+import type { DatasetInfo } from '@/lib/data/dataset';
+import { cellId } from '@/lib/notebook/types';
+import { BACKEND_ORDER, isBackendName } from '@/workers/protocol';
+import { CELLS } from './cells';
+import { CellView } from './CellView';
+import { BACKEND_SETTING_KEY, createAppServices, type AppServices } from './services';
+
+const EMPTY: NotebookSnapshot = { states: new Map(), seed: 42, running: null };
+
+export function NotebookApp() {
+  const [runtime, setRuntime] = useState<NotebookRuntime<AppServices> | null>(null);
+  useEffect(() => {
+    // Client only: the services create Web Workers.
+    const rt = new NotebookRuntime<AppServices>({ cells: CELLS, services: createAppServices() });
+    setRuntime(rt);
+    (window as unknown as { __atelier?: unknown }).__atelier = rt;
+    return () => rt.cancel();
+  }, []);
+  const subscribe = useMemo(() => runtime?.subscribe ?? (() => () => {}), [runtime]);
+  const snapshot = useSyncExternalStore(subscribe, runtime?.getSnapshot ?? (() => EMPTY), () => EMPTY);
+
+  if (!runtime) {
+    return (
+      <main>
+        <p className="muted">Loading the notebook…</p>
+      </main>
+    );
+  }
+  return (
+    <main data-testid="notebook" data-ready="true">
+      <Toolbar runtime={runtime} snapshot={snapshot} />
+      {runtime.cells.map((def) => (
+        <CellView key={def.id} def={def} state={snapshot.states.get(def.id)!} runtime={runtime} busy={snapshot.running !== null} />
+      ))}
+    </main>
+  );
+}
+
+function Toolbar({ runtime, snapshot }: { runtime: NotebookRuntime<AppServices>; snapshot: NotebookSnapshot }) {
+  const [message, setMessage] = useState<string | null>(null);
+  const [backendSetting, setBackendSetting] = useState<string>('');
+  useEffect(() => setBackendSetting(window.localStorage.getItem(BACKEND_SETTING_KEY) ?? ''), []);
+  const active = [...snapshot.states.values()].some((s) => s.status === 'queued' || s.status === 'running');
+
+  const save = useCallback(() => {
+    const info = runtime.artifactsOf(cellId('data'))?.info as DatasetInfo | undefined;
+    const file = toNotebookFile(snapshot, runtime.cells.map((c) => c.id), info ? { fingerprint: info.fingerprint, name: info.name } : null);
+    const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'atelier-notebook.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }, [runtime, snapshot]);
+
+  const open = useCallback(
+    async (file: File) => {
+      const parsed = parseNotebookFile(await file.text());
+      if (!parsed.ok) {
+        setMessage(`${file.name}: ${parsed.error}`);
+        return;
+      }
+      const cells = Object.fromEntries(
+        Object.entries(parsed.file.cells).map(([id, c]) => [id, { params: c.params, hadRun: c.status === 'done' || c.status === 'stale' }]),
+      );
+      const warnings = runtime.restore(cells, parsed.file.seed);
+      setMessage(
+        `Opened ${file.name}` +
+          (parsed.file.dataset ? ` (dataset ${parsed.file.dataset.name}, fingerprint ${parsed.file.dataset.fingerprint.slice(0, 12)})` : '') +
+          (warnings.length ? `; ${warnings.join('; ')}` : '; run the cells to reproduce its results.'),
+      );
+    },
+    [runtime],
+  );
+
+  return (
+    <header className="toolbar">
+      <h1>Atelier</h1>
+      <button className="primary" data-testid="run-all" disabled={active} onClick={() => void runtime.runAll()}>
+        Run all
+      </button>
+      <button data-testid="cancel-all" disabled={!active} onClick={() => runtime.cancel()}>
+        Cancel
+      </button>
+      <label>
+        seed{' '}
+        <input
+          type="number"
+          style={{ width: 80 }}
+          value={snapshot.seed}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (Number.isInteger(v)) runtime.setSeed(v);
+          }}
+        />
+      </label>
+      <label title="TF.js backend for the ML worker; the ?backend= URL parameter overrides it">
+        backend{' '}
+        <select
+          data-testid="backend-setting"
+          value={backendSetting}
+          onChange={(e) => {
+            const v = e.target.value;
+            setBackendSetting(v);
+            if (isBackendName(v)) window.localStorage.setItem(BACKEND_SETTING_KEY, v);
+            else window.localStorage.removeItem(BACKEND_SETTING_KEY);
+            setMessage('Backend setting saved; it applies when the ML worker restarts (reload the page).');
+          }}
+        >
+          <option value="">automatic</option>
+          {BACKEND_ORDER.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button onClick={save}>Save notebook</button>
+      <label className="muted" style={{ fontSize: 13 }}>
+        Open notebook{' '}
+        <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void open(e.target.files[0])} />
+      </label>
+      {message && (
+        <span className="muted" data-testid="toolbar-message" style={{ fontSize: 13 }}>
+          {message}
+        </span>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * The notebook: every cell, in order. Adding a cell is adding its file and one
+ * line here; the runtime and UI need no change.
+ */
+import type { CellDefinition } from '@/lib/notebook/types';
+import type { AppServices } from '../services';
+import { systemCell } from './system';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
+export const CELLS: readonly CellDefinition<any, AppServices>[] = [
+  systemCell,
+];

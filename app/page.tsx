@@ -1,0 +1,5 @@
+import { NotebookApp } from './notebook/NotebookApp';
+
+export default function Page() {
+  return <NotebookApp />;
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { NotebookRuntime } from './runtime';
+import { CellFailure, cellId, defineCell, type CellDefinition } from './types';
+import { parseNotebookFile, toNotebookFile } from './file';
+
+type Log = string[];
+const A = cellId('a');
+const B = cellId('b');
+const C = cellId('c');
+
+function cells(log: Log, opts: { failB?: boolean; slowC?: boolean } = {}): CellDefinition<any, Log>[] {
+  return [
+    defineCell({
+      id: A,
+      title: 'A',
+      explanation: '',
+      params: { n: { kind: 'number', label: 'n', default: 2, integer: true, min: 0 } },
+      dependsOn: [],
+      async run(ctx) {
+        ctx.services.push('a');
+        return { outputs: [], artifacts: { value: ctx.params.n * 10 }, summary: { n: ctx.params.n } };
+      },
+    }),
+    defineCell({
+      id: B,
+      title: 'B',
+      explanation: '',
+      params: {},
+      dependsOn: [A],
+      async run(ctx) {
+        ctx.services.push('b');
+        if (opts.failB) throw new CellFailure('B broke', 'change n');
+        return { outputs: [{ kind: 'markdown', text: 'b' }], artifacts: { value: ctx.artifacts.get<number>(A, 'value') + 1 } };
+      },
+    }),
+    defineCell({
+      id: C,
+      title: 'C',
+      explanation: '',
+      params: {},
+      dependsOn: [B],
+      async run(ctx) {
+        ctx.services.push('c');
+        if (opts.slowC) {
+          for (let i = 0; i < 1000; i++) {
+            ctx.progress({ label: 'loop', done: i, total: 1000 });
+            await new Promise((r) => setTimeout(r, 2));
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+          }
+        }
+        return { outputs: [], artifacts: { value: ctx.artifacts.get<number>(B, 'value') * 2 } };
+      },
+    }),
+  ];
+}
+
+describe('NotebookRuntime', () => {
+  it('runs stale ancestors first, then only what changed', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log), services: log });
+    await rt.run(C);
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(rt.artifactsOf(C)).toEqual({ value: 42 });
+    expect(rt.state(C).status).toBe('done');
+
+    log.length = 0;
+    await rt.run(C);
+    expect(log).toEqual(['c']);
+
+    // A parameter change marks the cell and its descendants stale and runs nothing.
+    expect(rt.setParams(A, { n: 3 })).toEqual({ ok: true });
+    expect(log).toEqual(['c']);
+    expect([rt.state(A).status, rt.state(B).status, rt.state(C).status]).toEqual(['stale', 'stale', 'stale']);
+    log.length = 0;
+    await rt.run(C);
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(rt.artifactsOf(C)).toEqual({ value: 62 });
+  });
+
+  it('re-running a cell makes its descendants stale', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log), services: log });
+    await rt.runAll();
+    await rt.run(A);
+    expect(rt.state(B).status).toBe('stale');
+    expect(rt.state(C).status).toBe('stale');
+  });
+
+  it('rejects invalid parameters without changing state', () => {
+    const rt = new NotebookRuntime({ cells: cells([]), services: [] as Log });
+    const r = rt.setParams(A, { n: -1 });
+    expect(r.ok).toBe(false);
+    expect(rt.state(A).params).toEqual({ n: 2 });
+  });
+
+  it('keeps an error inside its cell; dependants report why they did not run; others keep working', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log, { failB: true }), services: log });
+    await rt.runAll();
+    expect(rt.state(A).status).toBe('done');
+    expect(rt.state(B)).toMatchObject({ status: 'error', error: { message: 'B broke', hint: 'change n' } });
+    expect(rt.state(C).status).toBe('error');
+    expect(rt.state(C).error?.message).toMatch(/"B" has no results/);
+    expect(log).toEqual(['a', 'b']);
+    // The rest of the notebook still runs.
+    await rt.run(A);
+    expect(rt.state(A).status).toBe('done');
+  });
+
+  it('cancels the running cell and everything queued', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log, { slowC: true }), services: log });
+    const done = rt.run(C);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rt.state(C).status).toBe('running');
+    expect(rt.state(C).progress?.label).toBe('loop');
+    rt.cancel();
+    await done;
+    expect(rt.state(C).status).toBe('cancelled');
+    expect(rt.state(C).progress).toBeNull();
+    expect(rt.getSnapshot().running).toBeNull();
+  });
+
+  it('saves and restores parameters and seed through a notebook file', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log), services: log, seed: 7 });
+    rt.setParams(A, { n: 5 });
+    await rt.run(A);
+    const file = toNotebookFile(rt.getSnapshot(), rt.cells.map((c) => c.id), { fingerprint: 'abc', name: 'demo' }, new Date(0));
+    expect(file.cells.a).toEqual({ params: { n: 5 }, status: 'done', summary: { n: 5 } });
+    const text = JSON.stringify(file);
+    const parsed = parseNotebookFile(text);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+
+    const fresh = new NotebookRuntime({ cells: cells([]), services: [] as Log });
+    const warnings = fresh.restore(
+      Object.fromEntries(Object.entries(parsed.file.cells).map(([id, c]) => [id, { params: c.params, hadRun: c.status === 'done' }])),
+      parsed.file.seed,
+    );
+    expect(warnings).toEqual([]);
+    expect(fresh.state(A)).toMatchObject({ params: { n: 5 }, status: 'stale' });
+    expect(fresh.getSnapshot().seed).toBe(7);
+  });
+
+  it('rejects malformed notebook files with the field named', () => {
+    expect(parseNotebookFile('{')).toMatchObject({ ok: false });
+    const r = parseNotebookFile(JSON.stringify({ format: 'atelier-notebook', version: 1, savedAt: 'x', seed: 1.5, dataset: null, cells: {} }));
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^invalid notebook file: seed:/) });
+  });
+
+  it('refuses artifact reads from cells that are not ancestors', async () => {
+    const sneaky = defineCell({
+      id: cellId('s'),
+      title: 'S',
+      explanation: '',
+      params: {},
+      dependsOn: [],
+      async run(ctx) {
+        ctx.artifacts.get(A, 'value');
+        return { outputs: [] };
+      },
+    });
+    const rt = new NotebookRuntime({ cells: [...cells([]), sneaky], services: [] as Log });
+    await rt.run(cellId('s'));
+    expect(rt.state(cellId('s')).error?.message).toMatch(/does not depend on a/);
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * The ML worker's handler registry: one line per cell domain. Handlers are
+ * thin adapters over lib/; `satisfies` makes the compiler check that every
+ * method in workers/protocol.ts has exactly one handler.
+ */
+import type { Handlers } from '../../lib/rpc/server';
+import type { MlMethods } from '../protocol';
+import { systemHandlers } from './system';
+
+export const handlers = {
+  ...systemHandlers,
+} satisfies Handlers<MlMethods>;
