@@ -1,0 +1,156 @@
+// Runs benchmark code in headless Chromium: bundles a TS entry with esbuild,
+// serves it cross-origin isolated (COOP/COEP) with the TF.js wasm files and
+// DuckDB files (public/vendor) and any extra folders, and opens it.
+import { build } from 'esbuild';
+import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { root } from './report.mjs';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+  '.parquet': 'application/octet-stream',
+};
+
+/**
+ * Bundles `entry` (a TS/JS module; in the page it runs as a module script),
+ * serves it, opens it in Chromium and calls `fn(page, {url, serve})`.
+ * Options: `webgpu` adds --enable-unsafe-webgpu; `mounts` maps URL prefixes
+ * to folders (e.g. {'/data/': dataDir()}); `workers` lists extra TS entries
+ * bundled next to the page (served as /<basename>.js).
+ * Range requests are supported so DuckDB can read served files.
+ */
+export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu = false, headless = true }, fn) {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'atelier-bench-'));
+  const entries = [entry, ...workers].map((e) => path.resolve(root, e));
+  await build({
+    entryPoints: entries,
+    bundle: true,
+    format: 'esm',
+    outdir: out,
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: false,
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { '@': root },
+    // Node built-ins some libraries mention but never use in the browser.
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
+  });
+  const mainJs = path.basename(entries[0]).replace(/\.[cm]?[jt]sx?$/, '.js');
+  const allMounts = { '/vendor/': path.join(root, 'public', 'vendor'), ...mounts };
+  const server = createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    if (url === '/' || url === '/index.html') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><meta charset="utf-8"><title>bench</title><body><script type="module" src="/${mainJs}"></script></body>`);
+      return;
+    }
+    let file = null;
+    for (const [prefix, dir] of Object.entries(allMounts)) {
+      if (url.startsWith(prefix)) file = path.join(dir, url.slice(prefix.length));
+    }
+    if (!file) file = path.join(out, url);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, headers);
+      res.end('not found');
+      return;
+    }
+    const size = statSync(file).size;
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = range[2] ? Number(range[2]) : size - 1;
+      res.writeHead(206, { ...headers, 'Content-Type': type, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1, 'Accept-Ranges': 'bytes' });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': size, 'Accept-Ranges': 'bytes' });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless,
+    args: [...CHROMIUM_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error(`bench page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || process.env.BENCH_VERBOSE) console.error(`bench page: ${m.text()}`);
+    });
+    await page.goto(url);
+    return await fn(page, { url });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/**
+ * Peak resident memory (bytes) of Chromium's renderer + GPU + utility
+ * processes, sampled from /proc while `work` runs. Linux only.
+ */
+export async function samplePeakRss(work, intervalMs = 100) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  let peak = 0;
+  const sample = () => {
+    let total = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (!cmd.includes('chromium') || !cmd.includes('--type=')) continue;
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (m) total += Number(m[1]) * 1024;
+      } catch {
+        /* process ended while sampling */
+      }
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = setInterval(sample, intervalMs);
+  try {
+    sample();
+    const result = await work();
+    sample();
+    return { result, peakBytes: peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Waits for the entry to set `window.benchResult` (a promise or value) and returns it. */
+export async function pageResult(page, name = 'benchResult') {
+  await page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 0 });
+  return page.evaluate((n) => window[n], name);
+}
