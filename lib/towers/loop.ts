@@ -1,0 +1,121 @@
+/**
+ * The epoch loop shared by the two-tower and MF trainers: runs optimiser
+ * steps, accumulates the loss on the device (one read per epoch), stops on a
+ * NaN/infinite loss with NonFiniteLossError, yields to the event loop so a
+ * worker can hear cancel messages, and reports each epoch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CancelledError } from '../notebook/types';
+import { assertNever } from '../util/assert';
+import { NonFiniteLossError, type EpochReport, type OptimizerName } from './types';
+
+/** Flat weights: what crosses threads, goes into caches and seeds the reference implementation. */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Hooks every trainer accepts. */
+export interface TrainHooks {
+  signal?: AbortSignal;
+  /** Called after every step (for progress bars). */
+  onStep?(epoch: number, step: number, steps: number): void;
+  /** Called after every epoch with its report; may be async (e.g. saving a checkpoint). */
+  onEpoch?(report: EpochReport): void | Promise<void>;
+  /** Yield to the event loop at least this often (ms); default 50. */
+  yieldMs?: number;
+}
+
+/** Creates the optimiser by name. */
+export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    default:
+      return assertNever(name, 'optimizer');
+  }
+}
+
+const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export interface LoopSpec<B> {
+  startEpoch: number;
+  epochs: number;
+  batches(epoch: number): Iterable<B>;
+  steps: number;
+  /** Builds the scalar loss of one batch (called inside optimizer.minimize). */
+  loss(batch: B): tf.Scalar;
+  optimizer: tf.Optimizer;
+  vars: tf.Variable[];
+  /** Mean loss on held-out data, or null. */
+  validate(): number | null;
+  /** Extra per-epoch figures. */
+  metrics?(): Record<string, number> | Promise<Record<string, number>>;
+}
+
+/** Runs epochs startEpoch..epochs-1 and returns their reports. */
+export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promise<EpochReport[]> {
+  const history: EpochReport[] = [];
+  const yieldMs = hooks.yieldMs ?? 50;
+  let lastYield = performance.now();
+  for (let epoch = spec.startEpoch; epoch < spec.epochs; epoch++) {
+    const t0 = performance.now();
+    let sum: tf.Scalar = tf.scalar(0);
+    let step = 0;
+    for (const batch of spec.batches(epoch)) {
+      const cost = spec.optimizer.minimize(() => spec.loss(batch), true, spec.vars);
+      if (!cost) throw new Error('optimizer.minimize returned no cost');
+      const next = tf.add(sum, cost) as tf.Scalar;
+      sum.dispose();
+      cost.dispose();
+      sum = next;
+      step++;
+      hooks.onStep?.(epoch, step, spec.steps);
+      if (performance.now() - lastYield > yieldMs) {
+        await nextTick();
+        lastYield = performance.now();
+      }
+      if (hooks.signal?.aborted) {
+        sum.dispose();
+        throw new CancelledError(`training cancelled at epoch ${epoch + 1}, step ${step}`);
+      }
+    }
+    const trainLoss = (await sum.data())[0] / Math.max(1, step);
+    sum.dispose();
+    if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(epoch + 1, trainLoss);
+    const validationLoss = spec.validate();
+    if (validationLoss !== null && !Number.isFinite(validationLoss)) throw new NonFiniteLossError(epoch + 1, validationLoss);
+    const metrics = spec.metrics ? await spec.metrics() : {};
+    const report: EpochReport = { epoch: epoch + 1, trainLoss, validationLoss, metrics, seconds: (performance.now() - t0) / 1000 };
+    history.push(report);
+    await hooks.onEpoch?.(report);
+  }
+  return history;
+}
+
+/** Serialises an optimiser's state (Adam moments, step count) for a checkpoint. */
+export async function optimizerState(opt: tf.Optimizer): Promise<NamedWeight[]> {
+  const ws = await opt.getWeights();
+  return Promise.all(ws.map(async (w) => ({ name: w.name, shape: w.tensor.shape.slice(), values: Float32Array.from(await w.tensor.data()) })));
+}
+
+/** Restores a state saved by `optimizerState` (same variables, same order). */
+export async function restoreOptimizer(opt: tf.Optimizer, state: readonly NamedWeight[]): Promise<void> {
+  await opt.setWeights(state.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) })));
+}
+
+/** Seeded normal(0, scale) values (Box–Muller over mulberry32). */
+export function normalArray(n: number, scale: number, rand: () => number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u1 = 1 - rand();
+    const u2 = rand();
+    const r = Math.sqrt(-2 * Math.log(u1)) * scale;
+    out[i] = r * Math.cos(2 * Math.PI * u2);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+/**
+ * The two-tower model (TF.js fast path). A tower's output for a user (item)
+ * is its id embedding plus one embedding per categorical side feature; the
+ * score is the dot product of the two towers. Losses: BCE over 1 positive and
+ * N negatives, or sampled softmax (cross-entropy with the positive at index
+ * 0); negatives are N uniform random items per positive or the batch's other
+ * positives. The plain JS mirror is reference.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../util/random';
+import { deriveSeed, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
+import { lookup } from './lookup';
+import { makeOptimizer, normalArray, optimizerState, restoreOptimizer, runEpochs, type NamedWeight, type TrainHooks } from './loop';
+import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
+
+/** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
+export function initTwoTowerWeights(data: TwoTowerData, cfg: TwoTowerConfig): NamedWeight[] {
+  const rand = mulberry32(deriveSeed(cfg.seed, -1, 7));
+  const table = (name: string, rows: number): NamedWeight => ({ name, shape: [rows, cfg.dim], values: normalArray(rows * cfg.dim, cfg.initScale, rand) });
+  return [
+    table('user', data.nUsers),
+    table('item', data.nItems),
+    ...(data.userFeatures ?? []).map((f) => table(`user.${f.name}`, f.cardinality)),
+    ...(data.itemFeatures ?? []).map((f) => table(`item.${f.name}`, f.cardinality)),
+  ];
+}
+
+let modelCounter = 0;
+
+/** A two-tower model holding TF.js variables; call dispose() when done. */
+export class TwoTowerModel {
+  readonly vars: tf.Variable[];
+  private readonly userFeatureCodes: Int32Array[];
+  private readonly itemFeatureCodes: Int32Array[];
+
+  constructor(
+    readonly data: TwoTowerData,
+    readonly cfg: TwoTowerConfig,
+    weights: readonly NamedWeight[] = initTwoTowerWeights(data, cfg),
+  ) {
+    const expected = initTwoTowerWeights({ ...data, nUsers: 1, nItems: 1 }, { ...cfg, dim: 1 }).map((w) => w.name);
+    const names = weights.map((w) => w.name);
+    if (names.join() !== expected.join()) throw new Error(`invalid weights: [${names.join(', ')}]; expected [${expected.join(', ')}]`);
+    const id = ++modelCounter;
+    this.vars = weights.map((w) => tf.variable(tf.tensor2d(w.values, [w.shape[0], w.shape[1]]), true, `towers${id}/${w.name}`));
+    this.userFeatureCodes = (data.userFeatures ?? []).map((f) => f.codes);
+    this.itemFeatureCodes = (data.itemFeatures ?? []).map((f) => f.codes);
+  }
+
+  private tower(side: 'user' | 'item', ids: Int32Array): tf.Tensor2D {
+    const nUserF = this.userFeatureCodes.length;
+    const codes = side === 'user' ? this.userFeatureCodes : this.itemFeatureCodes;
+    const tables = side === 'user' ? this.vars.slice(2, 2 + nUserF) : this.vars.slice(2 + nUserF);
+    const idT = tf.tensor1d(ids, 'int32');
+    let out = lookup(this.vars[side === 'user' ? 0 : 1] as tf.Tensor2D, idT, this.cfg.lookup);
+    codes.forEach((c, f) => {
+      const fc = new Int32Array(ids.length);
+      for (let k = 0; k < ids.length; k++) fc[k] = c[ids[k]];
+      out = tf.add(out, lookup(tables[f] as tf.Tensor2D, tf.tensor1d(fc, 'int32'), this.cfg.lookup));
+    });
+    return out;
+  }
+
+  /** The scalar training loss of one batch (mean over examples, plus the L2 term). */
+  loss(batch: TwoTowerBatch): tf.Scalar {
+    const { loss, negativeSource, l2 } = this.cfg;
+    const b = batch.users.length;
+    const u = this.tower('user', batch.users);
+    const p = this.tower('item', batch.pos);
+    const sPos = tf.sum(tf.mul(u, p), 1);
+    let value: tf.Scalar;
+    let norms = tf.add(tf.sum(tf.square(u)), tf.sum(tf.square(p)));
+    if (negativeSource === 'sampled') {
+      const nNeg = batch.neg.length / b;
+      const nv = this.tower('item', batch.neg);
+      norms = tf.add(norms, tf.sum(tf.square(nv)));
+      const sNeg = tf.sum(tf.mul(tf.expandDims(u, 1), tf.reshape(nv, [b, nNeg, this.cfg.dim])), 2);
+      if (loss === 'bce') {
+        value = tf.div(tf.add(tf.sum(tf.softplus(tf.neg(sPos))), tf.sum(tf.softplus(sNeg))), b * (1 + nNeg));
+      } else {
+        const logits = tf.concat([tf.expandDims(sPos, 1), sNeg], 1);
+        value = tf.mean(tf.sub(tf.logSumExp(logits, 1), sPos));
+      }
+    } else {
+      const logits = tf.matMul(u, p, false, true);
+      if (loss === 'bce') {
+        // softplus(-x) = softplus(x) - x: positives on the diagonal, every other pair a negative.
+        value = tf.div(tf.sub(tf.sum(tf.softplus(logits)), tf.sum(sPos)), b * b);
+      } else {
+        value = tf.mean(tf.sub(tf.logSumExp(logits, 1), sPos));
+      }
+    }
+    return l2 > 0 ? tf.add(value, tf.mul(l2 / b, norms)) : value;
+  }
+
+  /** Tower outputs for every user and item. */
+  async embeddings(): Promise<TowerEmbeddings> {
+    const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+    const [uT, iT] = tf.tidy(() => [this.tower('user', all(this.data.nUsers)), this.tower('item', all(this.data.nItems))]);
+    const users = (await uT.data()) as Float32Array;
+    const items = (await iT.data()) as Float32Array;
+    uT.dispose();
+    iT.dispose();
+    return { dim: this.cfg.dim, users, items };
+  }
+
+  /** Current weights, in the order of initTwoTowerWeights. */
+  async weights(): Promise<NamedWeight[]> {
+    return Promise.all(
+      this.vars.map(async (v) => ({ name: v.name.replace(/^towers\d+\//, ''), shape: v.shape.slice(), values: Float32Array.from(await v.data()) })),
+    );
+  }
+
+  dispose(): void {
+    for (const v of this.vars) v.dispose();
+  }
+}
+
+/** A checkpoint: weights, optimiser state and the epochs done so far. */
+export interface TwoTowerCheckpoint {
+  epochsDone: number;
+  weights: NamedWeight[];
+  optimizer: NamedWeight[];
+  history: EpochReport[];
+}
+
+export interface TwoTowerTrainOptions extends TrainHooks {
+  /** Held-out positives for the validation loss (fixed seeded negatives). */
+  validation?: TwoTowerData;
+  /** Resume from here instead of a fresh seeded start. */
+  resume?: TwoTowerCheckpoint;
+  /** Extra per-epoch figures from the current embeddings (e.g. NDCG@10 on a validation split). */
+  evaluate?(emb: TowerEmbeddings): Record<string, number> | Promise<Record<string, number>>;
+  /** Called after every epoch with a checkpoint (e.g. to cache it in IndexedDB). */
+  onCheckpoint?(cp: TwoTowerCheckpoint): void | Promise<void>;
+}
+
+/** Mean validation loss with negatives drawn from a fixed seed (identical every epoch). */
+function validationLoss(model: TwoTowerModel, val: TwoTowerData | undefined): number | null {
+  if (!val || val.users.length === 0) return null;
+  const cfg = { ...model.cfg, batchSize: Math.max(model.cfg.batchSize, 1024) };
+  let sum = 0;
+  let n = 0;
+  for (const batch of twoTowerBatches(val, cfg, -3)) {
+    if (cfg.negativeSource === 'in-batch' && batch.users.length < 2) continue;
+    const l = tf.tidy(() => model.loss(batch).dataSync()[0]);
+    sum += l * batch.users.length;
+    n += batch.users.length;
+  }
+  return n === 0 ? null : sum / n;
+}
+
+/**
+ * Trains a two-tower model. Deterministic for a seed on a given backend.
+ * Throws TowersInputError for degenerate input, NonFiniteLossError when the
+ * loss diverges, CancelledError when `signal` aborts.
+ */
+export async function trainTwoTower(
+  data: TwoTowerData,
+  cfg: TwoTowerConfig,
+  opts: TwoTowerTrainOptions = {},
+): Promise<{ model: TwoTowerModel; history: EpochReport[] }> {
+  validateTwoTower(data, cfg);
+  const model = new TwoTowerModel(data, cfg, opts.resume?.weights);
+  const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  try {
+    if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
+    const past = [...(opts.resume?.history ?? [])];
+    await runEpochs<TwoTowerBatch>(
+      {
+        startEpoch: opts.resume?.epochsDone ?? 0,
+        epochs: cfg.epochs,
+        batches: (epoch) => twoTowerBatches(data, cfg, epoch),
+        steps: stepsPerEpoch(data.users.length, cfg.batchSize),
+        loss: (batch) => model.loss(batch),
+        optimizer,
+        vars: model.vars,
+        validate: () => validationLoss(model, opts.validation),
+        metrics: opts.evaluate ? async () => opts.evaluate!(await model.embeddings()) : undefined,
+      },
+      {
+        ...opts,
+        onEpoch: async (report) => {
+          past.push(report);
+          await opts.onEpoch?.(report);
+          if (opts.onCheckpoint) {
+            await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: past.slice() });
+          }
+        },
+      },
+    );
+    return { model, history: past };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    optimizer.dispose();
+  }
+}
