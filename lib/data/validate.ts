@@ -1,0 +1,222 @@
+/**
+ * Schema validation for tables read from CSV text or from Parquet columns.
+ * File-level problems (empty file, missing column, duplicated header, wrong
+ * column type) throw a DataError; row-level problems (an unparsable or out of
+ * range value, a wrong field count) are collected as bad rows with examples,
+ * and the caller chooses to skip them or abort (errors.ts).
+ */
+import { decodeText, parseCsv, type CsvOptions, type TextEncoding } from './csv';
+import { BadRowCollector, DataError, shown, type BadRows } from './errors';
+import type { ColumnSpec, TableSchema } from './schema';
+import { parseIsoDay, type Column, type ColumnTable } from './table';
+
+/** A validated table plus the rows that were dropped. */
+export interface Validated {
+  table: ColumnTable;
+  bad: BadRows;
+}
+
+/** Options for reading a CSV file against a schema. */
+export interface CsvTableOptions extends CsvOptions {
+  file: string;
+  encoding?: TextEncoding;
+}
+
+type Parsed = { ok: true; value: number | string | null } | { ok: false; expected: string };
+
+/** Parses and checks one text cell against its column spec. */
+export function parseCell(spec: ColumnSpec, raw: string): Parsed {
+  if (raw === '') return spec.nullable ? { ok: true, value: null } : { ok: false, expected: `a value (${spec.name} may not be empty)` };
+  switch (spec.type) {
+    case 'string':
+      if (spec.pattern && !spec.pattern.test(raw)) return { ok: false, expected: spec.patternText ?? `text matching ${spec.pattern}` };
+      return { ok: true, value: raw };
+    case 'int':
+    case 'float': {
+      const v = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isFinite(v)) return { ok: false, expected: spec.type === 'int' ? 'a whole number' : 'a number' };
+      if (spec.type === 'int' && !Number.isInteger(v)) return { ok: false, expected: 'a whole number' };
+      return checkRange(spec, v);
+    }
+    case 'date': {
+      const d = parseIsoDay(raw.trim());
+      return Number.isNaN(d) ? { ok: false, expected: 'a date as YYYY-MM-DD' } : { ok: true, value: d };
+    }
+  }
+}
+
+function checkRange(spec: ColumnSpec, v: number): Parsed {
+  if (spec.oneOf && !spec.oneOf.includes(v)) return { ok: false, expected: `one of ${spec.oneOf.join(', ')}` };
+  if (spec.min !== undefined && v < spec.min) return { ok: false, expected: `a number ≥ ${spec.min}` };
+  if (spec.max !== undefined && v > spec.max) return { ok: false, expected: `a number ≤ ${spec.max}` };
+  return { ok: true, value: v };
+}
+
+/** Checks a header row: not empty, no duplicates, every schema column present. Returns each schema column's index. */
+export function checkHeader(header: readonly string[], schema: TableSchema, file: string): number[] {
+  const names = header.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  names.forEach((n, k) => {
+    if (seen.has(n)) throw new DataError({ file, column: n }, 'unique column names in the header', `${shown(n)} twice (columns ${seen.get(n)! + 1} and ${k + 1})`);
+    seen.set(n, k);
+  });
+  return schema.columns.map((c) => {
+    const at = seen.get(c.name);
+    if (at === undefined) {
+      throw new DataError({ file, column: c.name }, `a column named ${c.name} in the ${schema.table} header`, `only ${names.map((n) => shown(n)).join(', ')}`);
+    }
+    return at;
+  });
+}
+
+/** Allocates empty columns for a schema. */
+export function allocColumns(schema: TableSchema, n: number): Record<string, Column> {
+  const out: Record<string, Column> = {};
+  for (const c of schema.columns) {
+    switch (c.type) {
+      case 'string':
+        out[c.name] = { type: 'string', values: new Array<string | null>(n) };
+        break;
+      case 'int':
+      case 'float':
+        out[c.name] = { type: c.type, values: new Float64Array(n) };
+        break;
+      case 'date':
+        out[c.name] = { type: 'date', values: new Int32Array(n) };
+        break;
+    }
+  }
+  return out;
+}
+
+function setCell(col: Column, row: number, value: number | string | null): void {
+  switch (col.type) {
+    case 'string':
+      col.values[row] = value === null ? null : String(value);
+      break;
+    case 'int':
+    case 'float':
+      col.values[row] = value === null ? NaN : (value as number);
+      break;
+    case 'date':
+      col.values[row] = value as number;
+      break;
+  }
+}
+
+/** Truncates every column to `n` rows. */
+function truncate(columns: Record<string, Column>, n: number): Record<string, Column> {
+  const out: Record<string, Column> = {};
+  for (const [k, c] of Object.entries(columns)) {
+    out[k] = c.type === 'string' ? { type: 'string', values: c.values.slice(0, n) } : ({ type: c.type, values: c.values.slice(0, n) } as Column);
+  }
+  return out;
+}
+
+/**
+ * Reads a CSV file with a header row and validates it against a schema.
+ * Extra columns are ignored; missing ones are fatal. Row numbers in messages
+ * are 1-based data rows (the header is row 0).
+ */
+export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: CsvTableOptions): Validated {
+  const { file } = options;
+  if (bytes.length === 0) throw new DataError({ file }, `a CSV file with a header and ${schema.table} rows`, 'an empty file (0 bytes)');
+  const text = decodeText(bytes, options.encoding ?? 'utf-8', file);
+  const rows = parseCsv(text, options).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+  if (rows.length === 0) throw new DataError({ file }, `a CSV file with a header and ${schema.table} rows`, 'only blank lines');
+  const header = rows[0].fields;
+  const at = checkHeader(header, schema, file);
+  if (rows.length === 1) throw new DataError({ file }, `${schema.table} rows after the header`, 'a header and no data');
+  const n = rows.length - 1;
+  const columns = allocColumns(schema, n);
+  const bad = new BadRowCollector(file);
+  let w = 0;
+  for (let r = 1; r < rows.length; r++) {
+    const fields = rows[r].fields;
+    if (fields.length !== header.length) {
+      bad.add({ row: r, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${rows[r].line}` });
+      continue;
+    }
+    let ok = true;
+    const values: (number | string | null)[] = [];
+    for (let k = 0; k < schema.columns.length; k++) {
+      const spec = schema.columns[k];
+      const p = parseCell(spec, fields[at[k]]);
+      if (!p.ok) {
+        bad.add({ row: r, column: spec.name, expected: p.expected, found: shown(fields[at[k]]) });
+        ok = false;
+        break;
+      }
+      values.push(p.value);
+    }
+    if (!ok) continue;
+    for (let k = 0; k < schema.columns.length; k++) setCell(columns[schema.columns[k].name], w, values[k]);
+    w++;
+  }
+  return { table: { name: schema.table, length: w, columns: truncate(columns, w) }, bad: bad.result() };
+}
+
+/**
+ * Validates columns that came from a typed source (Parquet): every schema
+ * column must exist with a compatible type (checked on the first non-null
+ * value); values are coerced (BigInt → number, numbers → strings for ids
+ * that lost their padding are rejected) and checked like CSV cells.
+ */
+export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: number, schema: TableSchema, file: string): Validated {
+  for (const c of schema.columns) {
+    if (!(c.name in data)) {
+      throw new DataError({ file, column: c.name }, `a column named ${c.name} in ${schema.table}`, `only ${Object.keys(data).map((k) => shown(k)).join(', ')}`);
+    }
+    const col = data[c.name];
+    let k = 0;
+    while (k < n && (col[k] === null || col[k] === undefined)) k++;
+    if (k < n) {
+      const v = col[k];
+      const isNum = typeof v === 'number' || typeof v === 'bigint';
+      const wantNum = c.type === 'int' || c.type === 'float';
+      const isDate = v instanceof Date;
+      const ok = c.type === 'string' ? typeof v === 'string' : c.type === 'date' ? isDate || typeof v === 'string' : wantNum && (isNum || typeof v === 'string');
+      if (!ok) throw new DataError({ file, column: c.name }, `${c.type} values`, `${typeof v === 'object' ? (v as object).constructor.name : typeof v} values such as ${shown(String(v))}`);
+    }
+  }
+  const columns = allocColumns(schema, n);
+  const bad = new BadRowCollector(file);
+  let w = 0;
+  const values: (number | string | null)[] = new Array(schema.columns.length);
+  for (let r = 0; r < n; r++) {
+    let ok = true;
+    for (let k = 0; k < schema.columns.length; k++) {
+      const spec = schema.columns[k];
+      const raw = data[spec.name][r];
+      const p = coerce(spec, raw);
+      if (!p.ok) {
+        bad.add({ row: r + 1, column: spec.name, expected: p.expected, found: shown(raw === null || raw === undefined ? null : String(raw)) });
+        ok = false;
+        break;
+      }
+      values[k] = p.value;
+    }
+    if (!ok) continue;
+    for (let k = 0; k < schema.columns.length; k++) setCell(columns[schema.columns[k].name], w, values[k]);
+    w++;
+  }
+  return { table: { name: schema.table, length: w, columns: truncate(columns, w) }, bad: bad.result() };
+}
+
+function coerce(spec: ColumnSpec, raw: unknown): Parsed {
+  if (raw === null || raw === undefined) return parseCell(spec, '');
+  if (raw instanceof Date) {
+    if (spec.type !== 'date') return { ok: false, expected: spec.type };
+    return { ok: true, value: Math.floor(raw.getTime() / 86_400_000) };
+  }
+  if (typeof raw === 'bigint') return parseCell(spec, raw.toString());
+  if (typeof raw === 'number') {
+    if (spec.type === 'string') return parseCell(spec, String(raw));
+    if (!Number.isFinite(raw)) return { ok: false, expected: 'a finite number' };
+    if (spec.type === 'int' && !Number.isInteger(raw)) return { ok: false, expected: 'a whole number' };
+    return checkRange(spec, raw);
+  }
+  if (typeof raw === 'string') return parseCell(spec, raw);
+  if (raw instanceof Uint8Array) return parseCell(spec, new TextDecoder().decode(raw));
+  return { ok: false, expected: spec.type };
+}
