@@ -1,0 +1,46 @@
+/**
+ * Collaborative filtering: implicit-feedback ALS (Hu, Koren and Volinsky,
+ * 2008) behind one contract, with three mirrored solvers:
+ * `exact` (plain Cholesky reference), `cg` (TypeScript conjugate gradient, the
+ * fast path) and `tfjs` (the same CG in batched tfjs-core ops).
+ */
+import { assertNever } from '../util/assert';
+import { cgSolver, cgSolveRows } from './cg';
+import { exactSolver } from './exact';
+import { tfjsSolver } from './tfjs';
+import type { AlsSolver, AlsSolverName } from './types';
+
+export { AlsModel, type AlsSaved, type Ranked } from './model';
+export { fitAls, initFactors, DIVERGENCE_LIMIT, type FitOptions, type IterationInfo } from './fit';
+export { alsLoss } from './loss';
+export { topN } from './topk';
+export { confidenceFromWeights, prepareInteractions, type LogColumns, type PreparedInteractions, type Weighting, type WeightOptions } from './weights';
+export {
+  AlsDivergedError,
+  CfInputError,
+  CfUnknownIdError,
+  DEFAULT_ALS_PARAMS,
+  validateAlsParams,
+  type AlsParams,
+  type AlsSolver,
+  type AlsSolverName,
+  type SolveArgs,
+} from './types';
+export { cgSolver, cgSolveRows, exactSolver, tfjsSolver };
+
+/** The names every solver answers to, in the order the UI lists them. */
+export const ALS_SOLVERS: readonly AlsSolverName[] = ['cg', 'tfjs', 'exact'];
+
+/** One factory for every implementation (as `implicit.als.AlternatingLeastSquares` dispatches). */
+export function makeSolver(name: AlsSolverName): AlsSolver {
+  switch (name) {
+    case 'exact':
+      return exactSolver();
+    case 'cg':
+      return cgSolver();
+    case 'tfjs':
+      return tfjsSolver();
+    default:
+      return assertNever(name, 'solver');
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The ALS contract: hyperparameters, the solver interface every
+ * implementation (exact reference, TypeScript CG, TF.js CG) satisfies, and the
+ * named errors. Conventions follow `implicit` (Hu, Koren and Volinsky, 2008):
+ * preference p_ui = 1 for observed pairs, confidence c_ui = 1 + alpha * w_ui,
+ * unobserved pairs have p = 0 and c = 1.
+ */
+
+/** Which solver computes each half-step. */
+export type AlsSolverName = 'exact' | 'cg' | 'tfjs';
+
+/** Hyperparameters of one fit. */
+export interface AlsParams {
+  /** Latent dimensions (k). Default 64. */
+  factors: number;
+  /** L2 regularisation λ, added as λI to every normal equation (as `implicit` does). Default 0.01. */
+  regularization: number;
+  /** Confidence slope: c = 1 + alpha * w. Default 40. */
+  alpha: number;
+  /** Full sweeps (users then items). Default 15. */
+  iterations: number;
+  /** Conjugate-gradient steps per row and half-step (ignored by `exact`). Default 3, as in `implicit`. */
+  cgSteps: number;
+  /** Seed of the initial factors. */
+  seed: number;
+}
+
+export const DEFAULT_ALS_PARAMS: AlsParams = {
+  factors: 64,
+  regularization: 0.01,
+  alpha: 40,
+  iterations: 15,
+  cgSteps: 3,
+  seed: 42,
+};
+
+/** Checks every field once at entry; the message names the field and the bad value. */
+export function validateAlsParams(p: AlsParams): AlsParams {
+  const whole = (name: keyof AlsParams, min: number, max: number) => {
+    const v = p[name];
+    if (!Number.isInteger(v) || v < min || v > max) throw new CfInputError(`invalid ${name}: ${v}; expected a whole number in ${min}..${max}`);
+  };
+  whole('factors', 1, 1024);
+  whole('iterations', 0, 10_000);
+  whole('cgSteps', 1, 1024);
+  whole('seed', -(2 ** 31), 2 ** 32 - 1);
+  if (!(Number.isFinite(p.regularization) && p.regularization >= 0)) {
+    throw new CfInputError(`invalid regularization: ${p.regularization}; expected a finite number ≥ 0`);
+  }
+  if (!(Number.isFinite(p.alpha) && p.alpha >= 0)) throw new CfInputError(`invalid alpha: ${p.alpha}; expected a finite number ≥ 0`);
+  return p;
+}
+
+/**
+ * One half-step: for every row r of `confidence` with at least one entry,
+ * recompute `target[r]` (k floats) from the fixed side's factors. Rows with no
+ * entries are left untouched (the caller keeps them at zero).
+ *
+ * `confidence` holds c_ui ≥ 1 per observed pair; `fixed` is (confidence.nCols × k).
+ */
+export interface AlsSolver {
+  readonly name: AlsSolverName;
+  solve(args: SolveArgs): Promise<void> | void;
+  /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
+  dispose?(): void;
+}
+
+export interface SolveArgs {
+  confidence: import('../data/csr').Csr;
+  /** Row-major (confidence.nRows × k); updated in place. */
+  target: Float32Array;
+  /** Row-major (confidence.nCols × k). */
+  fixed: Float32Array;
+  factors: number;
+  regularization: number;
+  cgSteps: number;
+  signal?: AbortSignal;
+  /** Called after each chunk of rows: rows done so far, rows in total. */
+  onRows?(done: number, total: number): void;
+}
+
+/** Bad input (empty matrix, NaN weights, unknown ids, bad parameters). */
+export class CfInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CfInputError';
+  }
+}
+
+/** Factors became non-finite or exploded during a fit. */
+export class AlsDivergedError extends Error {
+  constructor(
+    readonly iteration: number,
+    readonly side: 'users' | 'items',
+    detail: string,
+  ) {
+    super(`ALS diverged at iteration ${iteration} (${side} half-step): ${detail}; lower alpha, raise regularization or check the weights`);
+    this.name = 'AlsDivergedError';
+  }
+}
+
+/** A user or item the model cannot score (filtered out or without interactions). */
+export class CfUnknownIdError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CfUnknownIdError';
+  }
+}
