@@ -18,7 +18,7 @@ export interface WeightEntry {
 
 /** The `model.json` the converter writes (the parts this code reads and writes). */
 export interface ConverterModelJson {
-  format: 'layers-model';
+  format: 'layers-model' | 'graph-model';
   generatedBy?: string;
   convertedBy?: string | null;
   modelTopology: unknown;
@@ -89,7 +89,12 @@ export async function saveConverterFormat(
  * Names the first missing shard.
  */
 export function artifactsFromFiles(json: ConverterModelJson, files: ReadonlyMap<string, ArrayBuffer>): tfType.io.ModelArtifacts {
-  if (json?.format !== 'layers-model') throw new Error(`invalid format: ${String(json?.format)}; expected layers-model (tensorflowjs_converter --input_format=keras)`);
+  // Files from older converters lack `format`; the topology tells.
+  const topo = json?.modelTopology as { node?: unknown; model_config?: unknown; class_name?: unknown } | undefined;
+  const format = json?.format ?? (topo?.node ? 'graph-model' : topo?.model_config || topo?.class_name ? 'layers-model' : undefined);
+  if (format !== 'layers-model' && format !== 'graph-model') {
+    throw new Error(`invalid format: ${String(json?.format)}; expected a TF.js model.json (tensorflowjs_converter --input_format=keras)`);
+  }
   if (!Array.isArray(json.weightsManifest)) throw new Error('invalid weightsManifest: missing; expected the converter manifest');
   const parts: ArrayBuffer[] = [];
   for (const g of json.weightsManifest) {
@@ -107,7 +112,7 @@ export function artifactsFromFiles(json: ConverterModelJson, files: ReadonlyMap<
     joined.set(new Uint8Array(b), o);
     o += b.byteLength;
   }
-  return { modelTopology: json.modelTopology as tfType.io.ModelArtifacts['modelTopology'], weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tfType.io.WeightsManifestEntry[], weightData: joined.buffer };
+  return { format, modelTopology: json.modelTopology as tfType.io.ModelArtifacts['modelTopology'], weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tfType.io.WeightsManifestEntry[], weightData: joined.buffer };
 }
 
 /**
