@@ -8,6 +8,8 @@
  * and plain records cross: no class instances, no tensors.
  */
 
+import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers-protocol';
+
 /** TF.js backends, best first. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -40,4 +42,12 @@ export type MlMethods = {
   'backend.init': { req: { preferred: BackendName | null }; res: BackendReport };
   /** A small deterministic computation (matmul + softmax) to compare backends numerically. */
   'backend.selftest': { req: { n: number; seed: number }; res: { backend: BackendName; values: Float32Array; ms: number } };
+
+  // ---- towers: Neural models cell (issue 7); types in workers/towers-protocol.ts ----
+  /** Trains a two-tower model (resuming from the IndexedDB checkpoint under cacheKey); per-epoch reports arrive as log lines (lib/towers/progress.ts). */
+  'towers.trainTwoTower': { req: TowersTrainRequest; res: TowersTrainResult };
+  /** Trains MF with dense towers on (user, item, target) triples with a seeded validation split. */
+  'towers.trainMf': { req: TowersMfRequest; res: TowersTrainResult };
+  /** Deletes cached two-tower checkpoints (all, or one key). */
+  'towers.clearCache': { req: { cacheKey: string | null }; res: { deleted: number } };
 };

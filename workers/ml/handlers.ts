@@ -6,7 +6,9 @@
 import type { Handlers } from '../../lib/rpc/server';
 import type { MlMethods } from '../protocol';
 import { systemHandlers } from './system';
+import { towersHandlers } from './towers';
 
 export const handlers = {
   ...systemHandlers,
+  ...towersHandlers,
 } satisfies Handlers<MlMethods>;

@@ -1,0 +1,129 @@
+/**
+ * Handlers for the Neural models cell: thin adapters over lib/towers. They
+ * post per-step progress and per-epoch reports (as log lines), honour
+ * cancel, and keep a two-tower checkpoint per cache key in IndexedDB after
+ * every epoch, so a reloaded page resumes where it stopped.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HandlerContext, Handlers } from '../../lib/rpc/server';
+import { evaluateRanking } from '../../lib/metrics';
+import { formatEpochLine } from '../../lib/towers/progress';
+import { recommendForUsers } from '../../lib/towers/recommend';
+import { trainMf } from '../../lib/towers/mf';
+import { trainTwoTower, type TwoTowerCheckpoint } from '../../lib/towers/twotower';
+import type { TowerEmbeddings } from '../../lib/towers/types';
+import type { BackendName, MlMethods } from '../protocol';
+import type { TowersEvalSpec } from '../towers-protocol';
+
+const DB = 'atelier-towers';
+const STORE = 'checkpoints';
+
+function openDb(): Promise<IDBDatabase> | null {
+  if (typeof indexedDB === 'undefined') return null;
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
+  });
+}
+
+async function withStore<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
+  const open = openDb();
+  if (!open) return undefined;
+  const db = await open;
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const req = f(db.transaction(STORE, mode).objectStore(STORE));
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Stored checkpoint plus the config it belongs to (a key collision must not resume a different model). */
+interface Stored {
+  configJson: string;
+  checkpoint: TwoTowerCheckpoint;
+}
+
+/** Progress posts at most every 100 ms: a step can take a millisecond. */
+function throttled(ctx: HandlerContext) {
+  let last = 0;
+  return (label: string, done: number, total: number) => {
+    const now = performance.now();
+    if (now - last < 100 && done < total) return;
+    last = now;
+    ctx.progress({ label, done, total, unit: 'steps' });
+  };
+}
+
+function evaluator(spec: TowersEvalSpec | null) {
+  if (!spec) return undefined;
+  const relevant = Array.from(spec.testUsers, (_, k) => new Set(spec.relevantItems.subarray(spec.relevantIndptr[k], spec.relevantIndptr[k + 1])));
+  return (emb: TowerEmbeddings) => {
+    const r = evaluateRanking(recommendForUsers(emb, spec.testUsers, spec.k, spec.exclude), relevant, spec.exclude.nCols);
+    return { ndcg_at_10: r.ndcg_at_10, hit_rate_at_10: r.hit_rate_at_10, coverage_at_10: r.coverage_at_10, map_at_12: r.map_at_12 };
+  };
+}
+
+export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 'towers.trainMf' | 'towers.clearCache'> = {
+  'towers.trainTwoTower': async (req, ctx) => {
+    const configJson = JSON.stringify(req.config);
+    const stored = req.cacheKey ? await withStore<Stored>('readonly', (s) => s.get(req.cacheKey!)) : undefined;
+    const resume = stored && stored.configJson === configJson ? stored.checkpoint : undefined;
+    if (resume) ctx.log(`resuming from the cached checkpoint after epoch ${resume.epochsDone} of ${req.config.epochs}`);
+    for (const h of resume?.history ?? []) ctx.log(formatEpochLine(h));
+    const progress = throttled(ctx);
+    const t0 = performance.now();
+    const { model, history } = await trainTwoTower(req.data, req.config, {
+      signal: ctx.signal,
+      validation: req.validation ?? undefined,
+      resume,
+      evaluate: evaluator(req.evaluate),
+      onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
+      onEpoch: (r) => ctx.log(formatEpochLine(r)),
+      onCheckpoint: req.cacheKey ? async (checkpoint) => void (await withStore('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, req.cacheKey!))) : undefined,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const embeddings = await model.embeddings();
+    model.dispose();
+    const trainedEpochs = req.config.epochs - (resume?.epochsDone ?? 0);
+    return {
+      backend: tf.getBackend() as BackendName,
+      embeddings,
+      history,
+      resumedEpochs: resume?.epochsDone ?? 0,
+      seconds,
+      examplesPerSecond: trainedEpochs > 0 ? (req.data.users.length * trainedEpochs) / seconds : 0,
+    };
+  },
+
+  'towers.trainMf': async (req, ctx) => {
+    const progress = throttled(ctx);
+    const t0 = performance.now();
+    const { model, history } = await trainMf(req.data, req.config, {
+      signal: ctx.signal,
+      onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
+      onEpoch: (r) => ctx.log(formatEpochLine(r)),
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const embeddings = model.embeddings();
+    model.dispose();
+    const nTrain = req.data.users.length - Math.round(req.data.users.length * req.config.validationFraction);
+    return { backend: tf.getBackend() as BackendName, embeddings, history, resumedEpochs: 0, seconds, examplesPerSecond: (nTrain * req.config.epochs) / seconds };
+  },
+
+  'towers.clearCache': async ({ cacheKey }) => {
+    if (cacheKey) {
+      const had = await withStore<number>('readonly', (s) => s.count(cacheKey));
+      await withStore('readwrite', (s) => s.delete(cacheKey));
+      return { deleted: had ?? 0 };
+    }
+    const n = await withStore<number>('readonly', (s) => s.count());
+    await withStore('readwrite', (s) => s.clear());
+    return { deleted: n ?? 0 };
+  },
+};
