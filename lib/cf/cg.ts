@@ -84,7 +84,7 @@ export function cgSolveRows(args: SolveArgs, yty: Float64Array, rowStart: number
  */
 export function cgSolver(chunkEntries = 200_000): AlsSolver {
   return {
-    name: 'cg',
+    name: 'cg-js',
     async solve(args: SolveArgs): Promise<void> {
       const { confidence, signal } = args;
       const yty = gram(args.fixed, confidence.nCols, args.factors, args.regularization);

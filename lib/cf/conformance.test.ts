@@ -30,7 +30,7 @@ import {
 import { mulberry32 as mulberry32Fixture } from './linalg';
 
 const PARAMS: AlsParams = { factors: 8, regularization: 5, alpha: 5, iterations: 12, cgSteps: 3, seed: 7 };
-const SOLVERS: AlsSolverName[] = ['exact', 'cg', 'tfjs'];
+const SOLVERS: AlsSolverName[] = ['exact', 'cg', 'cg-js', 'tfjs'];
 
 /** 90 users × 60 items in 3 taste groups; each user buys 6–10 items, 85% in-group; user 89 buys nothing. */
 function fixture(): { weights: Csr; heldOut: number[]; group: (i: number) => number } {

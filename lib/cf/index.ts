@@ -1,13 +1,15 @@
 /**
  * Collaborative filtering: implicit-feedback ALS (Hu, Koren and Volinsky,
  * 2008) behind one contract, with three mirrored solvers:
- * `exact` (plain Cholesky reference), `cg` (TypeScript conjugate gradient, the
- * fast path) and `tfjs` (the same CG in batched tfjs-core ops).
+ * `exact` (plain Cholesky reference), `cg` (conjugate gradient in a
+ * WebAssembly SIMD kernel, the fast path), `cg-js` (the same CG in plain
+ * TypeScript) and `tfjs` (the same CG in batched tfjs-core ops).
  */
 import { assertNever } from '../util/assert';
 import { cgSolver, cgSolveRows } from './cg';
 import { exactSolver } from './exact';
 import { tfjsSolver } from './tfjs';
+import { wasmCgSolver, wasmSimdAvailable } from './wasm/kernel';
 import type { AlsSolver, AlsSolverName } from './types';
 
 export { AlsModel, type AlsSaved, type Ranked } from './model';
@@ -26,10 +28,10 @@ export {
   type AlsSolverName,
   type SolveArgs,
 } from './types';
-export { cgSolver, cgSolveRows, exactSolver, tfjsSolver };
+export { cgSolver, cgSolveRows, exactSolver, tfjsSolver, wasmCgSolver, wasmSimdAvailable };
 
 /** The names every solver answers to, in the order the UI lists them. */
-export const ALS_SOLVERS: readonly AlsSolverName[] = ['cg', 'tfjs', 'exact'];
+export const ALS_SOLVERS: readonly AlsSolverName[] = ['cg', 'cg-js', 'tfjs', 'exact'];
 
 /** One factory for every implementation (as `implicit.als.AlternatingLeastSquares` dispatches). */
 export function makeSolver(name: AlsSolverName): AlsSolver {
@@ -37,6 +39,8 @@ export function makeSolver(name: AlsSolverName): AlsSolver {
     case 'exact':
       return exactSolver();
     case 'cg':
+      return wasmCgSolver();
+    case 'cg-js':
       return cgSolver();
     case 'tfjs':
       return tfjsSolver();

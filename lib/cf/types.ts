@@ -6,8 +6,12 @@
  * unobserved pairs have p = 0 and c = 1.
  */
 
-/** Which solver computes each half-step. */
-export type AlsSolverName = 'exact' | 'cg' | 'tfjs';
+/**
+ * Which solver computes each half-step: `exact` (Cholesky reference), `cg`
+ * (WebAssembly SIMD conjugate gradient, the fast path), `cg-js` (the same CG
+ * in plain TypeScript), `tfjs` (the same CG in batched tfjs-core ops).
+ */
+export type AlsSolverName = 'exact' | 'cg' | 'cg-js' | 'tfjs';
 
 /** Hyperparameters of one fit. */
 export interface AlsParams {

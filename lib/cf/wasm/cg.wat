@@ -1,0 +1,134 @@
+;; ALS conjugate-gradient row solver with 128-bit SIMD (f32x4), the same
+;; algorithm as lib/cf/cg.ts (and implicit's _least_squares_cg), in float32.
+;; k must be a multiple of 4. All pointers are byte offsets into the memory;
+;; the caller lays out the buffers (see kernel.ts). Regenerate the bytes with
+;; `node lib/cf/wasm/build.mjs` after editing.
+(module
+  (memory (export "mem") 1)
+
+  ;; Σ a[j]·b[j], j < k
+  (func $dot (param $a i32) (param $b i32) (param $k i32) (result f32)
+    (local $acc v128) (local $end i32)
+    (local.set $acc (v128.const f32x4 0 0 0 0))
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $acc (f32x4.add (local.get $acc)
+          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $l)))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+
+  ;; y[j] += s·x[j], j < k
+  (func $axpy (param $s f32) (param $x i32) (param $y i32) (param $k i32)
+    (local $sv v128) (local $end i32)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $y)
+          (f32x4.add (v128.load (local.get $y)) (f32x4.mul (local.get $sv) (v128.load (local.get $x)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $l))))
+
+  ;; out[a] = s · Σ_b m[a, b]·v[b]  (m is k × k, row-major)
+  (func $gemv (param $s f32) (param $m i32) (param $v i32) (param $out i32) (param $k i32)
+    (local $a i32) (local $row i32)
+    (local.set $row (i32.shl (local.get $k) (i32.const 2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
+        (f32.store (local.get $out)
+          (f32.mul (local.get $s) (call $dot (local.get $m) (local.get $v) (local.get $k))))
+        (local.set $m (i32.add (local.get $m) (local.get $row)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $l))))
+
+  ;; Solves rows [r0, r1). yty: k×k f32 (YᵀY + λI); y: fixed factors; x:
+  ;; target factors (updated in place); indptr/indices: i32 CSR; conf: f32
+  ;; confidences; scratch: 3·k f32 (r, p, Ap).
+  (func (export "solve")
+    (param $r0 i32) (param $r1 i32) (param $k i32) (param $steps i32)
+    (param $yty i32) (param $y i32) (param $x i32)
+    (param $indptr i32) (param $indices i32) (param $conf i32) (param $scratch i32)
+    (local $u i32) (local $e i32) (local $end i32) (local $xu i32) (local $yi i32)
+    (local $rv i32) (local $pv i32) (local $ap i32) (local $rowb i32)
+    (local $c f32) (local $d f32) (local $rsold f32) (local $rsnew f32) (local $alpha f32)
+    (local $it i32) (local $j i32) (local $bv v128)
+    (local.set $rowb (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $rv (local.get $scratch))
+    (local.set $pv (i32.add (local.get $rv) (local.get $rowb)))
+    (local.set $ap (i32.add (local.get $pv) (local.get $rowb)))
+    (local.set $u (local.get $r0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_u (local.get $u) (local.get $r1)))
+        (local.set $e (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $u) (i32.const 2)))))
+        (local.set $end (i32.load (i32.add (local.get $indptr) (i32.shl (i32.add (local.get $u) (i32.const 1)) (i32.const 2)))))
+        (block $skip
+          (br_if $skip (i32.eq (local.get $e) (local.get $end)))
+          (local.set $xu (i32.add (local.get $x) (i32.mul (local.get $u) (local.get $rowb))))
+          ;; r = −(YᵀY + λI) x + Σ (c − (c − 1) y·x) y
+          (call $gemv (f32.const -1) (local.get $yty) (local.get $xu) (local.get $rv) (local.get $k))
+          (local.set $j (local.get $e))
+          (block $d1
+            (loop $l1
+              (br_if $d1 (i32.ge_u (local.get $j) (local.get $end)))
+              (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $yi (i32.add (local.get $y)
+                (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+              (local.set $d (call $dot (local.get $yi) (local.get $xu) (local.get $k)))
+              (call $axpy
+                (f32.sub (local.get $c) (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d)))
+                (local.get $yi) (local.get $rv) (local.get $k))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $l1)))
+          (memory.copy (local.get $pv) (local.get $rv) (local.get $rowb))
+          (local.set $rsold (call $dot (local.get $rv) (local.get $rv) (local.get $k)))
+          (br_if $skip (f32.lt (local.get $rsold) (f32.const 1e-20)))
+          (local.set $it (i32.const 0))
+          (block $cg_done
+            (loop $cg
+              (br_if $cg_done (i32.ge_u (local.get $it) (local.get $steps)))
+              ;; Ap = (YᵀY + λI) p + Σ (c − 1)(y·p) y
+              (call $gemv (f32.const 1) (local.get $yty) (local.get $pv) (local.get $ap) (local.get $k))
+              (local.set $j (local.get $e))
+              (block $d2
+                (loop $l2
+                  (br_if $d2 (i32.ge_u (local.get $j) (local.get $end)))
+                  (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+                  (local.set $yi (i32.add (local.get $y)
+                    (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+                  (call $axpy
+                    (f32.mul (f32.sub (local.get $c) (f32.const 1)) (call $dot (local.get $yi) (local.get $pv) (local.get $k)))
+                    (local.get $yi) (local.get $ap) (local.get $k))
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br $l2)))
+              (local.set $alpha (f32.div (local.get $rsold) (call $dot (local.get $pv) (local.get $ap) (local.get $k))))
+              (call $axpy (local.get $alpha) (local.get $pv) (local.get $xu) (local.get $k))
+              (call $axpy (f32.neg (local.get $alpha)) (local.get $ap) (local.get $rv) (local.get $k))
+              (local.set $rsnew (call $dot (local.get $rv) (local.get $rv) (local.get $k)))
+              (br_if $cg_done (f32.lt (local.get $rsnew) (f32.const 1e-20)))
+              ;; p = r + (rsnew / rsold) p
+              (local.set $bv (f32x4.splat (f32.div (local.get $rsnew) (local.get $rsold))))
+              (local.set $j (i32.const 0))
+              (block $d3
+                (loop $l3
+                  (br_if $d3 (i32.ge_u (local.get $j) (local.get $rowb)))
+                  (v128.store (i32.add (local.get $pv) (local.get $j))
+                    (f32x4.add (v128.load (i32.add (local.get $rv) (local.get $j)))
+                      (f32x4.mul (local.get $bv) (v128.load (i32.add (local.get $pv) (local.get $j))))))
+                  (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                  (br $l3)))
+              (local.set $rsold (local.get $rsnew))
+              (local.set $it (i32.add (local.get $it) (i32.const 1)))
+              (br $cg))))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br $rows)))))
