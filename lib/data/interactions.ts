@@ -1,0 +1,190 @@
+/**
+ * Builders of the InteractionLog that every model cell reads, plus the
+ * pure transformations on it: subsets, min-count filters, weights and the
+ * user × item matrix.
+ */
+import { csrFromCoo, type Csr } from './csr';
+import type { InteractionLog } from './dataset';
+import { buildIdMap, compactIds, encodeIds } from './idmap';
+
+/**
+ * Accumulates interactions chunk by chunk against known key lists, then
+ * compacts to the users and items that occur and sorts rows by day (stable).
+ * Used for hm-scale streams as well as for small in-memory tables.
+ */
+export class InteractionLogBuilder {
+  private users: Int32Array[] = [];
+  private items: Int32Array[] = [];
+  private days: Int32Array[] = [];
+  private values: Float32Array[] = [];
+  private n = 0;
+
+  constructor(
+    readonly userKeys: readonly string[],
+    readonly itemKeys: readonly string[],
+  ) {}
+
+  /** Adds rows given as indices into the key lists. */
+  add(user: Int32Array, item: Int32Array, day: Int32Array, value: ArrayLike<number>): void {
+    const m = user.length;
+    if (item.length !== m || day.length !== m || value.length !== m) {
+      throw new Error(`invalid chunk: user ${m}, item ${item.length}, day ${day.length}, value ${value.length}; expected equal lengths`);
+    }
+    for (let i = 0; i < m; i++) {
+      if (!(user[i] >= 0 && user[i] < this.userKeys.length)) throw new Error(`invalid user index at row ${this.n + i}: ${user[i]}; expected 0..${this.userKeys.length - 1}`);
+      if (!(item[i] >= 0 && item[i] < this.itemKeys.length)) throw new Error(`invalid item index at row ${this.n + i}: ${item[i]}; expected 0..${this.itemKeys.length - 1}`);
+    }
+    this.users.push(user);
+    this.items.push(item);
+    this.days.push(day);
+    this.values.push(Float32Array.from(value));
+    this.n += m;
+  }
+
+  /** The log over the users and items that occur, rows sorted by day. */
+  finish(): InteractionLog {
+    const cat = <T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T): T => {
+      const out = make(this.n);
+      let at = 0;
+      for (const p of parts) out.set(p, at), (at += p.length);
+      return out;
+    };
+    const user = cat(this.users, (n) => new Int32Array(n));
+    const item = cat(this.items, (n) => new Int32Array(n));
+    const day = cat(this.days, (n) => new Int32Array(n));
+    const value = cat(this.values, (n) => new Float32Array(n));
+    const usedU = new Uint8Array(this.userKeys.length);
+    const usedI = new Uint8Array(this.itemKeys.length);
+    for (let i = 0; i < this.n; i++) (usedU[user[i]] = 1), (usedI[item[i]] = 1);
+    const u = compactIds(usedU);
+    const it = compactIds(usedI);
+    for (let i = 0; i < this.n; i++) (user[i] = u.remap[user[i]]), (item[i] = it.remap[item[i]]);
+    const log: InteractionLog = {
+      nUsers: u.kept.length,
+      nItems: it.kept.length,
+      user, item, day, value,
+      userKeys: Array.from(u.kept, (k) => this.userKeys[k]),
+      itemKeys: Array.from(it.kept, (k) => this.itemKeys[k]),
+    };
+    return sortByDay(log);
+  }
+}
+
+/** Builds a log from key columns; rows with a null key are rejected with their row number. */
+export function buildInteractionLog(rows: { user: ArrayLike<string | null>; item: ArrayLike<string | null>; day: ArrayLike<number>; value?: ArrayLike<number> }): InteractionLog {
+  const n = rows.user.length;
+  const users = buildIdMap(Array.from(rows.user));
+  const items = buildIdMap(Array.from(rows.item));
+  const u = encodeIds(users, rows.user);
+  const it = encodeIds(items, rows.item);
+  for (let i = 0; i < n; i++) {
+    if (u.ids[i] < 0) throw new Error(`invalid user key at row ${i + 1}: ${rows.user[i]}; expected a non-empty id`);
+    if (it.ids[i] < 0) throw new Error(`invalid item key at row ${i + 1}: ${rows.item[i]}; expected a non-empty id`);
+  }
+  const b = new InteractionLogBuilder(users.keys, items.keys);
+  b.add(u.ids, it.ids, Int32Array.from(rows.day), rows.value ?? new Float32Array(n).fill(1));
+  return b.finish();
+}
+
+/** Stable sort of the rows by day (no-op when already sorted). */
+export function sortByDay(log: InteractionLog): InteractionLog {
+  let sorted = true;
+  for (let i = 1; i < log.day.length && sorted; i++) if (log.day[i] < log.day[i - 1]) sorted = false;
+  if (sorted) return log;
+  const order = Array.from({ length: log.day.length }, (_, i) => i).sort((a, b) => log.day[a] - log.day[b] || a - b);
+  return permute(log, Int32Array.from(order));
+}
+
+function permute(log: InteractionLog, order: Int32Array): InteractionLog {
+  const m = order.length;
+  const user = new Int32Array(m);
+  const item = new Int32Array(m);
+  const day = new Int32Array(m);
+  const value = new Float32Array(m);
+  for (let k = 0; k < m; k++) {
+    const i = order[k];
+    user[k] = log.user[i];
+    item[k] = log.item[i];
+    day[k] = log.day[i];
+    value[k] = log.value[i];
+  }
+  return { ...log, user, item, day, value };
+}
+
+/** The rows flagged in `keep`, in the same id space (nUsers, nItems and keys unchanged). */
+export function subsetRows(log: InteractionLog, keep: Uint8Array): InteractionLog {
+  if (keep.length !== log.user.length) throw new Error(`invalid mask length: ${keep.length}; expected ${log.user.length}`);
+  const order: number[] = [];
+  for (let i = 0; i < keep.length; i++) if (keep[i]) order.push(i);
+  return permute(log, Int32Array.from(order));
+}
+
+/** Renumbers users and items to those that occur (keys follow). */
+export function compactLog(log: InteractionLog): InteractionLog {
+  const b = new InteractionLogBuilder(log.userKeys, log.itemKeys);
+  b.add(log.user, log.item, log.day, log.value);
+  return b.finish();
+}
+
+/** Min-count filter options: users and items with fewer rows are dropped. */
+export interface MinCounts {
+  minUser: number;
+  minItem: number;
+  /** Repeat until both hold at once (a k-core); default true. */
+  iterate?: boolean;
+}
+
+/** Drops users and items with too few interactions (repeated rows count) and re-densifies ids. */
+export function filterMinCounts(log: InteractionLog, o: MinCounts): InteractionLog {
+  for (const [k, v] of Object.entries({ minUser: o.minUser, minItem: o.minItem })) {
+    if (!(Number.isInteger(v) && v >= 0)) throw new Error(`invalid ${k}: ${v}; expected a whole number ≥ 0`);
+  }
+  let cur = log;
+  for (;;) {
+    const uc = new Int32Array(cur.nUsers);
+    const ic = new Int32Array(cur.nItems);
+    for (let i = 0; i < cur.user.length; i++) uc[cur.user[i]]++, ic[cur.item[i]]++;
+    const keep = new Uint8Array(cur.user.length);
+    let dropped = 0;
+    for (let i = 0; i < keep.length; i++) {
+      keep[i] = uc[cur.user[i]] >= o.minUser && ic[cur.item[i]] >= o.minItem ? 1 : 0;
+      if (!keep[i]) dropped++;
+    }
+    cur = compactLog(subsetRows(cur, keep));
+    if (dropped === 0 || o.iterate === false || cur.user.length === 0) return cur;
+  }
+}
+
+/** How rows become matrix weights. */
+export type WeightScheme =
+  | { kind: 'count' }
+  /** 0.5^((refDay - day) / halfLifeDays); refDay defaults to the last day in the log. */
+  | { kind: 'recency'; halfLifeDays: number; refDay?: number }
+  /** The row's value (a rating, or a price). */
+  | { kind: 'value' };
+
+/** Per-row weights under a scheme. */
+export function rowWeights(log: InteractionLog, scheme: WeightScheme): Float32Array {
+  const n = log.user.length;
+  const w = new Float32Array(n);
+  switch (scheme.kind) {
+    case 'count':
+      w.fill(1);
+      return w;
+    case 'value':
+      w.set(log.value);
+      return w;
+    case 'recency': {
+      if (!(scheme.halfLifeDays > 0)) throw new Error(`invalid halfLifeDays: ${scheme.halfLifeDays}; expected a number > 0`);
+      let ref = scheme.refDay ?? -Infinity;
+      if (scheme.refDay === undefined) for (let i = 0; i < n; i++) ref = Math.max(ref, log.day[i]);
+      for (let i = 0; i < n; i++) w[i] = Math.pow(0.5, Math.max(0, ref - log.day[i]) / scheme.halfLifeDays);
+      return w;
+    }
+  }
+}
+
+/** The users × items matrix with weights summed over repeated rows. */
+export function interactionMatrix(log: InteractionLog, scheme: WeightScheme = { kind: 'count' }): Csr {
+  return csrFromCoo(log.nUsers, log.nItems, log.user, log.item, rowWeights(log, scheme));
+}
