@@ -9,6 +9,8 @@
  */
 
 import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers-protocol';
+import type { AlsFitRequest, AlsFitResult } from './als-protocol';
+import type { EmbedImagesRequest, EmbedImagesResult, EmbedKnnRequest, EmbedKnnResult, EmbedLoadRequest, EmbedLoadResult } from './embed-protocol';
 
 /** TF.js backends, best first. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -50,4 +52,18 @@ export type MlMethods = {
   'towers.trainMf': { req: TowersMfRequest; res: TowersTrainResult };
   /** Deletes cached two-tower checkpoints (all, or one key). */
   'towers.clearCache': { req: { cacheKey: string | null }; res: { deleted: number } };
+
+  // ---- als: Collaborative filtering cell (issue 6); types in workers/als-protocol.ts ----
+  /** Fits ALS (progress per iteration, a log line with the loss per iteration, cancel between row chunks), then scores the holdout. */
+  'als.fit': { req: AlsFitRequest; res: AlsFitResult };
+
+  // ---- embed: Image embeddings cell (issue 5); types in workers/embed-protocol.ts ----
+  /** Loads a backbone (vendored URL, a URL, picked files, or none for the histogram / labelled random ResNet50V2). */
+  'embed.load': { req: EmbedLoadRequest; res: EmbedLoadResult };
+  /** Fetches, decodes and embeds photos in batches, resuming from the per-article IndexedDB cache; progress in images. */
+  'embed.images': { req: EmbedImagesRequest; res: EmbedImagesResult };
+  /** Exact top-k cosine neighbours in blocks (never n x n); progress in rows. */
+  'embed.knn': { req: EmbedKnnRequest; res: EmbedKnnResult };
+  /** Deletes cached embeddings (one backbone, or all). */
+  'embed.clearCache': { req: { backbone: string | null }; res: { deleted: number } };
 };

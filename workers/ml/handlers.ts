@@ -5,10 +5,12 @@
  */
 import type { Handlers } from '../../lib/rpc/server';
 import type { MlMethods } from '../protocol';
+import { embedHandlers } from './embed';
 import { systemHandlers } from './system';
 import { towersHandlers } from './towers';
 
 export const handlers = {
   ...systemHandlers,
   ...towersHandlers,
+  ...embedHandlers,
 } satisfies Handlers<MlMethods>;

@@ -1,0 +1,87 @@
+'use server';
+/**
+ * Server actions of the Image embeddings cell: thin wrappers that validate
+ * input (zod), call lib/graph/similar.ts on the products graph
+ * (NEO4J_PRODUCTS_URI when set, else the main graph) and return
+ * `{ok: true, data} | {ok: false, error, hint}` instead of throwing.
+ * Embeddings travel as base64 of little-endian float32 (a third of JSON's size),
+ * so a batch of 40 rows of 2048-d stays under the 1 MB action body limit.
+ */
+import { z } from 'zod';
+import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/driver';
+import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/similar';
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
+
+const code = z.string().min(1).max(64);
+const backboneId = z.string().min(1).max(64);
+const dim = z.number().int().min(1).max(4096);
+const rowSchema = z.object({
+  code,
+  /** base64 float32 little-endian, `dim` values. */
+  embedding: z.string().max(40_000),
+  neighbours: z.array(z.object({ code, score: z.number().finite() })).max(100),
+});
+const writeSchema = z.object({ backbone: backboneId, dim, rows: z.array(rowSchema).max(200) });
+
+function target(): { t: GraphTarget; uri: string; user: string } {
+  const cfg = productsConfigFromEnv() ?? configFromEnv();
+  return { t: { driver: getDriver(cfg), database: cfg.database }, uri: cfg.uri, user: cfg.user };
+}
+
+async function guard<T>(fn: (t: GraphTarget) => Promise<T>): Promise<ActionResult<T>> {
+  const { t, uri, user } = target();
+  try {
+    return { ok: true, data: await fn(t) };
+  } catch (err) {
+    const f = describeNeo4jError(err, { uri, user });
+    return { ok: false, error: f.error, hint: f.hint };
+  }
+}
+
+function invalid(issues: z.ZodError): ActionResult<never> {
+  const first = issues.issues[0];
+  return { ok: false, error: `invalid ${first?.path.join('.') || 'input'}: ${first?.message ?? 'bad value'}` };
+}
+
+function decodeFloats(b64: string, expected: number, field: string): number[] {
+  const buf = Buffer.from(b64, 'base64');
+  if (buf.byteLength !== expected * 4) throw new Error(`invalid ${field}: ${buf.byteLength} bytes; expected ${expected * 4} (${expected} float32)`);
+  const out = new Array<number>(expected);
+  for (let i = 0; i < expected; i++) out[i] = buf.readFloatLE(i * 4);
+  return out;
+}
+
+/** Constraint, stale-embedding cleanup and the vector index for `dim`-wide embeddings of `backbone`. */
+export async function prepareSimilarAction(input: { backbone: string; dim: number }) {
+  const p = z.object({ backbone: backboneId, dim }).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard((t) => prepareSimilar(t, p.data.backbone, p.data.dim));
+}
+
+/** Writes a batch of embeddings and replaces each product's SIMILAR set. */
+export async function writeSimilarAction(input: z.input<typeof writeSchema>) {
+  const p = writeSchema.safeParse(input);
+  if (!p.success) return invalid(p.error);
+  let rows;
+  try {
+    rows = p.data.rows.map((r, i) => ({ code: r.code, neighbours: r.neighbours, embedding: decodeFloats(r.embedding, p.data.dim, `rows.${i}.embedding`) }));
+  } catch (e) {
+    return { ok: false as const, error: (e as Error).message };
+  }
+  return guard((t) => writeSimilarBatch(t, p.data.backbone, p.data.dim, rows));
+}
+
+/** Recall@k of the vector index against the exact SIMILAR sets of `codes`. */
+export async function vectorRecallAction(input: { codes: string[]; k: number }) {
+  const p = z.object({ codes: z.array(code).max(1000), k: z.number().int().min(1).max(100) }).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard((t) => vectorIndexRecall(t, p.data.codes, p.data.k));
+}
+
+/** Products with embeddings and SIMILAR count; optionally one product's SIMILAR set. */
+export async function similarStatsAction(input: { code?: string }) {
+  const p = z.object({ code: code.optional() }).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard(async (t) => ({ ...(await similarStats(t)), of: p.data.code ? await similarOf(t, p.data.code) : null }));
+}

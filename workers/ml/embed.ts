@@ -1,0 +1,154 @@
+/**
+ * Handlers of the Image embeddings cell: thin adapters over lib/embed. Photos
+ * are fetched and decoded here (createImageBitmap + OffscreenCanvas), off the
+ * main thread; batches run on the worker's backend; progress is in images
+ * (the runtime derives images/s and ETA); cancel stops between batches.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
+import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
+import { blockedTopK } from '../../lib/embed/knn';
+import type { RgbImage } from '../../lib/embed/preprocess';
+import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
+import { CancelledError } from '../../lib/notebook/types';
+import type { Handlers } from '../../lib/rpc/server';
+import type { EmbedImagesResult, EmbedSource } from '../embed-protocol';
+import type { MlMethods } from '../protocol';
+import { clearCached, getCached, putCached } from './embed-cache';
+
+let loaded: { id: BackboneId; extractor: Extractor } | null = null;
+
+function ioHandler(source: EmbedSource): tf.io.IOHandler | null {
+  switch (source.kind) {
+    case 'none':
+      return null;
+    case 'url':
+      // Relative URLs (the vendored copies) resolve against the worker's origin.
+      return tf.io.http(new URL(source.url, self.location.href).href);
+    case 'files': {
+      const json = source.files.find((f) => f.name.endsWith('.json'));
+      if (!json) throw new Error('invalid files: no model.json among the picked files');
+      const modelJson = JSON.parse(new TextDecoder().decode(json.data)) as ConverterModelJson;
+      const files = new Map(source.files.map((f) => [f.name, f.data]));
+      return tf.io.fromMemory(artifactsFromFiles(modelJson, files));
+    }
+    default: {
+      const never: never = source;
+      throw new Error(`invalid source: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Fetches and decodes one photo; 'missing' for no url or HTTP 404. */
+async function readPhoto(url: string | null): Promise<RgbImage | 'missing'> {
+  if (!url) return 'missing';
+  const res = await fetch(url);
+  if (res.status === 404) return 'missing';
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+  const blob = await res.blob();
+  let bmp: ImageBitmap;
+  try {
+    bmp = await createImageBitmap(blob);
+  } catch (e) {
+    throw new Error(`not a decodable image (${blob.type || 'unknown type'}, ${blob.size} bytes): ${(e as Error).message}`);
+  }
+  const canvas = new OffscreenCanvas(bmp.width, bmp.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('OffscreenCanvas 2d context unavailable');
+  ctx.drawImage(bmp, 0, 0);
+  bmp.close();
+  const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  return { width: canvas.width, height: canvas.height, channels: 4, data };
+}
+
+export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.images' | 'embed.knn' | 'embed.clearCache'> = {
+  'embed.load': async ({ backbone, source, allowRandomWeights, seed }) => {
+    const t0 = performance.now();
+    const spec = specOf(backbone);
+    loaded?.extractor.dispose();
+    loaded = null;
+    const extractor = await loadExtractor(tf, spec, ioHandler(source), { allowRandomWeights, seed });
+    loaded = { id: backbone, extractor };
+    return { backbone, dim: spec.dim, inputSize: spec.inputSize, randomWeights: extractor.randomWeights, ms: performance.now() - t0 };
+  },
+
+  'embed.images': async ({ backbone, items, batchSize, fit, useCache = true }, ctx) => {
+    if (!loaded || loaded.id !== backbone) throw new Error(`invalid backbone: ${backbone}; call embed.load for it first`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256) throw new Error(`invalid batchSize: ${batchSize}; expected 1..256`);
+    const { extractor } = loaded;
+    const dim = extractor.spec.dim;
+    // The cache holds real embeddings only: random-weight runs neither read nor write it.
+    const cacheOn = useCache && !extractor.randomWeights;
+    const total = items.length;
+    const vectors: (Float32Array | undefined)[] = cacheOn ? await getCached(backbone, items.map((i) => i.key), dim) : items.map(() => undefined);
+    const cached = vectors.filter(Boolean).length;
+    const missing: number[] = [];
+    const corrupt: EmbedImagesResult['corrupt'] = [];
+    const todo = items.map((_, i) => i).filter((i) => !vectors[i]);
+    let done = cached;
+    let computeMs = 0;
+    let computed = 0;
+    ctx.progress({ label: `Embedding photos (${extractor.spec.id})`, done, total, unit: 'images' });
+    for (let b = 0; b < todo.length; b += batchSize) {
+      if (ctx.signal.aborted) throw new CancelledError('embedding cancelled');
+      const idx = todo.slice(b, b + batchSize);
+      const t0 = performance.now();
+      const photos = await Promise.all(
+        idx.map(async (i) => {
+          try {
+            return await readPhoto(items[i].url);
+          } catch (e) {
+            return new Error((e as Error).message);
+          }
+        }),
+      );
+      const ok: number[] = [];
+      const imgs: RgbImage[] = [];
+      photos.forEach((p, j) => {
+        const i = idx[j];
+        if (p === 'missing') missing.push(i);
+        else if (p instanceof Error) corrupt.push({ index: i, key: items[i].key, reason: p.message });
+        else {
+          ok.push(i);
+          imgs.push(p);
+        }
+      });
+      if (imgs.length) {
+        const emb = await extractor.embed(imgs, fit);
+        ok.forEach((i, j) => (vectors[i] = emb.slice(j * dim, (j + 1) * dim)));
+        if (cacheOn) await putCached(backbone, ok.map((i) => items[i].key), emb, dim);
+        computed += imgs.length;
+      }
+      computeMs += performance.now() - t0;
+      done += idx.length;
+      ctx.progress({ label: `Embedding photos (${extractor.spec.id})`, done, total, unit: 'images' });
+    }
+    const rows = items.map((_, i) => i).filter((i) => vectors[i]);
+    const embeddings = new Float32Array(rows.length * dim);
+    rows.forEach((i, r) => embeddings.set(vectors[i]!, r * dim));
+    return {
+      backbone,
+      dim,
+      rows: Int32Array.from(rows),
+      embeddings,
+      missing: Int32Array.from(missing.sort((a, b) => a - b)),
+      corrupt,
+      cached,
+      computeSeconds: computeMs / 1000,
+      computed,
+    };
+  },
+
+  'embed.knn': async ({ vectors, n, d, k, blockRows }, ctx) => {
+    const t0 = performance.now();
+    const r = await blockedTopK(tf, { data: vectors, n, d }, {
+      k,
+      blockRows,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ label: 'Exact top-k neighbours', done, total, unit: 'rows' }),
+    });
+    return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000 };
+  },
+
+  'embed.clearCache': async ({ backbone }) => ({ deleted: await clearCached(backbone) }),
+};
