@@ -6,7 +6,7 @@ export { lookup } from './lookup';
 export type { NamedWeight, TrainHooks } from './loop';
 export { initTwoTowerWeights, trainTwoTower, TwoTowerModel, type TwoTowerCheckpoint, type TwoTowerTrainOptions } from './twotower';
 export { initMfWeights, MfModel, trainMf } from './mf';
-export { popularityForUsers, randomForUsers, recommendForUsers, similarItems, topK } from './recommend';
+export { mostPopular, popularityForUsers, randomForUsers, recommendForUsers, similarItems, topK } from './recommend';
 export { evaluateEmbeddings, evaluatePopularity, evaluateRandom, positivesFromSplit, testPositives } from './evaluate';
 export { plantedInteractions, type PlantedOptions } from './fixtures';
 export { formatEpochLine, parseEpochLine } from './progress';

@@ -97,6 +97,14 @@ export function similarItems(emb: TowerEmbeddings, item: number, k: number, metr
   return { items, scores: Float32Array.from(items, (i) => scores[i]) };
 }
 
+/** The k items with the most distinct users in `train`. */
+export function mostPopular(train: Csr, k: number): Int32Array {
+  checkK(k, train.nCols);
+  const counts = new Float32Array(train.nCols);
+  for (const i of train.indices) counts[i]++;
+  return topK(counts, k);
+}
+
 /** Popularity baseline: the most-interacted items (distinct users) not already owned. */
 export function popularityForUsers(train: Csr, users: ArrayLike<number>, k: number): Int32Array[] {
   checkK(k, train.nCols);

@@ -1,0 +1,224 @@
+/**
+ * Cell 6, Neural models: a two-tower recommender (or MF with dense towers)
+ * trained in the ML worker on the training split of the seed protocol,
+ * evaluated on the test period against a popularity baseline, with loss
+ * curves, per-epoch metrics and item-to-item neighbours.
+ */
+import * as Plot from '@observablehq/plot';
+import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
+import { timeSplit, type ProtocolSplit } from '@/lib/data/seed-protocol';
+import type { MetricReport } from '@/lib/metrics';
+import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
+import { evaluateEmbeddings, evaluatePopularity, evaluateRandom, positivesFromSplit, testPositives } from '@/lib/towers/evaluate';
+import { parseEpochLine } from '@/lib/towers/progress';
+import { mostPopular, similarItems } from '@/lib/towers/recommend';
+import { DEFAULT_MF, DEFAULT_TWO_TOWER, TowersInputError, type CategoricalFeature, type EpochReport, type MfConfig, type TwoTowerConfig } from '@/lib/towers/types';
+import type { TowersTrainResult } from '@/workers/towers-protocol';
+import { defineAppCell } from '../define';
+
+export const TOWERS_CELL = cellId('towers');
+const DATA_CELL = cellId('data');
+
+/** Codes for a string column (null → code 0 "unknown"). */
+function codes(values: readonly (string | null)[], rows: Int32Array, name: string): CategoricalFeature {
+  const ids = new Map<string, number>([['', 0]]);
+  const out = Int32Array.from(rows, (r) => {
+    const v = values[r] ?? '';
+    if (!ids.has(v)) ids.set(v, ids.size);
+    return ids.get(v)!;
+  });
+  return { name, codes: out, cardinality: ids.size };
+}
+
+function ageBuckets(age: Float32Array, rows: Int32Array): CategoricalFeature {
+  // 0 unknown, then 10-year buckets up to 70+.
+  return { name: 'age', codes: Int32Array.from(rows, (r) => (Number.isFinite(age[r]) ? 1 + Math.min(6, Math.max(0, Math.floor((age[r] - 10) / 10))) : 0)), cardinality: 8 };
+}
+
+const metricRow = (name: string, m: MetricReport): Scalar[] => [
+  name,
+  Number(m.ndcg_at_10.toFixed(4)),
+  Number(m.hit_rate_at_10.toFixed(4)),
+  Number(m.coverage_at_10.toFixed(4)),
+  Number(m.map_at_12.toFixed(4)),
+  Number(m.recall_at_10.toFixed(4)),
+  m.users_scored,
+];
+
+/** Loss curves (train and validation) as Plot options. */
+export function lossCurves(history: readonly EpochReport[], lossName: string): Record<string, unknown> {
+  const points = history.flatMap((h) => [
+    { epoch: h.epoch, loss: h.trainLoss, series: 'train' },
+    ...(h.validationLoss === null ? [] : [{ epoch: h.epoch, loss: h.validationLoss, series: 'validation' }]),
+  ]);
+  return {
+    height: 260,
+    x: { label: 'epoch', tickFormat: 'd' },
+    y: { label: lossName, grid: true },
+    color: { legend: true, domain: ['train', 'validation'] },
+    marks: [Plot.line(points, { x: 'epoch', y: 'loss', stroke: 'series', marker: 'circle' }), Plot.ruleY([0])],
+  };
+}
+
+export const towersCell = defineAppCell({
+  id: TOWERS_CELL,
+  title: 'Neural models',
+  explanation:
+    'Trains a **two-tower** model (user and item embeddings, optional feature towers, dot product; BCE over 1 positive + N random negatives, or sampled softmax; ' +
+    'or in-batch negatives) or **MF with Dense(128, relu) towers** (MSE on the rating / purchase count, 80/20 validation split) in the ML worker. ' +
+    'Evaluation follows the seed protocol: users with fewer than the minimum interactions are dropped, the last 20% of interactions (by time) are the test period, ' +
+    'cold users and items are dropped, and on MovieLens only test ratings ≥ 4 count. Training uses the training split only. ' +
+    'Embedding gradients use a scatter-add backward, so WASM trains too; checkpoints are cached in IndexedDB, so a reload resumes.',
+  params: {
+    model: { kind: 'select', label: 'model', default: 'two-tower', options: [{ value: 'two-tower', label: 'two-tower' }, { value: 'mf', label: 'MF with dense towers (MSE)' }] },
+    loss: { kind: 'select', label: 'loss', default: 'bce', options: [{ value: 'bce', label: 'binary cross-entropy' }, { value: 'softmax', label: 'sampled softmax' }] },
+    negativeSource: { kind: 'select', label: 'negatives from', default: 'sampled', options: [{ value: 'sampled', label: 'random items' }, { value: 'in-batch', label: 'in-batch positives' }] },
+    negatives: { kind: 'number', label: 'negatives per positive', default: 10, min: 1, integer: true },
+    dim: { kind: 'number', label: 'embedding size', default: 32, min: 1, max: 512, integer: true },
+    epochs: { kind: 'number', label: 'epochs', default: 10, min: 1, max: 500, integer: true },
+    batchSize: { kind: 'number', label: 'batch size', default: 1024, min: 2, integer: true },
+    optimizer: { kind: 'select', label: 'optimizer', default: 'adam', options: [{ value: 'adam', label: 'Adam' }, { value: 'sgd', label: 'SGD' }] },
+    learningRate: { kind: 'number', label: 'learning rate', default: 0.01, min: 0, step: 0.001 },
+    l2: { kind: 'number', label: 'L2 on tower outputs', default: 0, min: 0, step: 0.0001 },
+    features: { kind: 'boolean', label: 'feature towers (age, club status; type, department, colour)', default: false },
+    minUserInteractions: { kind: 'number', label: 'min interactions per user', default: 20, min: 1, integer: true },
+    testFraction: { kind: 'number', label: 'test share (last, by time)', default: 0.2, min: 0.01, max: 0.9, step: 0.01 },
+    minTestRating: { kind: 'number', label: 'min test rating (MovieLens)', default: 4, min: 1, max: 5, integer: true },
+    cache: { kind: 'boolean', label: 'resume from cached checkpoints', default: true },
+  },
+  dependsOn: [DATA_CELL],
+  async run(ctx) {
+    const p = ctx.params;
+    const log = ctx.artifacts.get<InteractionLog>(DATA_CELL, 'interactions');
+    const info = ctx.artifacts.get<DatasetInfo>(DATA_CELL, 'info');
+    const catalog = ctx.artifacts.find<ItemCatalog>(DATA_CELL, 'catalog');
+    const customers = ctx.artifacts.find<CustomerTable>(DATA_CELL, 'customers');
+    let split: ProtocolSplit;
+    try {
+      split = timeSplit(
+        { nUsers: log.nUsers, nItems: log.nItems, user: log.user, item: log.item, time: log.day, value: log.value },
+        p.testFraction,
+        { minUserInteractions: p.minUserInteractions, minTestValue: info.kind === 'movielens' ? p.minTestRating : -Infinity },
+      );
+    } catch (err) {
+      const m = err instanceof Error ? err.message : String(err);
+      throw new CellFailure(`The evaluation split is empty: ${m}`, 'Lower "min interactions per user" or "min test rating", or raise "test share".');
+    }
+    ctx.log(`split: ${split.train.nRows} users × ${split.train.nCols} items, ${split.counts.trainInteractions} training interactions; ${split.testUsers.length} test users (${split.counts.testInteractions} relevant, ${split.counts.coldTestDropped} cold dropped)`);
+    const ml = await ctx.services.ml();
+    const history: EpochReport[] = [];
+    const onLog = (line: string) => {
+      const r = parseEpochLine(line);
+      if (!r) return ctx.log(line);
+      history.push(r);
+      const m = Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+      ctx.log(`epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)}${r.validationLoss === null ? '' : `, validation ${r.validationLoss.toFixed(4)}`}${m ? `, ${m}` : ''} (${r.seconds.toFixed(1)} s)`);
+    };
+    const onProgress = (q: { label: string; done: number; total: number }) => {
+      const last = history.at(-1);
+      ctx.progress({ ...q, label: last ? `${q.label} · last loss ${last.trainLoss.toFixed(4)}${last.validationLoss === null ? '' : ` / ${last.validationLoss.toFixed(4)}`}` : q.label, unit: 'steps' });
+    };
+    const relevantIndptr = new Int32Array(split.testUsers.length + 1);
+    split.relevant.forEach((s, k) => (relevantIndptr[k + 1] = relevantIndptr[k] + s.size));
+    const evaluate = { testUsers: split.testUsers, relevantIndptr, relevantItems: Int32Array.from(split.relevant.flatMap((s) => [...s])), exclude: split.train, k: 12 };
+
+    let result: TowersTrainResult;
+    let lossName: string;
+    try {
+      if (p.model === 'two-tower') {
+        const data = positivesFromSplit(split);
+        if (p.features) {
+          if (customers) data.userFeatures = [ageBuckets(customers.age, split.userIds), codes(customers.clubMemberStatus, split.userIds, 'club')];
+          if (catalog) data.itemFeatures = [codes(catalog.productType, split.itemIds, 'type'), codes(catalog.department, split.itemIds, 'department'), codes(catalog.colourGroup, split.itemIds, 'colour')];
+        }
+        const config: TwoTowerConfig = {
+          ...DEFAULT_TWO_TOWER,
+          dim: p.dim,
+          epochs: p.epochs,
+          batchSize: p.batchSize,
+          negatives: p.negatives,
+          loss: p.loss === 'softmax' ? 'softmax' : 'bce',
+          negativeSource: p.negativeSource === 'in-batch' ? 'in-batch' : 'sampled',
+          optimizer: p.optimizer === 'sgd' ? 'sgd' : 'adam',
+          learningRate: p.learningRate,
+          l2: p.l2,
+          seed: ctx.seed,
+        };
+        lossName = config.loss === 'bce' ? 'binary cross-entropy' : 'sampled softmax cross-entropy';
+        const cacheKey = p.cache ? `${info.fingerprint}|${JSON.stringify(p)}|${ctx.seed}` : null;
+        result = await ml.call('towers.trainTwoTower', { data, config, validation: testPositives(split), evaluate, cacheKey }, { signal: ctx.signal, onLog, onProgress });
+      } else {
+        // Target: the rating (MovieLens) or the number of purchases of the pair.
+        const isRating = info.kind === 'movielens';
+        const data = positivesFromSplit(split);
+        const targets = isRating ? new Float32Array(split.train.data.length) : Float32Array.from(split.train.data);
+        if (isRating) {
+          const last = new Map<number, number>();
+          split.trainUsers.forEach((u, k) => last.set(u * split.train.nCols + split.trainItems[k], split.trainValues[k]));
+          data.users.forEach((u, k) => (targets[k] = last.get(u * split.train.nCols + data.items[k])!));
+        }
+        const config: MfConfig = { ...DEFAULT_MF, dim: p.dim, epochs: p.epochs, batchSize: p.batchSize, optimizer: p.optimizer === 'sgd' ? 'sgd' : 'adam', learningRate: p.learningRate, seed: ctx.seed };
+        lossName = `MSE of the ${isRating ? 'rating' : 'purchase count'}`;
+        result = await ml.call('towers.trainMf', { data: { nUsers: data.nUsers, nItems: data.nItems, users: data.users, items: data.items, targets }, config }, { signal: ctx.signal, onLog, onProgress });
+      }
+    } catch (err) {
+      const param = (err as { param?: unknown }).param;
+      if (err instanceof TowersInputError || typeof param === 'string') {
+        throw new CellFailure((err as Error).message, `Change "${String(param)}" (or the data) and run again.`);
+      }
+      throw err;
+    }
+
+    const ours = evaluateEmbeddings(result.embeddings, split);
+    const pop = evaluatePopularity(split);
+    const rnd = evaluateRandom(split, ctx.seed);
+    const outputs: CellOutput[] = [
+      {
+        kind: 'metrics',
+        title: 'Training',
+        values: [
+          { name: 'backend', value: result.backend },
+          { name: 'epochs', value: result.history.length },
+          { name: 'resumed from cache', value: result.resumedEpochs },
+          { name: 'training time', value: Number(result.seconds.toFixed(2)), unit: 's' },
+          { name: 'throughput', value: Math.round(result.examplesPerSecond), unit: 'examples/s' },
+          { name: 'final train loss', value: Number((result.history.at(-1)?.trainLoss ?? NaN).toFixed(4)) },
+        ],
+      },
+      { kind: 'plot', title: `Loss (${lossName})`, plot: lossCurves(result.history, lossName) },
+      {
+        kind: 'table',
+        title: `Test period: ${split.testUsers.length} users, ${split.train.nCols} candidate items, training items excluded`,
+        columns: ['model', 'NDCG@10', 'HitRate@10', 'Coverage@10', 'MAP@12', 'Recall@10', 'users'],
+        rows: [metricRow(p.model, ours), metricRow('popularity', pop), metricRow('random', rnd)],
+      },
+    ];
+    const metricNames = Object.keys(result.history.at(-1)?.metrics ?? {});
+    if (metricNames.length) {
+      outputs.push({ kind: 'table', title: 'Metrics per epoch', columns: ['epoch', 'train loss', 'validation loss', ...metricNames], rows: result.history.map((h) => [h.epoch, Number(h.trainLoss.toFixed(4)), h.validationLoss === null ? null : Number(h.validationLoss.toFixed(4)), ...metricNames.map((m) => Number((h.metrics[m] ?? NaN).toFixed(4)))]) });
+    }
+    // Item-to-item: neighbours of the three most popular items.
+    const label = (i: number) => {
+      const orig = split.itemIds[i];
+      return catalog?.name[orig] ? `${catalog.name[orig]} (${log.itemKeys[orig]})` : log.itemKeys[orig];
+    };
+    const top = mostPopular(split.train, 3);
+    const rows: Scalar[][] = [];
+    for (const i of top) for (const [r, j] of Array.from(similarItems(result.embeddings, i, 5, 'cosine').items).entries()) rows.push([r === 0 ? label(i) : '', r + 1, label(j)]);
+    outputs.push({ kind: 'table', title: 'Item-to-item: nearest items (cosine of item vectors) of the 3 most popular items', columns: ['item', 'rank', 'similar item'], rows });
+    return {
+      outputs,
+      artifacts: { embeddings: result.embeddings, userIds: split.userIds, itemIds: split.itemIds, split },
+      summary: {
+        model: p.model,
+        backend: result.backend,
+        ndcg_at_10: ours.ndcg_at_10,
+        hit_rate_at_10: ours.hit_rate_at_10,
+        coverage_at_10: ours.coverage_at_10,
+        popularity_ndcg_at_10: pop.ndcg_at_10,
+        epochs: result.history.length,
+        seconds: result.seconds,
+      },
+    };
+  },
+});
