@@ -29,3 +29,4 @@ export { EXPLORE_QUERIES, COLUMNS_SQL, PRICE_BINS, DEFAULT_SQL, tableColumns, mi
 export { generateDemo, generateDemoTables, DEMO_PRESETS, DEMO_FIRST_DAY, DEMO_LAST_DAY, isDemoPreset, articleSvg, articleImageDataUrl, type DemoPreset, type DemoDataset, type TransactionChunk } from './demo';
 export { lookOf } from './demo/images';
 export { mulberry32, deriveSeed } from './random';
+export { toArrowTable, fromArrowTable, columnToVector } from './arrow';

@@ -1,0 +1,87 @@
+/**
+ * Column tables ↔ Apache Arrow (v17, the version DuckDB-WASM pins). Arrow is
+ * how tables enter DuckDB (`insertArrowTable`) and how they are stored in
+ * the browser between reloads (IPC files). Numeric nulls (NaN) become Arrow
+ * nulls; whole-number columns that fit become Int32, dates DateDay.
+ */
+import { DateDay, Float64, Int32, Table, Utf8, makeData, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
+import type { Column, ColumnTable } from './table';
+
+function nullBitmap(values: Float64Array): { bitmap: Uint8Array; nulls: number } {
+  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+  let nulls = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) nulls++;
+    else bitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return { bitmap, nulls };
+}
+
+function fitsInt32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isNaN(v) && (v < -2147483648 || v > 2147483647 || !Number.isInteger(v))) return false;
+  }
+  return true;
+}
+
+/** One column as an Arrow vector. */
+export function columnToVector(col: Column): Vector {
+  switch (col.type) {
+    case 'string':
+      return vectorFromArray(col.values, new Utf8());
+    case 'date':
+      return makeVector(makeData({ type: new DateDay(), length: col.values.length, data: col.values }));
+    case 'int':
+    case 'float': {
+      const { bitmap, nulls } = nullBitmap(col.values);
+      if (col.type === 'int' && fitsInt32(col.values)) {
+        const data = new Int32Array(col.values.length);
+        for (let i = 0; i < data.length; i++) data[i] = Number.isNaN(col.values[i]) ? 0 : col.values[i];
+        return makeVector(makeData({ type: new Int32(), length: data.length, data, nullBitmap: nulls ? bitmap : undefined, nullCount: nulls }));
+      }
+      return makeVector(makeData({ type: new Float64(), length: col.values.length, data: col.values, nullBitmap: nulls ? bitmap : undefined, nullCount: nulls }));
+    }
+  }
+}
+
+/** A column table as an Arrow table (column order kept). */
+export function toArrowTable(t: ColumnTable): Table {
+  const vectors: Record<string, Vector> = {};
+  for (const [name, col] of Object.entries(t.columns)) vectors[name] = columnToVector(col);
+  return new Table(vectors);
+}
+
+/**
+ * An Arrow table (from IPC or from DuckDB) as a column table. Utf8 → string,
+ * Date → date (days), Int* / Float* / Decimal → int or float (BigInt → number), nulls → null / NaN.
+ */
+export function fromArrowTable(t: Table, name: string): ColumnTable {
+  const columns: Record<string, Column> = {};
+  for (const field of t.schema.fields) {
+    const vec = t.getChild(field.name);
+    if (!vec) continue;
+    const n = vec.length;
+    const typeId = String(field.type);
+    if (typeId === 'Utf8' || typeId === 'LargeUtf8') {
+      const values: (string | null)[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = (vec.get(i) as string | null) ?? null;
+      columns[field.name] = { type: 'string', values };
+    } else if (typeId.startsWith('Date')) {
+      const values = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = vec.get(i) as number | Date | null;
+        values[i] = v === null ? 0 : Math.floor((v instanceof Date ? v.getTime() : v) / 86_400_000);
+      }
+      columns[field.name] = { type: 'date', values };
+    } else {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = vec.get(i) as number | bigint | null;
+        values[i] = v === null ? NaN : Number(v);
+      }
+      columns[field.name] = { type: /^u?int/i.test(typeId) ? 'int' : 'float', values };
+    }
+  }
+  return { name, length: t.numRows, columns };
+}
