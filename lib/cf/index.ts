@@ -48,3 +48,4 @@ export function makeSolver(name: AlsSolverName): AlsSolver {
       return assertNever(name, 'solver');
   }
 }
+export { evaluateAls, evaluatePopularity, holdoutFromPairs, relevantSets, type AlsEvaluation, type HoldoutSpec } from './evaluate';

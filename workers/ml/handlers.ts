@@ -5,6 +5,7 @@
  */
 import type { Handlers } from '../../lib/rpc/server';
 import type { MlMethods } from '../protocol';
+import { alsHandlers } from './als';
 import { embedHandlers } from './embed';
 import { systemHandlers } from './system';
 import { towersHandlers } from './towers';
@@ -13,4 +14,5 @@ export const handlers = {
   ...systemHandlers,
   ...towersHandlers,
   ...embedHandlers,
+  ...alsHandlers,
 } satisfies Handlers<MlMethods>;

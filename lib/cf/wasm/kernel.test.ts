@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wasmSimdAvailable } from './kernel';
 import { CG_KERNEL_WASM } from './kernel-bytes';
-// @ts-expect-error: a plain .mjs build script without type declarations
 import { compileKernel } from './build.mjs';
 
 describe('SIMD CG kernel', () => {

@@ -1,0 +1,60 @@
+/**
+ * Handlers for the Collaborative filtering cell: a thin adapter over lib/cf.
+ * It posts progress per iteration (and per row chunk inside long
+ * iterations), a log line with the loss after every iteration, honours
+ * cancel, and scores the holdout before replying. The factors go back as
+ * transferred typed arrays.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { evaluateAls, fitAls, makeSolver, wasmSimdAvailable } from '../../lib/cf';
+import type { Handlers } from '../../lib/rpc/server';
+import type { BackendName, MlMethods } from '../protocol';
+
+/** Progress posts at most every 100 ms: a row chunk can take a millisecond. */
+const PROGRESS_MS = 100;
+
+export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
+  'als.fit': async (req, ctx) => {
+    const seconds: number[] = [];
+    let last = 0;
+    let iteration = 0;
+    const total = req.params.iterations;
+    const model = await fitAls(req.weights, req.params, {
+      solver: makeSolver(req.solver),
+      signal: ctx.signal,
+      filteredUsers: req.filteredUsers,
+      filteredItems: req.filteredItems,
+      onRows: (side, done, rows) => {
+        const now = performance.now();
+        if (now - last < PROGRESS_MS) return;
+        last = now;
+        // Fractional iterations, so a long iteration still moves the bar and the ETA.
+        const within = (side === 'users' ? 0 : 0.5) + (0.5 * done) / Math.max(1, rows);
+        ctx.progress({ label: `ALS iteration ${iteration + 1}/${total} (${side})`, done: iteration + within, total, unit: 'iterations' });
+      },
+      onIteration: (info) => {
+        iteration = info.iteration;
+        seconds.push(info.seconds);
+        ctx.progress({ label: `ALS iterations · loss ${info.loss.toPrecision(5)}`, done: info.iteration, total, unit: 'iterations' });
+        ctx.log(`iteration ${info.iteration}/${total}: loss ${info.loss.toPrecision(6)} (${info.seconds.toFixed(3)} s)`);
+      },
+    });
+    let metrics = null;
+    let unscorable = 0;
+    if (req.evaluate) {
+      ctx.progress({ label: 'scoring the holdout', done: 0, total: req.evaluate.spec.users.length, unit: 'users' });
+      const r = evaluateAls(model, req.evaluate.spec, { filterAlreadyBought: req.evaluate.filterAlreadyBought });
+      metrics = r.report;
+      unscorable = r.unscorable;
+    }
+    return {
+      model: model.save(),
+      seconds: Float64Array.from(seconds),
+      solver: req.solver,
+      backend: tf.getBackend() as BackendName,
+      simd: req.solver === 'cg' && req.params.factors % 4 === 0 && wasmSimdAvailable(),
+      metrics,
+      unscorable,
+    };
+  },
+};
