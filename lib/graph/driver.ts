@@ -94,6 +94,8 @@ export function getDriver(cfg: Neo4jConfig = configFromEnv()): Driver {
     driver = neo4j.driver(cfg.uri, neo4j.auth.basic(cfg.user, cfg.password), {
       disableLosslessIntegers: true,
       connectionTimeout: 10_000,
+      // Retry transient failures for 10 s (default 30 s): a stopped server should surface quickly.
+      maxTransactionRetryTime: 10_000,
       maxConnectionPoolSize: 20,
       userAgent: 'atelier/0.1',
     });

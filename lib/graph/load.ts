@@ -1,0 +1,273 @@
+/**
+ * Server-side bulk loading: constraints first, then `UNWIND $rows` batches in explicit transactions,
+ * each committing its checkpoint with it. MERGE on keys makes every batch idempotent; the checkpoint
+ * only saves work on resume. Counts are checked at the end.
+ */
+import type { GraphConn, Graphs } from './conn';
+import type { GraphLoadPort } from './pipeline';
+import { autoCommit, inWriteTx, readQuery, writeQuery } from './conn';
+import {
+  CATALOGUE_HIERARCHY, CATALOGUE_LEVELS, LOAD_PHASES, MAIN_LABELS, constraintStatements,
+  type LoadPhase, type PhaseRows,
+} from './model';
+
+/** Largest number of rows written in one transaction; bigger batches are split. */
+export const MAX_TX_ROWS = 10_000;
+
+/** What the client intends to load. */
+export interface LoadPlan {
+  /** Dataset fingerprint (DatasetInfo.fingerprint); keys the checkpoint. */
+  fingerprint: string;
+  /** Rows per batch the client uses; a different value restarts the checkpoint. */
+  batchSize: number;
+  /** Number of batches per phase. */
+  batches: Record<LoadPhase, number>;
+}
+
+/** Result of beginLoad: where to resume, and whether an older dataset's graph was removed. */
+export interface LoadStart {
+  /** First batch index still to write, per phase. */
+  resume: Record<LoadPhase, number>;
+  /** True when the graph held another dataset and was cleared. */
+  cleared: boolean;
+  /** True when the checkpoint says this exact load already finished. */
+  complete: boolean;
+}
+
+/** Expected and actual counts after a load. */
+export interface LoadCounts {
+  customers: number;
+  products: number;
+  /** PURCHASED relationships. */
+  purchases: number;
+  /** Sum of PURCHASED.quantity = transaction rows. */
+  units: number;
+}
+
+/** The connection each phase writes to. */
+export function phaseConn(graphs: Graphs, phase: LoadPhase): GraphConn {
+  switch (phase) {
+    case 'products':
+      return graphs.products;
+    case 'customers':
+    case 'purchases':
+      return graphs.main;
+    default: {
+      const never: never = phase;
+      throw new Error(`invalid phase: ${String(never)}; expected one of ${LOAD_PHASES.join(', ')}`);
+    }
+  }
+}
+
+function conns(graphs: Graphs): GraphConn[] {
+  return graphs.split ? [graphs.main, graphs.products] : [graphs.main];
+}
+
+/** Creates the uniqueness constraints (idempotent) on the server(s). */
+export async function ensureSchema(graphs: Graphs): Promise<void> {
+  const main = graphs.split ? constraintStatements(MAIN_LABELS) : constraintStatements();
+  for (const s of main) await writeQuery(graphs.main, s);
+  if (graphs.split) {
+    for (const s of constraintStatements().filter((x) => !/ FOR \(n:Customer\)/.test(x))) await writeQuery(graphs.products, s);
+  }
+  await readQuery(graphs.main, 'CALL db.awaitIndexes(300)');
+  if (graphs.split) await readQuery(graphs.products, 'CALL db.awaitIndexes(300)');
+}
+
+/** Deletes every node and relationship (in chunks, so large graphs fit in memory). */
+export async function clearGraph(graphs: Graphs): Promise<void> {
+  for (const c of conns(graphs)) {
+    await autoCommit(c, 'MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS');
+  }
+}
+
+const nextKey = (phase: LoadPhase) => `${phase}_next`;
+
+interface CheckpointRow {
+  fingerprint: string;
+  batchSize: number | null;
+  complete: boolean | null;
+  props: Record<string, unknown>;
+}
+
+async function readCheckpoints(c: GraphConn): Promise<CheckpointRow[]> {
+  return readQuery<CheckpointRow>(
+    c,
+    'MATCH (l:AtelierLoad) RETURN l.fingerprint AS fingerprint, l.batchSize AS batchSize, l.complete AS complete, properties(l) AS props',
+  );
+}
+
+/**
+ * How beginLoad treats what is already in the graph: `auto` clears it only when a checkpoint of
+ * another dataset is there, `always` clears first, `never` merges into whatever is there.
+ */
+export type ReplacePolicy = 'auto' | 'always' | 'never';
+
+/**
+ * Prepares a load: constraints, then the checkpoint (see ReplacePolicy). Returns the batch to resume
+ * from per phase.
+ */
+export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?: ReplacePolicy } = {}): Promise<LoadStart> {
+  validatePlan(plan);
+  const policy = opts.replace ?? 'auto';
+  await ensureSchema(graphs);
+  const all = (await Promise.all(conns(graphs).map(readCheckpoints))).flat();
+  const other = all.some((r) => r.fingerprint !== plan.fingerprint);
+  const cleared = policy === 'always' || (policy === 'auto' && other);
+  if (cleared) await clearGraph(graphs);
+  const resume = { products: 0, customers: 0, purchases: 0 } satisfies Record<LoadPhase, number>;
+  let complete = true;
+  for (const phase of LOAD_PHASES) {
+    const c = phaseConn(graphs, phase);
+    const rows = await readCheckpoints(c);
+    const mine = rows.find((r) => r.fingerprint === plan.fingerprint);
+    const sameShape = mine && mine.batchSize === plan.batchSize && mine.props[`${phase}_total`] === plan.batches[phase];
+    const next = sameShape ? Number(mine.props[nextKey(phase)] ?? 0) : 0;
+    resume[phase] = Math.min(next, plan.batches[phase]);
+    if (!(sameShape && mine.complete)) complete = false;
+    const patch: Record<string, unknown> = { batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase], [nextKey(phase)]: resume[phase] };
+    await writeQuery(
+      c,
+      'MERGE (l:AtelierLoad {fingerprint: $fp}) SET l += $patch, l.complete = CASE WHEN $complete THEN l.complete ELSE false END',
+      { fp: plan.fingerprint, patch, complete: Boolean(sameShape && mine?.complete) },
+    );
+  }
+  return { resume, cleared, complete };
+}
+
+function validatePlan(plan: LoadPlan): void {
+  if (!plan.fingerprint) throw new Error(`invalid fingerprint: ${JSON.stringify(plan.fingerprint)}; expected a non-empty string`);
+  if (!Number.isInteger(plan.batchSize) || plan.batchSize < 1) throw new Error(`invalid batchSize: ${plan.batchSize}; expected an integer >= 1`);
+  for (const phase of LOAD_PHASES) {
+    const n = plan.batches[phase];
+    if (!Number.isInteger(n) || n < 0) throw new Error(`invalid batches.${phase}: ${n}; expected an integer >= 0`);
+  }
+}
+
+/** The product statement: node, attribute nodes, and their hierarchy, built from model.ts. */
+function productStatement(): string {
+  const levels = CATALOGUE_LEVELS.map(
+    (l) => `FOREACH (_ IN CASE WHEN row.${l.field} IS NULL THEN [] ELSE [1] END |
+      MERGE (a:${l.label} {name: row.${l.field}}) MERGE (p)-[:${l.rel}]->(a))`,
+  );
+  const hierarchy = CATALOGUE_HIERARCHY.map(
+    (h) => `FOREACH (_ IN CASE WHEN row.${h.childField} IS NULL OR row.${h.parentField} IS NULL THEN [] ELSE [1] END |
+      MERGE (c:${h.child} {name: row.${h.childField}}) MERGE (g:${h.parent} {name: row.${h.parentField}}) MERGE (c)-[:${h.rel}]->(g))`,
+  );
+  return `UNWIND $rows AS row
+    MERGE (p:Product {code: row.code})
+    SET p.name = row.name, p.product_code = row.product_code, p.appearance = row.appearance
+    ${levels.join('\n    ')}
+    ${hierarchy.join('\n    ')}`;
+}
+
+const CUSTOMER_STATEMENT = `UNWIND $rows AS row
+  MERGE (c:Customer {id: row.id})
+  SET c.age = row.age, c.club_member_status = row.club_member_status, c.fashion_news_frequency = row.fashion_news_frequency`;
+
+// MERGE on Product too: in split mode main keeps key-only Product nodes, created here.
+const PURCHASE_STATEMENT = `UNWIND $rows AS row
+  MERGE (c:Customer {id: row.customer})
+  MERGE (p:Product {code: row.product})
+  MERGE (c)-[r:PURCHASED {t_dat: date(row.t_dat), channel: row.channel}]->(p)
+  SET r.quantity = row.quantity, r.price = row.price`;
+
+function statement(graphs: Graphs, phase: LoadPhase): string {
+  switch (phase) {
+    case 'products':
+      return productStatement();
+    case 'customers':
+      return CUSTOMER_STATEMENT;
+    case 'purchases':
+      return PURCHASE_STATEMENT;
+    default: {
+      const never: never = phase;
+      throw new Error(`invalid phase: ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * Writes batch `index` of `phase` and advances the checkpoint in the same transaction. Batches over
+ * MAX_TX_ROWS rows are split into several transactions (the checkpoint moves with the last one).
+ * Idempotent: writing a batch twice changes nothing.
+ */
+export async function writeBatch<P extends LoadPhase>(
+  graphs: Graphs,
+  fingerprint: string,
+  phase: P,
+  index: number,
+  rows: readonly PhaseRows[P][],
+): Promise<{ rows: number; transactions: number }> {
+  if (!Number.isInteger(index) || index < 0) throw new Error(`invalid index: ${index}; expected an integer >= 0`);
+  const c = phaseConn(graphs, phase);
+  const cypher = statement(graphs, phase);
+  const parts: (readonly PhaseRows[P][])[] = [];
+  for (let i = 0; i < rows.length; i += MAX_TX_ROWS) parts.push(rows.slice(i, i + MAX_TX_ROWS));
+  if (parts.length === 0) parts.push([]);
+  for (let k = 0; k < parts.length; k++) {
+    const last = k === parts.length - 1;
+    await inWriteTx(c, async (tx) => {
+      if (parts[k].length) await tx.run(cypher, { rows: parts[k] });
+      if (last) {
+        await tx.run(
+          `MATCH (l:AtelierLoad {fingerprint: $fp})
+           WITH l, coalesce(l[$key], 0) AS cur
+           SET l += CASE WHEN $next > cur THEN $patch ELSE {} END`,
+          { fp: fingerprint, key: nextKey(phase), next: index + 1, patch: { [nextKey(phase)]: index + 1 } },
+        );
+      }
+    });
+  }
+  return { rows: rows.length, transactions: parts.length };
+}
+
+/** Counts what is in the graph (customers and purchases on main, products on the products server). */
+export async function graphCounts(graphs: Graphs): Promise<LoadCounts> {
+  const [[m], [p]] = await Promise.all([
+    readQuery<{ customers: number; purchases: number; units: number }>(
+      graphs.main,
+      `CALL () { MATCH (c:Customer) RETURN count(c) AS customers }
+       CALL () { MATCH ()-[r:PURCHASED]->() RETURN count(r) AS purchases, coalesce(sum(r.quantity), 0) AS units }
+       RETURN customers, purchases, units`,
+    ),
+    readQuery<{ products: number }>(
+      graphs.products,
+      'MATCH (p:Product) RETURN count(p) AS products',
+    ),
+  ]);
+  return { customers: m.customers, products: p.products, purchases: m.purchases, units: m.units };
+}
+
+/** Result of finishLoad. */
+export interface LoadCheck {
+  ok: boolean;
+  expected: LoadCounts;
+  actual: LoadCounts;
+  /** Human-readable differences, empty when ok. */
+  mismatches: string[];
+}
+
+/** Compares the graph with the expected counts; marks the checkpoint complete when they match. */
+export async function finishLoad(graphs: Graphs, fingerprint: string, expected: LoadCounts): Promise<LoadCheck> {
+  const actual = await graphCounts(graphs);
+  const mismatches = (Object.keys(expected) as (keyof LoadCounts)[])
+    .filter((k) => expected[k] !== actual[k])
+    .map((k) => `${k}: expected ${expected[k]}, found ${actual[k]}`);
+  const ok = mismatches.length === 0;
+  for (const c of conns(graphs)) {
+    await writeQuery(c, 'MATCH (l:AtelierLoad {fingerprint: $fp}) SET l.complete = $ok, l.checkedAt = datetime()', { fp: fingerprint, ok });
+  }
+  return { ok, expected, actual, mismatches };
+}
+
+/** A load port that calls this module directly (Node: tests, benchmarks, headless runs). */
+export function directPort(graphs: Graphs): GraphLoadPort {
+  return {
+    begin: (plan, replace) => beginLoad(graphs, plan, { replace }),
+    write: async (fingerprint, phase, index, rows) => {
+      await writeBatch(graphs, fingerprint, phase, index, rows);
+    },
+    finish: (fingerprint, expected) => finishLoad(graphs, fingerprint, expected),
+  };
+}

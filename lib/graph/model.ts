@@ -1,0 +1,105 @@
+/**
+ * The graph model of the pipeline: node labels and keys, catalogue hierarchy, the rows the loader
+ * writes, and the uniqueness constraints created before loading.
+ *
+ * (:Customer {id, age, club_member_status, fashion_news_frequency})
+ * (:Product {code, name, product_code, appearance})
+ * (:Department|:Index|:IndexGroup|:ProductType|:ProductGroup|:Section|:GarmentGroup|:Colour {name})
+ * (Customer)-[:PURCHASED {t_dat: date, channel: int, quantity: int, price: float}]->(Product)
+ *   one relationship per customer, product, day and channel; `quantity` counts identical rows,
+ *   `price` is their mean unit price. Unknown channel is 0.
+ * (Product)-[:FROM_DEPARTMENT]->(Department), (Product)-[:HAS_INDEX]->(Index),
+ * (Product)-[:SUBSET_OF]->(ProductType)-[:SUBSET_OF]->(ProductGroup),
+ * (Index)-[:IN_GROUP]->(IndexGroup), (Product)-[:IN_SECTION]->(Section),
+ * (Product)-[:IN_GARMENT_GROUP]->(GarmentGroup), (Product)-[:HAS_COLOUR]->(Colour)
+ * (:AtelierLoad {fingerprint}) holds the loader's checkpoints.
+ */
+
+/** A customer node's properties. */
+export interface CustomerRow {
+  id: string;
+  /** Years; null when unknown. */
+  age: number | null;
+  club_member_status: string | null;
+  fashion_news_frequency: string | null;
+}
+
+/** A product node's properties and its place in the catalogue (null: unknown). */
+export interface ProductRow {
+  /** Article id (H&M: 10 characters, zero-padded). */
+  code: string;
+  name: string | null;
+  /** Product (style) code shared by colour variants; H&M: the article id's first 7 characters. */
+  product_code: string | null;
+  appearance: string | null;
+  department: string | null;
+  index: string | null;
+  index_group: string | null;
+  product_type: string | null;
+  product_group: string | null;
+  section: string | null;
+  garment_group: string | null;
+  colour: string | null;
+}
+
+/** One PURCHASED relationship: all transaction rows of a customer, product, day and channel. */
+export interface PurchaseRow {
+  customer: string;
+  product: string;
+  /** YYYY-MM-DD */
+  t_dat: string;
+  /** Sales channel id; 0 when unknown. */
+  channel: number;
+  /** Number of transaction rows folded into this relationship (>= 1). */
+  quantity: number;
+  /** Mean unit price of those rows. */
+  price: number;
+}
+
+/** The loader's phases, in order. */
+export const LOAD_PHASES = ['products', 'customers', 'purchases'] as const;
+export type LoadPhase = (typeof LOAD_PHASES)[number];
+
+/** Rows of each phase. */
+export interface PhaseRows {
+  products: ProductRow;
+  customers: CustomerRow;
+  purchases: PurchaseRow;
+}
+
+/** Catalogue attribute nodes: label, the ProductRow field that names it, and the relationship from Product. */
+export const CATALOGUE_LEVELS = [
+  { label: 'Department', field: 'department', rel: 'FROM_DEPARTMENT' },
+  { label: 'Index', field: 'index', rel: 'HAS_INDEX' },
+  { label: 'IndexGroup', field: 'index_group', rel: 'IN_INDEX_GROUP' },
+  { label: 'ProductType', field: 'product_type', rel: 'SUBSET_OF' },
+  { label: 'ProductGroup', field: 'product_group', rel: 'IN_PRODUCT_GROUP' },
+  { label: 'Section', field: 'section', rel: 'IN_SECTION' },
+  { label: 'GarmentGroup', field: 'garment_group', rel: 'IN_GARMENT_GROUP' },
+  { label: 'Colour', field: 'colour', rel: 'HAS_COLOUR' },
+] as const satisfies readonly { label: string; field: keyof ProductRow; rel: string }[];
+
+/** Hierarchy between attribute nodes (child label, relationship, parent label). */
+export const CATALOGUE_HIERARCHY = [
+  { child: 'ProductType', rel: 'SUBSET_OF', parent: 'ProductGroup', childField: 'product_type', parentField: 'product_group' },
+  { child: 'Index', rel: 'IN_GROUP', parent: 'IndexGroup', childField: 'index', parentField: 'index_group' },
+] as const;
+
+/** Node labels and their key property, each with a uniqueness constraint. */
+export const NODE_KEYS: readonly { label: string; key: string }[] = [
+  { label: 'Customer', key: 'id' },
+  { label: 'Product', key: 'code' },
+  ...CATALOGUE_LEVELS.map((l) => ({ label: l.label, key: 'name' })),
+  { label: 'AtelierLoad', key: 'fingerprint' },
+];
+
+/** Which server holds which labels in split mode. */
+export const MAIN_LABELS = ['Customer', 'Product', 'AtelierLoad'] as const;
+
+/** `CREATE CONSTRAINT ... IF NOT EXISTS` for every key in `labels` (all when omitted). */
+export function constraintStatements(labels?: readonly string[]): string[] {
+  return NODE_KEYS.filter((n) => !labels || labels.includes(n.label)).map(
+    (n) =>
+      `CREATE CONSTRAINT ${n.label.toLowerCase()}_${n.key}_unique IF NOT EXISTS FOR (n:${n.label}) REQUIRE n.${n.key} IS UNIQUE`,
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The load loop, shared by the browser (the Graph cell, through server actions) and Node (tests,
+ * benchmarks, headless runs, straight to lib/graph/load): plan → begin (resume point) → batches of
+ * every phase with progress and cancellation → count check. A failed or cancelled load resumes from
+ * its checkpoint on the next run.
+ */
+import { LOAD_PHASES, type LoadPhase, type PhaseRows } from './model';
+import type { LoadCheck, LoadCounts, LoadPlan, LoadStart, ReplacePolicy } from './load';
+import { chunkRows } from './rows';
+
+/** What the loop needs from the server side (direct calls or server actions). */
+export interface GraphLoadPort {
+  begin(plan: LoadPlan, replace: ReplacePolicy): Promise<LoadStart>;
+  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, rows: PhaseRows[P][]): Promise<void>;
+  finish(fingerprint: string, expected: LoadCounts): Promise<LoadCheck>;
+}
+
+/** Everything to load, already built (see rows.ts). */
+export interface LoadInput {
+  fingerprint: string;
+  rows: { [P in LoadPhase]: readonly PhaseRows[P][] };
+}
+
+/** Progress of one phase: rows written so far out of the phase's total, with the rate. */
+export interface LoadProgress {
+  phase: LoadPhase;
+  done: number;
+  total: number;
+  /** Batches skipped because the checkpoint had them. */
+  skippedBatches: number;
+}
+
+export interface LoadOptions {
+  /** Rows per batch (default 5000). */
+  batchSize?: number;
+  /** Bytes of JSON per batch at most (server-action request limit); default unlimited. */
+  maxBatchBytes?: number;
+  replace?: ReplacePolicy;
+  signal?: AbortSignal;
+  onProgress?(p: LoadProgress): void;
+  /** Called after each written batch (tests use it to interrupt a load). */
+  afterBatch?(phase: LoadPhase, index: number): void | Promise<void>;
+}
+
+/** Summary of a finished load. */
+export interface LoadReport {
+  start: LoadStart;
+  check: LoadCheck;
+  written: Record<LoadPhase, number>;
+  /** Seconds spent writing each phase in this run. */
+  seconds: Record<LoadPhase, number>;
+}
+
+/** Expected counts of a load input. */
+export function expectedCounts(input: LoadInput): LoadCounts {
+  let units = 0;
+  for (const r of input.rows.purchases) units += r.quantity;
+  return {
+    customers: new Set<string>([...input.rows.customers.map((c) => c.id), ...input.rows.purchases.map((p) => p.customer)]).size,
+    products: new Set<string>([...input.rows.products.map((p) => p.code), ...input.rows.purchases.map((p) => p.product)]).size,
+    purchases: input.rows.purchases.length,
+    units,
+  };
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    const err = new Error('graph load cancelled; run again to resume');
+    err.name = 'CancelledError';
+    throw err;
+  }
+}
+
+/** Runs a whole (or resumed) load through a port. */
+export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadOptions = {}): Promise<LoadReport> {
+  const batchSize = opts.batchSize ?? 5000;
+  const batches = {
+    products: chunkRows(input.rows.products, batchSize, opts.maxBatchBytes),
+    customers: chunkRows(input.rows.customers, batchSize, opts.maxBatchBytes),
+    purchases: chunkRows(input.rows.purchases, batchSize, opts.maxBatchBytes),
+  } satisfies { [P in LoadPhase]: PhaseRows[P][][] };
+  const plan: LoadPlan = {
+    fingerprint: input.fingerprint,
+    batchSize,
+    batches: { products: batches.products.length, customers: batches.customers.length, purchases: batches.purchases.length },
+  };
+  throwIfAborted(opts.signal);
+  const start = await port.begin(plan, opts.replace ?? 'auto');
+  const written = { products: 0, customers: 0, purchases: 0 };
+  const seconds = { products: 0, customers: 0, purchases: 0 };
+  for (const phase of LOAD_PHASES) {
+    const list = batches[phase] as PhaseRows[typeof phase][][];
+    const total = input.rows[phase].length;
+    const from = start.resume[phase];
+    let done = 0;
+    for (let i = 0; i < from; i++) done += list[i].length;
+    opts.onProgress?.({ phase, done, total, skippedBatches: from });
+    const t0 = performance.now();
+    for (let i = from; i < list.length; i++) {
+      throwIfAborted(opts.signal);
+      await port.write(input.fingerprint, phase, i, list[i]);
+      done += list[i].length;
+      written[phase] += list[i].length;
+      opts.onProgress?.({ phase, done, total, skippedBatches: from });
+      await opts.afterBatch?.(phase, i);
+    }
+    seconds[phase] = (performance.now() - t0) / 1000;
+  }
+  throwIfAborted(opts.signal);
+  const check = await port.finish(input.fingerprint, expectedCounts(input));
+  return { start, check, written, seconds };
+}

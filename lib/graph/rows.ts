@@ -1,0 +1,140 @@
+/**
+ * Builds the loader's rows from the Data cell's artifacts, and cuts them into batches. Pure and
+ * deterministic: the same dataset gives the same rows in the same order, so a resumed load can skip
+ * the batches a checkpoint says are written.
+ */
+import type { CustomerTable, InteractionLog, ItemCatalog } from '../data/dataset';
+import type { CustomerRow, ProductRow, PurchaseRow } from './model';
+
+const MS_PER_DAY = 86_400_000;
+
+/** H&M article ids are 10 digits; the first 7 are the product (style) code. */
+export function hmProductCode(articleId: string): string | null {
+  return /^\d{10}$/.test(articleId) ? articleId.slice(0, 7) : null;
+}
+
+/** One ProductRow per catalogue entry, in catalogue order. */
+export function productRows(
+  catalog: ItemCatalog,
+  productCode: (key: string) => string | null = hmProductCode,
+  extra?: { section?: readonly (string | null)[]; garmentGroup?: readonly (string | null)[] },
+): ProductRow[] {
+  const n = catalog.keys.length;
+  for (const [name, col] of Object.entries({
+    name: catalog.name, productType: catalog.productType, department: catalog.department, index: catalog.index,
+  })) {
+    if (col.length !== n) throw new Error(`invalid catalog.${name}: length ${col.length}; expected ${n} (catalog.keys.length)`);
+  }
+  const rows: ProductRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const code = catalog.keys[i];
+    rows[i] = {
+      code,
+      name: catalog.name[i] ?? null,
+      product_code: productCode(code),
+      appearance: catalog.graphicalAppearance[i] ?? null,
+      department: catalog.department[i] ?? null,
+      index: catalog.index[i] ?? null,
+      index_group: catalog.indexGroup[i] ?? null,
+      product_type: catalog.productType[i] ?? null,
+      product_group: catalog.productGroup[i] ?? null,
+      section: extra?.section?.[i] ?? null,
+      garment_group: extra?.garmentGroup?.[i] ?? null,
+      colour: catalog.colourGroup[i] ?? null,
+    };
+  }
+  return rows;
+}
+
+/** One CustomerRow per customer, in table order (NaN age becomes null). */
+export function customerRows(customers: CustomerTable): CustomerRow[] {
+  const n = customers.keys.length;
+  if (customers.age.length !== n) {
+    throw new Error(`invalid customers.age: length ${customers.age.length}; expected ${n} (customers.keys.length)`);
+  }
+  const rows: CustomerRow[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const age = customers.age[i];
+    rows[i] = {
+      id: customers.keys[i],
+      age: Number.isFinite(age) ? age : null,
+      club_member_status: customers.clubMemberStatus[i] ?? null,
+      fashion_news_frequency: customers.fashionNewsFrequency[i] ?? null,
+    };
+  }
+  return rows;
+}
+
+/** YYYY-MM-DD of a day number (days since 1970-01-01 UTC). */
+export function dayToIso(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Folds transaction rows into PURCHASED rows: one per (customer, product, day, channel), with
+ * `quantity` = number of rows and `price` = their mean. Sorted by customer, day, product, channel.
+ * @param channel optional sales channel per log row (0 = unknown)
+ */
+export function purchaseRows(log: InteractionLog, channel?: ArrayLike<number> | null): PurchaseRow[] {
+  const n = log.user.length;
+  for (const [name, col] of Object.entries({ item: log.item, day: log.day, value: log.value })) {
+    if (col.length !== n) throw new Error(`invalid interactions.${name}: length ${col.length}; expected ${n}`);
+  }
+  if (channel && channel.length !== n) throw new Error(`invalid channel: length ${channel.length}; expected ${n}`);
+  const ch = (i: number) => (channel ? channel[i] : 0);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => log.user[a] - log.user[b] || log.day[a] - log.day[b] || log.item[a] - log.item[b] || ch(a) - ch(b));
+
+  const rows: PurchaseRow[] = [];
+  let i = 0;
+  while (i < n) {
+    const a = order[i];
+    let j = i;
+    let sum = 0;
+    while (j < n) {
+      const b = order[j];
+      if (log.user[b] !== log.user[a] || log.day[b] !== log.day[a] || log.item[b] !== log.item[a] || ch(b) !== ch(a)) break;
+      sum += log.value[b];
+      j++;
+    }
+    const user = log.user[a];
+    const item = log.item[a];
+    if (user < 0 || user >= log.userKeys.length) throw new Error(`invalid interactions.user[${a}]: ${user}; expected 0..${log.userKeys.length - 1}`);
+    if (item < 0 || item >= log.itemKeys.length) throw new Error(`invalid interactions.item[${a}]: ${item}; expected 0..${log.itemKeys.length - 1}`);
+    rows.push({
+      customer: log.userKeys[user],
+      product: log.itemKeys[item],
+      t_dat: dayToIso(log.day[a]),
+      channel: ch(a),
+      quantity: j - i,
+      price: sum / (j - i),
+    });
+    i = j;
+  }
+  return rows;
+}
+
+/**
+ * Cuts rows into batches of at most `maxRows` rows and (when given) at most `maxBytes` of JSON, so
+ * that a batch fits a server-action request. Deterministic for the same inputs.
+ */
+export function chunkRows<T>(rows: readonly T[], maxRows: number, maxBytes = Infinity): T[][] {
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`invalid maxRows: ${maxRows}; expected an integer >= 1`);
+  if (!(maxBytes > 0)) throw new Error(`invalid maxBytes: ${maxBytes}; expected > 0`);
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const size = Number.isFinite(maxBytes) ? JSON.stringify(row).length + 1 : 0;
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { closeDrivers, type Neo4jConfig } from '../../lib/graph/driver';
+import { graphsFor, readQuery } from '../../lib/graph/conn';
+import { clearGraph, directPort, graphCounts, writeBatch, MAX_TX_ROWS } from '../../lib/graph/load';
+import { expectedCounts, runLoad } from '../../lib/graph/pipeline';
+import { startNeo4j } from '../../scripts/neo4j-lib.mjs';
+import { fixtureInput } from './fixtures/graph-fixture';
+
+const { main } = inject('neo4j');
+const cfg: Neo4jConfig = { uri: main.uri, user: main.user, password: main.password, database: 'neo4j' };
+const graphs = graphsFor(cfg);
+const EXPECTED = { customers: 5, products: 8, purchases: 11, units: 12 };
+
+afterAll(() => closeDrivers());
+beforeEach(() => clearGraph(graphs));
+
+/** Everything observable about the loaded graph, for before/after comparisons. */
+async function snapshot(g = graphs) {
+  return readQuery(
+    g.main,
+    `MATCH (c:Customer)-[r:PURCHASED]->(p:Product)
+     WITH c.id + '>' + p.code + '@' + toString(r.t_dat) + '#' + r.channel + ' x' + r.quantity AS rel ORDER BY rel
+     RETURN collect(rel) AS rels, COLLECT { MATCH (n) RETURN count(n) } [0] AS nodes,
+            COLLECT { MATCH ()-[x]->() RETURN count(x) } [0] AS relationships`,
+  );
+}
+
+describe('graph load on a real Neo4j', () => {
+  it('loads the fixture; counts match the input', async () => {
+    const input = fixtureInput();
+    expect(expectedCounts(input)).toEqual(EXPECTED);
+    const report = await runLoad(directPort(graphs), input, { batchSize: 3 });
+    expect(report.check.mismatches).toEqual([]);
+    expect(report.check.ok).toBe(true);
+    expect(await graphCounts(graphs)).toEqual(EXPECTED);
+    const [alice] = await readQuery<{ q: number; t: string; ch: number }>(
+      graphs.main,
+      "MATCH (:Customer {id:'alice'})-[r:PURCHASED]->(:Product {code:'P01'}) RETURN r.quantity AS q, toString(r.t_dat) AS t, r.channel AS ch",
+    );
+    expect(alice).toEqual({ q: 2, t: '2020-09-01', ch: 2 });
+    const [p] = await readQuery<{ d: string; t: string; g: string; ig: string }>(
+      graphs.main,
+      `MATCH (p:Product {code:'P03'})-[:FROM_DEPARTMENT]->(d), (p)-[:SUBSET_OF]->(t:ProductType)-[:SUBSET_OF]->(g:ProductGroup),
+             (p)-[:HAS_INDEX]->(:Index)-[:IN_GROUP]->(ig:IndexGroup)
+       RETURN d.name AS d, t.name AS t, g.name AS g, ig.name AS ig`,
+    );
+    expect(p).toEqual({ d: 'Denim', t: 'Trousers', g: 'Garment', ig: 'Divided' });
+  });
+
+  it('a second load changes nothing', async () => {
+    const input = fixtureInput();
+    await runLoad(directPort(graphs), input, { batchSize: 4 });
+    const before = await snapshot();
+    const again = await runLoad(directPort(graphs), input, { batchSize: 4 });
+    expect(again.start.complete).toBe(true);
+    expect(again.written).toEqual({ products: 0, customers: 0, purchases: 0 });
+    expect(await snapshot()).toEqual(before);
+    // Even rewriting every batch (a new batch size restarts the checkpoint) changes nothing.
+    const rewrite = await runLoad(directPort(graphs), input, { batchSize: 2 });
+    expect(rewrite.written.purchases).toBe(11);
+    expect(rewrite.check.ok).toBe(true);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a cancelled load resumes from its checkpoint to the same final graph', async () => {
+    const input = fixtureInput();
+    await runLoad(directPort(graphs), input, { batchSize: 2 });
+    const reference = await snapshot();
+    await clearGraph(graphs);
+
+    const ctl = new AbortController();
+    await expect(
+      runLoad(directPort(graphs), input, {
+        batchSize: 2,
+        signal: ctl.signal,
+        afterBatch: (phase, i) => { if (phase === 'purchases' && i === 2) ctl.abort(); },
+      }),
+    ).rejects.toThrow(/cancelled/);
+    expect((await graphCounts(graphs)).purchases).toBe(6);
+    const resumed = await runLoad(directPort(graphs), input, { batchSize: 2 });
+    expect(resumed.start.resume).toEqual({ products: 4, customers: 3, purchases: 3 });
+    expect(resumed.written.purchases).toBe(5);
+    expect(resumed.check.ok).toBe(true);
+    expect(await snapshot()).toEqual(reference);
+  });
+
+  it('splits oversized batches into several transactions', async () => {
+    const input = fixtureInput('oversized');
+    await runLoad(directPort(graphs), { ...input, rows: { ...input.rows, purchases: [] } }, { batchSize: 100 });
+    const many = Array.from({ length: MAX_TX_ROWS + 5 }, (_, i) => ({
+      customer: `bulk-${i}`, product: `P0${(i % 8) + 1}`, t_dat: '2020-01-01', channel: 1, quantity: 1, price: 0.01,
+    }));
+    const res = await writeBatch(graphs, 'oversized', 'purchases', 0, many);
+    expect(res.transactions).toBe(2);
+    expect((await graphCounts(graphs)).purchases).toBe(MAX_TX_ROWS + 5);
+  });
+
+  it('replaces the graph of another dataset', async () => {
+    await runLoad(directPort(graphs), fixtureInput('dataset-a'), { batchSize: 5 });
+    const other = fixtureInput('dataset-b');
+    const smaller = { ...other, rows: { ...other.rows, purchases: other.rows.purchases.slice(0, 3) } };
+    const report = await runLoad(directPort(graphs), smaller, { batchSize: 5 });
+    expect(report.start.cleared).toBe(true);
+    expect(report.check.ok).toBe(true);
+    expect((await graphCounts(graphs)).purchases).toBe(3);
+  });
+});
+
+describe('a load interrupted by Neo4j going down', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-neo4j-crash-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('fails with a clear error, then resumes after a restart without duplicates or losses', async () => {
+    const password = 'crash-test-password';
+    let server = await startNeo4j({ dataDir, heap: '384m', pagecache: '32m', password });
+    try {
+      const own = graphsFor({ uri: server.uri, user: 'neo4j', password, database: 'neo4j' });
+      const input = fixtureInput('crash');
+      let killed = false;
+      const err = await runLoad(directPort(own), input, {
+        batchSize: 2,
+        afterBatch: async (phase, i) => {
+          if (phase === 'purchases' && i === 1 && !killed) {
+            killed = true;
+            process.kill(server.pid, 'SIGKILL'); // a crash, not a clean stop
+            await server.exited;
+          }
+        },
+      }).then(() => null, (e: unknown) => e);
+      expect(killed).toBe(true);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/connect|unavailable|closed|ECONNREFUSED|ECONNRESET/i);
+
+      await closeDrivers();
+      server = await startNeo4j({ dataDir, port: server.port, heap: '384m', pagecache: '32m', password });
+      const again = graphsFor({ uri: server.uri, user: 'neo4j', password, database: 'neo4j' });
+      const resumed = await runLoad(directPort(again), input, { batchSize: 2 });
+      expect(resumed.start.resume.purchases).toBe(2);
+      expect(resumed.check.mismatches).toEqual([]);
+      expect(await graphCounts(again)).toEqual(EXPECTED);
+    } finally {
+      await closeDrivers();
+      await server.stop();
+    }
+  });
+});
