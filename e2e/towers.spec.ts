@@ -1,0 +1,57 @@
+import { expect, test, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { metric, openNotebook, runCell } from './helpers';
+
+// WebGPU needs this flag (SwiftShader adapter); WASM ignores it. One browser serves both runs.
+test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
+
+/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
+async function loadTinyDemo(page: Page) {
+  const form = page.getByTestId('params-data');
+  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
+  if (await select.count()) {
+    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
+    await select.selectOption(value!);
+  }
+  await runCell(page, 'data');
+}
+
+async function setNumber(page: Page, name: string, value: number) {
+  const input = page.locator(`#towers-${name}`);
+  await input.fill(String(value));
+  await input.press('Enter');
+}
+
+/** Trains a tiny two-tower on `backend`; returns the per-epoch train losses and the test metrics shown. */
+async function trainTiny(page: Page, backend: 'wasm' | 'webgpu') {
+  await openNotebook(page, `?backend=${backend}`);
+  await loadTinyDemo(page);
+  await setNumber(page, 'epochs', 3);
+  await setNumber(page, 'dim', 8);
+  await setNumber(page, 'batchSize', 256);
+  await setNumber(page, 'negatives', 5);
+  await setNumber(page, 'minUserInteractions', 1);
+  await page.locator('#towers-cache').uncheck();
+  const cell = await runCell(page, 'towers');
+  expect(await metric(page, 'towers', 'backend')).toBe(backend);
+  // The loss chart: an SVG with two curves (train, validation).
+  const chart = cell.locator('[data-kind="plot"]').first();
+  await expect(chart.locator('svg').first()).toBeVisible();
+  await expect(chart).toContainText('validation');
+  const perEpoch = cell.locator('table').filter({ hasText: 'validation loss' }).first();
+  const losses = (await perEpoch.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+  const ours = cell.locator('table').filter({ hasText: 'popularity' }).first().locator('tbody tr').first();
+  const ndcg = Number(await ours.locator('td:nth-child(2)').textContent());
+  return { losses, ndcg };
+}
+
+test('a tiny two-tower trains under WASM and under WebGPU (SwiftShader) with matching results and a loss chart', async ({ page }) => {
+  const wasm = await trainTiny(page, 'wasm');
+  const gpu = await trainTiny(page, 'webgpu');
+  expect(wasm.losses).toHaveLength(3);
+  expect(wasm.losses[2]).toBeLessThan(wasm.losses[0]);
+  expect(gpu.losses).toHaveLength(3);
+  // Same seed, same batches: the backends differ only in float rounding.
+  gpu.losses.forEach((l, e) => expect(Math.abs(l - wasm.losses[e])).toBeLessThan(2e-3));
+  expect(Math.abs(gpu.ndcg - wasm.ndcg)).toBeLessThan(0.03);
+});
