@@ -15,7 +15,8 @@ export function lookup(table: tf.Tensor2D, ids: tf.Tensor1D, mode: LookupMode): 
     case 'gather':
       return tf.gather(table, ids);
     case 'onehot':
-      return tf.matMul(tf.oneHot(ids, table.shape[0], 1, 0, 'float32'), table);
+      // Cast rather than ask oneHot for float32: the WASM OneHot kernel ignores the dtype and yields zeros.
+      return tf.matMul(tf.cast(tf.oneHot(ids, table.shape[0]), 'float32'), table);
     case 'scatter': {
       // The ids go in as an input and are saved, because the forward pass runs
       // in its own scope and tensors it merely closes over are gone by backward.
