@@ -1,0 +1,82 @@
+/**
+ * The hm-scale fit for bench/als.mjs (run as its own Node process so the
+ * peak RSS is this fit's alone): generates the hm-scale demo (1.37M
+ * customers × 105k articles, 31.8M purchases, seeded), builds the
+ * recency-weighted matrix with lib/cf, and fits ALS with the WebAssembly SIMD
+ * CG kernel (the same code the ML worker runs). Prints one JSON line:
+ * {ok: true, users, items, nnz, secondsPerIteration, fitSeconds, peakRssBytes, ...}
+ * or {ok: false, reason}.
+ * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64).
+ */
+import { readFileSync } from 'node:fs';
+import { fitAls, makeSolver, prepareInteractions } from '../../lib/cf';
+import { generateDemo } from '../../lib/data/demo';
+
+function peakRss(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : process.memoryUsage().rss;
+}
+
+async function main() {
+  const iterations = Number(process.env.ALS_HM_ITERATIONS ?? 3);
+  const factors = Number(process.env.ALS_HM_FACTORS ?? 64);
+  const t0 = performance.now();
+  const demo = generateDemo('hm-scale', 42);
+  const n = demo.sizes.transactions;
+  const user = new Int32Array(n);
+  const item = new Int32Array(n);
+  const day = new Int32Array(n);
+  let at = 0;
+  for (const chunk of demo.transactions(1 << 20)) {
+    const t = chunk.table.columns.t_dat;
+    if (t.type !== 'date') throw new Error(`invalid t_dat column type: ${t.type}; expected date`);
+    user.set(chunk.customer, at);
+    item.set(chunk.article, at);
+    day.set(t.values, at);
+    at += chunk.customer.length;
+  }
+  const genSeconds = (performance.now() - t0) / 1000;
+  console.error(`als hm-scale: generated ${at} purchases in ${genSeconds.toFixed(1)} s`);
+  const t1 = performance.now();
+  const prepared = prepareInteractions(
+    { nUsers: demo.sizes.customers, nItems: demo.sizes.articles, user: user.subarray(0, at), item: item.subarray(0, at), day: day.subarray(0, at) },
+    { weighting: 'recency', halfLifeDays: 30 },
+  );
+  const prepareSeconds = (performance.now() - t1) / 1000;
+  const w = prepared.weights;
+  console.error(`als hm-scale: matrix ${w.nRows} × ${w.nCols}, ${w.indices.length} pairs in ${prepareSeconds.toFixed(1)} s`);
+  const seconds: number[] = [];
+  const t2 = performance.now();
+  await fitAls(w, { factors, regularization: 0.05, alpha: 10, iterations, cgSteps: 3, seed: 42 }, {
+    solver: makeSolver('cg'),
+    computeLoss: false,
+    onIteration: (i) => {
+      seconds.push(i.seconds);
+      console.error(`als hm-scale: iteration ${i.iteration}/${iterations}: ${i.seconds.toFixed(1)} s`);
+    },
+  });
+  const fitSeconds = (performance.now() - t2) / 1000;
+  const sorted = [...seconds].sort((a, b) => a - b);
+  console.log(
+    JSON.stringify({
+      ok: true,
+      users: w.nRows,
+      items: w.nCols,
+      nnz: w.indices.length,
+      purchases: at,
+      factors,
+      iterations,
+      secondsPerIteration: sorted[Math.floor(sorted.length / 2)],
+      fitSeconds,
+      prepareSeconds,
+      generateSeconds: genSeconds,
+      peakRssBytes: peakRss(),
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  const e = err as Error;
+  console.log(JSON.stringify({ ok: false, reason: `${e.name}: ${e.message}`, peakRssBytes: peakRss() }));
+  process.exitCode = 1;
+});
