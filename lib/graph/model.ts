@@ -100,6 +100,6 @@ export const MAIN_LABELS = ['Customer', 'Product', 'AtelierLoad'] as const;
 export function constraintStatements(labels?: readonly string[]): string[] {
   return NODE_KEYS.filter((n) => !labels || labels.includes(n.label)).map(
     (n) =>
-      `CREATE CONSTRAINT ${n.label.toLowerCase()}_${n.key}_unique IF NOT EXISTS FOR (n:${n.label}) REQUIRE n.${n.key} IS UNIQUE`,
+      `CREATE CONSTRAINT ${n.label.toLowerCase()}_${n.key} IF NOT EXISTS FOR (n:${n.label}) REQUIRE n.${n.key} IS UNIQUE`,
   );
 }
