@@ -96,16 +96,28 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
     }),
   });
 
-  const a = tables.articles;
+  const catalog = catalogFor(tables.articles, interactions.itemKeys, o.imageUrl);
+  const customers = customerTableFor(tables.customers, interactions.userKeys);
+  const info: DatasetInfo = {
+    kind: o.kind,
+    name: o.name,
+    fingerprint: o.fingerprint,
+    counts: { articles: tables.articles.length, customers: tables.customers.length, transactions: interactions.user.length },
+  };
+  return { interactions, catalog, customers, info, joinIssues };
+}
+
+/** Item attributes for the given keys, looked up in an `articles` table by article_id (null where absent). */
+export function catalogFor(a: ColumnTable, keys: readonly string[], imageUrl?: (articleId: string, row: number) => string | null): ItemCatalog {
+  const articleRow = new Map<string, number>();
+  (strings(a, 'article_id') ?? []).forEach((k, i) => k !== null && articleRow.set(k, i));
+  const rows = keys.map((k) => articleRow.get(k) ?? -1);
   const attr = (name: string) => {
     const col = strings(a, name);
-    return interactions.itemKeys.map((k) => {
-      const r = articleRow.get(k);
-      return col && r !== undefined ? col[r] : null;
-    });
+    return rows.map((r) => (col && r >= 0 ? col[r] : null));
   };
-  const catalog: ItemCatalog = {
-    keys: interactions.itemKeys,
+  return {
+    keys,
     name: attr('prod_name'),
     productType: attr('product_type_name'),
     productGroup: attr('product_group_name'),
@@ -114,32 +126,24 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
     indexGroup: attr('index_group_name'),
     colourGroup: attr('colour_group_name'),
     graphicalAppearance: attr('graphical_appearance_name'),
-    imageUrl: interactions.itemKeys.map((k) => (o.imageUrl ? o.imageUrl(k, articleRow.get(k) ?? -1) : null)),
+    imageUrl: keys.map((k, i) => (imageUrl ? imageUrl(k, rows[i]) : null)),
   };
+}
 
-  const c = tables.customers;
+/** Customer attributes for the given keys, looked up in a `customers` table by customer_id. */
+export function customerTableFor(c: ColumnTable, keys: readonly string[]): CustomerTable {
+  const customerRow = new Map<string, number>();
+  (strings(c, 'customer_id') ?? []).forEach((k, i) => k !== null && customerRow.set(k, i));
+  const rows = keys.map((k) => customerRow.get(k) ?? -1);
   const ageCol = numbers(c.columns.age);
   const cstr = (name: string) => {
     const col = strings(c, name);
-    return interactions.userKeys.map((k) => {
-      const r = customerRow.get(k);
-      return col && r !== undefined ? col[r] : null;
-    });
+    return rows.map((r) => (col && r >= 0 ? col[r] : null));
   };
-  const customers: CustomerTable = {
-    keys: interactions.userKeys,
-    age: Float32Array.from(interactions.userKeys, (k) => {
-      const r = customerRow.get(k);
-      return ageCol && r !== undefined ? ageCol[r] : NaN;
-    }),
+  return {
+    keys,
+    age: Float32Array.from(rows, (r) => (ageCol && r >= 0 ? ageCol[r] : NaN)),
     clubMemberStatus: cstr('club_member_status'),
     fashionNewsFrequency: cstr('fashion_news_frequency'),
   };
-  const info: DatasetInfo = {
-    kind: o.kind,
-    name: o.name,
-    fingerprint: o.fingerprint,
-    counts: { articles: tables.articles.length, customers: tables.customers.length, transactions: interactions.user.length },
-  };
-  return { interactions, catalog, customers, info, joinIssues };
 }

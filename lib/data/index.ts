@@ -23,7 +23,7 @@ export {
   type MinCounts, type WeightScheme,
 } from './interactions';
 export { splitLastDays, splitLastFraction, leaveLastOut, type Split } from './split';
-export { buildDataset, type SourceTables, type BuiltDataset, type BuildOptions } from './build';
+export { buildDataset, catalogFor, customerTableFor, type SourceTables, type BuiltDataset, type BuildOptions } from './build';
 export { Fingerprint, fingerprintTable } from './fingerprint';
 export { EXPLORE_QUERIES, COLUMNS_SQL, PRICE_BINS, DEFAULT_SQL, tableColumns, missingColumns, sparsitySummary, pagedSql, countSql, type ExploreQuery, type TableColumns } from './explore';
 export { generateDemo, generateDemoTables, DEMO_PRESETS, DEMO_FIRST_DAY, DEMO_LAST_DAY, isDemoPreset, articleSvg, articleImageDataUrl, type DemoPreset, type DemoDataset, type TransactionChunk } from './demo';

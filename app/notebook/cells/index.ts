@@ -5,8 +5,12 @@
 import type { CellDefinition } from '@/lib/notebook/types';
 import type { AppServices } from '../services';
 import { systemCell } from './system';
+import { dataCell } from './data';
+import { exploreCell } from './explore';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   systemCell,
+  dataCell,
+  exploreCell,
 ];

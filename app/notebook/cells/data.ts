@@ -1,0 +1,205 @@
+/**
+ * Cell 1, Data: get a dataset into DuckDB-WASM (tables `articles`,
+ * `customers`, `transactions`) and hand the model cells its interaction log,
+ * catalogue and customers (lib/data/dataset.ts) plus the `db` handle.
+ * Sources: the seeded demo (three sizes), H&M files, ASOS, MovieLens, or any
+ * interactions file. A load that fails leaves the previous dataset in place.
+ */
+import { buildDataset, catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
+import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/demo';
+import { DataError, describeBadRow, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
+import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
+import { InteractionLogBuilder } from '@/lib/data/interactions';
+import { CancelledError, CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
+import { defineAppCell } from '../define';
+import { getDuckDb, type DuckDbHandle } from '../duckdb';
+import { dataFiles, imageFiles } from '../data/files';
+import { dropStaged, stage, swapIn } from '../data/install';
+import { photoResolver, releaseObjectUrls, svgResolver } from '../data/images';
+import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/load';
+import { canPersist, loadStored, saveDataset } from '../data/persist';
+import { datasetOutputs } from '../data/outputs';
+
+export const DATA_CELL = cellId('data');
+
+/** Bumped when the generator's output changes, so demo fingerprints change with it. */
+const DEMO_VERSION = 'demo-v1';
+
+/** The Data cell's artifacts (read by later cells with ctx.artifacts.get(DATA_CELL, name)). */
+export interface DataArtifacts {
+  interactions: BuiltDataset['interactions'];
+  catalog: BuiltDataset['catalog'];
+  customers: BuiltDataset['customers'];
+  info: BuiltDataset['info'];
+  db: DuckDbHandle;
+}
+
+/** The dataset in force: kept so that a failed load can fall back to it. */
+let current: { artifacts: DataArtifacts; outputs: CellOutput[] } | null = null;
+
+const PRESET: Record<string, DemoPreset> = { 'demo-tiny': 'tiny', 'demo-small': 'small', 'demo-hm-scale': 'hm-scale' };
+
+export const dataCell = defineAppCell({
+  id: DATA_CELL,
+  title: 'Data',
+  explanation:
+    'Loads a dataset into DuckDB-WASM as tables `articles`, `customers` and `transactions`. The **demo** is generated from the notebook seed in the H&M schema ' +
+    '(power-law popularity, weekly seasonality, repeat purchases, customers with tastes, a rendered image per article). For your own data pick the files below ' +
+    '(H&M: `articles`, `customers`, `transactions_train` as CSV or Parquet, plus the `images/` folder). Files are validated; bad rows are counted with examples and ' +
+    'skipped or abort the load. A failed load keeps the previous dataset. Loaded files are kept in browser storage, so a reload needs no re-picking.',
+  params: {
+    source: { kind: 'select', label: 'Source', default: 'demo-small', options: SOURCES.map((s) => ({ value: s.value, label: s.label })) },
+    badRows: {
+      kind: 'select', label: 'Bad rows', default: 'skip',
+      options: [{ value: 'skip', label: 'skip bad rows (show examples)' }, { value: 'abort', label: 'abort the load' }],
+    },
+    userColumn: { kind: 'text', label: 'User column', default: 'user_id', help: 'Any interactions file: the user id column' },
+    itemColumn: { kind: 'text', label: 'Item column', default: 'item_id', help: 'Any interactions file: the item id column' },
+    timeColumn: { kind: 'text', label: 'Time column (optional)', default: '', help: 'Dates (YYYY-MM-DD) or unix seconds' },
+    weightColumn: { kind: 'text', label: 'Weight / rating column (optional)', default: '' },
+  },
+  dependsOn: [],
+  async run(ctx) {
+    const src = ctx.params.source as SourceName;
+    const policy = ctx.params.badRows as BadRowPolicy;
+    const check = () => {
+      if (ctx.signal.aborted) throw new CancelledError();
+    };
+    const t0 = performance.now();
+    ctx.progress({ label: 'Starting DuckDB', done: 0, total: 1, unit: 'steps' });
+    const db = await getDuckDb();
+    try {
+      const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, ctx, db, check);
+      const artifacts: DataArtifacts = { ...built.dataset, db };
+      const outputs = await datasetOutputs(db, built.dataset, built.bad, built.notes, (performance.now() - t0) / 1000);
+      current = { artifacts, outputs };
+      const summary: Record<string, JsonValue> = {
+        source: src, name: built.dataset.info.name, fingerprint: built.dataset.info.fingerprint,
+        articles: built.dataset.info.counts.articles, customers: built.dataset.info.counts.customers, transactions: built.dataset.info.counts.transactions,
+        badRows: built.bad.reduce((s, b) => s + b.count, 0),
+      };
+      return { outputs, artifacts: { ...artifacts }, summary };
+    } catch (err) {
+      await dropStaged(db).catch(() => undefined);
+      if (err instanceof CancelledError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (!current) throw err instanceof DataError ? new CellFailure(message, 'Fix the file (or choose "skip bad rows") and run again.') : err;
+      // The previous dataset is still in DuckDB and still handed on: later cells keep working.
+      const info = current.artifacts.info;
+      return {
+        outputs: [
+          { kind: 'markdown', text: `**Load failed:** ${message}\n\nStill using the previous dataset: **${info.name}** (fingerprint \`${info.fingerprint}\`).` },
+          ...current.outputs,
+        ],
+        artifacts: { ...current.artifacts },
+        summary: { loadError: message, fingerprint: info.fingerprint, name: info.name },
+      };
+    }
+  },
+});
+
+interface Loaded {
+  dataset: BuiltDataset;
+  bad: BadRows[];
+  notes: string[];
+}
+
+type Ctx = Parameters<typeof dataCell.run>[0];
+
+async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx: Ctx, check: () => void): Promise<Loaded> {
+  const fingerprint = new Fingerprint().text(DEMO_VERSION).text(preset).text(String(seed)).hex();
+  const name = `Demo (${preset}, seed ${seed})`;
+  releaseObjectUrls();
+  if (preset !== 'hm-scale') {
+    ctx.progress({ label: 'Generating the demo', done: 0, total: 2, unit: 'steps' });
+    const tables = generateDemoTables(preset, seed);
+    check();
+    ctx.progress({ label: 'Loading into DuckDB', done: 1, total: 2, unit: 'steps' });
+    for (const t of ['articles', 'customers', 'transactions'] as const) await stage(db, t, tables[t], 'create');
+    check();
+    await swapIn(db);
+    const dataset = buildDataset(tables, { kind: 'demo', name, fingerprint, imageUrl: svgResolver(tables.articles) });
+    return { dataset, bad: [], notes: ['Demo data is regenerated from the seed, so it is not stored in the browser.'] };
+  }
+  // hm-scale: 31.8M rows are generated and inserted one chunk at a time.
+  ctx.progress({ label: 'Generating articles and customers', done: 0, total: 1, unit: 'steps' });
+  const demo = generateDemo('hm-scale', seed);
+  await stage(db, 'articles', demo.articles, 'create');
+  await stage(db, 'customers', demo.customers, 'create');
+  const customerKeys = demo.customers.columns.customer_id.values as string[];
+  const articleKeys = demo.articles.columns.article_id.values as string[];
+  const builder = new InteractionLogBuilder(customerKeys, articleKeys);
+  let done = 0;
+  let first = true;
+  for (const chunk of demo.transactions(1_000_000)) {
+    check();
+    await stage(db, 'transactions', chunk.table, first ? 'create' : 'append');
+    first = false;
+    builder.add(chunk.customer, chunk.article, chunk.table.columns.t_dat.values as Int32Array, chunk.table.columns.price.values as Float64Array);
+    done += chunk.table.length;
+    ctx.progress({ label: 'Generating and loading transactions', done, total: demo.sizes.transactions, unit: 'rows' });
+  }
+  await swapIn(db);
+  const interactions = builder.finish();
+  const dataset: BuiltDataset = {
+    interactions,
+    // Images are optional at this scale: 105k SVG data URLs would take ~150 MB of strings.
+    catalog: catalogFor(demo.articles, interactions.itemKeys),
+    customers: customerTableFor(demo.customers, interactions.userKeys),
+    info: { kind: 'demo', name, fingerprint, counts: { articles: demo.articles.length, customers: demo.customers.length, transactions: interactions.user.length } },
+    joinIssues: [],
+  };
+  return { dataset, bad: [], notes: ['At H&M scale the catalogue has no images (they are optional at this size).'] };
+}
+
+async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: BadRowPolicy, ctx: Ctx, db: DuckDbHandle, check: () => void): Promise<Loaded> {
+  const files = dataFiles();
+  let read: ReadResult;
+  let photos: Map<string, File>;
+  const notes: string[] = [];
+  let restored = false;
+  if (files.length === 0) {
+    const stored = await loadStored();
+    if (!stored || stored.meta.source !== src) {
+      throw new CellFailure(`No files picked for ${SOURCES.find((s) => s.value === src)?.label ?? src}.`, 'Pick the files with the choosers above, then run the cell again.');
+    }
+    read = { tables: stored.tables, kind: stored.meta.kind, name: stored.meta.name, bad: [], options: '' };
+    photos = stored.photos;
+    restored = true;
+    notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
+  } else {
+    ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
+    read = await readSource(src, files, policy, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
+    photos = imageFiles();
+  }
+  check();
+  const fp = new Fingerprint().text(read.kind).text(read.options);
+  for (const t of ['articles', 'customers', 'transactions'] as const) fingerprintTable(fp, read.tables[t]);
+  const fingerprint = fp.hex();
+  // Validate the joins before touching DuckDB, so a bad file leaves the old tables alone.
+  releaseObjectUrls();
+  const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos) });
+  ctx.progress({ label: 'Loading into DuckDB', done: 0, total: 3, unit: 'tables' });
+  let k = 0;
+  for (const t of ['articles', 'customers', 'transactions'] as const) {
+    await stage(db, t, read.tables[t], 'create');
+    ctx.progress({ label: 'Loading into DuckDB', done: ++k, total: 3, unit: 'tables' });
+  }
+  check();
+  await swapIn(db);
+  const bad = [...read.bad, ...dataset.joinIssues];
+  for (const b of bad) for (const e of b.examples) ctx.log(`skipped: ${describeBadRow(b.file, e)}`);
+  if (!restored && canPersist()) {
+    try {
+      const keys = new Set(dataset.interactions.itemKeys);
+      const inData = new Map([...photos].filter(([id]) => keys.has(id)));
+      await saveDataset({ source: src, kind: read.kind, name: read.name, fingerprint }, read.tables, inData, (d, n) =>
+        ctx.progress({ label: 'Saving to browser storage', done: d, total: n, unit: 'images' }),
+      );
+      notes.push('Saved in browser storage: after a reload, run this cell with the same source and no files picked.');
+    } catch (e) {
+      notes.push(`Not saved in browser storage: ${(e as Error).message}`);
+    }
+  }
+  return { dataset, bad, notes };
+}
