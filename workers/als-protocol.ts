@@ -17,6 +17,8 @@ export interface AlsFitRequest {
   filteredItems: Int32Array;
   /** Holdout users to score after the fit (top-12, lib/metrics), or null. */
   evaluate: { spec: HoldoutSpec; filterAlreadyBought: boolean } | null;
+  /** IndexedDB key of a cached reply (dataset fingerprint + every parameter); null disables the cache. */
+  cacheKey: string | null;
 }
 
 export interface AlsFitResult {
@@ -31,4 +33,6 @@ export interface AlsFitResult {
   metrics: MetricReport | null;
   /** Holdout users the model could not score. */
   unscorable: number;
+  /** True when the reply came from the IndexedDB cache (no fit ran). */
+  cached: boolean;
 }

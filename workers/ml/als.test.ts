@@ -23,6 +23,8 @@ function request(iterations: number): AlsFitRequest {
     filteredUsers: p.filteredUsers,
     filteredItems: p.filteredItems,
     evaluate: { spec: holdoutFromPairs([0, 1, 2, 3], [2, 3, 4, 5]), filterAlreadyBought: true },
+    // Node has no IndexedDB: the handler runs uncached.
+    cacheKey: 'test',
   };
 }
 
@@ -42,6 +44,7 @@ describe('als.fit handler', () => {
     expect(res.seconds).toBeInstanceOf(Float64Array);
     expect(res.seconds).toHaveLength(4);
     expect(res.simd).toBe(true);
+    expect(res.cached).toBe(false);
     expect(res.metrics?.users_scored).toBe(4);
     const model = AlsModel.load(res.model);
     expect(model.loss).toHaveLength(4);

@@ -3,18 +3,53 @@
  * It posts progress per iteration (and per row chunk inside long
  * iterations), a log line with the loss after every iteration, honours
  * cancel, and scores the holdout before replying. The factors go back as
- * transferred typed arrays.
+ * transferred typed arrays. With a cache key, the reply is kept in IndexedDB
+ * (keyed by dataset fingerprint + parameters, set by the cell), so re-running
+ * an unchanged cell, or after a reload, skips the fit.
  */
 import * as tf from '@tensorflow/tfjs';
 import { evaluateAls, fitAls, makeSolver, wasmSimdAvailable } from '../../lib/cf';
 import type { Handlers } from '../../lib/rpc/server';
+import type { AlsFitResult } from '../als-protocol';
 import type { BackendName, MlMethods } from '../protocol';
 
 /** Progress posts at most every 100 ms: a row chunk can take a millisecond. */
 const PROGRESS_MS = 100;
+const DB = 'atelier-als';
+const STORE = 'fits';
+
+/** Runs one request on the cache store; undefined where IndexedDB does not exist (Node tests). */
+async function withStore<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
+  if (typeof indexedDB === 'undefined') return undefined;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
+  });
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const req = f(db.transaction(STORE, mode).objectStore(STORE));
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
+    });
+  } finally {
+    db.close();
+  }
+}
 
 export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
   'als.fit': async (req, ctx) => {
+    if (req.cacheKey) {
+      const hit = await withStore<AlsFitResult>('readonly', (s) => s.get(req.cacheKey!)).catch((err: unknown) => {
+        ctx.log(`ALS cache unavailable: ${(err as Error).message}`);
+        return undefined;
+      });
+      if (hit) {
+        ctx.log(`loaded the fitted model from the browser cache (${hit.model.loss.length} iterations)`);
+        return { ...hit, cached: true };
+      }
+    }
     const seconds: number[] = [];
     let last = 0;
     let iteration = 0;
@@ -47,7 +82,7 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
       metrics = r.report;
       unscorable = r.unscorable;
     }
-    return {
+    const result: AlsFitResult = {
       model: model.save(),
       seconds: Float64Array.from(seconds),
       solver: req.solver,
@@ -55,6 +90,12 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
       simd: req.solver === 'cg' && req.params.factors % 4 === 0 && wasmSimdAvailable(),
       metrics,
       unscorable,
+      cached: false,
     };
+    if (req.cacheKey) {
+      // Stored before replying: the reply transfers (detaches) these arrays.
+      await withStore('readwrite', (s) => s.put(result, req.cacheKey!)).catch((err: unknown) => ctx.log(`ALS cache not written: ${(err as Error).message}`));
+    }
+    return result;
   },
 };

@@ -90,6 +90,7 @@ export const alsCell = defineAppCell({
     solver: { kind: 'select', label: 'solver', default: 'cg', options: ALS_SOLVERS.map((s) => ({ value: s, label: SOLVER_LABELS[s] })) },
     customer: { kind: 'text', label: 'customer (id, or #index; blank: the first scored holdout customer)', default: '' },
     article: { kind: 'text', label: 'article for look-alikes (id, or #index; blank: the top recommendation)', default: '' },
+    cache: { kind: 'boolean', label: 'reuse a cached fit (same data and parameters)', default: true },
   },
   dependsOn: [DATA_CELL],
   async run(ctx) {
@@ -144,6 +145,7 @@ export const alsCell = defineAppCell({
           filteredUsers: prepared.filteredUsers,
           filteredItems: prepared.filteredItems,
           evaluate: spec.users.length ? { spec, filterAlreadyBought: p.filterAlreadyBought } : null,
+          cacheKey: p.cache && info ? fitCacheKey(info.fingerprint, p, ctx.seed) : null,
         },
         {
           signal: ctx.signal,
@@ -182,7 +184,7 @@ export const alsCell = defineAppCell({
           { name: 'filtered customers', value: prepared.filteredUsers.length },
           { name: 'filtered articles', value: prepared.filteredItems.length },
           { name: 'solver', value: res.solver + (res.simd ? ' (SIMD)' : '') + (res.solver === 'tfjs' ? ` on ${res.backend}` : '') },
-          { name: 'time per iteration (median)', value: Number(median.toFixed(3)), unit: 's' },
+          { name: 'time per iteration (median)', value: res.cached ? 'cached' : Number(median.toFixed(3)), unit: res.cached ? undefined : 's' },
           { name: 'final loss', value: Number((model.loss.at(-1) ?? NaN).toPrecision(5)) },
         ],
       },
@@ -264,6 +266,12 @@ export const alsCell = defineAppCell({
     };
   },
 });
+
+/** Dataset fingerprint + every parameter that changes the fit or the holdout (not the customer or article shown). */
+function fitCacheKey(fingerprint: string, p: Record<string, unknown>, seed: number): string {
+  const { customer: _c, article: _a, cache: _k, ...fit } = p;
+  return `als|${fingerprint}|${JSON.stringify(fit)}|${seed}`;
+}
 
 function countInactive(model: AlsModel): number {
   let n = 0;
