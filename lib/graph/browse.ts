@@ -3,7 +3,10 @@
  * co-purchase neighbours; a product's catalogue context, buyers and SIMILAR items. Composed across
  * main and products in split mode (purchases from main, catalogue details from products).
  */
+import neo4j from 'neo4j-driver';
 import { readQuery, type Graphs } from './conn';
+
+const neo4jInt = (n: number) => neo4j.int(n);
 import { similarOf } from './similar';
 
 /** A product's catalogue place, as browse shows it. */
@@ -146,33 +149,14 @@ export async function productView(graphs: Graphs, code: string): Promise<Product
   };
 }
 
-/** A small picture of a customer's neighbourhood: customer → products → departments, plus neighbours. */
-export function customerGraph(view: CustomerView, maxProducts = 15): {
-  nodes: { id: string; label: string; group: string }[];
-  links: { source: string; target: string; label?: string }[];
-} {
-  const nodes = new Map<string, { id: string; label: string; group: string }>();
-  const links: { source: string; target: string; label?: string }[] = [];
-  const cid = `c:${view.id}`;
-  nodes.set(cid, { id: cid, label: view.id.slice(0, 10), group: 'Customer' });
-  const seen = new Set<string>();
-  for (const p of view.purchases) {
-    if (seen.has(p.code)) continue;
-    if (seen.size >= maxProducts) break;
-    seen.add(p.code);
-    const pid = `p:${p.code}`;
-    nodes.set(pid, { id: pid, label: p.name ?? p.code, group: 'Product' });
-    links.push({ source: cid, target: pid, label: 'PURCHASED' });
-    if (p.department) {
-      const did = `d:${p.department}`;
-      nodes.set(did, { id: did, label: p.department, group: 'Department' });
-      links.push({ source: pid, target: did, label: 'FROM_DEPARTMENT' });
-    }
-  }
-  for (const n of view.neighbours.slice(0, 5)) {
-    const nid = `c:${n.id}`;
-    nodes.set(nid, { id: nid, label: n.id.slice(0, 10), group: 'Customer' });
-    links.push({ source: cid, target: nid, label: `shares ${n.shared}` });
-  }
-  return { nodes: [...nodes.values()], links };
+/** Customers with the most purchased units (browse's default pick), best first. */
+export async function topCustomers(graphs: Graphs, n = 10): Promise<{ id: string; units: number }[]> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid n: ${n}; expected an integer >= 1`);
+  return readQuery<{ id: string; units: number }>(
+    graphs.main,
+    `MATCH (c:Customer)-[r:PURCHASED]->()
+     WITH c, sum(r.quantity) AS units ORDER BY units DESC, c.id LIMIT $n
+     RETURN c.id AS id, units`,
+    { n: neo4jInt(n) },
+  );
 }

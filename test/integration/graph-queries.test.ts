@@ -5,7 +5,8 @@ import { clearGraph, directPort, graphCounts } from '../../lib/graph/load';
 import { runLoad } from '../../lib/graph/pipeline';
 import { candidateFilter, candidateFilterComposed, candidateFilterPerCustomer } from '../../lib/graph/candidates';
 import { coPurchase, coPurchasePerCustomer, coPurchaseReference } from '../../lib/graph/copurchase';
-import { customerGraph, customerView, productView } from '../../lib/graph/browse';
+import { customerView, productView } from '../../lib/graph/browse';
+import { customerGraph } from '../../lib/graph/picture';
 import {
   CANDIDATE_REQUESTS, EXPECTED_CANDIDATES, EXPECTED_CO_PURCHASE, FIXTURE_PURCHASES, fixtureInput,
 } from './fixtures/graph-fixture';
