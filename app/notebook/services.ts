@@ -38,7 +38,8 @@ export function createAppServices(): AppServices {
   const start = (preferred: BackendName | null) => {
     worker?.terminate();
     client?.dispose(new Error('ML worker restarted'));
-    worker = new Worker(new URL('../../workers/ml.worker.ts', import.meta.url), { type: 'module', name: 'atelier-ml' });
+    // Bundled by scripts/build-workers.mjs (see there for why not Turbopack).
+    worker = new Worker('/vendor/workers/ml.worker.js', { type: 'module', name: 'atelier-ml' });
     const c = new RpcClient<MlMethods>(worker, (e: RpcProtocolError) => problems.push(e.message));
     worker.addEventListener('error', (ev) => {
       problems.push(`ML worker error: ${ev.message}`);

@@ -18,7 +18,7 @@ function cells(log: Log, opts: { failB?: boolean; slowC?: boolean } = {}): CellD
       dependsOn: [],
       async run(ctx) {
         ctx.services.push('a');
-        return { outputs: [], artifacts: { value: ctx.params.n * 10 }, summary: { n: ctx.params.n } };
+        return { outputs: [], artifacts: { value: Number(ctx.params.n) * 10 }, summary: { n: Number(ctx.params.n) } };
       },
     }),
     defineCell({

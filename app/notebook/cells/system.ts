@@ -6,11 +6,10 @@
 import { neo4jStatus } from '@/app/actions/system';
 import { cellId, type CellOutput } from '@/lib/notebook/types';
 import { defineAppCell } from '../define';
+import { SELFTEST } from './system-constants';
 
 export const SYSTEM_CELL = cellId('system');
 
-/** The self-test shape; the e2e spec recomputes it on the cpu backend in Node. */
-export const SELFTEST = { n: 16, seed: 1 } as const;
 
 export const systemCell = defineAppCell({
   id: SYSTEM_CELL,
@@ -65,7 +64,8 @@ export const systemCell = defineAppCell({
       kind: 'table',
       title: `Self-test on ${test.backend}: row Σp² of softmax(A·B), n=${SELFTEST.n}, seed=${SELFTEST.seed} (Σ=${sum.toFixed(6)}, ${test.ms.toFixed(1)} ms)`,
       columns: ['row', 'value'],
-      rows: Array.from(test.values, (v, i) => [i, Number(v.toPrecision(7))]),
+      // Strings keep 7 significant digits (numbers are shown rounded).
+      rows: Array.from(test.values, (v, i) => [i, v.toPrecision(7)]),
     });
     if (neo.ok) {
       outputs.push({

@@ -1,0 +1,29 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the notebook (forcing a TF.js backend unless told otherwise) and waits for it. */
+export async function openNotebook(page: Page, query = '?backend=wasm', base = '') {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}/${query}`);
+  await expect(page.getByTestId('notebook')).toHaveAttribute('data-ready', 'true');
+  return errors;
+}
+
+/** Clicks a cell's Run button and waits until it is done (or fails the test with the cell's error). */
+export async function runCell(page: Page, id: string, expected: 'done' | 'error' = 'done') {
+  const cell = page.getByTestId(`cell-${id}`);
+  await cell.getByTestId(`run-${id}`).click();
+  await expect(cell).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
+  const status = await cell.getAttribute('data-status');
+  if (status !== expected) {
+    const err = await cell.getByTestId(`error-${id}`).textContent().catch(() => null);
+    throw new Error(`cell ${id} ended ${status}, expected ${expected}: ${err ?? '(no error shown)'}`);
+  }
+  return cell;
+}
+
+/** The value shown for a named metric in a cell. */
+export async function metric(page: Page, cellId: string, name: string): Promise<string> {
+  const el = page.getByTestId(`cell-${cellId}`).locator(`.metric[data-name="${name}"] .value`).first();
+  return (await el.textContent())?.trim() ?? '';
+}
