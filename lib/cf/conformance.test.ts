@@ -24,6 +24,7 @@ import {
   fitAls,
   makeSolver,
   prepareInteractions,
+  tfjsSolver,
   type AlsParams,
   type AlsSolverName,
 } from './index';
@@ -194,6 +195,15 @@ describe('fast paths agree with the reference', () => {
     let same = 0;
     for (let u = 0; u < 89; u++) if (top(cg, u).join() === top(tfm, u).join()) same++;
     expect(same / 89).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('tfjs gathers the same rows on the device as on the host', async () => {
+    const { weights } = fixture();
+    const device = await fitAls(weights, PARAMS, { solver: tfjsSolver({ gather: 'device', maxBatchFloats: 2048 }), computeLoss: false });
+    const host = fitted.get('tfjs')!;
+    let maxDiff = 0;
+    for (let j = 0; j < host.userFactors.length; j++) maxDiff = Math.max(maxDiff, Math.abs(host.userFactors[j] - device.userFactors[j]));
+    expect(maxDiff).toBeLessThan(1e-4);
   });
 
   it('cg with k steps per half-step reproduces exact (factors within 1e-4, same top 5)', async () => {

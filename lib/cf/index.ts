@@ -8,7 +8,7 @@
 import { assertNever } from '../util/assert';
 import { cgSolver, cgSolveRows } from './cg';
 import { exactSolver } from './exact';
-import { tfjsSolver } from './tfjs';
+import { tfjsSolver, type TfjsSolverOptions } from './tfjs';
 import { wasmCgSolver, wasmSimdAvailable } from './wasm/kernel';
 import type { AlsSolver, AlsSolverName } from './types';
 
@@ -28,13 +28,13 @@ export {
   type AlsSolverName,
   type SolveArgs,
 } from './types';
-export { cgSolver, cgSolveRows, exactSolver, tfjsSolver, wasmCgSolver, wasmSimdAvailable };
+export { cgSolver, cgSolveRows, exactSolver, tfjsSolver, wasmCgSolver, wasmSimdAvailable, type TfjsSolverOptions };
 
 /** The names every solver answers to, in the order the UI lists them. */
 export const ALS_SOLVERS: readonly AlsSolverName[] = ['cg', 'cg-js', 'tfjs', 'exact'];
 
 /** One factory for every implementation (as `implicit.als.AlternatingLeastSquares` dispatches). */
-export function makeSolver(name: AlsSolverName): AlsSolver {
+export function makeSolver(name: AlsSolverName, options: { tfjs?: TfjsSolverOptions } = {}): AlsSolver {
   switch (name) {
     case 'exact':
       return exactSolver();
@@ -43,7 +43,7 @@ export function makeSolver(name: AlsSolverName): AlsSolver {
     case 'cg-js':
       return cgSolver();
     case 'tfjs':
-      return tfjsSolver();
+      return tfjsSolver(options.tfjs);
     default:
       return assertNever(name, 'solver');
   }

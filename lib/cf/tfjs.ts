@@ -29,13 +29,22 @@ interface Batch {
 }
 
 export interface TfjsSolverOptions {
-  /** Upper bound on B × L × k floats per batch (memory of the gathered factors). Default 4M. */
+  /** Upper bound on B × L × k floats per batch (memory of the gathered factors). Default 1M. */
   maxBatchFloats?: number;
+  /**
+   * Where each batch's factor rows are gathered: `device` (tf.gather, best
+   * where memory bandwidth is on the device, e.g. WebGPU) or `host` (a copy
+   * loop, then one upload; the wasm backend's Gather kernel is about 8× slower
+   * than that loop). Default `host`. The worker picks it with the backend.
+   */
+  gather?: 'host' | 'device';
 }
 
 /** The TF.js solver. Call `dispose()` (fitAls does) to free cached batch plans. */
 export function tfjsSolver(options: TfjsSolverOptions = {}): AlsSolver {
-  const maxFloats = options.maxBatchFloats ?? 1 << 22;
+  const maxFloats = options.maxBatchFloats ?? 1 << 20;
+  const onDevice = (options.gather ?? 'host') === 'device';
+  let hostRows = new Float32Array(0);
   let plans = new WeakMap<Csr, Batch[]>();
   return {
     name: 'tfjs',
@@ -56,7 +65,19 @@ export function tfjsSolver(options: TfjsSolverOptions = {}): AlsSolver {
           const b = batch.rows.length;
           const x0 = new Float32Array(b * k);
           for (let j = 0; j < b; j++) x0.set(target.subarray(batch.rows[j] * k, (batch.rows[j] + 1) * k), j * k);
-          const out = tf.tidy(() => cgBatch(y, yty, batch, x0, k, cgSteps));
+          let rows: Float32Array | null = null;
+          if (!onDevice) {
+            const need = b * batch.len * k;
+            if (hostRows.length < need) hostRows = new Float32Array(need);
+            rows = hostRows.subarray(0, need);
+            const idx = batch.idx;
+            for (let j = 0; j < idx.length; j++) {
+              const o = idx[j] * k;
+              const d = j * k;
+              for (let a = 0; a < k; a++) rows[d + a] = fixed[o + a];
+            }
+          }
+          const out = tf.tidy(() => cgBatch(y, yty, batch, x0, k, cgSteps, rows));
           const solved = await out.data();
           out.dispose();
           for (let j = 0; j < b; j++) target.set(solved.subarray(j * k, (j + 1) * k), batch.rows[j] * k);
@@ -74,18 +95,20 @@ export function tfjsSolver(options: TfjsSolverOptions = {}): AlsSolver {
     },
     dispose() {
       plans = new WeakMap();
+      hostRows = new Float32Array(0);
     },
   };
 }
 
-function cgBatch(y: tf.Tensor2D, yty: tf.Tensor2D, batch: Batch, x0: Float32Array, k: number, steps: number): tf.Tensor2D {
+/** `hostRows`: the batch's gathered rows (B·L·k) when gathering on the host, else null (tf.gather). */
+function cgBatch(y: tf.Tensor2D, yty: tf.Tensor2D, batch: Batch, x0: Float32Array, k: number, steps: number, hostRows: Float32Array | null): tf.Tensor2D {
   const b = batch.rows.length;
   const l = batch.len;
-  const yb: tf.Tensor = tf.gather(y, tf.tensor2d(batch.idx, [b, l], 'int32')); // [B, L, k]
+  const yb: tf.Tensor = hostRows ? tf.tensor3d(hostRows, [b, l, k]) : tf.gather(y, tf.tensor2d(batch.idx, [b, l], 'int32')); // [B, L, k]
   const cm1 = tf.tensor3d(batch.cm1, [b, 1, l]);
   const c = tf.tensor3d(batch.c, [b, 1, l]);
   const apply = (v: tf.Tensor2D): tf.Tensor2D => {
-    const ybv = tf.reshape(tf.matMul(yb, tf.reshape(v, [b, k, 1])), [b, 1, l]);
+    const ybv = tf.matMul(tf.reshape(v, [b, 1, k]), yb, false, true); // [B, 1, L]
     const sparse = tf.reshape(tf.matMul(tf.mul(cm1, ybv), yb), [b, k]);
     return tf.add(tf.matMul(v, yty), sparse);
   };

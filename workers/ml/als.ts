@@ -55,7 +55,8 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
     let iteration = 0;
     const total = req.params.iterations;
     const model = await fitAls(req.weights, req.params, {
-      solver: makeSolver(req.solver),
+      // GPU backends gather factor rows on the device; wasm and cpu are faster gathering on the host.
+      solver: makeSolver(req.solver, { tfjs: { gather: ['webgpu', 'webgl'].includes(tf.getBackend()) ? 'device' : 'host' } }),
       signal: ctx.signal,
       filteredUsers: req.filteredUsers,
       filteredItems: req.filteredItems,
