@@ -7,10 +7,12 @@ import type { AppServices } from '../services';
 import { systemCell } from './system';
 import { dataCell } from './data';
 import { exploreCell } from './explore';
+import { alsCell } from './als';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   systemCell,
   dataCell,
   exploreCell,
+  alsCell,
 ];
