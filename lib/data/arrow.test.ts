@@ -36,3 +36,13 @@ describe('Arrow round trip', () => {
     expect(Array.from(back.columns.price.values as Float64Array)).toEqual(Array.from(d.transactions.columns.price.values as Float64Array));
   });
 });
+
+describe('utf8Vector', () => {
+  it('encodes ASCII, non-ASCII and nulls like apache-arrow', async () => {
+    const { utf8Vector } = await import('./arrow');
+    const values = ['abc', null, 'Café', '', '日本', 'x'.repeat(100)];
+    const v = utf8Vector(values);
+    expect(v.toArray()).toEqual(values);
+    expect(v.nullCount).toBe(1);
+  });
+});

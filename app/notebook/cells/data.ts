@@ -158,12 +158,20 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
   let photos: Map<string, File>;
   const notes: string[] = [];
   let restored = false;
+  let storedFingerprint: string | null = null;
+  let t = performance.now();
+  const step = (what: string) => {
+    const now = performance.now();
+    ctx.log(`${what}: ${((now - t) / 1000).toFixed(2)} s`);
+    t = now;
+  };
   if (files.length === 0) {
     const stored = await loadStored();
     if (!stored || stored.meta.source !== src) {
       throw new CellFailure(`No files picked for ${SOURCES.find((s) => s.value === src)?.label ?? src}.`, 'Pick the files with the choosers above, then run the cell again.');
     }
     read = { tables: stored.tables, kind: stored.meta.kind, name: stored.meta.name, bad: [], options: '' };
+    storedFingerprint = stored.meta.fingerprint;
     photos = stored.photos;
     restored = true;
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
@@ -173,12 +181,18 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     photos = imageFiles();
   }
   check();
-  const fp = new Fingerprint().text(read.kind).text(read.options);
-  for (const t of ['articles', 'customers', 'transactions'] as const) fingerprintTable(fp, read.tables[t]);
-  const fingerprint = fp.hex();
+  step(restored ? 'restored from browser storage' : 'read and validated');
+  let fingerprint = storedFingerprint;
+  if (!fingerprint) {
+    const fp = new Fingerprint().text(read.kind).text(read.options);
+    for (const name of ['articles', 'customers', 'transactions'] as const) fingerprintTable(fp, read.tables[name]);
+    fingerprint = fp.hex();
+    step('fingerprint');
+  }
   // Validate the joins before touching DuckDB, so a bad file leaves the old tables alone.
   releaseObjectUrls();
   const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos) });
+  step('built the interaction log and catalogue');
   ctx.progress({ label: 'Loading into DuckDB', done: 0, total: 3, unit: 'tables' });
   let k = 0;
   for (const t of ['articles', 'customers', 'transactions'] as const) {
@@ -187,6 +201,7 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
   }
   check();
   await swapIn(db);
+  step('loaded into DuckDB');
   const bad = [...read.bad, ...dataset.joinIssues];
   for (const b of bad) for (const e of b.examples) ctx.log(`skipped: ${describeBadRow(b.file, e)}`);
   if (!restored && canPersist()) {
@@ -197,6 +212,7 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
         ctx.progress({ label: 'Saving to browser storage', done: d, total: n, unit: 'images' }),
       );
       notes.push('Saved in browser storage: after a reload, run this cell with the same source and no files picked.');
+      step('saved to browser storage');
     } catch (e) {
       notes.push(`Not saved in browser storage: ${(e as Error).message}`);
     }
