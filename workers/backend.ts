@@ -74,7 +74,11 @@ export async function initBackend(preferred: BackendName | null): Promise<Backen
   if (!chosen) throw new Error(`no TF.js backend works: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
   const wasmFlags =
     chosen === 'wasm'
-      ? { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) && getThreadsCount() > 1 }
+      ? {
+          simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+          multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+          threads: getThreadsCount(),
+        }
       : null;
   return {
     backend: chosen,

@@ -32,8 +32,8 @@ export interface BackendReport {
   crossOriginIsolated: boolean;
   /** navigator.hardwareConcurrency inside the worker. */
   hardwareConcurrency: number;
-  /** For wasm: SIMD and threads as TF.js reports them. */
-  wasm: { simd: boolean; threads: boolean } | null;
+  /** For wasm: SIMD, the threaded build, and XNNPACK's thread count, as TF.js reports them. */
+  wasm: { simd: boolean; multithread: boolean; threads: number } | null;
   tfjsVersion: string;
   /** Milliseconds spent initialising the backend. */
   initMs: number;

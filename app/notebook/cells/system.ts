@@ -40,7 +40,9 @@ export const systemCell = defineAppCell({
         { name: 'TF.js', value: report.tfjsVersion },
         { name: 'cross-origin isolated', value: report.crossOriginIsolated ? 'yes' : 'no' },
         { name: 'threads (cores)', value: report.hardwareConcurrency },
-        { name: 'WASM SIMD / threads', value: report.wasm ? `${report.wasm.simd ? 'yes' : 'no'} / ${report.wasm.threads ? 'yes' : 'no'}` : 'n/a' },
+        { name: 'WASM SIMD', value: report.wasm ? (report.wasm.simd ? 'yes' : 'no') : 'n/a' },
+        { name: 'WASM threaded build', value: report.wasm ? (report.wasm.multithread ? 'yes' : 'no') : 'n/a' },
+        { name: 'WASM threads', value: report.wasm ? report.wasm.threads : 'n/a' },
         { name: 'backend init', value: Math.round(report.initMs), unit: 'ms' },
       ],
     });
