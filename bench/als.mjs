@@ -9,7 +9,8 @@
 // and on WebGPU/SwiftShader as variants), and hit_rate_at_10, ndcg_at_10,
 // map_at_12 of both libraries' factors scored by the same lib/metrics code in
 // the page. Then the hm-scale demo fit (bench/node/als-hm-scale.ts): time
-// per iteration and peak memory, or the reason it does not fit.
+// per iteration and peak memory, or the reason it does not fit (skipped with
+// --quick or --no-hm-scale: generating 31.8M purchases alone takes minutes).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { alternate, args, dataDir, report, root, writeResults } from './lib/report.mjs';
@@ -105,7 +106,7 @@ if (!data) {
 }
 
 // hm-scale: a separate Node process (same lib/cf code and WebAssembly kernel as the page) so its peak RSS is its own.
-if (!args.quick) {
+if (!args.quick && !process.argv.includes('--no-hm-scale')) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/als-hm-scale.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   const last = r.stdout.toString().trim().split('\n').at(-1) ?? '';
   let res = null;
