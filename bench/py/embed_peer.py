@@ -1,0 +1,28 @@
+"""Peer of bench/image-embed.mjs: torchvision CNN forward passes on CPU.
+
+Random weights (as ours in the timing figures), eval mode, no grad, the same
+batch size, all cores. Prints JSON: {"seconds_per_image": [...], "torch": version}.
+Usage: python embed_peer.py MODEL BATCH RUNS WARMUP   (MODEL: resnet50 | mobilenet_v2)
+"""
+import json, os, sys, time
+import torch, torchvision
+
+model_name, batch, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+torch.manual_seed(0)
+torch.set_num_threads(os.cpu_count())
+model = getattr(torchvision.models, model_name)(weights=None).eval()
+# The embedding, not the classifier: drop the last layer as Keras's include_top=False + avg pool does.
+if model_name == "resnet50":
+    model.fc = torch.nn.Identity()
+else:
+    model.classifier = torch.nn.Identity()
+x = torch.rand(batch, 3, 224, 224) * 2 - 1
+out = []
+with torch.inference_mode():
+    for i in range(warmup + runs):
+        t0 = time.perf_counter()
+        y = model(x)
+        y.numpy()
+        if i >= warmup:
+            out.append((time.perf_counter() - t0) / batch)
+print(json.dumps({"seconds_per_image": out, "torch": torch.__version__, "torchvision": torchvision.__version__, "dim": int(y.shape[1])}))
