@@ -6,6 +6,7 @@
  * cannot flatter the figures.
  */
 import { evaluateRanking, type MetricReport } from '../metrics';
+import { mulberry32 } from './linalg';
 import type { AlsModel } from './model';
 import { CfInputError } from './types';
 
@@ -33,6 +34,32 @@ export function holdoutFromPairs(user: ArrayLike<number>, item: ArrayLike<number
     relevantIndptr[j + 1] = items.length;
   });
   return { users, relevantIndptr, relevantItems: Int32Array.from(items) };
+}
+
+/**
+ * At most `max` test users, drawn uniformly without replacement with a seed
+ * (kept in id order); the spec itself when it is small enough. Scoring every
+ * holdout customer of an H&M-sized catalogue costs users × items × k.
+ */
+export function sampleHoldout(spec: HoldoutSpec, max: number, seed: number): HoldoutSpec {
+  if (!(Number.isInteger(max) && max >= 1)) throw new CfInputError(`invalid max: ${max}; expected a whole number ≥ 1`);
+  const n = spec.users.length;
+  if (n <= max) return spec;
+  const rand = mulberry32(seed);
+  const order = Array.from({ length: n }, (_, j) => j);
+  // Partial Fisher–Yates: the first `max` positions are the sample.
+  for (let j = 0; j < max; j++) {
+    const r = j + Math.floor(rand() * (n - j));
+    [order[j], order[r]] = [order[r], order[j]];
+  }
+  const picked = order.slice(0, max).sort((a, b) => a - b);
+  const relevantIndptr = new Int32Array(max + 1);
+  const items: number[] = [];
+  picked.forEach((j, t) => {
+    for (let e = spec.relevantIndptr[j]; e < spec.relevantIndptr[j + 1]; e++) items.push(spec.relevantItems[e]);
+    relevantIndptr[t + 1] = items.length;
+  });
+  return { users: Int32Array.from(picked, (j) => spec.users[j]), relevantIndptr, relevantItems: Int32Array.from(items) };
 }
 
 /** Relevant sets per test user, in `spec.users` order. */

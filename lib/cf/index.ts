@@ -48,4 +48,4 @@ export function makeSolver(name: AlsSolverName, options: { tfjs?: TfjsSolverOpti
       return assertNever(name, 'solver');
   }
 }
-export { evaluateAls, evaluatePopularity, holdoutFromPairs, relevantSets, type AlsEvaluation, type HoldoutSpec } from './evaluate';
+export { evaluateAls, evaluatePopularity, holdoutFromPairs, relevantSets, sampleHoldout, type AlsEvaluation, type HoldoutSpec } from './evaluate';

@@ -10,7 +10,7 @@
 import * as Plot from '@observablehq/plot';
 import type { DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { splitLastDays } from '@/lib/data/split';
-import { ALS_SOLVERS, AlsModel, CfInputError, evaluatePopularity, holdoutFromPairs, prepareInteractions, type AlsSolverName, type HoldoutSpec, type Weighting } from '@/lib/cf';
+import { ALS_SOLVERS, AlsModel, CfInputError, evaluatePopularity, holdoutFromPairs, prepareInteractions, sampleHoldout, type AlsSolverName, type HoldoutSpec, type Weighting } from '@/lib/cf';
 import type { MetricReport } from '@/lib/metrics';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { defineAppCell } from '../define';
@@ -86,6 +86,7 @@ export const alsCell = defineAppCell({
     minUserCount: { kind: 'number', label: 'min purchases per customer', default: 1, min: 1, integer: true },
     minItemCount: { kind: 'number', label: 'min purchases per article', default: 1, min: 1, integer: true },
     holdoutDays: { kind: 'number', label: 'holdout window (last days)', default: 7, min: 1, integer: true },
+    maxEvalCustomers: { kind: 'number', label: 'max holdout customers scored (seeded sample)', default: 5000, min: 1, integer: true },
     filterAlreadyBought: { kind: 'boolean', label: 'never recommend what the customer bought', default: true },
     solver: { kind: 'select', label: 'solver', default: 'cg', options: ALS_SOLVERS.map((s) => ({ value: s, label: SOLVER_LABELS[s] })) },
     customer: { kind: 'text', label: 'customer (id, or #index; blank: the first scored holdout customer)', default: '' },
@@ -125,7 +126,8 @@ export const alsCell = defineAppCell({
         'Lower "min purchases per customer" / "min purchases per article", or shorten the holdout window.',
       );
     }
-    const spec: HoldoutSpec = holdoutFromPairs(split.test.user, split.test.item);
+    const fullSpec = holdoutFromPairs(split.test.user, split.test.item);
+    const spec: HoldoutSpec = sampleHoldout(fullSpec, p.maxEvalCustomers, ctx.seed);
     const nTrainUsers = prepared.userCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
     ctx.log(
       `training: ${nnz} (customer, article) pairs from ${split.train.user.length} purchases before day ${split.cutoffDay}; ` +
@@ -194,7 +196,10 @@ export const alsCell = defineAppCell({
     if (res.metrics && pop) {
       outputs.push({
         kind: 'table',
-        title: `Holdout: the last ${p.holdoutDays} days, ${spec.users.length} customers (${res.unscorable} without factors count as misses)`,
+        title:
+          `Holdout: the last ${p.holdoutDays} days, ${spec.users.length} customers` +
+          (spec.users.length < fullSpec.users.length ? ` (a seeded sample of ${fullSpec.users.length})` : '') +
+          `; ${res.unscorable} without factors count as misses`,
         columns: ['model', 'MAP@12', 'NDCG@10', 'HitRate@10', 'Recall@10', 'Coverage@10', 'customers scored'],
         rows: [metricRow('ALS', res.metrics), metricRow('popularity', pop)],
       });
