@@ -20,6 +20,7 @@ async function setNumber(page: Page, name: string, value: number) {
   const input = page.locator(`#towers-${name}`);
   await input.fill(String(value));
   await input.press('Enter');
+  await input.blur();
 }
 
 /** Trains a tiny two-tower on `backend`; returns the per-epoch train losses and the test metrics shown. */
