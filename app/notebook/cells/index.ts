@@ -8,6 +8,7 @@ import { systemCell } from './system';
 import { dataCell } from './data';
 import { exploreCell } from './explore';
 import { alsCell } from './als';
+import { towersCell } from './towers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 export const CELLS: readonly CellDefinition<any, AppServices>[] = [
@@ -15,4 +16,5 @@ export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   dataCell,
   exploreCell,
   alsCell,
+  towersCell,
 ];
