@@ -82,7 +82,8 @@ export class TwoTowerModel {
         value = tf.mean(tf.sub(tf.logSumExp(logits, 1), sPos));
       }
     } else {
-      const logits = tf.matMul(u, p, false, true);
+      // An explicit transpose: WASM's matMul with transposeB is many times slower.
+      const logits = tf.matMul(u, tf.transpose(p));
       if (loss === 'bce') {
         // softplus(-x) = softplus(x) - x: positives on the diagonal, every other pair a negative.
         value = tf.div(tf.sub(tf.sum(tf.softplus(logits)), tf.sum(sPos)), b * b);
