@@ -101,14 +101,33 @@ export function column<T extends ColumnType>(table: ColumnTable, name: string, t
 export function toCsv(table: ColumnTable): string {
   const names = Object.keys(table.columns);
   const cols = names.map((n) => table.columns[n]);
-  const lines: string[] = [names.join(',')];
+  const days = new Map<number, string>();
+  const quote = (t: string) =>
+    t.indexOf('"') >= 0 || t.indexOf(',') >= 0 || t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0 ? `"${t.replace(/"/g, '""')}"` : t;
+  const cell = (c: Column, i: number): string => {
+    switch (c.type) {
+      case 'string': {
+        const v = c.values[i];
+        return v === null ? '' : quote(v);
+      }
+      case 'int':
+      case 'float': {
+        const v = c.values[i];
+        return Number.isNaN(v) ? '' : String(v);
+      }
+      case 'date': {
+        const d = c.values[i];
+        let t = days.get(d);
+        if (t === undefined) days.set(d, (t = formatIsoDay(d)));
+        return t;
+      }
+    }
+  };
+  const parts: string[] = [names.join(',')];
   for (let i = 0; i < table.length; i++) {
-    const cells = cols.map((c) => {
-      const t = cellText(c, i);
-      if (t === null) return '';
-      return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-    });
-    lines.push(cells.join(','));
+    let line = cell(cols[0], i);
+    for (let k = 1; k < cols.length; k++) line += ',' + cell(cols[k], i);
+    parts.push(line);
   }
-  return lines.join('\n') + '\n';
+  return parts.join('\n') + '\n';
 }
