@@ -2,7 +2,7 @@
 // check (bundled and served by bench/lib/browser.mjs). Query parameters:
 //   mode=time    backend=wasm|webgpu backbone=ID batch=N runs=N warmup=N size=S
 //                -> {backend, backbone, randomWeights, secondsPerImage: number[]}
-//   mode=compare backbones=ID,ID images=N size=S
+//   mode=compare backbones=ID[:SIZE],ID[:SIZE] images=N   (SIZE 0 = the backbone's own)
 //                -> {[backbone]: {cpu: number[], webgpu: number[], adapter}}
 // Vendored models are read from /vendor/models (scripts/vendor-models.mjs).
 // Images are seeded synthetic "garments" (no data files needed).
@@ -16,7 +16,7 @@ import { mulberry32 } from '../../lib/util/random';
 
 declare global {
   interface Window {
-    benchResult?: Promise<unknown>;
+    benchResult?: unknown;
   }
 }
 
@@ -79,21 +79,22 @@ async function time() {
 }
 
 async function compare() {
-  const ids = (q.get('backbones') ?? 'mobilenet-v2-140-hub').split(',') as BackboneId[];
+  const ids = (q.get('backbones') ?? 'mobilenet-v2-140-hub').split(',').map((x) => x.split(':'));
   const images = Array.from({ length: num('images', 2) }, (_, i) => garment(7 + i));
   const out: Record<string, { cpu: number[]; webgpu: number[]; randomWeights: boolean }> = {};
-  for (const id of ids) {
+  for (const [idText, sizeText] of ids) {
+    const id = idText as BackboneId;
     const row = { cpu: [] as number[], webgpu: [] as number[], randomWeights: false };
     for (const b of ['cpu', 'webgpu'] as const) {
       await useBackend(b);
-      const ex = await extractor(id, num('size', 0));
+      const ex = await extractor(id, Number(sizeText ?? 0));
       row[b] = Array.from(await ex.embed(images));
       row.randomWeights = ex.randomWeights;
       ex.dispose();
     }
     out[id] = row;
   }
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> } }).gpu;
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { architecture?: string } } | null> } }).gpu;
   const adapter = gpu ? ((await gpu.requestAdapter())?.info?.architecture ?? null) : null;
   return { results: out, adapter };
 }

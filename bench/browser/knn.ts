@@ -9,7 +9,7 @@ import { uniformArray } from '../../lib/util/random';
 
 declare global {
   interface Window {
-    benchResult?: Promise<unknown>;
+    benchResult?: unknown;
   }
 }
 

@@ -7,6 +7,7 @@ import type { AppServices } from '../services';
 import { systemCell } from './system';
 import { dataCell } from './data';
 import { exploreCell } from './explore';
+import { embeddingsCell } from './embeddings';
 import { alsCell } from './als';
 import { towersCell } from './towers';
 
@@ -15,6 +16,7 @@ export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   systemCell,
   dataCell,
   exploreCell,
+  embeddingsCell,
   alsCell,
   towersCell,
 ];
