@@ -197,6 +197,18 @@ describe('fast paths agree with the reference', () => {
     expect(same / 89).toBeGreaterThanOrEqual(0.98);
   });
 
+  it('the SIMD kernel matches the TypeScript CG for k = 20 and 32 (16-wide and 4-wide blocks)', async () => {
+    const { weights } = fixture();
+    for (const factors of [20, 32]) {
+      const p = { ...PARAMS, factors, iterations: 3 };
+      const simd = await fitAls(weights, p, { solver: makeSolver('cg'), computeLoss: false });
+      const js = await fitAls(weights, p, { solver: makeSolver('cg-js'), computeLoss: false });
+      let maxDiff = 0;
+      for (let j = 0; j < js.userFactors.length; j++) maxDiff = Math.max(maxDiff, Math.abs(js.userFactors[j] - simd.userFactors[j]));
+      expect(maxDiff, `k = ${factors}`).toBeLessThan(1e-3);
+    }
+  });
+
   it('tfjs gathers the same rows on the device as on the host', async () => {
     const { weights } = fixture();
     const device = await fitAls(weights, PARAMS, { solver: tfjsSolver({ gather: 'device', maxBatchFloats: 2048 }), computeLoss: false });

@@ -37,19 +37,61 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $l))))
 
-  ;; out[a] = s · Σ_b m[a, b]·v[b]  (m is k × k, row-major)
+  ;; out = s · m v for a symmetric m (k × k, row-major), computed as
+  ;; Σ_b v[b] · m[b, :] so every step is a lane-wise multiply-add (no
+  ;; horizontal sums): blocks of 16 outputs in four registers, then blocks of 4.
   (func $gemv (param $s f32) (param $m i32) (param $v i32) (param $out i32) (param $k i32)
-    (local $a i32) (local $row i32)
+    (local $c i32) (local $b i32) (local $row i32) (local $p i32) (local $vb v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $sv v128)
     (local.set $row (i32.shl (local.get $k) (i32.const 2)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
-        (f32.store (local.get $out)
-          (f32.mul (local.get $s) (call $dot (local.get $m) (local.get $v) (local.get $k))))
-        (local.set $m (i32.add (local.get $m) (local.get $row)))
-        (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (local.set $a (i32.add (local.get $a) (i32.const 1)))
-        (br $l))))
+    (local.set $sv (f32x4.splat (local.get $s)))
+    ;; 16-wide column blocks
+    (block $d16
+      (loop $l16
+        (br_if $d16 (i32.gt_u (i32.add (local.get $c) (i32.const 16)) (local.get $k)))
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $a2 (v128.const f32x4 0 0 0 0))
+        (local.set $a3 (v128.const f32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $m) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $db
+          (loop $lb
+            (br_if $db (i32.ge_u (local.get $b) (local.get $k)))
+            (local.set $vb (v128.load32_splat (i32.add (local.get $v) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $vb) (v128.load offset=0 (local.get $p)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $vb) (v128.load offset=16 (local.get $p)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $vb) (v128.load offset=32 (local.get $p)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $vb) (v128.load offset=48 (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $row)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $lb)))
+        (local.set $p (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))))
+        (v128.store offset=0 (local.get $p) (f32x4.mul (local.get $sv) (local.get $a0)))
+        (v128.store offset=16 (local.get $p) (f32x4.mul (local.get $sv) (local.get $a1)))
+        (v128.store offset=32 (local.get $p) (f32x4.mul (local.get $sv) (local.get $a2)))
+        (v128.store offset=48 (local.get $p) (f32x4.mul (local.get $sv) (local.get $a3)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $l16)))
+    ;; 4-wide column blocks for the rest
+    (block $d4
+      (loop $l4
+        (br_if $d4 (i32.ge_u (local.get $c) (local.get $k)))
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $m) (i32.shl (local.get $c) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $db4
+          (loop $lb4
+            (br_if $db4 (i32.ge_u (local.get $b) (local.get $k)))
+            (local.set $a0 (f32x4.add (local.get $a0)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $v) (i32.shl (local.get $b) (i32.const 2)))) (v128.load (local.get $p)))))
+            (local.set $p (i32.add (local.get $p) (local.get $row)))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $lb4)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))) (f32x4.mul (local.get $sv) (local.get $a0)))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $l4)))
+  )
 
   ;; Solves rows [r0, r1). yty: k×k f32 (YᵀY + λI); y: fixed factors; x:
   ;; target factors (updated in place); indptr/indices: i32 CSR; conf: f32
