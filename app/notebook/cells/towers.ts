@@ -68,7 +68,8 @@ export const towersCell = defineAppCell({
     'or in-batch negatives) or **MF with Dense(128, relu) towers** (MSE on the rating / purchase count, 80/20 validation split) in the ML worker. ' +
     'Evaluation follows the seed protocol: users with fewer than the minimum interactions are dropped, the last 20% of interactions (by time) are the test period, ' +
     'cold users and items are dropped, and on MovieLens only test ratings ≥ 4 count. Training uses the training split only. ' +
-    'Embedding gradients use a scatter-add backward, so WASM trains too; checkpoints are cached in IndexedDB, so a reload resumes.',
+    'The validation curve is the same loss on the test period\'s positives (monitoring only: nothing is tuned or stopped on it). ' +
+    'Embedding gradients use a scatter-add backward, so WASM trains too; checkpoints are cached in IndexedDB after every epoch, so a reload resumes.',
   params: {
     model: { kind: 'select', label: 'model', default: 'two-tower', options: [{ value: 'two-tower', label: 'two-tower' }, { value: 'mf', label: 'MF with dense towers (MSE)' }] },
     loss: { kind: 'select', label: 'loss', default: 'bce', options: [{ value: 'bce', label: 'binary cross-entropy' }, { value: 'softmax', label: 'sampled softmax' }] },
