@@ -3,7 +3,8 @@
  * alternating half-steps (users, then items), a divergence check after each,
  * and the loss per iteration.
  */
-import { nnz, transposeCsr, type Csr } from '../data/csr';
+import { nnz, type Csr } from '../data/csr';
+import { transposeLinear } from './coo';
 import { throwIfAborted, yieldToEventLoop } from './cg';
 import { alsLoss } from './loss';
 import { maxAbs, mulberry32 } from './linalg';
@@ -54,7 +55,7 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
     );
   }
   const cui = confidenceFromWeights(weights, params.alpha);
-  const ciu = transposeCsr(cui);
+  const ciu = transposeLinear(cui);
   const k = params.factors;
   const x = initFactors(cui, k, params.seed);
   const y = initFactors(ciu, k, params.seed + 1);

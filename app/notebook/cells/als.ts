@@ -86,7 +86,7 @@ export const alsCell = defineAppCell({
     minUserCount: { kind: 'number', label: 'min purchases per customer', default: 1, min: 1, integer: true },
     minItemCount: { kind: 'number', label: 'min purchases per article', default: 1, min: 1, integer: true },
     holdoutDays: { kind: 'number', label: 'holdout window (last days)', default: 7, min: 1, integer: true },
-    maxEvalCustomers: { kind: 'number', label: 'max holdout customers scored (seeded sample)', default: 5000, min: 1, integer: true },
+    maxEvalCustomers: { kind: 'number', label: 'max holdout customers scored (seeded sample)', default: 2000, min: 1, integer: true },
     filterAlreadyBought: { kind: 'boolean', label: 'never recommend what the customer bought', default: true },
     solver: { kind: 'select', label: 'solver', default: 'cg', options: ALS_SOLVERS.map((s) => ({ value: s, label: SOLVER_LABELS[s] })) },
     customer: { kind: 'text', label: 'customer (id, or #index; blank: the first scored holdout customer)', default: '' },
