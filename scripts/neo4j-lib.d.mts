@@ -25,8 +25,10 @@ export interface StartOptions {
   pagecache?: string;
   /** Also echo the launcher's output to stderr. */
   inheritOutput?: boolean;
-  /** Give up after this long (default 180000 ms). */
+  /** Give up after this long (default 600000 ms). */
   readyTimeoutMs?: number;
+  /** JVM flags that cut startup CPU (C1-only JIT, serial GC): for tests, not benchmarks. */
+  fastStartup?: boolean;
   /** Extra Neo4j settings. */
   conf?: Record<string, string>;
 }

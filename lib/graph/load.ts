@@ -126,6 +126,7 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
     resume[phase] = Math.min(next, plan.batches[phase]);
     if (!(sameShape && mine.complete)) complete = false;
     const patch: Record<string, unknown> = { batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase], [nextKey(phase)]: resume[phase] };
+    if (phase === 'purchases') patch.purchases_mode = await purchasesMode(c, resume.purchases, mine?.props.purchases_mode);
     await writeQuery(
       c,
       'MERGE (l:AtelierLoad {fingerprint: $fp}) SET l += $patch, l.complete = CASE WHEN $complete THEN l.complete ELSE false END',
@@ -133,6 +134,17 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
     );
   }
   return { resume, cleared, complete };
+}
+
+/**
+ * How PURCHASED batches are written. `create` (about 2x faster) only when no PURCHASED relationship
+ * exists as the phase starts, or when resuming a load that started that way: each batch commits with
+ * its checkpoint, so batches at or after the checkpoint were never written. Otherwise `merge`.
+ */
+async function purchasesMode(c: GraphConn, resumeAt: number, stored: unknown): Promise<'create' | 'merge'> {
+  if (resumeAt > 0) return stored === 'create' ? 'create' : 'merge';
+  const [{ n }] = await readQuery<{ n: number }>(c, 'MATCH ()-[r:PURCHASED]->() RETURN count(r) AS n');
+  return n === 0 ? 'create' : 'merge';
 }
 
 function validatePlan(plan: LoadPlan): void {
@@ -172,6 +184,12 @@ const PURCHASE_STATEMENT = `UNWIND $rows AS row
   MERGE (c)-[r:PURCHASED {t_dat: date(row.t_dat), channel: row.channel}]->(p)
   SET r.quantity = row.quantity, r.price = row.price`;
 
+/** The fast path for batches the checkpoint proves unwritten (see purchasesMode). */
+const PURCHASE_CREATE_STATEMENT = `UNWIND $rows AS row
+  MERGE (c:Customer {id: row.customer})
+  MERGE (p:Product {code: row.product})
+  CREATE (c)-[:PURCHASED {t_dat: date(row.t_dat), channel: row.channel, quantity: row.quantity, price: row.price}]->(p)`;
+
 function statement(graphs: Graphs, phase: LoadPhase): string {
   switch (phase) {
     case 'products':
@@ -190,7 +208,8 @@ function statement(graphs: Graphs, phase: LoadPhase): string {
 /**
  * Writes batch `index` of `phase` and advances the checkpoint in the same transaction. Batches over
  * MAX_TX_ROWS rows are split into several transactions (the checkpoint moves with the last one).
- * Idempotent: writing a batch twice changes nothing.
+ * Idempotent: writing a batch twice changes nothing (in `create` mode a batch below the checkpoint
+ * is skipped; the checkpoint node is locked first, so concurrent senders cannot both write it).
  */
 export async function writeBatch<P extends LoadPhase>(
   graphs: Graphs,
@@ -198,16 +217,33 @@ export async function writeBatch<P extends LoadPhase>(
   phase: P,
   index: number,
   rows: readonly PhaseRows[P][],
-): Promise<{ rows: number; transactions: number }> {
+): Promise<{ rows: number; transactions: number; mode: 'merge' | 'create' | 'skipped' }> {
   if (!Number.isInteger(index) || index < 0) throw new Error(`invalid index: ${index}; expected an integer >= 0`);
   const c = phaseConn(graphs, phase);
-  const cypher = statement(graphs, phase);
   const parts: (readonly PhaseRows[P][])[] = [];
   for (let i = 0; i < rows.length; i += MAX_TX_ROWS) parts.push(rows.slice(i, i + MAX_TX_ROWS));
   if (parts.length === 0) parts.push([]);
+  let mode: 'merge' | 'create' | 'skipped' = 'merge';
   for (let k = 0; k < parts.length; k++) {
     const last = k === parts.length - 1;
-    await inWriteTx(c, async (tx) => {
+    mode = await inWriteTx(c, async (tx) => {
+      // Lock the checkpoint before reading it.
+      const res = await tx.run(
+        `MATCH (l:AtelierLoad {fingerprint: $fp}) SET l.touchedAt = timestamp()
+         RETURN coalesce(l[$key], 0) AS next, l.purchases_mode AS mode`,
+        { fp: fingerprint, key: nextKey(phase) },
+      );
+      const cp = res.records[0];
+      const next = cp ? Number(cp.get('next')) : 0;
+      let cypher = statement(graphs, phase);
+      let m: 'merge' | 'create' | 'skipped' = 'merge';
+      if (phase === 'purchases' && parts.length === 1 && cp?.get('mode') === 'create') {
+        if (index < next) return 'skipped';
+        if (index === next) {
+          cypher = PURCHASE_CREATE_STATEMENT;
+          m = 'create';
+        }
+      }
       if (parts[k].length) await tx.run(cypher, { rows: parts[k] });
       if (last) {
         await tx.run(
@@ -217,9 +253,10 @@ export async function writeBatch<P extends LoadPhase>(
           { fp: fingerprint, key: nextKey(phase), next: index + 1, patch: { [nextKey(phase)]: index + 1 } },
         );
       }
+      return m;
     });
   }
-  return { rows: rows.length, transactions: parts.length };
+  return { rows: mode === 'skipped' ? 0 : rows.length, transactions: parts.length, mode };
 }
 
 /** Counts what is in the graph (customers and purchases on main, products on the products server). */

@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const boot = async (label: string, heap: string): Promise<TestServer> => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `atelier-neo4j-${label}-`));
     tempDirs.push(dataDir);
-    const server = await startNeo4j({ dataDir, heap, pagecache: '64m', password: `test-${label}-password` });
+    const server = await startNeo4j({ dataDir, heap, pagecache: '64m', password: `test-${label}-password`, fastStartup: true });
     started.push(server);
     return { uri: server.uri, user: server.user, password: server.password };
   };

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// bench/graph-load: PURCHASED relationships per second written into a real embedded Neo4j
+// (started here on a free port with a temporary data dir) by our loader (lib/graph/load: UNWIND
+// batches of 5,000 folded rows in explicit transactions with checkpoints) against the seeds'
+// loop (one auto-commit MERGE per transaction row), in the same run, alternating, medians.
+// Datasets: the `small` demo (50k transactions) and a 1M-transaction slice of the `hm-scale` demo
+// (--quick: small only). Products and customers are loaded once; each timed run starts from a graph
+// without PURCHASED relationships. The seeds' loop is timed on the first PEER_ROWS rows of the same
+// input (it is too slow for all of them); its figure is a rate, so the prefix is stated in `note`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { alternate, args, report, writeResults } from './lib/report.mjs';
+import { startNeo4j } from '../scripts/neo4j-lib.mjs';
+
+// TypeScript sources need tsx: re-run this file under `node --import tsx` (as bench/als.mjs does for its TS part).
+if (!process.env.ATELIER_BENCH_TSX) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+    stdio: 'inherit', env: { ...process.env, ATELIER_BENCH_TSX: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+const { generateDemo } = await import('../lib/data/demo/index.ts');
+const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/conn.ts');
+const { closeDrivers } = await import('../lib/graph/driver.ts');
+const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/load.ts');
+const { chunkRows, purchaseRows } = await import('../lib/graph/rows.ts');
+
+const BENCH = 'graph-load';
+const BATCH = 5000;
+const PEER_ROWS = args.quick ? 1000 : 3000;
+const RUNS = 3;
+const SEED = 42;
+
+/** Demo tables → loader rows; `limit` takes the first transactions of the stream. */
+function demoInput(preset, limit) {
+  const demo = generateDemo(preset, SEED);
+  const art = demo.articles.columns;
+  const cus = demo.customers.columns;
+  const s = (col, i) => col?.values[i] ?? null;
+  const user = [];
+  const item = [];
+  const day = [];
+  const value = [];
+  const channel = [];
+  let n = 0;
+  for (const chunk of demo.transactions(1 << 20)) {
+    const t = chunk.table.columns;
+    for (let i = 0; i < chunk.table.length && n < limit; i++, n++) {
+      user.push(chunk.customer[i]);
+      item.push(chunk.article[i]);
+      day.push(t.t_dat.values[i]);
+      value.push(t.price.values[i]);
+      channel.push(t.sales_channel_id.values[i]);
+    }
+    if (n >= limit) break;
+  }
+  const log = {
+    nUsers: demo.customers.length, nItems: demo.articles.length,
+    user: Int32Array.from(user), item: Int32Array.from(item), day: Int32Array.from(day), value: Float32Array.from(value),
+    userKeys: cus.customer_id.values, itemKeys: art.article_id.values,
+  };
+  const used = new Set(user);
+  const customers = [...used].sort((a, b) => a - b).map((i) => {
+    const age = cus.age?.values[i];
+    return { id: cus.customer_id.values[i], age: Number.isFinite(age) ? age : null, club_member_status: s(cus.club_member_status, i), fashion_news_frequency: s(cus.fashion_news_frequency, i) };
+  });
+  const products = [];
+  for (let i = 0; i < demo.articles.length; i++) {
+    const code = art.article_id.values[i];
+    products.push({
+      code, name: s(art.prod_name, i), product_code: code.slice(0, 7), appearance: s(art.graphical_appearance_name, i),
+      department: s(art.department_name, i), index: s(art.index_name, i), index_group: s(art.index_group_name, i),
+      product_type: s(art.product_type_name, i), product_group: s(art.product_group_name, i), section: s(art.section_name, i),
+      garment_group: s(art.garment_group_name, i), colour: s(art.colour_group_name, i),
+    });
+  }
+  // The seeds wrote one relationship per transaction row; their loop gets the raw rows.
+  const raw = [];
+  for (let i = 0; i < Math.min(n, PEER_ROWS); i++) {
+    raw.push({ customer: log.userKeys[log.user[i]], product: log.itemKeys[log.item[i]], t_dat: new Date(log.day[i] * 864e5).toISOString().slice(0, 10), price: log.value[i], channel: channel[i] });
+  }
+  return { products, customers, purchases: purchaseRows(log, channel), transactions: n, raw };
+}
+
+async function removePurchases(graphs) {
+  await autoCommit(graphs.main, 'MATCH ()-[r:PURCHASED]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS');
+}
+
+async function benchDataset(graphs, name, preset, limit) {
+  const t0 = performance.now();
+  const input = demoInput(preset, limit);
+  console.error(`[${BENCH}] ${name}: ${input.transactions} transactions -> ${input.purchases.length} PURCHASED rows, ${input.customers.length} customers, ${input.products.length} products (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const fingerprint = `bench-${name}`;
+  const batches = { products: chunkRows(input.products, BATCH), customers: chunkRows(input.customers, BATCH), purchases: chunkRows(input.purchases, BATCH) };
+  await beginLoad(graphs, { fingerprint, batchSize: BATCH, batches: { products: batches.products.length, customers: batches.customers.length, purchases: batches.purchases.length } }, { replace: 'always' });
+  const t1 = performance.now();
+  for (const phase of ['products', 'customers']) {
+    for (let i = 0; i < batches[phase].length; i++) await writeBatch(graphs, fingerprint, phase, i, batches[phase][i]);
+  }
+  console.error(`[${BENCH}] ${name}: products and customers loaded in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+
+  const ours = async (warm) => {
+    await removePurchases(graphs);
+    await writeQuery(graphs.main, 'MATCH (l:AtelierLoad) SET l.purchases_next = 0');
+    const t = performance.now();
+    for (let i = 0; i < batches.purchases.length; i++) await writeBatch(graphs, fingerprint, 'purchases', i, batches.purchases[i]);
+    const s = (performance.now() - t) / 1000;
+    const rate = input.purchases.length / s;
+    console.error(`[${BENCH}] ${name}: ours${warm ? ' (warm-up)' : ''} ${input.purchases.length} rels in ${s.toFixed(1)} s = ${Math.round(rate)}/s`);
+    return rate;
+  };
+  const peer = async (warm) => {
+    await removePurchases(graphs);
+    const t = performance.now();
+    for (const r of input.raw) {
+      await writeQuery(
+        graphs.main,
+        `MATCH (c:Customer {id: $customer}), (p:Product {code: $product})
+         MERGE (c)-[:PURCHASED {t_dat: date($t_dat), price: $price, channel: $channel}]->(p)`,
+        r,
+      );
+    }
+    const s = (performance.now() - t) / 1000;
+    const rate = input.raw.length / s;
+    console.error(`[${BENCH}] ${name}: seeds' loop${warm ? ' (warm-up)' : ''} ${input.raw.length} rows in ${s.toFixed(1)} s = ${Math.round(rate)}/s`);
+    return rate;
+  };
+  const res = await alternate({ ours, peer, runs: RUNS, warmup: 1 });
+  // Leave the graph complete and checked, as a real load would.
+  await ours(true);
+  let units = 0;
+  for (const p of input.purchases) units += p.quantity;
+  const check = await finishLoad(graphs, fingerprint, { customers: input.customers.length, products: input.products.length, purchases: input.purchases.length, units });
+  if (!check.ok) throw new Error(`${name}: counts differ after the load: ${check.mismatches.join('; ')}`);
+  report({
+    bench: BENCH, figure: 'relationships_per_second', dataset: name,
+    size: { transactions: input.transactions, relationships: input.purchases.length, customers: input.customers.length, products: input.products.length },
+    ours: res.ours, peer: "seeds' loop: one auto-commit MERGE per transaction row (neo4j-driver 6, same server)", peer_value: res.peer, better: 'higher',
+    backend: 'neo4j-5.26-embedded', variant: `UNWIND batches of ${BATCH}`, runs: RUNS,
+    note: `peer timed on the first ${input.raw.length} transaction rows; ours on all ${input.purchases.length} folded relationships; products and customers preloaded`,
+  });
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-bench-graph-'));
+const server = await startNeo4j({ dataDir, heap: '1g', pagecache: '512m', password: 'bench-graph-load' });
+try {
+  const graphs = graphsFor({ uri: server.uri, user: server.user, password: server.password, database: 'neo4j' });
+  await benchDataset(graphs, 'demo-small', 'small', Infinity);
+  if (!args.quick) await benchDataset(graphs, 'hm-scale-1m', 'hm-scale', 1_000_000);
+  writeResults(BENCH);
+} finally {
+  await closeDrivers();
+  await server.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
