@@ -31,6 +31,25 @@ function fitsInt32(values: Float64Array): boolean {
  */
 export function utf8Vector(values: readonly (string | null)[]): Vector {
   const n = values.length;
+  // Fast path: no nulls and only ASCII, so one native join + encode gives the bytes and lengths give offsets.
+  let chars = 0;
+  let hasNull = false;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      hasNull = true;
+      break;
+    }
+    chars += v.length;
+  }
+  if (!hasNull && chars < 1 << 29) {
+    const data = new TextEncoder().encode((values as string[]).join(''));
+    if (data.length === chars) {
+      const offsets = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + (values[i] as string).length;
+      return makeVector(makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data }));
+    }
+  }
   const offsets = new Int32Array(n + 1);
   const bitmap = new Uint8Array(Math.ceil(n / 8));
   let nulls = 0;

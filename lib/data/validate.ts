@@ -8,7 +8,7 @@
 import { decodeText, parseCsv, type CsvOptions, type TextEncoding } from './csv';
 import { BadRowCollector, DataError, shown, type BadRows } from './errors';
 import type { ColumnSpec, TableSchema } from './schema';
-import { parseIsoDay, type Column, type ColumnTable } from './table';
+import { filterRows, parseIsoDay, type Column, type ColumnTable } from './table';
 
 /** A validated table plus the rows that were dropped. */
 export interface Validated {
@@ -175,32 +175,57 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       const isNum = typeof v === 'number' || typeof v === 'bigint';
       const wantNum = c.type === 'int' || c.type === 'float';
       const isDate = v instanceof Date;
-      const ok = c.type === 'string' ? typeof v === 'string' : c.type === 'date' ? isDate || typeof v === 'string' : wantNum && (isNum || typeof v === 'string');
+      const ok = c.type === 'string' ? typeof v === 'string' : c.type === 'date' ? isDate || typeof v === 'string' || typeof v === 'number' : wantNum && (isNum || typeof v === 'string');
       if (!ok) throw new DataError({ file, column: c.name }, `${c.type} values`, `${typeof v === 'object' ? (v as object).constructor.name : typeof v} values such as ${shown(String(v))}`);
     }
   }
-  const columns = allocColumns(schema, n);
-  const bad = new BadRowCollector(file);
-  let w = 0;
-  const values: (number | string | null)[] = new Array(schema.columns.length);
-  for (let r = 0; r < n; r++) {
-    let ok = true;
-    for (let k = 0; k < schema.columns.length; k++) {
-      const spec = schema.columns[k];
-      const raw = data[spec.name][r];
-      const p = coerce(spec, raw);
-      if (!p.ok) {
-        bad.add({ row: r + 1, column: spec.name, expected: p.expected, found: shown(raw === null || raw === undefined ? null : String(raw)) });
-        ok = false;
-        break;
+  // Column by column (tight loops), remembering each row's first problem; then the good rows are kept.
+  const firstBad = new Int32Array(n).fill(-1);
+  const problems: { expected: string; found: string }[] = [];
+  const parsed: Column[] = [];
+  schema.columns.forEach((spec, k) => {
+    const raw = data[spec.name];
+    const col = allocColumns({ table: schema.table, columns: [spec] }, n)[spec.name];
+    for (let r = 0; r < n; r++) {
+      const v = raw[r];
+      // Fast paths for the common typed cases; everything else goes through coerce().
+      if (col.type === 'string' && typeof v === 'string' && v !== '' && (!spec.pattern || spec.pattern.test(v))) {
+        col.values[r] = v;
+        continue;
       }
-      values[k] = p.value;
+      if (
+        col.type !== 'string' && typeof v === 'number' && Number.isFinite(v) && (col.type === 'float' || Number.isInteger(v)) &&
+        (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max) && (!spec.oneOf || spec.oneOf.includes(v))
+      ) {
+        col.values[r] = v;
+        continue;
+      }
+      const p = coerce(spec, v);
+      if (p.ok) setCell(col, r, p.value);
+      else if (firstBad[r] < 0 || firstBad[r] % 1000 > k) {
+        // Keep the leftmost column's problem for the row.
+        firstBad[r] = problems.length * 1000 + k;
+        problems.push({ expected: p.expected, found: shown(v === null || v === undefined ? null : String(v)) });
+      }
     }
-    if (!ok) continue;
-    for (let k = 0; k < schema.columns.length; k++) setCell(columns[schema.columns[k].name], w, values[k]);
-    w++;
+    parsed.push(col);
+  });
+  const bad = new BadRowCollector(file);
+  const keep = new Uint8Array(n);
+  let w = 0;
+  for (let r = 0; r < n; r++) {
+    if (firstBad[r] < 0) {
+      keep[r] = 1;
+      w++;
+      continue;
+    }
+    const k = firstBad[r] % 1000;
+    const pr = problems[Math.floor(firstBad[r] / 1000)];
+    bad.add({ row: r + 1, column: schema.columns[k].name, expected: pr.expected, found: pr.found });
   }
-  return { table: { name: schema.table, length: w, columns: truncate(columns, w) }, bad: bad.result() };
+  const columns: Record<string, Column> = {};
+  schema.columns.forEach((spec, k) => (columns[spec.name] = w === n ? parsed[k] : filterRows({ name: schema.table, length: n, columns: { c: parsed[k] } }, keep).columns.c));
+  return { table: { name: schema.table, length: w, columns }, bad: bad.result() };
 }
 
 function coerce(spec: ColumnSpec, raw: unknown): Parsed {

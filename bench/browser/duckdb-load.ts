@@ -1,0 +1,47 @@
+/**
+ * Page for bench/duckdb-load and bench/explore: the app's own DuckDB-WASM
+ * service and loaders, driven by the benchmark through window functions.
+ * Files arrive through <input type=file> (Playwright setInputFiles), so the
+ * browser reads them from disk by ranges, as it does for a person's files.
+ */
+import { getDuckDb } from '@/app/notebook/duckdb';
+import { csvIntoDuckDb, parquetIntoDuckDb } from '@/app/notebook/data/stream';
+import { HM_SCHEMAS } from '@/lib/data/schema';
+
+type TableName = keyof typeof HM_SCHEMAS;
+const inputs: Record<string, HTMLInputElement> = {};
+for (const id of ['articles', 'customers', 'transactions']) {
+  const el = document.createElement('input');
+  el.type = 'file';
+  el.id = id;
+  document.body.append(el);
+  inputs[id] = el;
+}
+
+const w = window as unknown as Record<string, unknown>;
+
+w.init = async () => {
+  const db = await getDuckDb();
+  const [{ t, m }] = await db.rows<{ t: string; m: string }>("SELECT current_setting('threads') AS t, current_setting('memory_limit') AS m");
+  return { version: db.version, threads: t, memoryLimit: m };
+};
+
+/** Loads the file in input `id` into table `id` with the app's loader for its format; returns seconds and rows. */
+w.load = async (id: TableName, format: 'csv' | 'parquet') => {
+  const db = await getDuckDb();
+  const file = inputs[id].files?.[0];
+  if (!file) throw new Error(`no file in input ${id}`);
+  const t0 = performance.now();
+  const r = format === 'csv' ? await csvIntoDuckDb(db, file, HM_SCHEMAS[id], id, 'skip') : await parquetIntoDuckDb(db, file, HM_SCHEMAS[id], id, 'skip');
+  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count };
+};
+
+/** Runs SQL; returns seconds and the number of result rows. */
+w.sql = async (text: string) => {
+  const db = await getDuckDb();
+  const t0 = performance.now();
+  const t = await db.arrow(text);
+  return { seconds: (performance.now() - t0) / 1000, rows: t.numRows };
+};
+
+w.ready = true;

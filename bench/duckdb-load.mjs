@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// bench/duckdb-load: loading the hm-scale demo transactions (31,788,324 rows,
+// generated with seed 1 and written as CSV and Parquet) into DuckDB-WASM in
+// headless Chromium with the app's own loaders, against native DuckDB
+// (@duckdb/node-api) reading the same file in the same run.
+// Ours: CSV = the file registered as a browser file handle and read by
+// DuckDB-WASM's read_csv (eh bundle, 1 thread); Parquet = hyparquet row group
+// by row group, validated in JS, appended as Arrow (DuckDB-WASM cannot load
+// its Parquet extension offline). Peer: read_csv / read_parquet in native
+// DuckDB with its default threads. Figures: rows_per_second and
+// peak_memory_bytes (ours: summed RSS of Chromium's processes, sampled;
+// peer: VmHWM of the native process). --quick: 1M transactions.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { args, median, report, root, writeResults } from './lib/report.mjs';
+import { withBrowserPage } from './lib/browser.mjs';
+import { startNativeDuckDb } from './lib/native-duckdb.mjs';
+import { sampleChildrenRss } from './lib/memory.mjs';
+
+const BENCH = 'duckdb-load';
+const SIZE = args.quick ? '20000,100000,1000000' : 'hm-scale';
+const DATASET = args.quick ? 'demo-1m (seed 1)' : 'demo hm-scale (seed 1)';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const dir = path.join(process.env.BENCH_CACHE ?? '/tmp/atelier-bench', args.quick ? 'quick-seed1' : 'hm-scale-seed1');
+
+const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/demo-files.ts'), dir, SIZE, '1'], { cwd: root, stdio: 'inherit' });
+if (gen.status !== 0) throw new Error('could not generate the benchmark files');
+
+const COLUMNS = "{'t_dat': 'DATE', 'customer_id': 'VARCHAR', 'article_id': 'VARCHAR', 'price': 'DOUBLE', 'sales_channel_id': 'BIGINT'}";
+const file = (format) => path.join(dir, `transactions.${format}`);
+// The same statement the browser's CSV loader runs (app/notebook/data/stream.ts), rejects table included.
+const PEER_SQL = {
+  csv: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_csv('${f}', header = true, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
+  parquet: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_parquet('${f}')`,
+};
+
+const results = { csv: { ours: [], peer: [], oursMem: [], peerMem: [] }, parquet: { ours: [], peer: [], oursMem: [], peerMem: [] } };
+let rowsLoaded = 0;
+let peerInfo = null;
+let oursInfo = null;
+
+async function peerRun(format) {
+  const peer = await startNativeDuckDb();
+  peerInfo = peer.info;
+  const r = await peer.sql(PEER_SQL[format](file(format)));
+  const [{ n }] = (await peer.sql('SELECT count(*)::DOUBLE AS n FROM transactions')).result;
+  await peer.close();
+  return { seconds: r.seconds, rows: Number(n), peak: r.peakRss };
+}
+
+await withBrowserPage({ entry: 'bench/browser/duckdb-load.ts' }, async (page) => {
+  async function oursRun(format) {
+    await page.reload();
+    await page.waitForFunction(() => window.ready === true);
+    oursInfo = await page.evaluate(() => window.init());
+    await page.locator('#transactions').setInputFiles(file(format));
+    const sampler = sampleChildrenRss();
+    const r = await page.evaluate(([f]) => window.load('transactions', f), [format]);
+    const peak = sampler.stop();
+    return { ...r, peak };
+  }
+  for (const format of ['csv', 'parquet']) {
+    console.error(`duckdb-load: ${format}, warm-up`);
+    await oursRun(format);
+    await peerRun(format);
+    for (let i = 0; i < RUNS; i++) {
+      const o = await oursRun(format);
+      const p = await peerRun(format);
+      if (o.rows !== p.rows) throw new Error(`row counts differ for ${format}: ours ${o.rows}, native ${p.rows}`);
+      rowsLoaded = o.rows;
+      console.error(`duckdb-load: ${format} run ${i + 1}: ours ${o.seconds.toFixed(1)} s (${(o.peak / 2 ** 30).toFixed(2)} GiB), native ${p.seconds.toFixed(1)} s (${(p.peak / 2 ** 30).toFixed(2)} GiB)`);
+      results[format].ours.push(rowsLoaded / o.seconds);
+      results[format].peer.push(rowsLoaded / p.seconds);
+      results[format].oursMem.push(o.peak);
+      results[format].peerMem.push(p.peak);
+    }
+  }
+});
+
+const peerName = `@duckdb/node-api (DuckDB ${peerInfo.version}, ${peerInfo.threads} threads)`;
+for (const format of ['csv', 'parquet']) {
+  const r = results[format];
+  const common = { bench: BENCH, dataset: DATASET, size: { transactions: rowsLoaded }, peer: peerName, runs: RUNS, variant: format, backend: `duckdb-wasm ${oursInfo.version} eh, ${oursInfo.threads} thread` };
+  report({ ...common, figure: 'rows_per_second', ours: median(r.ours), peer_value: median(r.peer), better: 'higher' });
+  report({ ...common, figure: 'peak_memory_bytes', ours: median(r.oursMem), peer_value: median(r.peerMem), better: 'lower', note: 'ours: summed RSS of the Chromium processes (sampled every 200 ms); peer: VmHWM of the native process' });
+}
+writeResults(BENCH);
