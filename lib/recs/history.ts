@@ -1,0 +1,54 @@
+/**
+ * Purchase histories as of a date: the distinct items each user bought
+ * before `endDay` (exclusive), most recent first, and the inverse lists
+ * (the users who bought each item), which co-purchase counting walks.
+ */
+import type { InteractionLog } from '../data/dataset';
+import { RecsInputError, type History } from './types';
+
+/**
+ * Distinct items per user from the log's rows with `day < endDay` (all rows
+ * when endDay is Infinity), most recent first; ties on the day keep the later
+ * row first (the log is sorted by day, so that is the later-entered row).
+ */
+export function historyBefore(log: InteractionLog, endDay = Infinity): History {
+  if (Number.isNaN(endDay)) throw new RecsInputError(`invalid endDay: ${endDay}; expected a day number or Infinity`);
+  const perUser: number[][] = Array.from({ length: log.nUsers }, () => []);
+  const seen: Set<number>[] = Array.from({ length: log.nUsers }, () => new Set<number>());
+  for (let r = log.user.length - 1; r >= 0; r--) {
+    if (!(log.day[r] < endDay)) continue;
+    const u = log.user[r];
+    const i = log.item[r];
+    if (seen[u].has(i)) continue;
+    seen[u].add(i);
+    perUser[u].push(i);
+  }
+  const indptr = new Int32Array(log.nUsers + 1);
+  for (let u = 0; u < log.nUsers; u++) indptr[u + 1] = indptr[u] + perUser[u].length;
+  const items = new Int32Array(indptr[log.nUsers]);
+  for (let u = 0; u < log.nUsers; u++) items.set(perUser[u], indptr[u]);
+  return { nUsers: log.nUsers, nItems: log.nItems, indptr, items };
+}
+
+/** User u's distinct purchases, most recent first. */
+export function boughtBy(h: History, u: number): Int32Array {
+  if (!(Number.isInteger(u) && u >= 0 && u < h.nUsers)) throw new RecsInputError(`invalid user: ${u}; expected 0..${h.nUsers - 1}`);
+  return h.items.subarray(h.indptr[u], h.indptr[u + 1]);
+}
+
+/** The users who bought each item (ascending user ids); item i spans `users[indptr[i] .. indptr[i+1])`. */
+export interface Buyers {
+  indptr: Int32Array;
+  users: Int32Array;
+}
+
+/** Inverts a history: buyers of every item. */
+export function buyersOf(h: History): Buyers {
+  const indptr = new Int32Array(h.nItems + 1);
+  for (let e = 0; e < h.items.length; e++) indptr[h.items[e] + 1]++;
+  for (let i = 0; i < h.nItems; i++) indptr[i + 1] += indptr[i];
+  const users = new Int32Array(h.items.length);
+  const at = indptr.slice(0, h.nItems);
+  for (let u = 0; u < h.nUsers; u++) for (let e = h.indptr[u]; e < h.indptr[u + 1]; e++) users[at[h.items[e]]++] = u;
+  return { indptr, users };
+}
