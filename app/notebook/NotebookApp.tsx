@@ -21,6 +21,8 @@ export function NotebookApp() {
   useEffect(() => {
     // Client only: the services create Web Workers.
     const rt = new NotebookRuntime<AppServices>({ cells: CELLS, services: createAppServices() });
+    // Created after mount on purpose: the server render has no workers or storage.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setRuntime(rt);
     (window as unknown as { __atelier?: unknown }).__atelier = rt;
     return () => rt.cancel();
@@ -48,7 +50,11 @@ export function NotebookApp() {
 function Toolbar({ runtime, snapshot }: { runtime: NotebookRuntime<AppServices>; snapshot: NotebookSnapshot }) {
   const [message, setMessage] = useState<string | null>(null);
   const [backendSetting, setBackendSetting] = useState<string>('');
-  useEffect(() => setBackendSetting(window.localStorage.getItem(BACKEND_SETTING_KEY) ?? ''), []);
+  useEffect(() => {
+    // localStorage exists only in the browser, after mount.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setBackendSetting(window.localStorage.getItem(BACKEND_SETTING_KEY) ?? '');
+  }, []);
   const active = [...snapshot.states.values()].some((s) => s.status === 'queued' || s.status === 'running');
 
   const save = useCallback(() => {

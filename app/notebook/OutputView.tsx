@@ -128,6 +128,8 @@ function PlotOutput({ output }: { output: Extract<CellOutput, { kind: 'plot' }> 
     try {
       const chart = Plot.plot({ width: 640, ...(output.plot as Plot.PlotOptions) });
       el.replaceChildren(chart);
+      // Plot renders into the DOM imperatively; its failure is only known here.
+      // eslint-disable-next-line react-hooks/set-state-in-effect
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

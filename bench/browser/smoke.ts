@@ -2,13 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-declare global {
-  interface Window {
-    benchResult?: Promise<unknown>;
-  }
-}
-
-window.benchResult = (async () => {
+(window as unknown as { benchResult: Promise<unknown> }).benchResult = (async () => {
   setWasmPaths(`${location.origin}/vendor/tfjs/`);
   setThreadsCount(navigator.hardwareConcurrency);
   await tf.setBackend('wasm');

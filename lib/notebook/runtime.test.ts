@@ -8,6 +8,7 @@ const A = cellId('a');
 const B = cellId('b');
 const C = cellId('c');
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells with different parameter types in one list
 function cells(log: Log, opts: { failB?: boolean; slowC?: boolean } = {}): CellDefinition<any, Log>[] {
   return [
     defineCell({
