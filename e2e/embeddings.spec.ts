@@ -1,7 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { pageResult, withBrowserPage } from '../bench/lib/browser.mjs';
-import { vendorModels } from '../scripts/vendor-models.mjs';
+import { build } from 'esbuild';
+import { CHROMIUM_ARGS } from '../playwright.config';
 import { metric, openNotebook, runCell } from './helpers';
+
+// WebGPU needs this flag (SwiftShader adapter); WASM ignores it.
+test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
+const root = path.resolve(__dirname, '..');
 
 /** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
 async function loadTinyDemo(page: Page) {
@@ -69,15 +76,41 @@ test('ResNet50V2 without weights says plainly that embeddings need them', async 
   await expect(cell).toContainText('ResNet50V2 embeddings need weights');
 });
 
-// ResNet50V2 runs at 64x64 here: the pure-JS cpu backend needs minutes per 224x224 image.
-test('WebGPU (SwiftShader) gives the same embeddings as the cpu backend for a couple of images', async () => {
-  vendorModels();
-  const r = (await withBrowserPage({ entry: 'bench/browser/embed.ts', webgpu: true }, async (p, { url }) => {
-    await p.goto(`${url}?mode=compare&backbones=mobilenet-v2-140-hub:0,resnet50v2:64&images=2`);
-    return pageResult(p);
-  })) as { results?: Record<string, { cpu: number[]; webgpu: number[] }>; adapter?: string | null; error?: string };
+// ResNet50V2 runs at 64x64 here (random weights): the pure-JS cpu backend needs minutes per 224x224 image.
+test('WebGPU (SwiftShader) gives the same embeddings as the cpu backend for a couple of images', async ({ page }) => {
+  // bench/browser/embed.ts in compare mode: the same lib/embed code on cpu, then on webgpu, in one page.
+  execFileSync(process.execPath, [path.join(root, 'scripts/vendor-models.mjs')]);
+  const bundle = await build({
+    entryPoints: [path.join(root, 'bench/browser/embed.ts')],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
+  });
+  // localhost is a secure context (WebGPU needs one); nothing listens there, page.route answers.
+  const origin = 'http://localhost:47913';
+  await page.route(`${origin}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/embed.js"></script>' });
+    if (url.pathname === '/embed.js') return route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0].text });
+    const file = path.join(root, 'public', url.pathname);
+    if (url.pathname.startsWith('/vendor/models/') && existsSync(file)) return route.fulfill({ body: readFileSync(file) });
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  await page.goto(`${origin}/?mode=compare&backbones=mobilenet-v2-140-hub:0,resnet50v2:64&images=2`);
+  await page.waitForFunction(() => (window as { benchResult?: unknown }).benchResult !== undefined, null, { timeout: 0 });
+  const r = (await page.evaluate(() => (window as { benchResult?: unknown }).benchResult)) as {
+    results?: Record<string, { cpu: number[]; webgpu: number[] }>;
+    adapter?: string | null;
+    error?: string;
+  };
   expect(r.error).toBeUndefined();
   expect(r.adapter).toBe('swiftshader');
+  expect(Object.keys(r.results!)).toEqual(['mobilenet-v2-140-hub', 'resnet50v2']);
   for (const [id, { cpu, webgpu }] of Object.entries(r.results!)) {
     expect(webgpu.length, id).toBe(cpu.length);
     const scale = Math.max(...cpu.map(Math.abs));

@@ -68,7 +68,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+if (process.argv[1]?.endsWith("embed-quality.ts")) main().catch((e) => {
   console.error(e);
   process.exit(1);
 });
