@@ -1,6 +1,7 @@
 /**
  * A deliberately small markdown renderer for cell explanations and markdown
  * outputs: paragraphs, `code`, **bold**, *italic*, [links](url) and "- " lists.
+ * Links to blob: URLs download, named by their text.
  * It builds React elements, never HTML strings.
  */
 import type { ReactNode } from 'react';
@@ -20,9 +21,11 @@ function inline(text: string, key: string): ReactNode[] {
     else if (t.startsWith('*')) out.push(<em key={k}>{t.slice(1, -1)}</em>);
     else {
       const lm = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(t)!;
-      const safe = /^(https?:|\/|#)/.test(lm[2]) ? lm[2] : '#';
+      const safe = /^(https?:|\/|#|blob:)/.test(lm[2]) ? lm[2] : '#';
+      // A blob: link is a file the page made (e.g. a submission CSV): download it under the link text.
+      const download = safe.startsWith('blob:') ? lm[1] : undefined;
       out.push(
-        <a key={k} href={safe} target="_blank" rel="noreferrer">
+        <a key={k} href={safe} target="_blank" rel="noreferrer" download={download}>
           {lm[1]}
         </a>,
       );

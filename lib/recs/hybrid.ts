@@ -53,6 +53,8 @@ export interface HybridOptions {
   k?: number;
   /** Never recommend what the customer bought before (default true). */
   excludeBought?: boolean;
+  /** Most image-similar candidates per customer sent to the filter (the most similar first); default 300. */
+  maxCandidates?: number;
   /** Customers per batch (one filter and one co-purchase call each); default 500. */
   batchSize?: number;
   signal?: AbortSignal;
@@ -79,6 +81,8 @@ export async function hybridRecommend(o: HybridOptions): Promise<{ lists: RecLis
   if (o.history.nItems !== o.neighbours.nItems) {
     throw new RecsInputError(`invalid neighbours.nItems: ${o.neighbours.nItems}; expected the history's ${o.history.nItems} items`);
   }
+  const maxCandidates = o.maxCandidates ?? 300;
+  if (!(Number.isInteger(maxCandidates) && maxCandidates >= 1)) throw new RecsInputError(`invalid maxCandidates: ${maxCandidates}; expected a whole number ≥ 1`);
   const excludeBought = o.excludeBought ?? true;
   const n = o.users.length;
   const lists: RecList[] = new Array(n);
@@ -87,7 +91,7 @@ export async function hybridRecommend(o: HybridOptions): Promise<{ lists: RecLis
     if (o.signal?.aborted) throw new CancelledError('hybrid recommendations cancelled');
     const users = Array.from({ length: Math.min(batch, n - start) }, (_, j) => o.users[start + j]);
     const bought = users.map((u) => boughtBy(o.history, u));
-    const cands = users.map((_, j) => similarCandidates(o.neighbours, bought[j], excludeBought ? new Set(bought[j]) : undefined).items);
+    const cands = users.map((_, j) => similarCandidates(o.neighbours, bought[j], excludeBought ? new Set(bought[j]) : undefined).items.slice(0, maxCandidates));
     const asked = users.map((user, j) => ({ user, candidates: cands[j] })).filter((r) => r.candidates.length > 0);
     const keptOf = new Map<number, number[]>();
     if (asked.length) (await o.ports.filter(asked)).forEach((kept, j) => keptOf.set(asked[j].user, kept));

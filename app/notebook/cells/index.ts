@@ -10,6 +10,8 @@ import { exploreCell } from './explore';
 import { embeddingsCell } from './embeddings';
 import { alsCell } from './als';
 import { towersCell } from './towers';
+import { hybridCell } from './hybrid';
+import { evaluateCell } from './evaluate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 export const CELLS: readonly CellDefinition<any, AppServices>[] = [
@@ -19,4 +21,6 @@ export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   embeddingsCell,
   alsCell,
   towersCell,
+  hybridCell,
+  evaluateCell,
 ];
