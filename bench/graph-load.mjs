@@ -21,68 +21,16 @@ if (!process.env.ATELIER_BENCH_TSX) {
   });
   process.exit(r.status ?? 1);
 }
-const { generateDemo } = await import('../lib/data/demo/index.ts');
+const { demoInput } = await import('./node/graph-demo.ts');
 const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/conn.ts');
 const { closeDrivers } = await import('../lib/graph/driver.ts');
 const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/load.ts');
-const { chunkRows, purchaseRows } = await import('../lib/graph/rows.ts');
+const { chunkRows } = await import('../lib/graph/rows.ts');
 
 const BENCH = 'graph-load';
 const BATCH = 5000;
 const PEER_ROWS = args.quick ? 1000 : 3000;
 const RUNS = 3;
-const SEED = 42;
-
-/** Demo tables → loader rows; `limit` takes the first transactions of the stream. */
-function demoInput(preset, limit) {
-  const demo = generateDemo(preset, SEED);
-  const art = demo.articles.columns;
-  const cus = demo.customers.columns;
-  const s = (col, i) => col?.values[i] ?? null;
-  const user = [];
-  const item = [];
-  const day = [];
-  const value = [];
-  const channel = [];
-  let n = 0;
-  for (const chunk of demo.transactions(1 << 20)) {
-    const t = chunk.table.columns;
-    for (let i = 0; i < chunk.table.length && n < limit; i++, n++) {
-      user.push(chunk.customer[i]);
-      item.push(chunk.article[i]);
-      day.push(t.t_dat.values[i]);
-      value.push(t.price.values[i]);
-      channel.push(t.sales_channel_id.values[i]);
-    }
-    if (n >= limit) break;
-  }
-  const log = {
-    nUsers: demo.customers.length, nItems: demo.articles.length,
-    user: Int32Array.from(user), item: Int32Array.from(item), day: Int32Array.from(day), value: Float32Array.from(value),
-    userKeys: cus.customer_id.values, itemKeys: art.article_id.values,
-  };
-  const used = new Set(user);
-  const customers = [...used].sort((a, b) => a - b).map((i) => {
-    const age = cus.age?.values[i];
-    return { id: cus.customer_id.values[i], age: Number.isFinite(age) ? age : null, club_member_status: s(cus.club_member_status, i), fashion_news_frequency: s(cus.fashion_news_frequency, i) };
-  });
-  const products = [];
-  for (let i = 0; i < demo.articles.length; i++) {
-    const code = art.article_id.values[i];
-    products.push({
-      code, name: s(art.prod_name, i), product_code: code.slice(0, 7), appearance: s(art.graphical_appearance_name, i),
-      department: s(art.department_name, i), index: s(art.index_name, i), index_group: s(art.index_group_name, i),
-      product_type: s(art.product_type_name, i), product_group: s(art.product_group_name, i), section: s(art.section_name, i),
-      garment_group: s(art.garment_group_name, i), colour: s(art.colour_group_name, i),
-    });
-  }
-  // The seeds wrote one relationship per transaction row; their loop gets the raw rows.
-  const raw = [];
-  for (let i = 0; i < Math.min(n, PEER_ROWS); i++) {
-    raw.push({ customer: log.userKeys[log.user[i]], product: log.itemKeys[log.item[i]], t_dat: new Date(log.day[i] * 864e5).toISOString().slice(0, 10), price: log.value[i], channel: channel[i] });
-  }
-  return { products, customers, purchases: purchaseRows(log, channel), transactions: n, raw };
-}
 
 async function removePurchases(graphs) {
   await autoCommit(graphs.main, 'MATCH ()-[r:PURCHASED]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS');
@@ -90,7 +38,7 @@ async function removePurchases(graphs) {
 
 async function benchDataset(graphs, name, preset, limit) {
   const t0 = performance.now();
-  const input = demoInput(preset, limit);
+  const input = demoInput(preset, limit, PEER_ROWS);
   console.error(`[${BENCH}] ${name}: ${input.transactions} transactions -> ${input.purchases.length} PURCHASED rows, ${input.customers.length} customers, ${input.products.length} products (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const fingerprint = `bench-${name}`;
   const batches = { products: chunkRows(input.products, BATCH), customers: chunkRows(input.customers, BATCH), purchases: chunkRows(input.purchases, BATCH) };

@@ -7,6 +7,7 @@ import type { AppServices } from '../services';
 import { systemCell } from './system';
 import { dataCell } from './data';
 import { exploreCell } from './explore';
+import { graphCell } from './graph';
 import { embeddingsCell } from './embeddings';
 import { alsCell } from './als';
 import { towersCell } from './towers';
@@ -18,6 +19,7 @@ export const CELLS: readonly CellDefinition<any, AppServices>[] = [
   systemCell,
   dataCell,
   exploreCell,
+  graphCell,
   embeddingsCell,
   alsCell,
   towersCell,
