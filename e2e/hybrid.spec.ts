@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { metric, openNotebook, runCell } from './helpers';
+
+/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
+async function loadTinyDemo(page: Page) {
+  const form = page.getByTestId('params-data');
+  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
+  if (await select.count()) {
+    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
+    await select.selectOption(value!);
+  }
+  await runCell(page, 'data');
+}
+
+async function setValue(page: Page, id: string, value: number | string) {
+  const input = page.locator(`#${id}`);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await input.blur();
+}
+
+test('hybrid recommendations and the evaluation run on the tiny demo, and the Kaggle submission downloads in the right format', async ({ page }) => {
+  const errors = await openNotebook(page, '?backend=wasm');
+  await loadTinyDemo(page);
+  // Small, quick settings for the cells the hybrid and the evaluation read.
+  await setValue(page, 'embeddings-gallerySample', 1);
+  await page.locator('#embeddings-writeNeo4j').uncheck();
+  await setValue(page, 'als-factors', 16);
+  await setValue(page, 'als-iterations', 6);
+  await setValue(page, 'towers-epochs', 2);
+  await setValue(page, 'towers-dim', 8);
+  await setValue(page, 'towers-minUserInteractions', 1);
+  await page.locator('#towers-cache').uncheck();
+
+  // Hybrid: runs Embeddings and ALS first; the graph holds no dataset, so the filter runs in memory.
+  const hybrid = await runCell(page, 'hybrid');
+  expect(await metric(page, 'hybrid', 'filter and co-purchase')).toBe('in memory');
+  expect(Number((await metric(page, 'hybrid', 'customers')).replace(/,/g, ''))).toBeGreaterThan(50);
+  await expect(hybrid.locator('[data-kind="markdown"]').first()).toContainText('ran in memory');
+  await expect(hybrid.locator('[data-kind="plot"] svg').first()).toBeVisible();
+  const recs = hybrid.locator('[data-kind="images"]').nth(1);
+  await expect(recs).toContainText('Their 12 recommendations');
+  await expect(recs.locator('figure')).toHaveCount(12);
+  await expect(recs.locator('figcaption').first()).toContainText(/image-similar|co-purchase|popularity/);
+
+  // Evaluate: one row per strategy, metrics in [0, 1].
+  const evaluate = await runCell(page, 'evaluate');
+  const table = evaluate.locator('table').filter({ hasText: 'MAP@12' }).first();
+  const names = await table.locator('tbody tr td:first-child').allTextContents();
+  expect(names.map((s) => s.trim())).toEqual(['popularity', 'ALS', 'image-similar', 'hybrid', 'two-tower']);
+  for (const row of ['popularity', 'hybrid']) {
+    const tr = table.locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${row}$`) }) });
+    for (const col of [2, 3, 4, 5]) {
+      const v = Number((await tr.locator(`td:nth-child(${col})`).textContent())?.replace(/,/g, ''));
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+  }
+  await expect(evaluate.locator('[data-kind="plot"] svg').first()).toBeVisible();
+
+  // The submission: header, then every customer with 12 distinct 10-digit article ids.
+  const link = evaluate.getByRole('link', { name: 'submission.csv' });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('submission.csv');
+  const text = readFileSync((await download.path())!, 'utf8');
+  const lines = text.trimEnd().split('\n');
+  expect(lines[0]).toBe('customer_id,prediction');
+  expect(lines.length - 1).toBe(Number((await metric(page, 'evaluate', 'customers')).replace(/,/g, '')));
+  for (const line of lines.slice(1)) {
+    expect(line).toMatch(/^[0-9a-f]+,\d{10}( \d{10}){11}$/);
+    const ids = line.split(',')[1].split(' ');
+    expect(new Set(ids).size).toBe(12);
+  }
+  expect(errors).toEqual([]);
+});
