@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * the long timeouts below only stop a hung process.
  */
 export default defineConfig({
-  resolve: { alias: { '@': path.resolve(__dirname) } },
+  resolve: { alias: { '@': import.meta.dirname } },
   test: {
     projects: [
       {
