@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { candidateFilter, type CandidateResult } from '@/lib/graph/candidates';
 import { graphsFromEnv, type Graphs } from '@/lib/graph/conn';
-import { coPurchase, type CoPurchaseResult } from '@/lib/graph/copurchase';
+import type { CoPurchaseResult } from '@/lib/graph/copurchase';
+import { coPurchaseBulk } from '@/lib/graph/copurchase-bulk';
 import { configFromEnv, describeNeo4jError } from '@/lib/graph/driver';
 import { customerView, productView, topCustomers, type CustomerView, type ProductView } from '@/lib/graph/browse';
 import { beginLoad, finishLoad, graphCounts, writeBatch, type LoadCheck, type LoadCounts, type LoadStart } from '@/lib/graph/load';
@@ -139,7 +140,7 @@ export async function graphProductAction(input: { code: unknown }): Promise<Acti
 export async function graphCoPurchaseAction(input: { customers: unknown; k?: unknown }): Promise<ActionResult<CoPurchaseResult[]>> {
   const p = z.object({ customers: z.array(key).max(20_000), k: z.number().int().min(1).max(100).default(12) }).safeParse(input);
   if (!p.success) return invalid(p.error);
-  return guard((g) => coPurchase(g, p.data.customers, p.data.k));
+  return guard((g) => coPurchaseBulk(g, p.data.customers, p.data.k));
 }
 
 /** The seeds' department-and-index filter for many customers in one call. */

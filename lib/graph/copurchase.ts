@@ -7,7 +7,9 @@
  * co-purchasers get an empty list.
  *
  * Implementations (one contract, conformance test in test/integration/graph-queries.test.ts):
- * - `coPurchase`: batched Cypher (`UNWIND $customers`), one query per chunk of customers;
+ * - `coPurchaseBulk` (copurchase-bulk.ts, the app's path): one batched query fetches the two-hop
+ *   baskets, scored on the server with typed arrays;
+ * - `coPurchase`: all in Cypher (`UNWIND $customers`), one query per chunk of customers;
  * - `coPurchasePerCustomer`: the seeds' one-query-per-customer loop (benchmark baseline);
  * - `coPurchaseReference`: plain TypeScript over purchase rows (obviously correct, for tests).
  * Only purchases are needed, so split mode runs on the main graph unchanged.

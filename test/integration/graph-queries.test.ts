@@ -5,6 +5,7 @@ import { clearGraph, directPort, graphCounts } from '../../lib/graph/load';
 import { runLoad } from '../../lib/graph/pipeline';
 import { candidateFilter, candidateFilterComposed, candidateFilterPerCustomer } from '../../lib/graph/candidates';
 import { coPurchase, coPurchasePerCustomer, coPurchaseReference } from '../../lib/graph/copurchase';
+import { coPurchaseBulk } from '../../lib/graph/copurchase-bulk';
 import { customerView, productView } from '../../lib/graph/browse';
 import { customerGraph } from '../../lib/graph/picture';
 import {
@@ -19,12 +20,16 @@ afterAll(() => closeDrivers());
 
 /** The same contract for every mode: the hand-worked answers of the fixture. */
 function queryContract(label: string, getGraphs: () => Graphs) {
-  it(`${label}: co-purchase (batched, per-customer, reference) returns the hand-worked lists`, async () => {
+  it(`${label}: co-purchase (bulk, batched Cypher, per-customer, reference) returns the hand-worked lists`, async () => {
     const graphs = getGraphs();
     const expected = CUSTOMERS.map((customer) => ({ customer, items: EXPECTED_CO_PURCHASE[customer] }));
     expect(coPurchaseReference(FIXTURE_PURCHASES, CUSTOMERS)).toEqual(expected);
     expect(await coPurchase(graphs, CUSTOMERS)).toEqual(expected);
     expect(await coPurchasePerCustomer(graphs, CUSTOMERS)).toEqual(expected);
+    expect(await coPurchaseBulk(graphs, CUSTOMERS)).toEqual(expected);
+    expect((await coPurchaseBulk(graphs, ['alice', 'nobody', 'alice'], 2)).map((r) => r.items)).toEqual([
+      EXPECTED_CO_PURCHASE.alice.slice(0, 2), [], EXPECTED_CO_PURCHASE.alice.slice(0, 2),
+    ]);
     // k cuts the list after ranking.
     expect((await coPurchase(graphs, ['alice'], 2))[0].items).toEqual(EXPECTED_CO_PURCHASE.alice.slice(0, 2));
     expect(await coPurchase(graphs, ['nobody'])).toEqual([{ customer: 'nobody', items: [] }]);

@@ -1,0 +1,65 @@
+import { expect, test, type Page } from '@playwright/test';
+import { openNotebook, runCell } from './helpers';
+
+/** Picks the tiny demo dataset in the Data cell (when it offers it) and runs it. */
+async function loadTinyDemo(page: Page) {
+  const form = page.getByTestId('params-data');
+  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
+  if (await select.count()) {
+    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
+    await select.selectOption(value!);
+  }
+  await runCell(page, 'data');
+}
+
+async function setText(page: Page, id: string, value: string) {
+  const input = page.locator(`#${id}`);
+  await input.fill(value);
+  await input.press('Enter');
+  await input.blur();
+}
+
+/** Rows of the table titled `title` in the graph cell, as text cells. */
+async function tableRows(page: Page, title: string | RegExp): Promise<string[][]> {
+  const output = page.getByTestId('cell-graph').locator('.output').filter({ has: page.locator('h3', { hasText: title }) }).first();
+  return output.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')));
+}
+
+test('the Graph cell loads the demo into Neo4j with visible progress, is idempotent, and browses a customer', async ({ page }) => {
+  await openNotebook(page, '?backend=wasm');
+  await loadTinyDemo(page);
+
+  // Small batches: many server-action calls, so the progress bar is on screen for a while.
+  await setText(page, 'graph-batchSize', '100');
+  await page.getByTestId('cell-graph').getByTestId('run-graph').click();
+  const progress = page.getByTestId('progress-graph');
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText(/Products and catalogue|Customers|PURCHASED/);
+  const cell = page.getByTestId('cell-graph');
+  await expect(cell).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
+  expect(await cell.getAttribute('data-status'), (await cell.getByTestId('error-graph').textContent().catch(() => '')) ?? '').toBe('done');
+
+  // The counts in Neo4j equal the dataset's, row by row.
+  await expect(cell.locator('h3', { hasText: 'Neo4j matches the dataset' })).toBeVisible();
+  const counts = await tableRows(page, 'Neo4j matches the dataset');
+  expect(counts.map((r) => r[0])).toEqual(['customers', 'products', 'PURCHASED', 'units (Σ quantity)']);
+  for (const r of counts) expect(r[2], `${r[0]} in Neo4j`).toBe(r[1]);
+  expect(Number(counts[2][1].replace(/,/g, ''))).toBeGreaterThan(0);
+
+  // Browse: the busiest customer's neighbourhood picture, purchases, departments and neighbours.
+  await expect(cell.locator('[data-kind="graph"]')).toHaveCount(1);
+  await expect(cell.locator('h3', { hasText: 'Purchases (newest first)' })).toBeVisible();
+  expect((await tableRows(page, 'Departments bought from')).length).toBeGreaterThan(0);
+  const neighbours = await tableRows(page, 'Customers sharing the most products');
+  expect(neighbours.length).toBeGreaterThan(0);
+
+  // A second run writes nothing; browsing a neighbour shows that customer.
+  const other = neighbours[0][0];
+  await setText(page, 'graph-customer', other);
+  await runCell(page, 'graph');
+  await expect(cell).toContainText('This dataset was already loaded: nothing was written');
+  const again = await tableRows(page, 'Neo4j matches the dataset');
+  expect(again.map((r) => r[3])).toEqual(['0', '0', '0', '–']);
+  await expect(cell.locator('.metrics', { hasText: 'PURCHASED relationships' }).first()).toBeVisible();
+  await expect(cell).toContainText(`Customer ${other}`);
+});
