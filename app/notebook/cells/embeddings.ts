@@ -149,7 +149,8 @@ export const embeddingsCell = defineAppCell({
         url = await rasterise(url);
         made.push(url);
       }
-      items.push({ key: `${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
+      // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
+      items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
     }
     let emb;
     try {
