@@ -29,7 +29,8 @@ test('the ALS cell trains on the demo dataset in the worker and shows loss, hold
 
   // Training facts, with the SIMD kernel in the worker.
   expect(await metric(page, 'als', 'solver')).toBe('cg (SIMD)');
-  expect(Number(await metric(page, 'als', '(customer, article) pairs'))).toBeGreaterThan(0);
+  // Whole numbers are shown with thousands separators.
+  expect(Number((await metric(page, 'als', '(customer, article) pairs')).replace(/,/g, ''))).toBeGreaterThan(0);
   // The loss chart: one point per iteration.
   const chart = cell.locator('[data-kind="plot"]').first();
   await expect(chart.locator('svg').first()).toBeVisible();
@@ -39,7 +40,7 @@ test('the ALS cell trains on the demo dataset in the worker and shows loss, hold
   const als = table.locator('tbody tr').first();
   await expect(als.locator('td').first()).toHaveText('ALS');
   for (const col of [2, 3, 4]) {
-    const v = Number(await als.locator(`td:nth-child(${col})`).textContent());
+    const v = Number((await als.locator(`td:nth-child(${col})`).textContent())?.replace(/,/g, ''));
     expect(v).toBeGreaterThanOrEqual(0);
     expect(v).toBeLessThanOrEqual(1);
   }
