@@ -21,6 +21,9 @@ const BENCH = 'duckdb-load';
 const SIZE = args.quick ? '20000,100000,1000000' : 'hm-scale';
 const DATASET = args.quick ? 'demo-1m (seed 1)' : 'demo hm-scale (seed 1)';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// BENCH_WARMUP=0 and BENCH_FORMATS=csv shorten a full-size run (the figures then say runs: 1).
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+const FORMATS = (process.env.BENCH_FORMATS ?? 'csv,parquet').split(',');
 const dir = path.join(process.env.BENCH_CACHE ?? '/tmp/atelier-bench', args.quick ? 'quick-seed1' : 'hm-scale-seed1');
 
 const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/demo-files.ts'), dir, SIZE, '1'], { cwd: root, stdio: 'inherit' });
@@ -55,14 +58,20 @@ await withBrowserPage({ entry: 'bench/browser/duckdb-load.ts' }, async (page) =>
     oursInfo = await page.evaluate(() => window.init());
     await page.locator('#transactions').setInputFiles(file(format));
     const sampler = sampleChildrenRss();
-    const r = await page.evaluate(([f]) => window.load('transactions', f), [format]);
-    const peak = sampler.stop();
-    return { ...r, peak };
+    try {
+      const r = await page.evaluate(([f]) => window.load('transactions', f), [format]);
+      return { ...r, peak: sampler.stop() };
+    } catch (e) {
+      const peak = sampler.stop();
+      throw new Error(`DuckDB-WASM could not load ${file(format)} (peak ${(peak / 2 ** 30).toFixed(2)} GiB): ${e.message.split('\n')[0]}`);
+    }
   }
-  for (const format of ['csv', 'parquet']) {
-    console.error(`duckdb-load: ${format}, warm-up`);
-    await oursRun(format);
-    await peerRun(format);
+  for (const format of FORMATS) {
+    for (let i = 0; i < WARMUP; i++) {
+      console.error(`duckdb-load: ${format}, warm-up`);
+      await oursRun(format);
+      await peerRun(format);
+    }
     for (let i = 0; i < RUNS; i++) {
       const o = await oursRun(format);
       const p = await peerRun(format);
@@ -78,7 +87,7 @@ await withBrowserPage({ entry: 'bench/browser/duckdb-load.ts' }, async (page) =>
 });
 
 const peerName = `@duckdb/node-api (DuckDB ${peerInfo.version}, ${peerInfo.threads} threads)`;
-for (const format of ['csv', 'parquet']) {
+for (const format of FORMATS) {
   const r = results[format];
   const common = { bench: BENCH, dataset: DATASET, size: { transactions: rowsLoaded }, peer: peerName, runs: RUNS, variant: format, backend: `duckdb-wasm ${oursInfo.version} eh, ${oursInfo.threads} thread` };
   report({ ...common, figure: 'rows_per_second', ours: median(r.ours), peer_value: median(r.peer), better: 'higher' });
