@@ -19,6 +19,8 @@ import { photoResolver, releaseObjectUrls, svgResolver } from '../data/images';
 import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/load';
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
+import { LARGE_FILE_BYTES, loadLargeHm } from '../data/large';
+import { hmTableOf } from '@/lib/data/readers/hm';
 
 export const DATA_CELL = cellId('data');
 
@@ -176,6 +178,13 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     restored = true;
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
   } else {
+    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > LARGE_FILE_BYTES) : undefined;
+    const articles = files.find((f) => hmTableOf(f.name) === 'articles' && /\.(csv|parquet)$/i.test(f.name));
+    if (big && articles) {
+      releaseObjectUrls();
+      const customers = files.find((f) => hmTableOf(f.name) === 'customers' && /\.(csv|parquet)$/i.test(f.name));
+      return loadLargeHm(db, { articles, customers, transactions: big }, policy, imageFiles(), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
+    }
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
     read = await readSource(src, files, policy, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
     photos = imageFiles();
