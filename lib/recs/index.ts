@@ -13,3 +13,4 @@ export { blend, sourceCounts, type SourceList } from './blend';
 export { hybridRecommend, memoryPorts, type HybridOptions, type HybridPorts, type HybridStats } from './hybrid';
 export { leakedPairs, modelLists, popularityLists, similarLists, testTruth } from './strategies';
 export { articleId10, checkSubmission, submissionCsv, SUBMISSION_HEADER, type SubmissionProblem } from './submission';
+export { crossChecked, graphPorts, type Agreement, type GraphQueries } from './graph-ports';

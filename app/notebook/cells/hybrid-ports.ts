@@ -1,14 +1,14 @@
 /**
- * The hybrid cell's Neo4j port: the graph engineer's batched Cypher filter
- * and co-purchase query, called through the server actions in
- * app/actions/graph.ts in request-sized chunks, with ids mapped to keys and
- * back. Also decides whether Neo4j holds this dataset.
+ * The hybrid cell's access to Neo4j: the graph engineer's batched Cypher
+ * filter and co-purchase query, called through the server actions in
+ * app/actions/graph.ts in request-sized chunks (lib/recs/graph-ports.ts maps
+ * ids to keys), and the check that Neo4j holds this dataset.
  */
 import { graphCandidatesAction, graphCoPurchaseAction, graphStatusAction } from '@/app/actions/graph';
 import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { expectedCounts } from '@/lib/graph/pipeline';
 import { chunkRows, customerRows, productRows, purchaseRows } from '@/lib/graph/rows';
-import type { HybridPorts } from '@/lib/recs';
+import type { GraphQueries } from '@/lib/recs';
 import { CellFailure } from '@/lib/notebook/types';
 
 /** JSON bytes per action call (Next.js' server-action body limit is 1 MB). */
@@ -32,54 +32,28 @@ export async function neo4jHoldsDataset(log: InteractionLog, catalog: ItemCatalo
   return { ok: true, why: `Neo4j at ${status.data.main} holds this dataset` };
 }
 
-/** Filter and co-purchase through Neo4j (server actions), in chunks that fit a request. */
-export function neo4jPorts(log: InteractionLog): HybridPorts {
-  const idOf = new Map(log.itemKeys.map((k, i) => [k, i]));
-  const toIds = (codes: readonly string[]) => codes.map((c) => idOf.get(c)).filter((i): i is number => i !== undefined);
+/** The graph queries through the server actions, in chunks that fit a request. */
+export function actionQueries(): GraphQueries {
   return {
     name: 'Neo4j (batched Cypher through server actions)',
-    async filter(reqs) {
-      const rows = reqs.map((r) => ({ customer: log.userKeys[r.user], candidates: r.candidates.slice(0, MAX_CANDIDATES).map((i) => log.itemKeys[i]) }));
-      const out: number[][] = [];
-      for (const chunk of chunkRows(rows, 2000, MAX_BODY_BYTES)) {
+    async candidates(rows) {
+      const out: { customer: string; kept: string[] }[] = [];
+      const capped = rows.map((r) => ({ customer: r.customer, candidates: r.candidates.slice(0, MAX_CANDIDATES) }));
+      for (const chunk of chunkRows(capped, 2000, MAX_BODY_BYTES)) {
         const res = await graphCandidatesAction({ rows: chunk });
         if (!res.ok) throw new CellFailure(`Neo4j candidate filter failed: ${res.error}`, res.hint ?? 'Choose "in memory" for the filter, or check Neo4j.');
-        out.push(...res.data.map((r) => toIds(r.kept)));
+        out.push(...res.data);
       }
       return out;
     },
-    async coPurchase(users, k) {
-      const out: number[][] = [];
-      for (let s = 0; s < users.length; s += 1000) {
-        const res = await graphCoPurchaseAction({ customers: users.slice(s, s + 1000).map((u) => log.userKeys[u]), k });
+    async coPurchase(customers, k) {
+      const out: { customer: string; items: { code: string; score: number }[] }[] = [];
+      for (let s = 0; s < customers.length; s += 1000) {
+        const res = await graphCoPurchaseAction({ customers: customers.slice(s, s + 1000), k });
         if (!res.ok) throw new CellFailure(`Neo4j co-purchase query failed: ${res.error}`, res.hint ?? 'Choose "in memory", or check Neo4j.');
-        out.push(...res.data.map((r) => toIds(r.items.map((x) => x.code))));
+        out.push(...res.data);
       }
       return out;
     },
-  };
-}
-
-/**
- * Wraps a port so that every call is also answered in memory and the two are
- * compared (the graph and the dataset hold the same purchases, so they must agree).
- */
-export function crossChecked(main: HybridPorts, check: HybridPorts): HybridPorts & { agreement(): { filter: [number, number]; coPurchase: [number, number] } } {
-  const filter: [number, number] = [0, 0];
-  const coPurchase: [number, number] = [0, 0];
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  return {
-    name: main.name,
-    async filter(reqs) {
-      const [a, b] = await Promise.all([main.filter(reqs), check.filter(reqs)]);
-      a.forEach((x, j) => ((filter[0] += same(x, b[j]) ? 1 : 0), filter[1]++));
-      return a;
-    },
-    async coPurchase(users, k) {
-      const [a, b] = await Promise.all([main.coPurchase(users, k), check.coPurchase(users, k)]);
-      a.forEach((x, j) => ((coPurchase[0] += same(x, b[j]) ? 1 : 0), coPurchase[1]++));
-      return a;
-    },
-    agreement: () => ({ filter, coPurchase }),
   };
 }

@@ -13,11 +13,11 @@ import type { KnnResult } from '@/lib/embed/knn/types';
 import type { AlsModel } from '@/lib/cf';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import {
-  boughtBy, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
+  boughtBy, crossChecked, graphPorts, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
   type CandidateRanker, type HybridPorts, type RecList, type RecSource,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
-import { crossChecked, neo4jHoldsDataset, neo4jPorts } from './hybrid-ports';
+import { actionQueries, neo4jHoldsDataset } from './hybrid-ports';
 
 export const HYBRID_CELL = cellId('hybrid');
 const DATA_CELL = cellId('data');
@@ -123,7 +123,7 @@ export const hybridCell = defineAppCell({
       ctx.progress({ label: 'Checking Neo4j', done: 0, total: 1, unit: 'checks' });
       const holds = await neo4jHoldsDataset(log, catalog, customers, info);
       if (holds.ok) {
-        checked = crossChecked(neo4jPorts(log), memory);
+        checked = crossChecked(graphPorts(log.userKeys, log.itemKeys, actionQueries()), memory);
         ports = checked;
       } else if (p.graph === 'neo4j') throw new CellFailure(`Neo4j cannot answer: ${holds.why}.`, 'Run the Graph cell, or choose "in memory".');
       notes.push(holds.ok ? `${holds.why}: the filter and co-purchase ran there.` : `${holds.why}; the filter and co-purchase ran in memory.`);
