@@ -63,6 +63,7 @@ function buildIfNeeded() {
   log('building the app (vendor files, workers, next build)…');
   const steps = [
     [path.join(root, 'scripts/copy-vendor.mjs')],
+    [path.join(root, 'scripts/vendor-models.mjs')],
     [path.join(root, 'scripts/build-workers.mjs')],
     [path.join(root, 'node_modules/next/dist/bin/next'), 'build'],
   ];
