@@ -16,7 +16,7 @@ export { LOAD_PHASES, type CustomerRow, type ProductRow, type PurchaseRow, type 
 export { productRows, customerRows, purchaseRows, chunkRows } from './rows';
 export { beginLoad, writeBatch, finishLoad, graphCounts, clearGraph, ensureSchema, directPort, type LoadPlan, type LoadCounts, type LoadCheck } from './load';
 export { runLoad, expectedCounts, type GraphLoadPort, type LoadInput, type LoadReport } from './pipeline';
-export { candidateFilter, candidateFilterComposed, candidateFilterPerCustomer, type CandidateRequest, type CandidateResult } from './candidates';
+export { candidateFilter, candidateFilterComposed, candidateFilterCypher, candidateFilterPerCustomer, type CandidateRequest, type CandidateResult } from './candidates';
 export { coPurchase, coPurchasePerCustomer, coPurchaseReference, type CoPurchaseResult } from './copurchase';
 export { coPurchaseBulk } from './copurchase-bulk';
 export { customerView, productView, topCustomers, type CustomerView, type ProductView } from './browse';
