@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { AlsModel, evaluateAls, evaluatePopularity, fitAls, holdoutFromPairs, makeSolver, prepareInteractions, sampleHoldout, wasmSimdAvailable, type AlsParams, type AlsSolverName, type HoldoutSpec, type Weighting } from '../../lib/cf';
+import { AlsModel, evaluateAls, evaluatePopularity, fitAls, holdoutFromPairs, makeSolver, prepareInteractions, sampleHoldout, wasmSimdAvailable, type AlsParams, type AlsSolverName, type HoldoutSpec } from '../../lib/cf';
 import type { Csr } from '../../lib/data/csr';
 import { mulberry32 } from '../../lib/cf/linalg';
 
