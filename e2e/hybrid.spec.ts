@@ -74,3 +74,23 @@ test('hybrid recommendations and the evaluation run on the tiny demo, and the Ka
   }
   expect(errors).toEqual([]);
 });
+
+test('with the graph loaded, the filter and co-purchase run in Neo4j and agree with the in-memory functions', async ({ page }) => {
+  await openNotebook(page, '?backend=wasm');
+  test.skip((await page.getByTestId('cell-graph').count()) === 0, 'the Graph cell is not registered in app/notebook/cells/index.ts');
+  await loadTinyDemo(page);
+  await setValue(page, 'embeddings-gallerySample', 1);
+  await page.locator('#embeddings-writeNeo4j').uncheck();
+  await setValue(page, 'als-factors', 16);
+  await setValue(page, 'als-iterations', 6);
+  await runCell(page, 'graph');
+  await page.locator('#hybrid-graph').selectOption('neo4j');
+  const hybrid = await runCell(page, 'hybrid');
+  expect(await metric(page, 'hybrid', 'filter and co-purchase')).toBe('Neo4j');
+  const note = (await hybrid.locator('[data-kind="markdown"]').first().textContent()) ?? '';
+  const m = /agree on the filter for (\d+) of (\d+) customers and on co-purchase for (\d+) of (\d+)/.exec(note);
+  expect(m, note).not.toBeNull();
+  expect(Number(m![2])).toBeGreaterThan(0);
+  expect(m![1]).toBe(m![2]);
+  expect(m![3]).toBe(m![4]);
+});
