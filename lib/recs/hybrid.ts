@@ -9,7 +9,7 @@
 import type { ItemCatalog } from '../data/dataset';
 import { CancelledError } from '../notebook/types';
 import { blend } from './blend';
-import { coPurchaseFor } from './copurchase';
+import { coPurchaseScorer } from './copurchase';
 import { filterByPlace } from './filter';
 import { boughtBy, buyersOf } from './history';
 import { similarCandidates } from './neighbours';
@@ -27,14 +27,14 @@ export interface HybridPorts {
 
 /** The ports over an in-memory history and the catalogue. */
 export function memoryPorts(h: History, places: Pick<ItemCatalog, 'department' | 'index'>, itemKeys: readonly string[]): HybridPorts {
-  let buyers: ReturnType<typeof buyersOf> | null = null;
+  let scorer: ReturnType<typeof coPurchaseScorer> | null = null;
   return {
     name: 'in memory (catalogue)',
     filter: async (reqs) => reqs.map((r) => filterByPlace(r.candidates, boughtBy(h, r.user), places)),
     coPurchase: async (users, k) => {
-      buyers ??= buyersOf(h);
-      const b = buyers;
-      return users.map((u) => coPurchaseFor(h, b, u, k, itemKeys).items);
+      scorer ??= coPurchaseScorer(h, buyersOf(h), itemKeys);
+      const score = scorer;
+      return users.map((u) => score(u, k).items);
     },
   };
 }

@@ -5,7 +5,7 @@ import { evaluateRanking } from '../metrics';
 import { CancelledError } from '../notebook/types';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from './fixture';
 import {
-  blend, boughtBy, buyersOf, coPurchaseFor, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,
+  blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,
   neighboursByItem, popularBefore, popularityLists, similarCandidates, similarLists, sourceCounts, testTruth, type CandidateRanker,
 } from './index';
 
@@ -68,8 +68,10 @@ describe('co-purchase', () => {
     const rows = [];
     for (let u = 0; u < 4; u++) for (const i of boughtBy(history, u)) rows.push({ customer: log.userKeys[u], product: log.itemKeys[i], t_dat: '2020-01-01', channel: 1, quantity: 1, price: 1 });
     const ref = coPurchaseReference(rows, log.userKeys, 3);
-    for (let u = 0; u < 4; u++) {
-      const ours = coPurchaseFor(history, buyers, u, 3, log.itemKeys);
+    // One scorer reused over every user, twice round: its scratch arrays must not leak between calls.
+    const scorer = coPurchaseScorer(history, buyers, log.itemKeys);
+    for (const u of [0, 1, 2, 3, 3, 2, 1, 0]) {
+      const ours = scorer(u, 3);
       expect(ours.items.map((i) => log.itemKeys[i])).toEqual(ref[u].items.map((r) => r.code));
       expect(ours.scores).toEqual(ref[u].items.map((r) => r.score));
     }
