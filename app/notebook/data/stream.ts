@@ -50,10 +50,18 @@ export async function parquetIntoDuckDb(
  * Loads a CSV file into `table` with DuckDB's reader (the file is registered,
  * not copied). Rows that do not parse are counted from DuckDB's reject table.
  */
-export async function csvIntoDuckDb(db: DuckDbHandle, file: File, schema: TableSchema, table: string, policy: BadRowPolicy): Promise<{ rows: number; bad: BadRows }> {
+export async function csvIntoDuckDb(
+  db: DuckDbHandle,
+  file: File,
+  schema: TableSchema,
+  table: string,
+  policy: BadRowPolicy,
+  /** Column types that replace the schema's (e.g. customer_id as an ENUM). */
+  types: Record<string, string> = {},
+): Promise<{ rows: number; bad: BadRows }> {
   const name = `upload_${table}.csv`;
   await db.registerFile(name, file);
-  const cols = schema.columns.map((c) => `'${c.name}': '${duckdbType(c.type)}'`).join(', ');
+  const cols = schema.columns.map((c) => `'${c.name}': '${types[c.name] ?? duckdbType(c.type)}'`).join(', ');
   await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
   await db.run(
     `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv('${name}', header = true, columns = {${cols}}, store_rejects = true, rejects_table = 'reject_errors_${table}', rejects_scan = 'reject_scans_${table}')`,
