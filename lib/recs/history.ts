@@ -52,3 +52,24 @@ export function buyersOf(h: History): Buyers {
   for (let u = 0; u < h.nUsers; u++) for (let e = h.indptr[u]; e < h.indptr[u + 1]; e++) users[at[h.items[e]]++] = u;
   return { indptr, users };
 }
+
+/**
+ * Number of distinct (user, item, day) triples: the PURCHASED relationships
+ * the graph load makes from the log (lib/graph/rows.ts purchaseRows without
+ * channels), counted without building the rows (hm-scale logs have millions).
+ */
+export function countDailyPurchases(log: InteractionLog): number {
+  let total = 0;
+  let day = Number.NaN;
+  let seen = new Set<number>();
+  // Rows are sorted by day, so one set per day suffices.
+  for (let r = 0; r < log.user.length; r++) {
+    if (log.day[r] !== day) {
+      total += seen.size;
+      seen = new Set<number>();
+      day = log.day[r];
+    }
+    seen.add(log.user[r] * log.nItems + log.item[r]);
+  }
+  return total + seen.size;
+}

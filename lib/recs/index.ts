@@ -4,7 +4,7 @@
  * Plain functions over dense ids; Neo4j plugs in through `HybridPorts`.
  */
 export { REC_SOURCES, RecsInputError, type CandidateRanker, type History, type ItemNeighbours, type RecList, type RecSource, type ScoredItems } from './types';
-export { boughtBy, buyersOf, historyBefore, type Buyers } from './history';
+export { boughtBy, buyersOf, countDailyPurchases, historyBefore, type Buyers } from './history';
 export { neighboursByItem, similarCandidates } from './neighbours';
 export { filterByPlace, type Places } from './filter';
 export { coPurchaseFor, coPurchaseScorer } from './copurchase';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { filterOne } from '../graph/candidates';
 import { coPurchaseReference } from '../graph/copurchase';
+import { purchaseRows } from '../graph/rows';
 import { evaluateRanking } from '../metrics';
 import { CancelledError } from '../notebook/types';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from './fixture';
 import {
-  blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,
+  blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, countDailyPurchases, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,
   neighboursByItem, popularBefore, popularityLists, similarCandidates, similarLists, sourceCounts, testTruth, type CandidateRanker,
 } from './index';
 
@@ -20,6 +21,10 @@ describe('histories', () => {
   it('lists distinct purchases before the day, most recent first', () => {
     expect([0, 1, 2, 3].map((u) => Array.from(boughtBy(history, u)))).toEqual([[3, 0], [5, 1, 0], [0, 4], []]);
     expect(Array.from(boughtBy(historyBefore(log), 0))).toEqual([5, 3, 0]);
+    // The PURCHASED relationships the graph load makes: one per (customer, article, day).
+    const twice = { ...log, user: Int32Array.from([...log.user, 0]), item: Int32Array.from([...log.item, 5]), day: Int32Array.from([...log.day, 10]), value: new Float32Array(log.user.length + 1).fill(1) };
+    expect(countDailyPurchases(twice)).toBe(purchaseRows(twice).length);
+    expect(countDailyPurchases(log)).toBe(9);
     const b = buyersOf(history);
     expect(Array.from(b.users.subarray(b.indptr[0], b.indptr[1]))).toEqual([0, 1, 2]);
   });

@@ -8,7 +8,7 @@
  * of the last day of data) feed the Evaluate cell's submission file.
  */
 import * as Plot from '@observablehq/plot';
-import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
+import type { CustomerTable, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import type { AlsModel } from '@/lib/cf';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
@@ -100,7 +100,6 @@ export const hybridCell = defineAppCell({
     const log = ctx.artifacts.get<InteractionLog>(DATA_CELL, 'interactions');
     const catalog = ctx.artifacts.get<ItemCatalog>(DATA_CELL, 'catalog');
     const customers = ctx.artifacts.find<CustomerTable>(DATA_CELL, 'customers');
-    const info = ctx.artifacts.find<DatasetInfo>(DATA_CELL, 'info');
     const emb = ctx.artifacts.get<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
     const model = ctx.artifacts.get<AlsModel>(ALS_CELL, 'model');
     if (log.user.length === 0) throw new CellFailure('The dataset has no purchases: there is nothing to recommend from.', 'Load a dataset with transactions in the Data cell.');
@@ -121,7 +120,7 @@ export const hybridCell = defineAppCell({
     const notes: string[] = [];
     if (p.graph !== 'memory') {
       ctx.progress({ label: 'Checking Neo4j', done: 0, total: 1, unit: 'checks' });
-      const holds = await neo4jHoldsDataset(log, catalog, customers, info);
+      const holds = await neo4jHoldsDataset(log, catalog, customers);
       if (holds.ok) {
         checked = crossChecked(graphPorts(log.userKeys, log.itemKeys, actionQueries()), memory);
         ports = checked;
