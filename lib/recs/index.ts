@@ -11,6 +11,6 @@ export { coPurchaseFor, coPurchaseScorer } from './copurchase';
 export { popularBefore } from './popularity';
 export { blend, sourceCounts, type SourceList } from './blend';
 export { hybridRecommend, memoryPorts, type HybridOptions, type HybridPorts, type HybridStats } from './hybrid';
-export { leakedPairs, modelLists, popularityLists, similarLists, testTruth } from './strategies';
+export { leakedPairs, modelLists, popularityLists, sampleTruth, similarLists, testTruth } from './strategies';
 export { articleId10, checkSubmission, submissionCsv, SUBMISSION_HEADER, type SubmissionProblem } from './submission';
 export { crossChecked, graphPorts, type Agreement, type GraphQueries } from './graph-ports';

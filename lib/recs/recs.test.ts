@@ -7,7 +7,7 @@ import { CancelledError } from '../notebook/types';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from './fixture';
 import {
   blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, countDailyPurchases, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,
-  neighboursByItem, popularBefore, popularityLists, similarCandidates, similarLists, sourceCounts, testTruth, type CandidateRanker,
+  neighboursByItem, popularBefore, popularityLists, sampleTruth, similarCandidates, similarLists, sourceCounts, testTruth, type CandidateRanker,
 } from './index';
 
 const log = fixtureLog();
@@ -152,6 +152,11 @@ describe('evaluation strategies', () => {
     expect(leakedPairs(history, truth.users, truth.relevant, (u) => boughtBy(history, u))).toBe(0);
     const full = historyBefore(log);
     expect(leakedPairs(history, truth.users, truth.relevant, (u) => boughtBy(full, u))).toBe(2);
+    expect(sampleTruth(truth, 5, 1)).toBe(truth);
+    const one = sampleTruth(truth, 1, 7);
+    expect(one.users).toHaveLength(1);
+    expect(one.relevant[0]).toBe(truth.relevant[truth.users.indexOf(one.users[0])]);
+    expect(sampleTruth(truth, 1, 7)).toEqual(one);
   });
 });
 

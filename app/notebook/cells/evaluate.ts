@@ -13,10 +13,10 @@ import type { CustomerTable, InteractionLog, ItemCatalog } from '@/lib/data/data
 import { splitLastDays } from '@/lib/data/split';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { evaluateRanking, type MetricReport } from '@/lib/metrics';
-import { CellFailure, cellId, type CellOutput, type JsonValue, type Scalar } from '@/lib/notebook/types';
+import { CancelledError, CellFailure, cellId, type CellOutput, type JsonValue, type Scalar } from '@/lib/notebook/types';
 import {
   checkSubmission, historyBefore, hybridRecommend, leakedPairs, memoryPorts, modelLists, neighboursByItem, popularBefore,
-  popularityLists, similarLists, submissionCsv, testTruth, type CandidateRanker,
+  popularityLists, sampleTruth, similarLists, submissionCsv, testTruth, type CandidateRanker,
 } from '@/lib/recs';
 import { recommendForUsers } from '@/lib/towers/recommend';
 import type { TowerEmbeddings } from '@/lib/towers/types';
@@ -74,6 +74,7 @@ export const evaluateCell = defineAppCell({
     '`customer_id,prediction` with 12 ten-digit article ids for every customer.',
   params: {
     testDays: { kind: 'number', label: 'test window (last days)', default: 7, min: 1, integer: true, help: 'ALS must be fitted with a holdout window at least this long' },
+    maxCustomers: { kind: 'number', label: 'max test customers scored (seeded sample)', default: 5000, min: 1, integer: true, help: 'ALS and two-tower score every article for each' },
   },
   dependsOn: [DATA_CELL, EMBEDDINGS_CELL, ALS_CELL, TOWERS_CELL, HYBRID_CELL],
   async run(ctx) {
@@ -92,7 +93,8 @@ export const evaluateCell = defineAppCell({
       throw new CellFailure(`Cannot make the test split: ${(err as Error).message}`, 'Change "test window".');
     }
     const cutoff = split.cutoffDay!;
-    const truth = testTruth(split.test);
+    const allTruth = testTruth(split.test);
+    const truth = sampleTruth(allTruth, ctx.params.maxCustomers, ctx.seed);
     if (truth.users.length === 0) throw new CellFailure(`Nobody bought anything in the last ${ctx.params.testDays} days: there is nothing to score.`, 'Lengthen the test window.');
     const train = historyBefore(log, cutoff);
     const users = truth.users;
@@ -110,7 +112,13 @@ export const evaluateCell = defineAppCell({
     if (alsLeak > 0) {
       rows.push({ name: 'ALS', metrics: null, note: `left out: the model was fitted on ${alsLeak} test-window purchases (set its holdout window to ≥ ${ctx.params.testDays} days)` });
     } else {
-      const lists = modelLists(users, (u) => (model.hasUser(u) ? model.recommend(u, k, { filterAlreadyBought: s.excludeBought }).items : null));
+      const lists: number[][] = [];
+      for (let j = 0; j < users.length; j += 200) {
+        if (ctx.signal.aborted) throw new CancelledError('evaluation cancelled');
+        lists.push(...modelLists(users.slice(j, j + 200), (u) => (model.hasUser(u) ? model.recommend(u, k, { filterAlreadyBought: s.excludeBought }).items : null)));
+        ctx.progress({ label: 'ALS lists', done: Math.min(users.length, j + 200), total: users.length, unit: 'customers' });
+        await new Promise((r) => setTimeout(r, 0));
+      }
       score('ALS', lists, `${users.filter((u) => !model.hasUser(u)).length} customers without factors count as misses`);
     }
 
@@ -138,7 +146,10 @@ export const evaluateCell = defineAppCell({
     const outputs: CellOutput[] = [
       {
         kind: 'table',
-        title: `Test window: the last ${ctx.params.testDays} days, ${users.length} customers (MAP@12 as Kaggle scored H&M)`,
+        title:
+          `Test window: the last ${ctx.params.testDays} days, ${users.length} customers` +
+          (users.length < allTruth.users.length ? ` (a seeded sample of ${allTruth.users.length})` : '') +
+          ' (MAP@12 as Kaggle scored H&M)',
         columns: ['strategy', 'MAP@12', 'NDCG@10', 'HitRate@10', 'Coverage@10', 'customers scored', 'note'],
         rows: rows.map((r): Scalar[] => {
           const m = r.metrics;
@@ -181,7 +192,7 @@ export const evaluateCell = defineAppCell({
       { kind: 'log', title: 'First rows', lines: csv.split('\n').slice(0, 4) },
     );
 
-    const summary: Record<string, JsonValue> = { test_days: ctx.params.testDays, test_customers: users.length, submission_rows: check.rows };
+    const summary: Record<string, JsonValue> = { test_days: ctx.params.testDays, test_customers: allTruth.users.length, scored_customers: users.length, submission_rows: check.rows };
     for (const r of rows) summary[r.name] = r.metrics ? { map_at_12: r.metrics.map_at_12, ndcg_at_10: r.metrics.ndcg_at_10, hit_rate_at_10: r.metrics.hit_rate_at_10, coverage_at_10: r.metrics.coverage_at_10 } : r.note;
     return { outputs, summary, artifacts: { submission: csv } };
   },
