@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { metric, openNotebook, runCell } from './helpers';
+import { metric, metricNumber, openNotebook, runCell } from './helpers';
 
 /** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
 async function loadTinyDemo(page: Page) {
@@ -30,7 +30,7 @@ test('the ALS cell trains on the demo dataset in the worker and shows loss, hold
   // Training facts, with the SIMD kernel in the worker.
   expect(await metric(page, 'als', 'solver')).toBe('cg (SIMD)');
   // Whole numbers are shown with thousands separators.
-  expect(Number((await metric(page, 'als', '(customer, article) pairs')).replace(/,/g, ''))).toBeGreaterThan(0);
+  expect(await metricNumber(page, 'als', '(customer, article) pairs')).toBeGreaterThan(0);
   // The loss chart: one point per iteration.
   const chart = cell.locator('[data-kind="plot"]').first();
   await expect(chart.locator('svg').first()).toBeVisible();

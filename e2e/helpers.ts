@@ -27,3 +27,9 @@ export async function metric(page: Page, cellId: string, name: string): Promise<
   const el = page.getByTestId(`cell-${cellId}`).locator(`.metric[data-name="${name}"] .value`).first();
   return (await el.textContent())?.trim() ?? '';
 }
+
+/** A metric as a number: thousands separators and a trailing unit are dropped. */
+export async function metricNumber(page: Page, cellId: string, name: string): Promise<number> {
+  const text = await metric(page, cellId, name);
+  return Number(text.replace(/,/g, '').replace(/\s+\S+$/, ''));
+}
