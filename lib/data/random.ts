@@ -3,21 +3,9 @@
  * stochastic function in lib/data takes a seed and draws from one of these.
  */
 
-/** A uniform generator on [0, 1). */
-export type Rng = () => number;
+import type { Rng } from '../util/random';
 
-/** mulberry32: tiny, fast, and good enough for synthetic data (period 2^32). */
-export function mulberry32(seed: number): Rng {
-  if (!Number.isFinite(seed)) throw new Error(`invalid seed: ${seed}; expected a finite number`);
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from '../util/random';
 
 /** Derives an independent stream seed from a base seed and a label (FNV-1a over the label). */
 export function deriveSeed(seed: number, label: string): number {

@@ -1,5 +1,9 @@
-/** Seeded pseudo-random numbers (mulberry32): fast, 32-bit state, reproducible everywhere. */
-export function mulberry32(seed: number): () => number {
+/** A uniform generator on [0, 1). */
+export type Rng = () => number;
+
+/** Seeded pseudo-random numbers (mulberry32): fast, 32-bit state (period 2^32), reproducible everywhere. */
+export function mulberry32(seed: number): Rng {
+  if (!Number.isFinite(seed)) throw new Error(`invalid seed: ${seed}; expected a finite number`);
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
