@@ -98,10 +98,12 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/`;
+  // A unique (ignored) switch finds this browser's main process for memory sampling.
+  const marker = `--atelier-bench-run=${process.pid}-${Date.now()}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless,
-    args: [...CHROMIUM_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
+    args: [...CHROMIUM_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : []), marker],
   });
   try {
     const page = await browser.newPage();
@@ -110,7 +112,7 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
       if (m.type() === 'error' || process.env.BENCH_VERBOSE) console.error(`bench page: ${m.text()}`);
     });
     await page.goto(url);
-    return await fn(page, { url });
+    return await fn(page, { url, browserPid: await findPid(marker) });
   } finally {
     await browser.close();
     server.close();
@@ -118,18 +120,39 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
 }
 
 /**
- * Peak resident memory (bytes) of Chromium's renderer + GPU + utility
- * processes, sampled from /proc while `work` runs. Linux only.
+ * Peak resident memory (bytes) of one browser's process tree (renderers, GPU
+ * and utility processes included), sampled from /proc while `work` runs.
+ * `rootPid` is the browser's pid (`browser.process().pid`); without it every
+ * Chromium child process on the machine counts. Linux only.
  */
-export async function samplePeakRss(work, intervalMs = 100) {
+export async function samplePeakRss(work, intervalMs = 100, rootPid = null) {
   const { readdirSync, readFileSync } = await import('node:fs');
   let peak = 0;
+  const tree = () => {
+    const parent = new Map();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        // The command name may hold spaces: the ppid is the 2nd field after its closing paren.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        /* process ended while listing */
+      }
+    }
+    const inTree = new Set([rootPid]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [pid, ppid] of parent) if (!inTree.has(pid) && inTree.has(ppid)) (inTree.add(pid), (grew = true));
+    }
+    return inTree;
+  };
   const sample = () => {
+    const pids = rootPid ? tree() : null;
     let total = 0;
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (!cmd.includes('chromium') || !cmd.includes('--type=')) continue;
+        if (pids ? !pids.has(Number(pid)) : !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=')) continue;
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
         if (m) total += Number(m[1]) * 1024;
       } catch {
@@ -147,6 +170,20 @@ export async function samplePeakRss(work, intervalMs = 100) {
   } finally {
     clearInterval(timer);
   }
+}
+
+/** The pid of the process whose command line holds `marker`, or null. */
+async function findPid(marker) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes(marker) && !cmd.includes('--type=')) return Number(pid);
+    } catch {
+      /* process ended while listing */
+    }
+  }
+  return null;
 }
 
 /** Waits for the entry to set `window.benchResult` (a promise or value) and returns it. */
