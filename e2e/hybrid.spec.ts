@@ -58,6 +58,8 @@ test('hybrid recommendations and the evaluation run on the tiny demo, and the Ka
     }
   }
   await expect(evaluate.locator('[data-kind="plot"] svg').first()).toBeVisible();
+  // For the record (the run's log): the comparison as shown.
+  for (const tr of await table.locator('tbody tr').all()) console.log(`evaluate: ${(await tr.locator('td').allTextContents()).join(' | ')}`);
 
   // The submission: header, then every customer with 12 distinct 10-digit article ids.
   const link = evaluate.getByRole('link', { name: 'submission.csv' });
