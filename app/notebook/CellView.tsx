@@ -7,6 +7,7 @@ import type { CellDefinition, CellState, ParamSpecs } from '@/lib/notebook/types
 import { Markdown } from './Markdown';
 import { OutputView } from './OutputView';
 import { ParamForm } from './ParamForm';
+import { CELL_EXTRAS } from './data/extras';
 import type { AppServices } from './services';
 
 export function CellView({
@@ -23,6 +24,8 @@ export function CellView({
   const [showDetails, setShowDetails] = useState(false);
   const active = state.status === 'queued' || state.status === 'running';
   const p = state.progress;
+  // Controls that cannot be parameters (the Data cell's file choosers).
+  const Extra = CELL_EXTRAS[def.id];
   return (
     <section className="cell" data-testid={`cell-${def.id}`} data-status={state.status} id={def.id}>
       <div className="cell-head">
@@ -46,6 +49,7 @@ export function CellView({
       {Object.keys(def.params).length > 0 && (
         <ParamForm specs={def.params} values={state.params} disabled={active} onChange={(v) => runtime.setParams(def.id, v)} cellId={def.id} />
       )}
+      {Extra && <Extra disabled={active} />}
       {state.status === 'stale' && <p className="muted" style={{ fontSize: 13 }}>Parameters or inputs changed since the last run: re-run to update.</p>}
       {p && (
         <div className="progress" data-testid={`progress-${def.id}`}>
