@@ -73,6 +73,12 @@ export function CellView({
           )}
         </div>
       )}
+      {state.status === 'running' &&
+        state.preview?.map((o, i) => (
+          <div className="output" key={`live-${i}`} data-testid={`preview-${def.id}-${i}`} data-kind={o.kind}>
+            <OutputView output={o} />
+          </div>
+        ))}
       {state.status !== 'running' &&
         state.outputs.map((o, i) => (
           <div className="output" key={i} data-testid={`output-${def.id}-${i}`} data-kind={o.kind}>

@@ -45,6 +45,7 @@ function cells(log: Log, opts: { failB?: boolean; slowC?: boolean } = {}): CellD
         if (opts.slowC) {
           for (let i = 0; i < 1000; i++) {
             ctx.progress({ label: 'loop', done: i, total: 1000 });
+            ctx.preview([{ kind: 'markdown', text: `step ${i}` }]);
             await new Promise((r) => setTimeout(r, 2));
             if (ctx.signal.aborted) throw ctx.signal.reason;
           }
@@ -115,10 +116,13 @@ describe('NotebookRuntime', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(rt.state(C).status).toBe('running');
     expect(rt.state(C).progress?.label).toBe('loop');
+    // Live outputs are visible while it runs.
+    expect(rt.state(C).preview?.[0]).toMatchObject({ kind: 'markdown', text: expect.stringMatching(/^step \d+$/) });
     rt.cancel();
     await done;
     expect(rt.state(C).status).toBe('cancelled');
     expect(rt.state(C).progress).toBeNull();
+    expect(rt.state(C).preview).toBeNull();
     expect(rt.getSnapshot().running).toBeNull();
   });
 

@@ -206,6 +206,11 @@ export class NotebookRuntime<S> {
           this.dispatch(id, { type: 'log', line });
           this.emit();
         },
+        preview: (outputs) => {
+          if (controller.signal.aborted) return;
+          this.dispatch(id, { type: 'preview', outputs });
+          this.emit();
+        },
         services: this.options.services,
         seed: this.snapshot.seed,
       });

@@ -60,6 +60,15 @@ describe('transitionCell', () => {
     expect(transitionCell(at('done'), { type: 'restore', params: { a: 5 }, hadRun: false }).status).toBe('idle');
   });
 
+  it('shows previews only while running, and drops them when the run ends', () => {
+    const preview = [{ kind: 'markdown' as const, text: 'epoch 1' }];
+    const running = transitionCell(at('running'), { type: 'preview', outputs: preview });
+    expect(running.preview).toEqual(preview);
+    expect(transitionCell(running, { type: 'succeed', at: 1, outputs: [], summary: null }).preview).toBeNull();
+    expect(transitionCell(running, { type: 'fail', at: 1, error: { message: 'x' } }).preview).toBeNull();
+    expect(transitionCell(at('done'), { type: 'preview', outputs: preview }).preview).toBeNull();
+  });
+
   it('caps the log', () => {
     let s = at('running');
     for (let i = 0; i < 600; i++) s = transitionCell(s, { type: 'log', line: String(i) });

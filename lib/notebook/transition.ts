@@ -16,6 +16,7 @@ export type CellEvent =
   | { type: 'start'; at: number }
   | { type: 'progress'; progress: Progress }
   | { type: 'log'; line: string }
+  | { type: 'preview'; outputs: readonly CellOutput[] }
   | { type: 'succeed'; at: number; outputs: readonly CellOutput[]; summary: Record<string, JsonValue> | null }
   | { type: 'fail'; at: number; error: CellError }
   | { type: 'cancel'; at: number }
@@ -30,6 +31,7 @@ export function initialCellState(params: AnyParamValues): CellState {
     progress: null,
     error: null,
     outputs: [],
+    preview: null,
     summary: null,
     logs: [],
     startedAt: null,
@@ -57,13 +59,16 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
       return { ...state, status: 'queued', progress: null };
     case 'start':
       if (state.status !== 'queued') return state;
-      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null };
+      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null, preview: null };
     case 'progress':
       if (state.status !== 'running') return state;
       return { ...state, progress: event.progress };
     case 'log':
       if (state.status !== 'running') return state;
       return { ...state, logs: [...state.logs, event.line].slice(-MAX_LOG_LINES) };
+    case 'preview':
+      if (state.status !== 'running') return state;
+      return { ...state, preview: event.outputs };
     case 'succeed':
       if (state.status !== 'running') return state;
       return {
@@ -73,15 +78,16 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
         outputs: event.outputs,
         summary: event.summary,
         progress: null,
+        preview: null,
         error: null,
         runCount: state.runCount + 1,
       };
     case 'fail':
       if (state.status !== 'running' && state.status !== 'queued') return state;
-      return { ...state, status: 'error', finishedAt: event.at, error: event.error, progress: null };
+      return { ...state, status: 'error', finishedAt: event.at, error: event.error, progress: null, preview: null };
     case 'cancel':
       if (!isActive(state)) return state;
-      return { ...state, status: 'cancelled', finishedAt: event.at, progress: null };
+      return { ...state, status: 'cancelled', finishedAt: event.at, progress: null, preview: null };
     case 'restore':
       return { ...initialCellState(event.params), status: event.hadRun ? 'stale' : 'idle' };
     default:

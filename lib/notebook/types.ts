@@ -147,6 +147,8 @@ export interface CellContext<P extends ParamSpecs, S> {
   /** Reports progress: done/total in `unit`s; rate and ETA are derived by the runtime. */
   progress(update: { label: string; done: number; total: number; unit?: string }): void;
   log(line: string): void;
+  /** Shows outputs while the cell runs (live charts, partial tables); the final outputs replace them. */
+  preview(outputs: CellOutput[]): void;
   services: S;
   /** Notebook-wide seed; stochastic steps derive their seeds from it. */
   seed: number;
@@ -178,6 +180,8 @@ export interface CellState {
   progress: Progress | null;
   error: CellError | null;
   outputs: readonly CellOutput[];
+  /** Live outputs of the current run (see CellContext.preview); null when not running. */
+  preview: readonly CellOutput[] | null;
   summary: Record<string, JsonValue> | null;
   logs: readonly string[];
   /** Epoch ms of the last start and finish. */

@@ -112,6 +112,8 @@ export const towersCell = defineAppCell({
       const r = parseEpochLine(line);
       if (!r) return ctx.log(line);
       history.push(r);
+      // Live loss curves: the chart grows by one point per epoch while training runs.
+      if (lossName) ctx.preview([{ kind: 'plot', title: `Loss (${lossName}), live`, plot: lossCurves(history, lossName) }]);
       const m = Object.entries(r.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
       ctx.log(`epoch ${r.epoch}: train ${r.trainLoss.toFixed(4)}${r.validationLoss === null ? '' : `, validation ${r.validationLoss.toFixed(4)}`}${m ? `, ${m}` : ''} (${r.seconds.toFixed(1)} s)`);
     };
@@ -124,7 +126,7 @@ export const towersCell = defineAppCell({
     const evaluate = { testUsers: split.testUsers, relevantIndptr, relevantItems: Int32Array.from(split.relevant.flatMap((s) => [...s])), exclude: split.train, k: 12 };
 
     let result: TowersTrainResult;
-    let lossName: string;
+    let lossName = '';
     try {
       if (p.model === 'two-tower') {
         const data = positivesFromSplit(split);
