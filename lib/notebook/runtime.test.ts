@@ -126,6 +126,24 @@ describe('NotebookRuntime', () => {
     expect(rt.getSnapshot().running).toBeNull();
   });
 
+  it('shows an AbortError it did not cause as an error, not a cancel', async () => {
+    const lost = defineCell({
+      id: cellId('gpu'),
+      title: 'GPU',
+      explanation: '',
+      params: {},
+      dependsOn: [],
+      async run() {
+        const e = new Error('GPU device was lost');
+        e.name = 'AbortError';
+        throw e;
+      },
+    });
+    const rt = new NotebookRuntime({ cells: [lost], services: [] as Log });
+    await rt.run(cellId('gpu'));
+    expect(rt.state(cellId('gpu'))).toMatchObject({ status: 'error', error: { message: 'GPU device was lost' } });
+  });
+
   it('saves and restores parameters and seed through a notebook file', async () => {
     const log: Log = [];
     const rt = new NotebookRuntime({ cells: cells(log), services: log, seed: 7 });

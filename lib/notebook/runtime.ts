@@ -246,8 +246,13 @@ export class NotebookRuntime<S> {
   }
 }
 
+/**
+ * Only our own cancellation counts as a cancel. A DOMException named
+ * AbortError from elsewhere (a lost WebGPU device, an aborted fetch) is a
+ * failure and must show its message.
+ */
 function isCancel(err: unknown): boolean {
-  return err instanceof CancelledError || (err instanceof Error && (err.name === 'CancelledError' || err.name === 'AbortError'));
+  return err instanceof CancelledError || (err instanceof Error && err.name === 'CancelledError');
 }
 
 /** Turns anything thrown into a message + hint + details. */
