@@ -1,30 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { metric, metricNumber, openNotebook, runCell } from './helpers';
-
-/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
-async function loadTinyDemo(page: Page) {
-  const form = page.getByTestId('params-data');
-  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
-  if (await select.count()) {
-    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
-    await select.selectOption(value!);
-  }
-  await runCell(page, 'data');
-}
-
-async function setNumber(page: Page, name: string, value: number) {
-  const input = page.locator(`#als-${name}`);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
+import { loadTinyDemo, metric, metricNumber, openNotebook, runCell, setParam } from './helpers';
 
 test('the ALS cell trains on the demo dataset in the worker and shows loss, holdout metrics, recommendations and look-alikes', async ({ page }) => {
   const errors = await openNotebook(page, '?backend=wasm');
   await loadTinyDemo(page);
-  await setNumber(page, 'factors', 16);
-  await setNumber(page, 'iterations', 6);
-  await setNumber(page, 'holdoutDays', 30);
+  await setParam(page, 'als-factors', 16);
+  await setParam(page, 'als-iterations', 6);
+  await setParam(page, 'als-holdoutDays', 30);
   const cell = await runCell(page, 'als');
 
   // Training facts, with the SIMD kernel in the worker.
@@ -54,7 +36,7 @@ test('the ALS cell trains on the demo dataset in the worker and shows loss, hold
   await expect(galleries.nth(2).locator('figure')).toHaveCount(11);
 
   // Degenerate input gives a clear message: filters that leave nothing to train on.
-  await setNumber(page, 'minUserCount', 100000);
+  await setParam(page, 'als-minUserCount', 100000);
   await runCell(page, 'als', 'error');
   await expect(cell.getByTestId('error-als')).toContainText('No purchases are left to train on');
   expect(errors).toEqual([]);

@@ -4,36 +4,18 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { metric, openNotebook, runCell } from './helpers';
+import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
 const root = path.resolve(__dirname, '..');
-
-/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
-async function loadTinyDemo(page: Page) {
-  const form = page.getByTestId('params-data');
-  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
-  if (await select.count()) {
-    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
-    await select.selectOption(value!);
-  }
-  await runCell(page, 'data');
-}
-
-async function setText(page: Page, name: string, value: string) {
-  const input = page.locator(`#embeddings-${name}`);
-  await input.fill(value);
-  await input.press('Enter');
-  await input.blur();
-}
 
 const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 
 test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j, and a rerun is idempotent and cached', async ({ page }) => {
   await openNotebook(page, '?backend=wasm');
   await loadTinyDemo(page);
-  await setText(page, 'gallerySample', '2');
+  await setParam(page, 'embeddings-gallerySample', '2');
   const cell = await runCell(page, 'embeddings');
 
   const embedded = num(await metric(page, 'embeddings', 'embedded'));
@@ -60,7 +42,7 @@ test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j
 
   // The same-department filter keeps only neighbours from the query's department.
   await page.locator('#embeddings-sameDeptIndex').check();
-  await setText(page, 'gallerySample', '1');
+  await setParam(page, 'embeddings-gallerySample', '1');
   await runCell(page, 'embeddings');
   const g = page.getByTestId('cell-embeddings').locator('.gallery').first();
   const captions = await g.locator('figcaption > div:first-child').allTextContents();

@@ -33,3 +33,22 @@ export async function metricNumber(page: Page, cellId: string, name: string): Pr
   const text = await metric(page, cellId, name);
   return Number(text.replace(/,/g, '').replace(/\s+\S+$/, ''));
 }
+
+/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
+export async function loadTinyDemo(page: Page) {
+  const form = page.getByTestId('params-data');
+  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
+  if (await select.count()) {
+    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
+    await select.selectOption(value!);
+  }
+  await runCell(page, 'data');
+}
+
+/** Sets a cell parameter by its input id (`<cell>-<param>`), committing it like a person would. */
+export async function setParam(page: Page, id: string, value: number | string) {
+  const input = page.locator(`#${id}`);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await input.blur();
+}

@@ -1,36 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { metric, openNotebook, runCell } from './helpers';
-
-/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
-async function loadTinyDemo(page: Page) {
-  const form = page.getByTestId('params-data');
-  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
-  if (await select.count()) {
-    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
-    await select.selectOption(value!);
-  }
-  await runCell(page, 'data');
-}
-
-async function setValue(page: Page, id: string, value: number | string) {
-  const input = page.locator(`#${id}`);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
+import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 test('hybrid recommendations and the evaluation run on the tiny demo, and the Kaggle submission downloads in the right format', async ({ page }) => {
   const errors = await openNotebook(page, '?backend=wasm');
   await loadTinyDemo(page);
   // Small, quick settings for the cells the hybrid and the evaluation read.
-  await setValue(page, 'embeddings-gallerySample', 1);
+  await setParam(page, 'embeddings-gallerySample', 1);
   await page.locator('#embeddings-writeNeo4j').uncheck();
-  await setValue(page, 'als-factors', 16);
-  await setValue(page, 'als-iterations', 6);
-  await setValue(page, 'towers-epochs', 2);
-  await setValue(page, 'towers-dim', 8);
-  await setValue(page, 'towers-minUserInteractions', 1);
+  await setParam(page, 'als-factors', 16);
+  await setParam(page, 'als-iterations', 6);
+  await setParam(page, 'towers-epochs', 2);
+  await setParam(page, 'towers-dim', 8);
+  await setParam(page, 'towers-minUserInteractions', 1);
   await page.locator('#towers-cache').uncheck();
 
   // Hybrid: runs Embeddings and ALS first; the graph holds no dataset, so the filter runs in memory.
@@ -81,10 +63,10 @@ test('with the graph loaded, the filter and co-purchase run in Neo4j and agree w
   await openNotebook(page, '?backend=wasm');
   test.skip((await page.getByTestId('cell-graph').count()) === 0, 'the Graph cell is not registered in app/notebook/cells/index.ts');
   await loadTinyDemo(page);
-  await setValue(page, 'embeddings-gallerySample', 1);
+  await setParam(page, 'embeddings-gallerySample', 1);
   await page.locator('#embeddings-writeNeo4j').uncheck();
-  await setValue(page, 'als-factors', 16);
-  await setValue(page, 'als-iterations', 6);
+  await setParam(page, 'als-factors', 16);
+  await setParam(page, 'als-iterations', 6);
   await runCell(page, 'graph');
   await page.locator('#hybrid-graph').selectOption('neo4j');
   const hybrid = await runCell(page, 'hybrid');

@@ -1,37 +1,19 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { metric, openNotebook, runCell } from './helpers';
+import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it. One browser serves both runs.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
-
-/** Picks the tiny demo dataset in the Data cell (when it offers a choice) and runs it. */
-async function loadTinyDemo(page: Page) {
-  const form = page.getByTestId('params-data');
-  const select = form.locator('select').filter({ has: page.locator('option[value*="tiny"]') }).first();
-  if (await select.count()) {
-    const value = await select.locator('option[value*="tiny"]').first().getAttribute('value');
-    await select.selectOption(value!);
-  }
-  await runCell(page, 'data');
-}
-
-async function setNumber(page: Page, name: string, value: number) {
-  const input = page.locator(`#towers-${name}`);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
 
 /** Trains a tiny two-tower on `backend`; returns the per-epoch train losses and the test metrics shown. */
 async function trainTiny(page: Page, backend: 'wasm' | 'webgpu') {
   await openNotebook(page, `?backend=${backend}`);
   await loadTinyDemo(page);
-  await setNumber(page, 'epochs', 3);
-  await setNumber(page, 'dim', 8);
-  await setNumber(page, 'batchSize', 256);
-  await setNumber(page, 'negatives', 5);
-  await setNumber(page, 'minUserInteractions', 1);
+  await setParam(page, 'towers-epochs', 3);
+  await setParam(page, 'towers-dim', 8);
+  await setParam(page, 'towers-batchSize', 256);
+  await setParam(page, 'towers-negatives', 5);
+  await setParam(page, 'towers-minUserInteractions', 1);
   await page.locator('#towers-cache').uncheck();
   const cell = await runCell(page, 'towers');
   expect(await metric(page, 'towers', 'backend')).toBe(backend);
@@ -69,9 +51,9 @@ test('two-tower checkpoints are cached in IndexedDB: after a reload the same run
   const train = async () => {
     await openNotebook(page, '?backend=wasm');
     await loadTinyDemo(page);
-    await setNumber(page, 'epochs', 2);
-    await setNumber(page, 'dim', 8);
-    await setNumber(page, 'minUserInteractions', 1);
+    await setParam(page, 'towers-epochs', 2);
+    await setParam(page, 'towers-dim', 8);
+    await setParam(page, 'towers-minUserInteractions', 1);
     await page.locator('#towers-cache').check();
     await runCell(page, 'towers');
     return { resumed: Number(await metric(page, 'towers', 'resumed from cache')), loss: await metric(page, 'towers', 'final train loss') };
