@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { loadTinyDemo, metric, metricNumber, openNotebook, runCell, setParam } from './helpers';
 
 test('the ALS cell trains on the demo dataset in the worker and shows loss, holdout metrics, recommendations and look-alikes', async ({ page }) => {

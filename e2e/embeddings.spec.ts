@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 test('hybrid recommendations and the evaluation run on the tiny demo, and the Kaggle submission downloads in the right format', async ({ page }) => {
