@@ -51,7 +51,7 @@ export interface LoopSpec<B> {
   optimizer: tf.Optimizer;
   vars: tf.Variable[];
   /** Mean loss on held-out data, or null. */
-  validate(): number | null;
+  validate(): Promise<number | null>;
   /** Extra per-epoch figures. */
   metrics?(): Record<string, number> | Promise<Record<string, number>>;
 }
@@ -86,7 +86,7 @@ export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promis
     const trainLoss = (await sum.data())[0] / Math.max(1, step);
     sum.dispose();
     if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(epoch + 1, trainLoss);
-    const validationLoss = spec.validate();
+    const validationLoss = await spec.validate();
     if (validationLoss !== null && !Number.isFinite(validationLoss)) throw new NonFiniteLossError(epoch + 1, validationLoss);
     const metrics = spec.metrics ? await spec.metrics() : {};
     const report: EpochReport = { epoch: epoch + 1, trainLoss, validationLoss, metrics, seconds: (performance.now() - t0) / 1000 };
@@ -118,4 +118,17 @@ export function normalArray(n: number, scale: number, rand: () => number): Float
     if (i + 1 < n) out[i + 1] = r * Math.sin(2 * Math.PI * u2);
   }
   return out;
+}
+
+/**
+ * Reads a scalar asynchronously and disposes it. Never `dataSync()` here: on WebGPU a synchronous
+ * read goes through an OffscreenCanvas copy, and in a worker under SwiftShader that copy leaves the
+ * device unusable (the next `mapAsync` fails with "A valid external Instance reference no longer exists").
+ */
+export async function readScalar(t: tf.Scalar): Promise<number> {
+  try {
+    return (await t.data())[0];
+  } finally {
+    t.dispose();
+  }
 }

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, permutation, splitRows, stepsPerEpoch, validateMf } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, runEpochs, type NamedWeight, type TrainHooks } from './loop';
+import { makeOptimizer, readScalar, runEpochs, type NamedWeight, type TrainHooks } from './loop';
 import type { MfBatch } from './reference';
 import type { EpochReport, MfConfig, MfData, TowerEmbeddings } from './types';
 
@@ -60,15 +60,15 @@ export class MfModel {
   }
 
   /** Predicted targets for (user, item) pairs, as plain numbers. */
-  predict(users: Int32Array, items: Int32Array): Float32Array {
-    return tf.tidy(() => this.predictTensor(users, items).dataSync() as Float32Array).slice();
+  async predict(users: Int32Array, items: Int32Array): Promise<Float32Array> {
+    return readAll(tf.tidy(() => this.predictTensor(users, items)));
   }
 
   /** Tower outputs (dim = hidden) for every user and item: scores are their dot products. */
-  embeddings(): TowerEmbeddings {
+  async embeddings(): Promise<TowerEmbeddings> {
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-    const users = tf.tidy(() => this.tower(0, all(this.data.nUsers)).dataSync() as Float32Array).slice();
-    const items = tf.tidy(() => this.tower(1, all(this.data.nItems)).dataSync() as Float32Array).slice();
+    const users = await readAll(tf.tidy(() => this.tower(0, all(this.data.nUsers))));
+    const items = await readAll(tf.tidy(() => this.tower(1, all(this.data.nItems))));
     return { dim: this.cfg.hidden, users, items };
   }
 
@@ -97,12 +97,21 @@ export function* mfBatches(data: MfData, train: Int32Array, cfg: MfConfig, epoch
   }
 }
 
-function mse(model: MfModel, data: MfData, rows: Int32Array): number | null {
+/** Reads a tensor asynchronously (see readScalar in loop.ts for why never dataSync) and disposes it. */
+async function readAll(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return Float32Array.from((await t.data()) as Float32Array);
+  } finally {
+    t.dispose();
+  }
+}
+
+async function mse(model: MfModel, data: MfData, rows: Int32Array): Promise<number | null> {
   if (rows.length === 0) return null;
   let sum = 0;
   for (let s = 0; s < rows.length; s += 4096) {
     const b = take(data, rows.subarray(s, s + 4096));
-    sum += tf.tidy(() => model.loss(b).dataSync()[0]) * b.users.length;
+    sum += (await readScalar(tf.tidy(() => model.loss(b)))) * b.users.length;
   }
   return sum / rows.length;
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, normalArray, optimizerState, restoreOptimizer, runEpochs, type NamedWeight, type TrainHooks } from './loop';
+import { makeOptimizer, normalArray, optimizerState, readScalar, restoreOptimizer, runEpochs, type NamedWeight, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
 /** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
@@ -137,14 +137,14 @@ export interface TwoTowerTrainOptions extends TrainHooks {
 }
 
 /** Mean validation loss with negatives drawn from a fixed seed (identical every epoch). */
-function validationLoss(model: TwoTowerModel, val: TwoTowerData | undefined): number | null {
+async function validationLoss(model: TwoTowerModel, val: TwoTowerData | undefined): Promise<number | null> {
   if (!val || val.users.length === 0) return null;
   const cfg = { ...model.cfg, batchSize: Math.max(model.cfg.batchSize, 1024) };
   let sum = 0;
   let n = 0;
   for (const batch of twoTowerBatches(val, cfg, -3)) {
     if (cfg.negativeSource === 'in-batch' && batch.users.length < 2) continue;
-    const l = tf.tidy(() => model.loss(batch).dataSync()[0]);
+    const l = await readScalar(tf.tidy(() => model.loss(batch)));
     sum += l * batch.users.length;
     n += batch.users.length;
   }

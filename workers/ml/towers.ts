@@ -110,7 +110,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
     });
     const seconds = (performance.now() - t0) / 1000;
-    const embeddings = model.embeddings();
+    const embeddings = await model.embeddings();
     model.dispose();
     const nTrain = req.data.users.length - Math.round(req.data.users.length * req.config.validationFraction);
     return { backend: tf.getBackend() as BackendName, embeddings, history, resumedEpochs: 0, seconds, examplesPerSecond: (nTrain * req.config.epochs) / seconds };

@@ -56,7 +56,8 @@ export function lossCurves(history: readonly EpochReport[], lossName: string): R
     x: { label: 'epoch', tickFormat: 'd' },
     y: { label: lossName, grid: true },
     color: { legend: true, domain: ['train', 'validation'] },
-    marks: [Plot.line(points, { x: 'epoch', y: 'loss', stroke: 'series', marker: 'circle' }), Plot.ruleY([0])],
+    // z named explicitly: with one epoch drawn, Plot's cardinality heuristic would warn otherwise.
+    marks: [Plot.line(points, { x: 'epoch', y: 'loss', stroke: 'series', z: 'series', marker: 'circle' }), Plot.ruleY([0])],
   };
 }
 
