@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { build } from 'esbuild';
@@ -9,6 +10,8 @@ import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
 const root = path.resolve(__dirname, '..');
+const HM = path.join(process.env.DATA_DIR ?? path.resolve(root, '../shared/data'), 'hm');
+const hasHm = existsSync(path.join(HM, 'articles.parquet'));
 
 const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 
@@ -100,4 +103,58 @@ test('WebGPU (SwiftShader) gives the same embeddings as the cpu backend for a co
     // Float32 on both; only the summation order differs.
     expect(worst / scale, `${id}: max |webgpu - cpu| / max |cpu|`).toBeLessThan(1e-3);
   }
+});
+
+test.describe(() => {
+  test.skip(!hasHm, `needs the H&M sample in ${HM} (set DATA_DIR to the shared data folder)`);
+
+  test('a corrupt photo and a stray non-image file are counted, named and skipped; the other photos are embedded', async ({ page }) => {
+    // An images folder in the Kaggle layout with 24 real photos, one photo whose bytes are not an
+    // image, and a text file that is not a photo at all.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-corrupt-'));
+    const photos = readdirSync(path.join(HM, 'images'))
+      .sort()
+      .flatMap((sub) => readdirSync(path.join(HM, 'images', sub)).sort().map((f) => ({ sub, f })))
+      .slice(0, 25);
+    for (const { sub, f } of photos) {
+      mkdirSync(path.join(dir, 'images', sub), { recursive: true });
+      copyFileSync(path.join(HM, 'images', sub, f), path.join(dir, 'images', sub, f));
+    }
+    const bad = photos[24];
+    const badId = bad.f.replace(/\.jpg$/, '');
+    writeFileSync(path.join(dir, 'images', bad.sub, bad.f), 'this is not a JPEG, only its name says so');
+    writeFileSync(path.join(dir, 'images', bad.sub, 'README.txt'), 'not a photo');
+
+    await openNotebook(page, '?backend=wasm');
+    await page.locator('#data-source').selectOption('hm-files');
+    await page.getByTestId('data-files-input').setInputFiles([
+      path.join(HM, 'articles.parquet'),
+      path.join(HM, 'customers_sample.csv'),
+      path.join(HM, 'transactions_sample.csv'),
+    ]);
+    await page.getByTestId('data-folder-input').setInputFiles(path.join(dir, 'images'));
+    await expect(page.getByTestId('data-picked')).toContainText('25 product images');
+    await runCell(page, 'data');
+
+    await page.locator('#embeddings-backbone').selectOption('histogram');
+    await page.locator('#embeddings-writeNeo4j').uncheck();
+    await setParam(page, 'embeddings-gallerySample', 1);
+    const cell = await runCell(page, 'embeddings');
+    // Products are the articles the transactions use; of the 25 photos only those products' count.
+    const products = num(await metric(page, 'embeddings', 'products'));
+    const withoutPhoto = num(await metric(page, 'embeddings', 'without a photo (left out)'));
+    const embedded = num(await metric(page, 'embeddings', 'embedded'));
+    expect(num(await metric(page, 'embeddings', 'corrupt files (skipped)'))).toBe(1);
+    expect(embedded).toBe(products - withoutPhoto - 1);
+    expect(embedded).toBeGreaterThan(11);
+    // The corrupt photo is named with its article id and the reason.
+    const table = cell.locator('.output').filter({ has: page.locator('h3', { hasText: 'Files that could not be read' }) });
+    await expect(table.locator('tbody tr')).toHaveCount(1);
+    await expect(table.locator('tbody tr')).toContainText(badId);
+    await expect(table.locator('tbody tr')).toContainText('not a decodable image');
+    // Every gallery neighbour comes from the good photos.
+    const gallery = cell.locator('.gallery').first();
+    await expect(gallery.locator('figure')).toHaveCount(11);
+    await expect(gallery).not.toContainText(badId);
+  });
 });
