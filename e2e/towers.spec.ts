@@ -45,22 +45,25 @@ test('a tiny two-tower trains under WebGPU (SwiftShader) with the same losses as
   expect(Math.abs(gpu.ndcg - wasm.ndcg)).toBeLessThan(0.03);
 });
 
-test('two-tower checkpoints are cached in IndexedDB: after a reload the same run resumes instead of retraining', async ({ page }) => {
-  const train = async () => {
-    await openNotebook(page, '?backend=wasm');
-    await loadTinyDemo(page);
-    await setParam(page, 'towers-epochs', 2);
-    await setParam(page, 'towers-dim', 8);
-    await setParam(page, 'towers-minUserInteractions', 1);
-    await page.locator('#towers-cache').check();
-    await runCell(page, 'towers');
-    return { resumed: Number(await metric(page, 'towers', 'resumed from cache')), loss: await metric(page, 'towers', 'final train loss') };
-  };
-  const first = await train();
-  await page.reload();
-  const second = await train();
-  // Each test gets a fresh browser context, so only the second run can find a checkpoint.
-  expect(first.resumed).toBe(0);
-  expect(second.resumed).toBe(2);
-  expect(second.loss).toBe(first.loss);
-});
+for (const model of ['two-tower', 'mf'] as const) {
+  test(`${model} checkpoints are cached in IndexedDB: after a reload the same run resumes instead of retraining`, async ({ page }) => {
+    const train = async () => {
+      await openNotebook(page, '?backend=wasm');
+      await loadTinyDemo(page);
+      await page.locator('#towers-model').selectOption(model);
+      await setParam(page, 'towers-epochs', 2);
+      await setParam(page, 'towers-dim', 8);
+      await setParam(page, 'towers-minUserInteractions', 1);
+      await page.locator('#towers-cache').check();
+      await runCell(page, 'towers');
+      return { resumed: Number(await metric(page, 'towers', 'resumed from cache')), loss: await metric(page, 'towers', 'final train loss') };
+    };
+    const first = await train();
+    await page.reload();
+    const second = await train();
+    // Each test gets a fresh browser context, so only the second run can find a checkpoint.
+    expect(first.resumed).toBe(0);
+    expect(second.resumed).toBe(2);
+    expect(second.loss).toBe(first.loss);
+  });
+}

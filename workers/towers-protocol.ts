@@ -31,6 +31,8 @@ export interface TowersTrainRequest {
 export interface TowersMfRequest {
   data: MfData;
   config: MfConfig;
+  /** Key of the IndexedDB checkpoint (dataset fingerprint + parameters); null disables caching. */
+  cacheKey: string | null;
 }
 
 export interface TowersTrainResult {

@@ -16,6 +16,14 @@ export interface NamedWeight {
   values: Float32Array;
 }
 
+/** What a trainer saves after an epoch and can resume from: weights, optimiser state and the history so far. */
+export interface TrainCheckpoint {
+  epochsDone: number;
+  weights: NamedWeight[];
+  optimizer: NamedWeight[];
+  history: EpochReport[];
+}
+
 /** Hooks every trainer accepts. */
 export interface TrainHooks {
   signal?: AbortSignal;

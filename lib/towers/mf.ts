@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, permutation, splitRows, stepsPerEpoch, validateMf } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, readScalar, runEpochs, type NamedWeight, type TrainHooks } from './loop';
+import { makeOptimizer, optimizerState, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { MfBatch } from './reference';
 import type { EpochReport, MfConfig, MfData, TowerEmbeddings } from './types';
 
@@ -121,15 +121,24 @@ async function mse(model: MfModel, data: MfData, rows: Int32Array): Promise<numb
  * epoch. Throws TowersInputError (degenerate input), NonFiniteLossError,
  * CancelledError.
  */
-export async function trainMf(data: MfData, cfg: MfConfig, hooks: TrainHooks = {}): Promise<{ model: MfModel; history: EpochReport[]; split: { train: Int32Array; validation: Int32Array } }> {
+export interface MfTrainOptions extends TrainHooks {
+  /** Resume from here instead of a fresh seeded start. */
+  resume?: TrainCheckpoint;
+  /** Called after every epoch with a checkpoint (e.g. to cache it in IndexedDB). */
+  onCheckpoint?(cp: TrainCheckpoint): void | Promise<void>;
+}
+
+export async function trainMf(data: MfData, cfg: MfConfig, opts: MfTrainOptions = {}): Promise<{ model: MfModel; history: EpochReport[]; split: { train: Int32Array; validation: Int32Array } }> {
   validateMf(data, cfg);
   const split = splitRows(data.users.length, cfg.validationFraction, cfg.seed);
-  const model = new MfModel(data, cfg);
+  const model = new MfModel(data, cfg, opts.resume?.weights);
   const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
   try {
-    const history = await runEpochs<MfBatch>(
+    if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
+    const past = [...(opts.resume?.history ?? [])];
+    await runEpochs<MfBatch>(
       {
-        startEpoch: 0,
+        startEpoch: opts.resume?.epochsDone ?? 0,
         epochs: cfg.epochs,
         batches: (epoch) => mfBatches(data, split.train, cfg, epoch),
         steps: stepsPerEpoch(split.train.length, cfg.batchSize),
@@ -138,9 +147,18 @@ export async function trainMf(data: MfData, cfg: MfConfig, hooks: TrainHooks = {
         vars: model.vars,
         validate: () => mse(model, data, split.validation),
       },
-      hooks,
+      {
+        ...opts,
+        onEpoch: async (report) => {
+          past.push(report);
+          await opts.onEpoch?.(report);
+          if (opts.onCheckpoint) {
+            await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: past.slice() });
+          }
+        },
+      },
     );
-    return { model, history, split };
+    return { model, history: past, split };
   } catch (err) {
     model.dispose();
     throw err;

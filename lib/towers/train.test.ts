@@ -73,6 +73,22 @@ describe('determinism and resume', () => {
     full.model.dispose();
     resumed.model.dispose();
   });
+
+  it('MF: resuming from the epoch-2 checkpoint reproduces an uninterrupted 4-epoch run', async () => {
+    const mfData = { nUsers: data.nUsers, nItems: data.nItems, users: data.users, items: data.items, targets: Float32Array.from(data.users, (_, k) => 1 + (k % 3)) };
+    const c = { ...DEFAULT_MF, dim: 8, hidden: 16, epochs: 4, batchSize: 64 };
+    const checkpoints: TwoTowerCheckpoint[] = [];
+    const full = await trainMf(mfData, c, { onCheckpoint: (cp) => void checkpoints.push(cp) });
+    expect(checkpoints.map((cp) => cp.epochsDone)).toEqual([1, 2, 3, 4]);
+    const resumed = await trainMf(mfData, c, { resume: checkpoints[1] });
+    expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    expect(resumed.history.slice(0, 2)).toEqual(full.history.slice(0, 2));
+    resumed.history.slice(2).forEach((h, e) => expect(Math.abs(h.trainLoss - full.history[e + 2].trainLoss)).toBeLessThan(1e-5));
+    const [wf, wr] = await Promise.all([full.model.weights(), resumed.model.weights()]);
+    wf.forEach((w, t) => w.values.forEach((x, k) => expect(Math.abs(x - wr[t].values[k])).toBeLessThan(1e-5)));
+    full.model.dispose();
+    resumed.model.dispose();
+  });
 });
 
 describe('degenerate input and failures', () => {

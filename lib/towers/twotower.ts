@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, normalArray, optimizerState, readScalar, restoreOptimizer, runEpochs, type NamedWeight, type TrainHooks } from './loop';
+import { makeOptimizer, normalArray, optimizerState, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
 /** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
@@ -118,12 +118,7 @@ export class TwoTowerModel {
 }
 
 /** A checkpoint: weights, optimiser state and the epochs done so far. */
-export interface TwoTowerCheckpoint {
-  epochsDone: number;
-  weights: NamedWeight[];
-  optimizer: NamedWeight[];
-  history: EpochReport[];
-}
+export type TwoTowerCheckpoint = TrainCheckpoint;
 
 export interface TwoTowerTrainOptions extends TrainHooks {
   /** Held-out positives for the validation loss (fixed seeded negatives). */

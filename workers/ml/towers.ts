@@ -1,7 +1,7 @@
 /**
  * Handlers for the Neural models cell: thin adapters over lib/towers. They
  * post per-step progress and per-epoch reports (as log lines), honour
- * cancel, and keep a two-tower checkpoint per cache key in IndexedDB after
+ * cancel, and keep a checkpoint (two-tower or MF) per cache key in IndexedDB after
  * every epoch, so a reloaded page resumes where it stopped.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +10,8 @@ import { evaluateRanking } from '../../lib/metrics';
 import { formatEpochLine } from '../../lib/towers/progress';
 import { recommendForUsers } from '../../lib/towers/recommend';
 import { trainMf } from '../../lib/towers/mf';
-import { trainTwoTower, type TwoTowerCheckpoint } from '../../lib/towers/twotower';
+import type { TrainCheckpoint } from '../../lib/towers/loop';
+import { trainTwoTower } from '../../lib/towers/twotower';
 import type { TowerEmbeddings } from '../../lib/towers/types';
 import type { BackendName, MlMethods } from '../protocol';
 import type { TowersEvalSpec } from '../towers-protocol';
@@ -46,7 +47,20 @@ async function withStore<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => 
 /** Stored checkpoint plus the config it belongs to (a key collision must not resume a different model). */
 interface Stored {
   configJson: string;
-  checkpoint: TwoTowerCheckpoint;
+  checkpoint: TrainCheckpoint;
+}
+
+/** The checkpoint stored under `cacheKey`, if it was saved for exactly this model config. */
+async function cachedCheckpoint(cacheKey: string | null, configJson: string, epochs: number, ctx: HandlerContext): Promise<TrainCheckpoint | undefined> {
+  const stored = cacheKey ? await withStore<Stored>('readonly', (s) => s.get(cacheKey)) : undefined;
+  const resume = stored && stored.configJson === configJson ? stored.checkpoint : undefined;
+  if (resume) ctx.log(`resuming from the cached checkpoint after epoch ${resume.epochsDone} of ${epochs}`);
+  for (const h of resume?.history ?? []) ctx.log(formatEpochLine(h));
+  return resume;
+}
+
+function saver(cacheKey: string | null, configJson: string) {
+  return cacheKey ? async (checkpoint: TrainCheckpoint) => void (await withStore('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, cacheKey))) : undefined;
 }
 
 /** Progress posts at most every 100 ms: a step can take a millisecond. */
@@ -72,10 +86,7 @@ function evaluator(spec: TowersEvalSpec | null) {
 export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 'towers.trainMf' | 'towers.clearCache'> = {
   'towers.trainTwoTower': async (req, ctx) => {
     const configJson = JSON.stringify(req.config);
-    const stored = req.cacheKey ? await withStore<Stored>('readonly', (s) => s.get(req.cacheKey!)) : undefined;
-    const resume = stored && stored.configJson === configJson ? stored.checkpoint : undefined;
-    if (resume) ctx.log(`resuming from the cached checkpoint after epoch ${resume.epochsDone} of ${req.config.epochs}`);
-    for (const h of resume?.history ?? []) ctx.log(formatEpochLine(h));
+    const resume = await cachedCheckpoint(req.cacheKey, configJson, req.config.epochs, ctx);
     const progress = throttled(ctx);
     const t0 = performance.now();
     const { model, history } = await trainTwoTower(req.data, req.config, {
@@ -85,7 +96,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       evaluate: evaluator(req.evaluate),
       onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
-      onCheckpoint: req.cacheKey ? async (checkpoint) => void (await withStore('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, req.cacheKey!))) : undefined,
+      onCheckpoint: saver(req.cacheKey, configJson),
     });
     const seconds = (performance.now() - t0) / 1000;
     const embeddings = await model.embeddings();
@@ -102,10 +113,14 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
   },
 
   'towers.trainMf': async (req, ctx) => {
+    const configJson = JSON.stringify({ model: 'mf', config: req.config });
+    const resume = await cachedCheckpoint(req.cacheKey, configJson, req.config.epochs, ctx);
     const progress = throttled(ctx);
     const t0 = performance.now();
     const { model, history } = await trainMf(req.data, req.config, {
       signal: ctx.signal,
+      resume,
+      onCheckpoint: saver(req.cacheKey, configJson),
       onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
     });
@@ -113,7 +128,15 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
     const embeddings = await model.embeddings();
     model.dispose();
     const nTrain = req.data.users.length - Math.round(req.data.users.length * req.config.validationFraction);
-    return { backend: tf.getBackend() as BackendName, embeddings, history, resumedEpochs: 0, seconds, examplesPerSecond: (nTrain * req.config.epochs) / seconds };
+    const trainedEpochs = req.config.epochs - (resume?.epochsDone ?? 0);
+    return {
+      backend: tf.getBackend() as BackendName,
+      embeddings,
+      history,
+      resumedEpochs: resume?.epochsDone ?? 0,
+      seconds,
+      examplesPerSecond: trainedEpochs > 0 ? (nTrain * trainedEpochs) / seconds : 0,
+    };
   },
 
   'towers.clearCache': async ({ cacheKey }) => {

@@ -128,6 +128,8 @@ export const towersCell = defineAppCell({
 
     let result: TowersTrainResult;
     let lossName = '';
+    // One checkpoint per dataset, parameters and seed (the worker also checks the model config).
+    const cacheKey = p.cache ? `${info.fingerprint}|${JSON.stringify(p)}|${ctx.seed}` : null;
     try {
       if (p.model === 'two-tower') {
         const data = positivesFromSplit(split);
@@ -149,7 +151,6 @@ export const towersCell = defineAppCell({
           seed: ctx.seed,
         };
         lossName = config.loss === 'bce' ? 'binary cross-entropy' : 'sampled softmax cross-entropy';
-        const cacheKey = p.cache ? `${info.fingerprint}|${JSON.stringify(p)}|${ctx.seed}` : null;
         result = await ml.call('towers.trainTwoTower', { data, config, validation: testPositives(split), evaluate, cacheKey }, { signal: ctx.signal, onLog, onProgress });
       } else {
         // Target: the rating (MovieLens) or the number of purchases of the pair.
@@ -163,7 +164,7 @@ export const towersCell = defineAppCell({
         }
         const config: MfConfig = { ...DEFAULT_MF, dim: p.dim, epochs: p.epochs, batchSize: p.batchSize, optimizer: p.optimizer === 'sgd' ? 'sgd' : 'adam', learningRate: p.learningRate, seed: ctx.seed };
         lossName = `MSE of the ${isRating ? 'rating' : 'purchase count'}`;
-        result = await ml.call('towers.trainMf', { data: { nUsers: data.nUsers, nItems: data.nItems, users: data.users, items: data.items, targets }, config }, { signal: ctx.signal, onLog, onProgress });
+        result = await ml.call('towers.trainMf', { data: { nUsers: data.nUsers, nItems: data.nItems, users: data.users, items: data.items, targets }, config, cacheKey }, { signal: ctx.signal, onLog, onProgress });
       }
     } catch (err) {
       const param = (err as { param?: unknown }).param;
