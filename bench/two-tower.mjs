@@ -19,7 +19,9 @@ if (!data) {
 
 const MODEL = { dim: 32, negatives: 10, loss: 'bce', negativeSource: 'sampled', optimizer: 'adam', learningRate: 0.01, batchSize: 1024, initScale: 0.1, l2: 0, seed: 42 };
 // name, epochs for quality, timed steps (0 = a whole epoch), cap on evaluated test users
-const DATASETS = args.quick
+// --datasets=hm,asos runs only those (names as below).
+const only = process.argv.find((a) => a.startsWith('--datasets='))?.slice('--datasets='.length).split(',');
+const DATASETS = (args.quick
   ? [['movielens-seed', 3, 20, 5000, true]]
   : [
       ['movielens-seed', 10, 0, 5000, true],
@@ -29,8 +31,9 @@ const DATASETS = args.quick
       ['movielens-u4', 10, 0, 5000, false],
       ['movielens-u5', 10, 0, 5000, false],
       ['hm', 10, 0, 5000, true],
-      ['asos', 5, 40, 3000, true],
-    ];
+      ['asos', 5, 0, 3000, true],
+    ]
+).filter(([name]) => !only || only.includes(name));
 
 const PEER_SCRIPT = String.raw`
 import json, sys, time, warnings
