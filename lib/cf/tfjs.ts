@@ -100,11 +100,11 @@ export function tfjsSolver(options: TfjsSolverOptions = {}): AlsSolver {
   };
 }
 
-/** `hostRows`: the batch's gathered rows (B·L·k) when gathering on the host, else null (tf.gather). */
+/** `hostRows`: the batch's gathered rows (B·L·k) when gathering on the host, else null (tf.gatherND on the backend). */
 function cgBatch(y: tf.Tensor2D, yty: tf.Tensor2D, batch: Batch, x0: Float32Array, k: number, steps: number, hostRows: Float32Array | null): tf.Tensor2D {
   const b = batch.rows.length;
   const l = batch.len;
-  const yb: tf.Tensor = hostRows ? tf.tensor3d(hostRows, [b, l, k]) : tf.gather(y, tf.tensor2d(batch.idx, [b, l], 'int32')); // [B, L, k]
+  const yb: tf.Tensor = hostRows ? tf.tensor3d(hostRows, [b, l, k]) : tf.gatherND(y, tf.tensor3d(batch.idx, [b, l, 1], 'int32')); // [B, L, k]; gatherND: WASM's Gather is ~15x slower
   const cm1 = tf.tensor3d(batch.cm1, [b, 1, l]);
   const c = tf.tensor3d(batch.c, [b, 1, l]);
   const apply = (v: tf.Tensor2D): tf.Tensor2D => {
