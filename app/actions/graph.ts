@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { candidateFilter, type CandidateResult } from '@/lib/graph/candidates';
+import { checkPurchaseColumns } from '@/lib/graph/columns';
 import { graphsFromEnv, type Graphs } from '@/lib/graph/conn';
 import type { CoPurchaseResult } from '@/lib/graph/copurchase';
 import { coPurchaseBulk } from '@/lib/graph/copurchase-bulk';
@@ -16,13 +17,12 @@ import { beginLoad, finishLoad, graphCounts, writeBatch, type LoadCheck, type Lo
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 
-/** Most rows one write call accepts (the 1 MB action body holds about 5k purchase rows). */
+/** Most rows one write call accepts (the 1 MB action body holds about 12k PURCHASED rows in columns). */
 const MAX_ROWS_PER_CALL = 20_000;
 
 const key = z.string().min(1).max(200);
 const name = z.string().max(500).nullable();
 const count = z.number().int().min(0);
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
 const productRow = z.object({
   code: key, name, product_code: name, appearance: name, department: name, index: name, index_group: name,
@@ -31,14 +31,16 @@ const productRow = z.object({
 const customerRow = z.object({
   id: key, age: z.number().min(0).max(150).nullable(), club_member_status: name, fashion_news_frequency: name,
 });
-const purchaseRow = z.object({
-  customer: key, product: key, t_dat: isoDay, channel: z.number().int().min(0).max(1000),
-  quantity: z.number().int().min(1), price: z.number().finite().min(0),
+// PURCHASED arrives in columns (lib/graph/columns.ts); checkPurchaseColumns checks lengths, positions and ranges.
+const numbers = z.array(z.number()).max(MAX_ROWS_PER_CALL);
+const purchaseColumns = z.object({
+  customers: z.array(key).max(MAX_ROWS_PER_CALL), products: z.array(key).max(MAX_ROWS_PER_CALL),
+  customer: numbers, product: numbers, day: numbers, channel: numbers, quantity: numbers, price: numbers,
 });
 const writeSchema = z.discriminatedUnion('phase', [
   z.object({ fingerprint: key, phase: z.literal('products'), index: count, rows: z.array(productRow).max(MAX_ROWS_PER_CALL) }),
   z.object({ fingerprint: key, phase: z.literal('customers'), index: count, rows: z.array(customerRow).max(MAX_ROWS_PER_CALL) }),
-  z.object({ fingerprint: key, phase: z.literal('purchases'), index: count, rows: z.array(purchaseRow).max(MAX_ROWS_PER_CALL) }),
+  z.object({ fingerprint: key, phase: z.literal('purchases'), index: count, rows: purchaseColumns }),
 ]);
 const planSchema = z.object({
   fingerprint: key,
@@ -100,8 +102,14 @@ export async function graphWriteAction(input: unknown): Promise<ActionResult<{ r
       return guard((g) => writeBatch(g, w.fingerprint, 'products', w.index, w.rows));
     case 'customers':
       return guard((g) => writeBatch(g, w.fingerprint, 'customers', w.index, w.rows));
-    case 'purchases':
+    case 'purchases': {
+      try {
+        checkPurchaseColumns(w.rows);
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
       return guard((g) => writeBatch(g, w.fingerprint, 'purchases', w.index, w.rows));
+    }
     default: {
       const never: never = w;
       return { ok: false, error: `invalid phase: ${JSON.stringify(never)}` };

@@ -1,18 +1,21 @@
 /**
- * Server-side bulk loading: constraints first, then `UNWIND $rows` batches in explicit transactions,
- * each committing its checkpoint with it. MERGE on keys makes every batch idempotent; the checkpoint
- * only saves work on resume. Counts are checked at the end.
+ * Server-side bulk loading: constraints first, then `UNWIND` batches in explicit transactions, each
+ * committing its checkpoint with it. Nodes MERGE on their keys; PURCHASED batches (columns with
+ * per-batch node dictionaries, columns.ts) CREATE when the checkpoint proves them unwritten and MERGE
+ * otherwise, so every batch is idempotent. Counts are checked at the end.
  */
+import neo4j, { type Date as Neo4jDate } from 'neo4j-driver';
 import type { GraphConn, Graphs } from './conn';
+import { checkPurchaseColumns, columnsLength, purchaseColumns, sliceColumns, type PurchaseColumns } from './columns';
 import type { GraphLoadPort } from './pipeline';
 import { autoCommit, inWriteTx, readQuery, writeQuery } from './conn';
 import {
   CATALOGUE_HIERARCHY, CATALOGUE_LEVELS, LOAD_PHASES, MAIN_LABELS, constraintStatements,
-  type LoadPhase, type PhaseRows,
+  type LoadPhase, type PhaseBatch, type PurchaseRow,
 } from './model';
 
 /** Largest number of rows written in one transaction; bigger batches are split. */
-export const MAX_TX_ROWS = 10_000;
+export const MAX_TX_ROWS = 20_000;
 
 /** What the client intends to load. */
 export interface LoadPlan {
@@ -177,32 +180,87 @@ const CUSTOMER_STATEMENT = `UNWIND $rows AS row
   MERGE (c:Customer {id: row.id})
   SET c.age = row.age, c.club_member_status = row.club_member_status, c.fashion_news_frequency = row.fashion_news_frequency`;
 
-// MERGE on Product too: in split mode main keeps key-only Product nodes, created here.
-const PURCHASE_STATEMENT = `UNWIND $rows AS row
-  MERGE (c:Customer {id: row.customer})
-  MERGE (p:Product {code: row.product})
-  MERGE (c)-[r:PURCHASED {t_dat: date(row.t_dat), channel: row.channel}]->(p)
-  SET r.quantity = row.quantity, r.price = row.price`;
+/**
+ * PURCHASED batches arrive as columns (columns.ts): each distinct customer and product of the batch
+ * is looked up once through its unique index (MERGE: customers missing from the customer table, and
+ * in split mode main's key-only Product nodes, are created here), collected in dictionary order, and
+ * every relationship picks its two nodes by position. Numbers travel as floats; toInteger stores
+ * channel and quantity as integers. Each statement returns how many relationships it matched, which
+ * the writer checks.
+ */
+const PURCHASE_NODES = `CALL () {
+    UNWIND range(0, size($customers) - 1) AS k
+    MERGE (c:Customer {id: $customers[k]})
+    WITH k, c ORDER BY k
+    RETURN collect(c) AS cs
+  }
+  CALL () {
+    UNWIND range(0, size($products) - 1) AS k
+    MERGE (p:Product {code: $products[k]})
+    WITH k, p ORDER BY k
+    RETURN collect(p) AS ps
+  }
+  UNWIND range(0, size($customer) - 1) AS i
+  WITH cs[toInteger($customer[i])] AS c, ps[toInteger($product[i])] AS p, i`;
+
+/** Idempotent: one relationship per customer, product, day and channel. */
+const PURCHASE_STATEMENT = `${PURCHASE_NODES}
+  MERGE (c)-[r:PURCHASED {t_dat: $day[i], channel: toInteger($channel[i])}]->(p)
+  SET r.quantity = toInteger($quantity[i]), r.price = $price[i]
+  RETURN count(r) AS n`;
 
 /** The fast path for batches the checkpoint proves unwritten (see purchasesMode). */
-const PURCHASE_CREATE_STATEMENT = `UNWIND $rows AS row
-  MERGE (c:Customer {id: row.customer})
-  MERGE (p:Product {code: row.product})
-  CREATE (c)-[:PURCHASED {t_dat: date(row.t_dat), channel: row.channel, quantity: row.quantity, price: row.price}]->(p)`;
+const PURCHASE_CREATE_STATEMENT = `${PURCHASE_NODES}
+  CREATE (c)-[r:PURCHASED {t_dat: $day[i], channel: toInteger($channel[i]), quantity: toInteger($quantity[i]), price: $price[i]}]->(p)
+  RETURN count(r) AS n`;
 
-function statement(graphs: Graphs, phase: LoadPhase): string {
+function nodeStatement(phase: 'products' | 'customers'): string {
   switch (phase) {
     case 'products':
       return productStatement();
     case 'customers':
       return CUSTOMER_STATEMENT;
-    case 'purchases':
-      return PURCHASE_STATEMENT;
     default: {
       const never: never = phase;
       throw new Error(`invalid phase: ${String(never)}`);
     }
   }
+}
+
+/** Cypher parameters of a PURCHASED batch: days become Neo4j dates (one object per distinct day). */
+function purchaseParams(c: PurchaseColumns): Record<string, unknown> {
+  const dates = new Map<number, Neo4jDate<number>>();
+  const day = c.day.map((d) => {
+    let v = dates.get(d);
+    if (!v) {
+      const t = new Date(d * 86_400_000);
+      dates.set(d, (v = new neo4j.types.Date(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate())));
+    }
+    return v;
+  });
+  return { ...c, day };
+}
+
+/** Rows of one phase, or columns for PURCHASED; writeBatch also takes PURCHASED rows (it encodes them). */
+export type BatchInput<P extends LoadPhase> = PhaseBatch[P] | (P extends 'purchases' ? readonly PurchaseRow[] : never);
+
+type Part = { kind: 'rows'; rows: readonly unknown[] } | { kind: 'purchases'; cols: PurchaseColumns };
+
+/** Cuts a batch into transactions of at most MAX_TX_ROWS rows (always at least one, maybe empty). */
+function txParts(phase: LoadPhase, batch: BatchInput<LoadPhase>): { parts: Part[]; rows: number } {
+  const parts: Part[] = [];
+  if (phase === 'purchases') {
+    const cols = Array.isArray(batch) ? purchaseColumns(batch as readonly PurchaseRow[]) : (batch as PurchaseColumns);
+    checkPurchaseColumns(cols);
+    const n = columnsLength(cols);
+    if (n <= MAX_TX_ROWS) parts.push({ kind: 'purchases', cols });
+    else for (let i = 0; i < n; i += MAX_TX_ROWS) parts.push({ kind: 'purchases', cols: sliceColumns(cols, i, Math.min(n, i + MAX_TX_ROWS)) });
+    return { parts, rows: n };
+  }
+  const rows = batch as readonly unknown[];
+  for (let i = 0; i < rows.length; i += MAX_TX_ROWS) parts.push({ kind: 'rows', rows: rows.slice(i, i + MAX_TX_ROWS) });
+  if (parts.length === 0) parts.push({ kind: 'rows', rows: [] });
+  return { parts, rows: rows.length };
 }
 
 /**
@@ -216,15 +274,14 @@ export async function writeBatch<P extends LoadPhase>(
   fingerprint: string,
   phase: P,
   index: number,
-  rows: readonly PhaseRows[P][],
+  batch: BatchInput<P>,
 ): Promise<{ rows: number; transactions: number; mode: 'merge' | 'create' | 'skipped' }> {
   if (!Number.isInteger(index) || index < 0) throw new Error(`invalid index: ${index}; expected an integer >= 0`);
   const c = phaseConn(graphs, phase);
-  const parts: (readonly PhaseRows[P][])[] = [];
-  for (let i = 0; i < rows.length; i += MAX_TX_ROWS) parts.push(rows.slice(i, i + MAX_TX_ROWS));
-  if (parts.length === 0) parts.push([]);
+  const { parts, rows } = txParts(phase, batch);
   let mode: 'merge' | 'create' | 'skipped' = 'merge';
   for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const last = k === parts.length - 1;
     mode = await inWriteTx(c, async (tx) => {
       // Lock the checkpoint before reading it.
@@ -235,16 +292,25 @@ export async function writeBatch<P extends LoadPhase>(
       );
       const cp = res.records[0];
       const next = cp ? Number(cp.get('next')) : 0;
-      let cypher = statement(graphs, phase);
       let m: 'merge' | 'create' | 'skipped' = 'merge';
-      if (phase === 'purchases' && parts.length === 1 && cp?.get('mode') === 'create') {
-        if (index < next) return 'skipped';
-        if (index === next) {
-          cypher = PURCHASE_CREATE_STATEMENT;
-          m = 'create';
+      if (part.kind === 'purchases') {
+        let cypher = PURCHASE_STATEMENT;
+        if (parts.length === 1 && cp?.get('mode') === 'create') {
+          if (index < next) return 'skipped';
+          if (index === next) {
+            cypher = PURCHASE_CREATE_STATEMENT;
+            m = 'create';
+          }
         }
+        const want = columnsLength(part.cols);
+        if (want > 0) {
+          const out = await tx.run(cypher, purchaseParams(part.cols));
+          const n = Number(out.records[0]?.get('n') ?? 0);
+          if (n !== want) throw new Error(`PURCHASED batch ${index}: wrote ${n} of ${want} relationships; expected every customer and product to resolve`);
+        }
+      } else if (part.rows.length) {
+        await tx.run(nodeStatement(phase as 'products' | 'customers'), { rows: part.rows });
       }
-      if (parts[k].length) await tx.run(cypher, { rows: parts[k] });
       if (last) {
         await tx.run(
           `MATCH (l:AtelierLoad {fingerprint: $fp})
@@ -256,7 +322,7 @@ export async function writeBatch<P extends LoadPhase>(
       return m;
     });
   }
-  return { rows: mode === 'skipped' ? 0 : rows.length, transactions: parts.length, mode };
+  return { rows: mode === 'skipped' ? 0 : rows, transactions: parts.length, mode };
 }
 
 /** Counts what is in the graph (customers and purchases on main, products on the products server). */

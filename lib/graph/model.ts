@@ -14,6 +14,7 @@
  * (Product)-[:IN_GARMENT_GROUP]->(GarmentGroup), (Product)-[:HAS_COLOUR]->(Colour)
  * (:AtelierLoad {fingerprint}) holds the loader's checkpoints.
  */
+import type { PurchaseColumns } from './columns';
 
 /** A customer node's properties. */
 export interface CustomerRow {
@@ -54,6 +55,13 @@ export interface PurchaseRow {
   quantity: number;
   /** Mean unit price of those rows. */
   price: number;
+}
+
+/** What one write call carries per phase: node rows, or PURCHASED relationships in columns (columns.ts). */
+export interface PhaseBatch {
+  products: readonly ProductRow[];
+  customers: readonly CustomerRow[];
+  purchases: PurchaseColumns;
 }
 
 /** The loader's phases, in order. */

@@ -4,14 +4,16 @@
  * every phase with progress and cancellation → count check. A failed or cancelled load resumes from
  * its checkpoint on the next run.
  */
-import { LOAD_PHASES, type LoadPhase, type PhaseRows } from './model';
+import { purchaseColumns, purchaseRowBytes } from './columns';
+import { LOAD_PHASES, type LoadPhase, type PhaseBatch, type PhaseRows } from './model';
 import type { LoadCheck, LoadCounts, LoadPlan, LoadStart, ReplacePolicy } from './load';
 import { chunkRows } from './rows';
 
 /** What the loop needs from the server side (direct calls or server actions). */
 export interface GraphLoadPort {
   begin(plan: LoadPlan, replace: ReplacePolicy): Promise<LoadStart>;
-  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, rows: PhaseRows[P][]): Promise<void>;
+  /** Writes one batch: node rows, or PURCHASED relationships in columns. */
+  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, batch: PhaseBatch[P]): Promise<void>;
   finish(fingerprint: string, expected: LoadCounts): Promise<LoadCheck>;
 }
 
@@ -31,7 +33,7 @@ export interface LoadProgress {
 }
 
 export interface LoadOptions {
-  /** Rows per batch (default 5000). */
+  /** Rows per batch (default 10,000). */
   batchSize?: number;
   /** Bytes of JSON per batch at most (server-action request limit); default unlimited. */
   maxBatchBytes?: number;
@@ -73,12 +75,15 @@ function throwIfAborted(signal?: AbortSignal): void {
 
 /** Runs a whole (or resumed) load through a port. */
 export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadOptions = {}): Promise<LoadReport> {
-  const batchSize = opts.batchSize ?? 5000;
+  const batchSize = opts.batchSize ?? 10_000;
   const batches = {
     products: chunkRows(input.rows.products, batchSize, opts.maxBatchBytes),
     customers: chunkRows(input.rows.customers, batchSize, opts.maxBatchBytes),
-    purchases: chunkRows(input.rows.purchases, batchSize, opts.maxBatchBytes),
+    purchases: chunkRows(input.rows.purchases, batchSize, opts.maxBatchBytes, purchaseRowBytes),
   } satisfies { [P in LoadPhase]: PhaseRows[P][][] };
+  // PURCHASED travels in columns (columns.ts), encoded as each batch is sent.
+  const wire = <P extends LoadPhase>(phase: P, rows: PhaseRows[P][]): PhaseBatch[P] =>
+    (phase === 'purchases' ? purchaseColumns(rows as PhaseRows['purchases'][]) : rows) as PhaseBatch[P];
   const plan: LoadPlan = {
     fingerprint: input.fingerprint,
     batchSize,
@@ -98,7 +103,7 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
     const t0 = performance.now();
     for (let i = from; i < list.length; i++) {
       throwIfAborted(opts.signal);
-      await port.write(input.fingerprint, phase, i, list[i]);
+      await port.write(input.fingerprint, phase, i, wire(phase, list[i]));
       done += list[i].length;
       written[phase] += list[i].length;
       opts.onProgress?.({ phase, done, total, skippedBatches: from });

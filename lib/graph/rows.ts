@@ -117,20 +117,28 @@ export function purchaseRows(log: InteractionLog, channel?: ArrayLike<number> | 
 
 /**
  * Cuts rows into batches of at most `maxRows` rows and (when given) at most `maxBytes` of JSON, so
- * that a batch fits a server-action request. Deterministic for the same inputs.
+ * that a batch fits a server-action request. `sizeOf(row, prev)` estimates the bytes a row adds after
+ * `prev` (the previous row of the same batch); default: its JSON length. Deterministic for the same inputs.
  */
-export function chunkRows<T>(rows: readonly T[], maxRows: number, maxBytes = Infinity): T[][] {
+export function chunkRows<T>(
+  rows: readonly T[],
+  maxRows: number,
+  maxBytes = Infinity,
+  sizeOf: (row: T, prev: T | undefined) => number = (row) => JSON.stringify(row).length + 1,
+): T[][] {
   if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`invalid maxRows: ${maxRows}; expected an integer >= 1`);
   if (!(maxBytes > 0)) throw new Error(`invalid maxBytes: ${maxBytes}; expected > 0`);
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 2;
+  const bounded = Number.isFinite(maxBytes);
   for (const row of rows) {
-    const size = Number.isFinite(maxBytes) ? JSON.stringify(row).length + 1 : 0;
+    let size = bounded ? sizeOf(row, current[current.length - 1]) : 0;
     if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
       batches.push(current);
       current = [];
       bytes = 2;
+      if (bounded) size = sizeOf(row, undefined);
     }
     current.push(row);
     bytes += size;

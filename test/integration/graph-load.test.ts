@@ -36,11 +36,12 @@ describe('graph load on a real Neo4j', () => {
     expect(report.check.mismatches).toEqual([]);
     expect(report.check.ok).toBe(true);
     expect(await graphCounts(graphs)).toEqual(EXPECTED);
-    const [alice] = await readQuery<{ q: number; t: string; ch: number }>(
+    const [alice] = await readQuery<{ q: number; t: string; ch: number; types: string[] }>(
       graphs.main,
-      "MATCH (:Customer {id:'alice'})-[r:PURCHASED]->(:Product {code:'P01'}) RETURN r.quantity AS q, toString(r.t_dat) AS t, r.channel AS ch",
+      `MATCH (:Customer {id:'alice'})-[r:PURCHASED]->(:Product {code:'P01'})
+       RETURN r.quantity AS q, toString(r.t_dat) AS t, r.channel AS ch, [valueType(r.t_dat), valueType(r.channel), valueType(r.quantity), valueType(r.price)] AS types`,
     );
-    expect(alice).toEqual({ q: 2, t: '2020-09-01', ch: 2 });
+    expect(alice).toEqual({ q: 2, t: '2020-09-01', ch: 2, types: ['DATE NOT NULL', 'INTEGER NOT NULL', 'INTEGER NOT NULL', 'FLOAT NOT NULL'] });
     const [p] = await readQuery<{ d: string; t: string; g: string; ig: string }>(
       graphs.main,
       `MATCH (p:Product {code:'P03'})-[:FROM_DEPARTMENT]->(d), (p)-[:SUBSET_OF]->(t:ProductType)-[:SUBSET_OF]->(g:ProductGroup),

@@ -10,7 +10,7 @@ import {
 } from '@/app/actions/graph';
 import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { customerGraph } from '@/lib/graph/picture';
-import type { LoadPhase, PhaseRows } from '@/lib/graph/model';
+import type { LoadPhase, PhaseBatch } from '@/lib/graph/model';
 import { expectedCounts, runLoad, type GraphLoadPort, type LoadInput } from '@/lib/graph/pipeline';
 import { customerRows, productRows, purchaseRows } from '@/lib/graph/rows';
 import { CancelledError, CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
@@ -31,8 +31,8 @@ const actionPort: GraphLoadPort = {
   async begin(plan, replace) {
     return unwrap(await graphBeginAction({ plan, replace }), 'Preparing the graph failed');
   },
-  async write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, rows: PhaseRows[P][]) {
-    unwrap(await graphWriteAction({ fingerprint, phase, index, rows }), `Writing ${phase} batch ${index + 1} failed`);
+  async write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, batch: PhaseBatch[P]) {
+    unwrap(await graphWriteAction({ fingerprint, phase, index, rows: batch }), `Writing ${phase} batch ${index + 1} failed`);
   },
   async finish(fingerprint, expected) {
     return unwrap(await graphFinishAction({ fingerprint, expected }), 'Checking the counts failed');
