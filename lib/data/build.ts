@@ -86,6 +86,7 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
   const dayCol = tx.columns.t_dat;
   const day = dayCol && dayCol.type === 'date' ? dayCol.values : null;
   const value = numbers(tx.columns.rating) ?? numbers(tx.columns.price);
+  const channel = numbers(tx.columns.sales_channel_id);
   const interactions = buildInteractionLog({
     user: kept.map((i) => txCustomer[i]),
     item: kept.map((i) => txArticle[i]),
@@ -94,6 +95,8 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
       const v = value ? value[i] : 1;
       return Number.isFinite(v) ? v : 1;
     }),
+    // A missing sales_channel_id (a nullable column) becomes 0, the graph's "unknown channel".
+    channel: channel ? kept.map((i) => (Number.isFinite(channel[i]) ? channel[i] : 0)) : null,
   });
 
   const catalog = catalogFor(tables.articles, interactions.itemKeys, o.imageUrl);
@@ -126,6 +129,8 @@ export function catalogFor(a: ColumnTable, keys: readonly string[], imageUrl?: (
     indexGroup: attr('index_group_name'),
     colourGroup: attr('colour_group_name'),
     graphicalAppearance: attr('graphical_appearance_name'),
+    section: attr('section_name'),
+    garmentGroup: attr('garment_group_name'),
     imageUrl: keys.map((k, i) => (imageUrl ? imageUrl(k, rows[i]) : null)),
   };
 }

@@ -17,6 +17,8 @@ export interface InteractionLog {
   day: Int32Array;
   /** Price (H&M), rating (MovieLens), or 1. */
   value: Float32Array;
+  /** Sales channel id per row (H&M `sales_channel_id`: 1 store, 2 online); absent when the dataset has none. */
+  channel?: Uint8Array;
   /** Original key of each dense user id (e.g. the 64-hex customer_id). */
   userKeys: readonly string[];
   /** Original key of each dense item id (e.g. the 10-character article_id). */
@@ -35,6 +37,9 @@ export interface ItemCatalog {
   indexGroup: readonly (string | null)[];
   colourGroup: readonly (string | null)[];
   graphicalAppearance: readonly (string | null)[];
+  /** H&M section_name and garment_group_name (absent: the source has no such columns). */
+  section?: readonly (string | null)[];
+  garmentGroup?: readonly (string | null)[];
   /** Image URL usable by the page (object URL, /api/... or data: URL), or null when there is no photo. */
   imageUrl: readonly (string | null)[];
 }

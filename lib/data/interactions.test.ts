@@ -45,6 +45,20 @@ describe('interaction log', () => {
     expect(() => b.add(Int32Array.from([3]), Int32Array.from([0]), Int32Array.from([0]), [1])).toThrow('invalid user index at row 2: 3; expected 0..2');
   });
 
+  it('carries the sales channel through the builder, the day sort, subsets and min-count filters', () => {
+    const c = buildInteractionLog({ ...rows, channel: [2, 1, 1, 2, 2, 1] });
+    // Same order as the sorted rows above (u1 a 10, u2 b 11, u1 b 12, u1 a 12, u3 c 13, u2 c 14).
+    expect(Array.from(c.channel!)).toEqual([1, 2, 1, 2, 2, 1]);
+    expect(log.channel).toBeUndefined();
+    const f = filterMinCounts(c, { minUser: 2, minItem: 1 });
+    expect(Array.from(f.channel!)).toEqual([1, 2, 1, 2, 1]);
+    expect(Array.from(splitLastDays(c, 2).test.channel!)).toEqual([2, 1]);
+    const b = new InteractionLogBuilder(['x'], ['p']);
+    b.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1], [2]);
+    expect(() => b.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1])).toThrow('invalid chunk at row 1: lacks a sales channel; expected every chunk to have one or none');
+    expect(() => b.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1], [300])).toThrow('invalid sales_channel_id at row 1: 300; expected an integer in 0..255');
+  });
+
   it('weights: count, value, recency half-life; the matrix sums repeats', () => {
     expect(Array.from(rowWeights(log, { kind: 'count' }))).toEqual([1, 1, 1, 1, 1, 1]);
     expect(Array.from(rowWeights(log, { kind: 'value' }))).toEqual([2, 1, 3, 5, 4, 6]);
@@ -103,8 +117,13 @@ describe('buildDataset on the demo', () => {
     expect(catalog.imageUrl[0]).toBe(`img:${l.itemKeys[0]}`);
     expect(customers.age.length).toBe(l.nUsers);
     expect(info.counts).toEqual({ articles: 150, customers: 100, transactions: 3000 });
-    // The demo's prices arrive as values.
+    // The demo's prices arrive as values, its sales_channel_id as the channel.
     expect(l.value.every((v) => v > 0 && v < 1)).toBe(true);
+    expect(l.channel?.length).toBe(3000);
+    expect(new Set(l.channel)).toEqual(new Set([1, 2]));
+    // The whole catalogue hierarchy, section and garment group included.
+    expect(catalog.section?.every((x) => typeof x === 'string' && x.length > 0)).toBe(true);
+    expect(catalog.garmentGroup?.every((x) => typeof x === 'string' && x.length > 0)).toBe(true);
   });
 
   it('fingerprints are deterministic and content-sensitive', () => {

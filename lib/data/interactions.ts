@@ -17,6 +17,7 @@ export class InteractionLogBuilder {
   private items: Int32Array[] = [];
   private days: Int32Array[] = [];
   private values: Float32Array[] = [];
+  private channels: Uint8Array[] = [];
   private n = 0;
 
   constructor(
@@ -24,11 +25,24 @@ export class InteractionLogBuilder {
     readonly itemKeys: readonly string[],
   ) {}
 
-  /** Adds rows given as indices into the key lists. */
-  add(user: Int32Array, item: Int32Array, day: Int32Array, value: ArrayLike<number>): void {
+  /**
+   * Adds rows given as indices into the key lists, with their sales channel when the source has one
+   * (every chunk or none: the log's `channel` is all or nothing).
+   */
+  add(user: Int32Array, item: Int32Array, day: Int32Array, value: ArrayLike<number>, channel?: ArrayLike<number> | null): void {
     const m = user.length;
     if (item.length !== m || day.length !== m || value.length !== m) {
       throw new Error(`invalid chunk: user ${m}, item ${item.length}, day ${day.length}, value ${value.length}; expected equal lengths`);
+    }
+    if (channel && channel.length !== m) throw new Error(`invalid chunk: channel ${channel.length}; expected ${m} (user)`);
+    if (this.users.length > 0 && Boolean(channel) !== this.channels.length > 0) {
+      throw new Error(`invalid chunk at row ${this.n}: ${channel ? 'has' : 'lacks'} a sales channel; expected every chunk to have one or none`);
+    }
+    if (channel) {
+      for (let i = 0; i < m; i++) {
+        const c = channel[i];
+        if (!(Number.isInteger(c) && c >= 0 && c <= 255)) throw new Error(`invalid sales_channel_id at row ${this.n + i}: ${c}; expected an integer in 0..255`);
+      }
     }
     for (let i = 0; i < m; i++) {
       if (!(user[i] >= 0 && user[i] < this.userKeys.length)) throw new Error(`invalid user index at row ${this.n + i}: ${user[i]}; expected 0..${this.userKeys.length - 1}`);
@@ -38,12 +52,13 @@ export class InteractionLogBuilder {
     this.items.push(item);
     this.days.push(day);
     this.values.push(Float32Array.from(value));
+    if (channel) this.channels.push(Uint8Array.from(channel));
     this.n += m;
   }
 
   /** The log over the users and items that occur, rows sorted by day. */
   finish(): InteractionLog {
-    const cat = <T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T): T => {
+    const cat = <T extends Int32Array | Float32Array | Uint8Array>(parts: T[], make: (n: number) => T): T => {
       const out = make(this.n);
       let at = 0;
       for (const p of parts) out.set(p, at), (at += p.length);
@@ -53,6 +68,7 @@ export class InteractionLogBuilder {
     const item = cat(this.items, (n) => new Int32Array(n));
     const day = cat(this.days, (n) => new Int32Array(n));
     const value = cat(this.values, (n) => new Float32Array(n));
+    const channel = this.channels.length ? cat(this.channels, (n) => new Uint8Array(n)) : undefined;
     const usedU = new Uint8Array(this.userKeys.length);
     const usedI = new Uint8Array(this.itemKeys.length);
     for (let i = 0; i < this.n; i++) (usedU[user[i]] = 1), (usedI[item[i]] = 1);
@@ -63,6 +79,7 @@ export class InteractionLogBuilder {
       nUsers: u.kept.length,
       nItems: it.kept.length,
       user, item, day, value,
+      ...(channel ? { channel } : {}),
       userKeys: Array.from(u.kept, (k) => this.userKeys[k]),
       itemKeys: Array.from(it.kept, (k) => this.itemKeys[k]),
     };
@@ -71,7 +88,7 @@ export class InteractionLogBuilder {
 }
 
 /** Builds a log from key columns; rows with a null key are rejected with their row number. */
-export function buildInteractionLog(rows: { user: ArrayLike<string | null>; item: ArrayLike<string | null>; day: ArrayLike<number>; value?: ArrayLike<number> }): InteractionLog {
+export function buildInteractionLog(rows: { user: ArrayLike<string | null>; item: ArrayLike<string | null>; day: ArrayLike<number>; value?: ArrayLike<number>; channel?: ArrayLike<number> | null }): InteractionLog {
   const n = rows.user.length;
   const users = buildIdMap(Array.from(rows.user));
   const items = buildIdMap(Array.from(rows.item));
@@ -82,7 +99,7 @@ export function buildInteractionLog(rows: { user: ArrayLike<string | null>; item
     if (it.ids[i] < 0) throw new Error(`invalid item key at row ${i + 1}: ${rows.item[i]}; expected a non-empty id`);
   }
   const b = new InteractionLogBuilder(users.keys, items.keys);
-  b.add(u.ids, it.ids, Int32Array.from(rows.day), rows.value ?? new Float32Array(n).fill(1));
+  b.add(u.ids, it.ids, Int32Array.from(rows.day), rows.value ?? new Float32Array(n).fill(1), rows.channel);
   return b.finish();
 }
 
@@ -101,14 +118,16 @@ function permute(log: InteractionLog, order: Int32Array): InteractionLog {
   const item = new Int32Array(m);
   const day = new Int32Array(m);
   const value = new Float32Array(m);
+  const channel = log.channel ? new Uint8Array(m) : undefined;
   for (let k = 0; k < m; k++) {
     const i = order[k];
     user[k] = log.user[i];
     item[k] = log.item[i];
     day[k] = log.day[i];
     value[k] = log.value[i];
+    if (channel) channel[k] = log.channel![i];
   }
-  return { ...log, user, item, day, value };
+  return { ...log, user, item, day, value, ...(channel ? { channel } : {}) };
 }
 
 /** The rows flagged in `keep`, in the same id space (nUsers, nItems and keys unchanged). */
@@ -122,7 +141,7 @@ export function subsetRows(log: InteractionLog, keep: Uint8Array): InteractionLo
 /** Renumbers users and items to those that occur (keys follow). */
 export function compactLog(log: InteractionLog): InteractionLog {
   const b = new InteractionLogBuilder(log.userKeys, log.itemKeys);
-  b.add(log.user, log.item, log.day, log.value);
+  b.add(log.user, log.item, log.day, log.value, log.channel);
   return b.finish();
 }
 

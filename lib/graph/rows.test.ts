@@ -26,6 +26,8 @@ describe('graph rows', () => {
       { customer: 'cust-b', product: '0108775015', t_dat: '2020-09-01', channel: 2, quantity: 1, price: expect.closeTo(0.05, 6) },
     ]);
     expect(rows.reduce((s, r) => s + r.quantity, 0)).toBe(log.user.length);
+    // The log's own channel (the Data cell's sales_channel_id) is the default.
+    expect(purchaseRows({ ...log, channel: Uint8Array.from([2, 1, 2, 2, 2]) })).toEqual(rows);
     // Without channels every row has channel 0 and cust-b's two rows fold into one.
     const noChannel = purchaseRows(log);
     expect(noChannel.map((r) => [r.customer, r.channel, r.quantity])).toEqual([
@@ -51,6 +53,11 @@ describe('graph rows', () => {
       index_group: 'Ladieswear', product_type: 'Vest top', product_group: 'Garment Upper body', section: null, garment_group: null, colour: 'Black',
     });
     expect(products[1].product_code).toBeNull();
+    // Section and garment group come from the catalogue when it has them (H&M and the demo do).
+    const withHierarchy = productRows({ ...catalog, section: ['Womens Everyday Basics', null], garmentGroup: ['Jersey Basic', null] });
+    expect(withHierarchy[0]).toMatchObject({ section: 'Womens Everyday Basics', garment_group: 'Jersey Basic' });
+    expect(withHierarchy[1]).toMatchObject({ section: null, garment_group: null });
+    expect(() => productRows({ ...catalog, section: ['x'] })).toThrow('invalid catalog.section: length 1; expected 2 (catalog.keys.length)');
     expect(hmProductCode('0108775015')).toBe('0108775');
     const customers: CustomerTable = { keys: ['a', 'b'], age: Float32Array.from([30, NaN]), clubMemberStatus: ['ACTIVE', null], fashionNewsFrequency: [null, 'NONE'] };
     expect(customerRows(customers)).toEqual([

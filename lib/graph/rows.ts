@@ -13,17 +13,17 @@ export function hmProductCode(articleId: string): string | null {
   return /^\d{10}$/.test(articleId) ? articleId.slice(0, 7) : null;
 }
 
-/** One ProductRow per catalogue entry, in catalogue order. */
-export function productRows(
-  catalog: ItemCatalog,
-  productCode: (key: string) => string | null = hmProductCode,
-  extra?: { section?: readonly (string | null)[]; garmentGroup?: readonly (string | null)[] },
-): ProductRow[] {
+/** One ProductRow per catalogue entry, in catalogue order (section and garment group null when the catalogue has none). */
+export function productRows(catalog: ItemCatalog, productCode: (key: string) => string | null = hmProductCode): ProductRow[] {
   const n = catalog.keys.length;
   for (const [name, col] of Object.entries({
-    name: catalog.name, productType: catalog.productType, department: catalog.department, index: catalog.index,
+    name: catalog.name, productType: catalog.productType, productGroup: catalog.productGroup, department: catalog.department,
+    index: catalog.index, indexGroup: catalog.indexGroup, colourGroup: catalog.colourGroup, graphicalAppearance: catalog.graphicalAppearance,
+    section: catalog.section ?? [], garmentGroup: catalog.garmentGroup ?? [],
   })) {
-    if (col.length !== n) throw new Error(`invalid catalog.${name}: length ${col.length}; expected ${n} (catalog.keys.length)`);
+    if (col.length !== n && !((name === 'section' || name === 'garmentGroup') && col.length === 0)) {
+      throw new Error(`invalid catalog.${name}: length ${col.length}; expected ${n} (catalog.keys.length)`);
+    }
   }
   const rows: ProductRow[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -38,8 +38,8 @@ export function productRows(
       index_group: catalog.indexGroup[i] ?? null,
       product_type: catalog.productType[i] ?? null,
       product_group: catalog.productGroup[i] ?? null,
-      section: extra?.section?.[i] ?? null,
-      garment_group: extra?.garmentGroup?.[i] ?? null,
+      section: catalog.section?.[i] ?? null,
+      garment_group: catalog.garmentGroup?.[i] ?? null,
       colour: catalog.colourGroup[i] ?? null,
     };
   }
@@ -73,9 +73,9 @@ export function dayToIso(day: number): string {
 /**
  * Folds transaction rows into PURCHASED rows: one per (customer, product, day, channel), with
  * `quantity` = number of rows and `price` = their mean. Sorted by customer, day, product, channel.
- * @param channel optional sales channel per log row (0 = unknown)
+ * @param channel sales channel per log row; default the log's own (H&M sales_channel_id), 0 (unknown) when it has none
  */
-export function purchaseRows(log: InteractionLog, channel?: ArrayLike<number> | null): PurchaseRow[] {
+export function purchaseRows(log: InteractionLog, channel: ArrayLike<number> | null | undefined = log.channel): PurchaseRow[] {
   const n = log.user.length;
   for (const [name, col] of Object.entries({ item: log.item, day: log.day, value: log.value })) {
     if (col.length !== n) throw new Error(`invalid interactions.${name}: length ${col.length}; expected ${n}`);

@@ -54,22 +54,24 @@ export function buyersOf(h: History): Buyers {
 }
 
 /**
- * Number of distinct (user, item, day) triples: the PURCHASED relationships
- * the graph load makes from the log (lib/graph/rows.ts purchaseRows without
- * channels), counted without building the rows (hm-scale logs have millions).
+ * Number of distinct (user, item, day, channel) tuples: the PURCHASED relationships the graph load
+ * makes from the log (lib/graph/rows.ts purchaseRows; channel 0 when the log has none), counted
+ * without building the rows (hm-scale logs have millions).
  */
 export function countDailyPurchases(log: InteractionLog): number {
   let total = 0;
   let day = Number.NaN;
   let seen = new Set<number>();
-  // Rows are sorted by day, so one set per day suffices.
+  const ch = log.channel;
+  // Rows are sorted by day, so one set per day suffices; (user, item) < 2^45 here, times 256 channels < 2^53.
   for (let r = 0; r < log.user.length; r++) {
     if (log.day[r] !== day) {
       total += seen.size;
       seen = new Set<number>();
       day = log.day[r];
     }
-    seen.add(log.user[r] * log.nItems + log.item[r]);
+    const pair = log.user[r] * log.nItems + log.item[r];
+    seen.add(ch ? pair * 256 + ch[r] : pair);
   }
   return total + seen.size;
 }

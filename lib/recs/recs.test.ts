@@ -25,6 +25,11 @@ describe('histories', () => {
     const twice = { ...log, user: Int32Array.from([...log.user, 0]), item: Int32Array.from([...log.item, 5]), day: Int32Array.from([...log.day, 10]), value: new Float32Array(log.user.length + 1).fill(1) };
     expect(countDailyPurchases(twice)).toBe(purchaseRows(twice).length);
     expect(countDailyPurchases(log)).toBe(9);
+    // With sales channels, the same article bought on one day in two channels is two relationships.
+    const channel = Uint8Array.from(twice.user, (_, i) => (i === twice.user.length - 1 ? 2 : 1));
+    const withChannel = { ...twice, channel };
+    expect(countDailyPurchases(withChannel)).toBe(purchaseRows(withChannel).length);
+    expect(countDailyPurchases(withChannel)).toBe(countDailyPurchases(twice) + 1);
     const b = buyersOf(history);
     expect(Array.from(b.users.subarray(b.indptr[0], b.indptr[1]))).toEqual([0, 1, 2]);
   });

@@ -8,6 +8,9 @@ import { clearGraph, directPort, graphCounts, writeBatch, MAX_TX_ROWS } from '..
 import { expectedCounts, runLoad } from '../../lib/graph/pipeline';
 import { startNeo4j } from '../../scripts/neo4j-lib.mjs';
 import { fixtureInput } from './fixtures/graph-fixture';
+import { buildDataset } from '../../lib/data/build';
+import { generateDemoTables } from '../../lib/data/demo';
+import { customerRows, productRows, purchaseRows } from '../../lib/graph/rows';
 
 const { main } = inject('neo4j');
 const cfg: Neo4jConfig = { uri: main.uri, user: main.user, password: main.password, database: 'neo4j' };
@@ -101,6 +104,38 @@ describe('graph load on a real Neo4j', () => {
     const res = await writeBatch(graphs, 'oversized', 'purchases', 0, many);
     expect(res.transactions).toBe(2);
     expect((await graphCounts(graphs)).purchases).toBe(MAX_TX_ROWS + 5);
+  });
+
+  it('loads the Data cell artifacts: the whole catalogue hierarchy and the sales channels', async () => {
+    const built = buildDataset(generateDemoTables('tiny', 5), { kind: 'demo', name: 'tiny', fingerprint: 'demo-tiny-5' });
+    const { interactions, catalog, customers } = built;
+    const input = { fingerprint: 'demo-tiny-5', rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseRows(interactions) } };
+    const report = await runLoad(directPort(graphs), input, { batchSize: 500 });
+    expect(report.check.mismatches).toEqual([]);
+    const [h] = await readQuery<Record<string, number>>(
+      graphs.main,
+      `MATCH (p:Product)
+       RETURN count(p) AS products,
+              sum(count { (p)-[:FROM_DEPARTMENT]->(:Department) }) AS departments, sum(count { (p)-[:HAS_INDEX]->(:Index)-[:IN_GROUP]->(:IndexGroup) }) AS indexes,
+              sum(count { (p)-[:SUBSET_OF]->(:ProductType)-[:SUBSET_OF]->(:ProductGroup) }) AS types, sum(count { (p)-[:IN_SECTION]->(:Section) }) AS sections,
+              sum(count { (p)-[:IN_GARMENT_GROUP]->(:GarmentGroup) }) AS garmentGroups, sum(count { (p)-[:HAS_COLOUR]->(:Colour) }) AS colours`,
+    );
+    // Every product sits in every level of the hierarchy (the demo, like H&M, has no missing attribute).
+    const n = catalog.keys.length;
+    expect(h).toEqual({ products: n, departments: n, indexes: n, types: n, sections: n, garmentGroups: n, colours: n });
+    const [s] = await readQuery<{ sections: number; garmentGroups: number }>(
+      graphs.main,
+      'RETURN COUNT { MATCH (s:Section) WHERE s.name IS NOT NULL } AS sections, COUNT { MATCH (g:GarmentGroup) WHERE g.name IS NOT NULL } AS garmentGroups',
+    );
+    expect(s.sections).toBe(new Set(catalog.section).size);
+    expect(s.garmentGroups).toBe(new Set(catalog.garmentGroup).size);
+    // Channels come from sales_channel_id; units per channel match the transactions.
+    const units = await readQuery<{ channel: number; units: number }>(
+      graphs.main,
+      'MATCH ()-[r:PURCHASED]->() RETURN r.channel AS channel, sum(r.quantity) AS units ORDER BY channel',
+    );
+    const want = [1, 2].map((c) => ({ channel: c, units: interactions.channel!.filter((x) => x === c).length }));
+    expect(units).toEqual(want);
   });
 
   it('replaces the graph of another dataset', async () => {

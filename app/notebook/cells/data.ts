@@ -137,7 +137,8 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
     check();
     await stage(db, 'transactions', chunk.table, first ? 'create' : 'append');
     first = false;
-    builder.add(chunk.customer, chunk.article, chunk.table.columns.t_dat.values as Int32Array, chunk.table.columns.price.values as Float64Array);
+    const cols = chunk.table.columns;
+    builder.add(chunk.customer, chunk.article, cols.t_dat.values as Int32Array, cols.price.values as Float64Array, cols.sales_channel_id.values as Float64Array);
     done += chunk.table.length;
     ctx.progress({ label: 'Generating and loading transactions', done, total: demo.sizes.transactions, unit: 'rows' });
   }

@@ -67,7 +67,8 @@ export async function largeInteractionLog(db: DuckDbHandle): Promise<Interaction
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE _iid AS SELECT article_id, CAST(row_number() OVER (ORDER BY article_id) - 1 AS INTEGER) AS iid FROM (SELECT DISTINCT article_id FROM ${tx})`);
   const rows = await db.arrow(
-    `SELECT u.uid, i.iid, CAST(t.t_dat - DATE '1970-01-01' AS INTEGER) AS day, CAST(t.price AS FLOAT) AS value
+    `SELECT u.uid, i.iid, CAST(t.t_dat - DATE '1970-01-01' AS INTEGER) AS day, CAST(t.price AS FLOAT) AS value,
+            CAST(t.sales_channel_id AS UTINYINT) AS channel
      FROM ${tx} t JOIN _uid u ON u.customer_id = CAST(t.customer_id AS VARCHAR) JOIN _iid i ON i.article_id = t.article_id ORDER BY t.t_dat, u.uid, i.iid`,
   );
   const keys = async (sql: string) => (await db.arrow(sql)).getChild('k')!.toArray() as unknown as string[];
@@ -82,6 +83,7 @@ export async function largeInteractionLog(db: DuckDbHandle): Promise<Interaction
     item: Int32Array.from(rows.getChild('iid')!.toArray() as Int32Array),
     day: Int32Array.from(rows.getChild('day')!.toArray() as Int32Array),
     value: Float32Array.from(rows.getChild('value')!.toArray() as Float32Array),
+    channel: Uint8Array.from(rows.getChild('channel')!.toArray() as Uint8Array),
     userKeys,
     itemKeys,
   };
