@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 
 /** Entry → output name (served as /vendor/workers/<name>.js). */
-export const WORKERS = { 'ml.worker': 'workers/ml.worker.ts' };
+export const WORKERS = { 'ml.worker': 'workers/ml.worker.ts', 'parquet.worker': 'workers/parquet.worker.ts' };
 
 const options = {
   entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, src]) => [name, path.join(root, src)])),

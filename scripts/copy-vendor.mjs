@@ -17,6 +17,8 @@ const files = [
   // DuckDB-WASM: only the `eh` bundle (the threaded `coi` bundle breaks file handles here).
   [nm('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'), 'duckdb'],
   [nm('@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js'), 'duckdb'],
+  // parquet-wasm (lib/data/parquet.ts): Parquet → Arrow IPC in the page, offline.
+  [nm('parquet-wasm/esm/parquet_wasm_bg.wasm'), 'parquet-wasm'],
 ];
 
 let copied = 0;

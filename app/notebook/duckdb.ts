@@ -3,11 +3,14 @@
  * (the threaded `coi` bundle breaks file handles here), with the wasm and
  * worker files served same-origin from /vendor/duckdb/ (scripts/copy-vendor.mjs).
  * DuckDB's Parquet extension is fetched from the internet at run time, so
- * Parquet is read with hyparquet in lib/data and inserted here as Arrow.
+ * Parquet is read with parquet-wasm in lib/data and inserted here as Arrow
+ * IPC bytes.
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import type { Table } from 'apache-arrow';
 import { toArrowTable } from '@/lib/data/arrow';
+import { setParquetBlobReader, setParquetWasmUrl } from '@/lib/data/parquet';
+import { PARQUET_WASM_PATH, workerBlobReader } from './data/parquet-worker';
 import type { ColumnTable } from '@/lib/data/table';
 
 /** What cells get as the `db` artifact of the Data cell. */
@@ -20,8 +23,12 @@ export interface DuckDbHandle {
   arrow(sql: string): Promise<Table>;
   /** Runs a statement for its effect. */
   run(sql: string): Promise<void>;
-  /** Creates (or appends to) a table from a column table or an Arrow table. */
-  insert(name: string, table: ColumnTable | Table, mode: 'create' | 'append'): Promise<void>;
+  /**
+   * Creates (or appends to) a table from a column table, an Arrow table, or
+   * Arrow IPC stream bytes (transferred to DuckDB's worker: the buffer is
+   * detached afterwards).
+   */
+  insert(name: string, table: ColumnTable | Table | Uint8Array, mode: 'create' | 'append'): Promise<void>;
   /** Registers a browser File under a name for read_csv (read by ranges, not copied). */
   registerFile(name: string, file: File): Promise<void>;
   /** Whether a table exists. */
@@ -45,6 +52,10 @@ export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 async function start(): Promise<DuckDbHandle> {
   const origin = window.location.origin;
+  // Every Parquet read follows getDuckDb(): parquet-wasm's wasm is served next to DuckDB's (scripts/copy-vendor.mjs),
+  // footers are read here, row groups of picked files in the Parquet worker.
+  setParquetWasmUrl(`${origin}${PARQUET_WASM_PATH}`);
+  setParquetBlobReader(workerBlobReader);
   const worker = new Worker(`${origin}${VENDOR}/duckdb-browser-eh.worker.js`, { name: 'atelier-duckdb' });
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(`${origin}${VENDOR}/duckdb-eh.wasm`);
@@ -74,6 +85,7 @@ async function start(): Promise<DuckDbHandle> {
     },
     insert: (name, table, mode) =>
       serial(async () => {
+        if (table instanceof Uint8Array) return conn.insertArrowFromIPCStream(table, { name, create: mode === 'create' });
         const t = 'schema' in table && 'numRows' in table ? (table as Table) : toArrowTable(table as ColumnTable);
         await conn.insertArrowTable(t, { name, create: mode === 'create' });
       }),

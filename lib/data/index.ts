@@ -12,7 +12,8 @@ export { HM_ARTICLES, HM_CUSTOMERS, HM_TRANSACTIONS, HM_SCHEMAS, duckdbType, typ
 export { DataError, describeBadRow, enforceBadRowPolicy, type BadRow, type BadRows, type BadRowPolicy } from './errors';
 export { decodeText, parseCsv, type TextEncoding } from './csv';
 export { readCsvTable, validateColumns, checkHeader, type Validated } from './validate';
-export { readParquetColumns, parquetFooter, parquetRowGroups, asyncBufferFromBlob, type ParquetSource } from './parquet';
+export { readParquetColumns, parquetFooter, parquetRowGroups, openParquet, setParquetWasmUrl, arrowValues, arrowColumns, type ParquetSource, type ParquetInfo, type ParquetHandle } from './parquet';
+export { arrowIsClean } from './arrow-validate';
 export { readHmTable, hmTableOf, hmImagePath, formatOf, checkUniqueIds, type HmTableName, type InputFile } from './readers/hm';
 export { readAsos, readIdList } from './readers/asos';
 export { readMovielens } from './readers/movielens';

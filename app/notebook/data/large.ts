@@ -7,7 +7,6 @@
 import { catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
 import type { InteractionLog } from '@/lib/data/dataset';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
-import { asyncBufferFromBlob } from '@/lib/data/parquet';
 import { checkUniqueIds, readHmTable } from '@/lib/data/readers/hm';
 import type { ColumnTable } from '@/lib/data/table';
 import { photoResolver } from './images';
@@ -101,7 +100,7 @@ export async function loadLargeHm(
   const bad: BadRows[] = [];
   const read = async (t: 'articles' | 'customers', f: File): Promise<ColumnTable> => {
     log(`reading ${f.name} (${(f.size / 1e6).toFixed(1)} MB)`);
-    const data = /\.parquet$/i.test(f.name) ? asyncBufferFromBlob(f) : new Uint8Array(await f.arrayBuffer());
+    const data = /\.parquet$/i.test(f.name) ? f : new Uint8Array(await f.arrayBuffer());
     const r = await readHmTable(t, { name: f.name, data }, policy);
     if (r.bad.count) bad.push(r.bad);
     return r.table;

@@ -5,7 +5,6 @@
 import type { SourceTables } from '@/lib/data/build';
 import type { DatasetKind } from '@/lib/data/dataset';
 import { DataError, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { asyncBufferFromBlob } from '@/lib/data/parquet';
 import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
 import { readAsos } from '@/lib/data/readers/asos';
 import { readMovielens } from '@/lib/data/readers/movielens';
@@ -43,7 +42,7 @@ const need = (files: File[], what: string, test: (f: File) => boolean, hint: str
 };
 
 const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
-const source = async (f: File) => (formatOf(f.name) === 'parquet' ? asyncBufferFromBlob(f) : await bytes(f));
+const source = async (f: File) => (formatOf(f.name) === 'parquet' ? f : await bytes(f));
 
 /** Reads the H&M files among `files` (transactions and articles required, customers optional). */
 async function readHm(files: File[], policy: BadRowPolicy, log: (s: string) => void): Promise<ReadResult> {
@@ -78,7 +77,7 @@ export async function readSource(src: Exclude<SourceName, `demo-${string}`>, fil
       const users = files.find((f) => /users.*\.csv$/i.test(f.name));
       const products = files.find((f) => /product.*\.csv$/i.test(f.name));
       const tables = await readAsos(
-        { name: train.name, data: asyncBufferFromBlob(train) },
+        { name: train.name, data: train },
         { users: users ? { name: users.name, bytes: await bytes(users) } : undefined, products: products ? { name: products.name, bytes: await bytes(products) } : undefined },
       );
       return { tables, kind: 'asos', name: `ASOS (${train.name})`, bad: [], options: 'asos' };

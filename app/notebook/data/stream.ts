@@ -1,17 +1,29 @@
 /**
  * Large files into DuckDB without holding them in JS memory: Parquet is read
- * one row group at a time (hyparquet), validated (lib/data) and appended as
- * Arrow; CSV is registered as a file handle and read by DuckDB's own
- * read_csv with the schema's column types, rejected rows kept in
- * DuckDB's reject tables.
+ * one row group at a time by parquet-wasm into Arrow IPC, checked on Arrow's
+ * buffers (lib/data/arrow-validate) and handed to DuckDB as it is; a group
+ * with any doubt goes through the row-level validator (lib/data/validate),
+ * which names the bad rows and drops them. CSV is registered as a file
+ * handle and read by DuckDB's own read_csv with the schema's column types,
+ * rejected rows kept in DuckDB's reject tables.
  */
-import { BadRowCollector, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { asyncBufferFromBlob, parquetRowGroups, readParquetColumns } from '@/lib/data/parquet';
+import { tableFromIPC } from 'apache-arrow';
+import { arrowIsClean } from '@/lib/data/arrow-validate';
+import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
+import { arrowColumns, openParquet } from '@/lib/data/parquet';
 import { duckdbType, type TableSchema } from '@/lib/data/schema';
 import { validateColumns } from '@/lib/data/validate';
 import { ident, type DuckDbHandle } from '../duckdb';
 
-/** Streams a Parquet file into `table` (created), group by group. Returns the rows loaded and the bad rows. */
+/** Options of parquetIntoDuckDb. */
+export interface ParquetLoadOptions {
+  /** Column types that replace the schema's (e.g. customer_id as an ENUM); values that do not convert are bad rows. */
+  types?: Record<string, string>;
+  /** Called between row groups; throws to cancel. */
+  check?: () => void;
+}
+
+/** Streams a Parquet file into `table` (created), row group by row group. Returns the rows loaded and the bad rows. */
 export async function parquetIntoDuckDb(
   db: DuckDbHandle,
   file: Blob & { name: string },
@@ -19,31 +31,63 @@ export async function parquetIntoDuckDb(
   table: string,
   policy: BadRowPolicy,
   onProgress?: (done: number, total: number) => void,
+  options: ParquetLoadOptions = {},
 ): Promise<{ rows: number; bad: BadRows }> {
-  const src = asyncBufferFromBlob(file);
-  const groups = await parquetRowGroups(src, file.name);
-  const total = groups.length ? groups[groups.length - 1].rowEnd : 0;
-  const bad = new BadRowCollector(file.name);
-  await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-  let rows = 0;
-  let created = false;
-  for (const g of groups) {
-    const cols = await readParquetColumns(src, file.name, { columns: schema.columns.map((c) => c.name), rowStart: g.rowStart, rowEnd: g.rowEnd });
-    const v = validateColumns(cols.data, cols.n, schema, file.name);
-    // Row numbers of this group's bad rows are relative to the group: shift them to the file.
-    for (const e of v.bad.examples) bad.add({ ...e, row: e.row + g.rowStart });
-    bad.count += v.bad.count - v.bad.examples.length;
-    if (v.table.length) {
-      await db.insert(table, v.table, created ? 'append' : 'create');
-      created = true;
+  const types = options.types ?? {};
+  const h = await openParquet(file, file.name);
+  for (const c of schema.columns) {
+    if (!h.columns.includes(c.name)) {
+      throw new DataError({ file: file.name, column: c.name }, `a column named ${c.name} in ${schema.table}`, `only ${h.columns.map((k) => JSON.stringify(k)).join(', ')}`);
     }
-    rows += v.table.length;
-    onProgress?.(g.rowEnd, total);
   }
-  if (!created) await db.run(`CREATE TABLE ${ident(table)} (${schema.columns.map((c) => `${ident(c.name)} ${duckdbType(c.type)}`).join(', ')})`);
+  const names = schema.columns.map((c) => c.name);
+  const typeOf = (c: TableSchema['columns'][number]) => types[c.name] ?? duckdbType(c.type);
+  const bad = new BadRowCollector(file.name);
+  const chunk = ident(`${table}_chunk`);
+  await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+  await db.run(`CREATE TABLE ${ident(table)} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
+  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)})` : `CAST(${ident(c.name)} AS ${typeOf(c)})`)).join(', ');
+  // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
+  const unconverted = Object.entries(types).map(([c, t]) => ({ c, where: `${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS ${t}) IS NULL` }));
+  for (let g = 0; g < h.rowGroups.length; g++) {
+    options.check?.();
+    const { rowStart, rowEnd } = h.rowGroups[g];
+    const ipc = await h.readIpc({ columns: names, rowGroups: [g] });
+    const arrow = tableFromIPC(ipc);
+    // Row numbers of the chunk's rows in the file (1-based), for messages.
+    let rowOf = (k: number) => rowStart + k + 1;
+    if (arrowIsClean(arrow, schema)) {
+      // The IPC bytes go to DuckDB's worker as they are (transferred, not copied).
+      await db.insert(`${table}_chunk`, ipc, 'create');
+    } else {
+      const v = validateColumns(arrowColumns(arrow), arrow.numRows, schema, file.name);
+      // Row numbers of this group's bad rows are relative to the group: shift them to the file.
+      for (const e of v.bad.examples) bad.add({ ...e, row: e.row + rowStart });
+      bad.count += v.bad.count - v.bad.examples.length;
+      if (v.table.length === 0) {
+        onProgress?.(rowEnd, h.numRows);
+        continue;
+      }
+      await db.insert(`${table}_chunk`, v.table, 'create');
+      rowOf = () => rowStart + 1; // rows were dropped: only the group is known
+    }
+    let dropped = 0;
+    for (const u of unconverted) {
+      const ex = await db.rows<{ v: string; r: number; n: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, rowid AS r, count(*) OVER () AS n FROM ${chunk} WHERE ${u.where} LIMIT 5`);
+      if (!ex.length) continue;
+      for (const e of ex) bad.add({ row: rowOf(Number(e.r)), column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
+      bad.count += ex[0].n - ex.length;
+      dropped += ex[0].n;
+    }
+    const filter = dropped ? ` WHERE NOT (${unconverted.map((u) => `(${u.where})`).join(' OR ')})` : '';
+    await db.run(`INSERT INTO ${ident(table)} SELECT ${select} FROM ${chunk}${filter}`);
+    await db.run(`DROP TABLE ${chunk}`);
+    onProgress?.(rowEnd, h.numRows);
+  }
   const result = bad.result();
   enforceBadRowPolicy(result, policy);
-  return { rows, bad: result };
+  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
+  return { rows: n, bad: result };
 }
 
 /**

@@ -39,7 +39,7 @@ export function hmTableOf(name: string): HmTableName | null {
 async function bytesOf(data: InputFile['data']): Promise<Uint8Array> {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(await data.slice(0, data.byteLength));
+  return new Uint8Array(await data.arrayBuffer());
 }
 
 /** Reads and validates one H&M table. Bad rows are returned (policy skip) or thrown (policy abort). */

@@ -45,7 +45,7 @@ export async function readMappedInteractions(file: { name: string; data: Uint8Ar
     data = cols.data;
     n = cols.n;
   } else {
-    const bytes = file.data instanceof Uint8Array ? file.data : new Uint8Array(await file.data.slice(0, file.data.byteLength));
+    const bytes = file.data instanceof Uint8Array ? file.data : file.data instanceof ArrayBuffer ? new Uint8Array(file.data) : new Uint8Array(await file.data.arrayBuffer());
     if (bytes.length === 0) throw new DataError({ file: file.name }, 'a CSV file with a header and interactions', 'an empty file (0 bytes)');
     const text = decodeText(bytes, 'utf-8', file.name);
     const delimiter = text.slice(0, text.indexOf('\n') >>> 0).includes('\t') ? '\t' : ',';

@@ -1,0 +1,112 @@
+/**
+ * The fast check for Arrow data read from Parquet: does every row already
+ * satisfy the schema, so the batch can go into DuckDB as it is? It works on
+ * Arrow's buffers (offsets, bytes, typed arrays) without building a JS value
+ * per cell. It only answers yes or no: a batch with any doubt (an odd type,
+ * a null, an empty string, an id that does not match) goes through
+ * validateColumns, which produces the row-level messages and drops bad rows.
+ * So a clean batch and the generic path always agree.
+ */
+import type { Data, Table, Vector } from 'apache-arrow';
+import { ARTICLE_ID, CUSTOMER_ID, type ColumnSpec, type TableSchema } from './schema';
+
+type Bytes = (b: Uint8Array, start: number, end: number) => boolean;
+
+/** Byte-level versions of the id patterns (a regex per string would need a decoded string per cell). */
+const BYTE_PATTERNS = new Map<RegExp, Bytes>([
+  [ARTICLE_ID, (b, s, e) => {
+    if (e - s !== 10) return false;
+    for (let k = s; k < e; k++) if (b[k] < 48 || b[k] > 57) return false;
+    return true;
+  }],
+  [CUSTOMER_ID, (b, s, e) => {
+    if (e - s !== 64) return false;
+    for (let k = s; k < e; k++) {
+      const c = b[k];
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+    }
+    return true;
+  }],
+]);
+
+const isValid = (d: Data, i: number): boolean => d.nullCount === 0 || !d.nullBitmap || ((d.nullBitmap[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1) === 1;
+
+function stringsClean(vec: Vector, spec: ColumnSpec): boolean {
+  const bytesCheck = spec.pattern ? BYTE_PATTERNS.get(spec.pattern) : undefined;
+  const dec = new TextDecoder();
+  for (const d of vec.data) {
+    if (d.offset !== 0) return false;
+    const offsets = d.valueOffsets as Int32Array | BigInt64Array;
+    const bytes = d.values as Uint8Array;
+    const big = offsets instanceof BigInt64Array;
+    for (let i = 0; i < d.length; i++) {
+      if (!isValid(d, i)) {
+        if (!spec.nullable) return false;
+        continue;
+      }
+      const s = big ? Number(offsets[i]) : (offsets[i] as number);
+      const e = big ? Number(offsets[i + 1]) : (offsets[i + 1] as number);
+      // An empty string is "missing" to the generic validator (null, or a bad row).
+      if (e === s) return false;
+      if (bytesCheck) {
+        if (!bytesCheck(bytes, s, e)) return false;
+      } else if (spec.pattern && !spec.pattern.test(dec.decode(bytes.subarray(s, e)))) return false;
+    }
+  }
+  return true;
+}
+
+function numbersClean(vec: Vector, spec: ColumnSpec): boolean {
+  const { min, max, oneOf } = spec;
+  const checks = min !== undefined || max !== undefined || oneOf !== undefined;
+  for (const d of vec.data) {
+    const values = d.values as ArrayLike<number | bigint>;
+    for (let i = 0; i < d.length; i++) {
+      if (!isValid(d, i)) {
+        if (!spec.nullable) return false;
+        continue;
+      }
+      const v = Number(values[d.offset + i]);
+      if (!Number.isFinite(v)) return false;
+      if (checks && ((min !== undefined && v < min) || (max !== undefined && v > max) || (oneOf !== undefined && !oneOf.includes(v)))) return false;
+    }
+  }
+  return true;
+}
+
+function datesClean(vec: Vector, spec: ColumnSpec): boolean {
+  if (spec.nullable || vec.nullCount === 0) return true;
+  return false;
+}
+
+/**
+ * True when every schema column is in `t` with a type DuckDB can take as it
+ * is (Utf8 for text, integers for ints, integers or floats for floats,
+ * Date32 for dates) and every value passes the column's checks.
+ */
+export function arrowIsClean(t: Table, schema: TableSchema): boolean {
+  for (const spec of schema.columns) {
+    const vec = t.getChild(spec.name);
+    if (!vec) return false;
+    const type = String(vec.type);
+    const isInt = /^U?Int(8|16|32|64)$/.test(type);
+    const isFloat = type === 'Float32' || type === 'Float64';
+    let ok: boolean;
+    switch (spec.type) {
+      case 'string':
+        ok = (type === 'Utf8' || type === 'LargeUtf8') && stringsClean(vec, spec);
+        break;
+      case 'int':
+        ok = isInt && numbersClean(vec, spec);
+        break;
+      case 'float':
+        ok = (isInt || isFloat) && numbersClean(vec, spec);
+        break;
+      case 'date':
+        ok = type === 'Date32<DAY>' && datesClean(vec, spec);
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
