@@ -55,6 +55,27 @@ w.loadSql = async (statements: string[], registered: Record<string, string>) => 
   return { seconds, rows: n, bad: 0 };
 };
 
+/**
+ * The transactions Parquet with customer_id as an ENUM over the customers
+ * Parquet's ids, with the app's loader (parquet-wasm row groups, ids that are
+ * not customers counted as bad rows): the Parquet twin of loadSql's csv-enum.
+ */
+w.loadParquetEnum = async () => {
+  const db = await getDuckDb();
+  const customers = inputs.customers.files?.[0];
+  const tx = inputs.transactions.files?.[0];
+  if (!customers || !tx) throw new Error('pick customers and transactions first');
+  const t0 = performance.now();
+  await db.run('DROP TABLE IF EXISTS transactions');
+  await db.run('DROP TYPE IF EXISTS customer_key');
+  const ids = { table: 'customers', columns: HM_SCHEMAS.customers.columns.filter((c) => c.name === 'customer_id') };
+  await parquetIntoDuckDb(db, customers, ids, 'customer_ids', 'skip');
+  await db.run('CREATE TYPE customer_key AS ENUM (SELECT customer_id FROM customer_ids)');
+  await db.run('DROP TABLE customer_ids');
+  const r = await parquetIntoDuckDb(db, tx, HM_SCHEMAS.transactions, 'transactions', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count };
+};
+
 /** Runs SQL; returns seconds and the number of result rows. */
 w.sql = async (text: string) => {
   const db = await getDuckDb();

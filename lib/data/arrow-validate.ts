@@ -10,35 +10,52 @@
 import type { Data, Table, Vector } from 'apache-arrow';
 import { ARTICLE_ID, CUSTOMER_ID, type ColumnSpec, type TableSchema } from './schema';
 
-type Bytes = (b: Uint8Array, start: number, end: number) => boolean;
+/** A byte pattern: every string has `length` bytes, each one allowed by `allowed` (a 256-entry table). */
+interface BytePattern {
+  length: number;
+  allowed: Uint8Array;
+}
+
+const table = (ranges: [string, string][]): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (const [a, b] of ranges) for (let c = a.charCodeAt(0); c <= b.charCodeAt(0); c++) t[c] = 1;
+  return t;
+};
 
 /** Byte-level versions of the id patterns (a regex per string would need a decoded string per cell). */
-const BYTE_PATTERNS = new Map<RegExp, Bytes>([
-  [ARTICLE_ID, (b, s, e) => {
-    if (e - s !== 10) return false;
-    for (let k = s; k < e; k++) if (b[k] < 48 || b[k] > 57) return false;
-    return true;
-  }],
-  [CUSTOMER_ID, (b, s, e) => {
-    if (e - s !== 64) return false;
-    for (let k = s; k < e; k++) {
-      const c = b[k];
-      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-    }
-    return true;
-  }],
+const BYTE_PATTERNS = new Map<RegExp, BytePattern>([
+  [ARTICLE_ID, { length: 10, allowed: table([['0', '9']]) }],
+  [CUSTOMER_ID, { length: 64, allowed: table([['0', '9'], ['a', 'f']]) }],
 ]);
+
+/**
+ * Fixed-length ids without nulls: every offset step is `length` and every
+ * byte of the values buffer is allowed (one pass over contiguous bytes).
+ */
+function fixedClean(d: Data, p: BytePattern): boolean {
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const { length, allowed } = p;
+  for (let i = 0; i < d.length; i++) if (offsets[i + 1] - offsets[i] !== length) return false;
+  const end = offsets[d.length];
+  for (let k = offsets[0]; k < end; k++) if (allowed[bytes[k]] === 0) return false;
+  return true;
+}
 
 const isValid = (d: Data, i: number): boolean => d.nullCount === 0 || !d.nullBitmap || ((d.nullBitmap[(d.offset + i) >> 3] >> ((d.offset + i) & 7)) & 1) === 1;
 
 function stringsClean(vec: Vector, spec: ColumnSpec): boolean {
-  const bytesCheck = spec.pattern ? BYTE_PATTERNS.get(spec.pattern) : undefined;
+  const fixed = spec.pattern ? BYTE_PATTERNS.get(spec.pattern) : undefined;
   const dec = new TextDecoder();
   for (const d of vec.data) {
     if (d.offset !== 0) return false;
     const offsets = d.valueOffsets as Int32Array | BigInt64Array;
-    const bytes = d.values as Uint8Array;
     const big = offsets instanceof BigInt64Array;
+    if (fixed && !big && d.nullCount === 0) {
+      if (!fixedClean(d, fixed)) return false;
+      continue;
+    }
+    const bytes = d.values as Uint8Array;
     for (let i = 0; i < d.length; i++) {
       if (!isValid(d, i)) {
         if (!spec.nullable) return false;
@@ -48,8 +65,9 @@ function stringsClean(vec: Vector, spec: ColumnSpec): boolean {
       const e = big ? Number(offsets[i + 1]) : (offsets[i + 1] as number);
       // An empty string is "missing" to the generic validator (null, or a bad row).
       if (e === s) return false;
-      if (bytesCheck) {
-        if (!bytesCheck(bytes, s, e)) return false;
+      if (fixed) {
+        if (e - s !== fixed.length) return false;
+        for (let k = s; k < e; k++) if (fixed.allowed[bytes[k]] === 0) return false;
       } else if (spec.pattern && !spec.pattern.test(dec.decode(bytes.subarray(s, e)))) return false;
     }
   }

@@ -12,6 +12,7 @@ import { arrowIsClean } from '@/lib/data/arrow-validate';
 import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { arrowColumns, openParquet } from '@/lib/data/parquet';
 import { duckdbType, type TableSchema } from '@/lib/data/schema';
+import type { ColumnTable } from '@/lib/data/table';
 import { validateColumns } from '@/lib/data/validate';
 import { ident, type DuckDbHandle } from '../duckdb';
 
@@ -43,45 +44,59 @@ export async function parquetIntoDuckDb(
   const names = schema.columns.map((c) => c.name);
   const typeOf = (c: TableSchema['columns'][number]) => types[c.name] ?? duckdbType(c.type);
   const bad = new BadRowCollector(file.name);
+  const target = ident(table);
   const chunk = ident(`${table}_chunk`);
-  await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-  await db.run(`CREATE TABLE ${ident(table)} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
-  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)})` : `CAST(${ident(c.name)} AS ${typeOf(c)})`)).join(', ');
+  const typed = Object.keys(types).length > 0;
+  await db.run(`DROP TABLE IF EXISTS ${target}`);
+  await db.run(`DROP TABLE IF EXISTS ${chunk}`);
+  await db.run(`CREATE TABLE ${target} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
+  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)})` : ident(c.name))).join(', ');
   // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
   const unconverted = Object.entries(types).map(([c, t]) => ({ c, where: `${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS ${t}) IS NULL` }));
+  // The next row group is read (in the Parquet worker) while this one is checked and inserted.
+  const read = (g: number) => (g < h.rowGroups.length ? h.readIpc({ columns: names, rowGroups: [g] }) : null);
+  let next = read(0);
   for (let g = 0; g < h.rowGroups.length; g++) {
+    const ipc = await next!;
+    next = read(g + 1);
+    // A failed prefetch is reported when its turn comes, not as an unhandled rejection.
+    next?.catch(() => undefined);
     options.check?.();
     const { rowStart, rowEnd } = h.rowGroups[g];
-    const ipc = await h.readIpc({ columns: names, rowGroups: [g] });
     const arrow = tableFromIPC(ipc);
+    if (arrow.numRows !== rowEnd - rowStart) throw new DataError({ file: file.name }, `${rowEnd - rowStart} rows in row group ${g + 1}`, `${arrow.numRows}; the file is damaged`);
     // Row numbers of the chunk's rows in the file (1-based), for messages.
     let rowOf = (k: number) => rowStart + k + 1;
-    if (arrowIsClean(arrow, schema)) {
-      // The IPC bytes go to DuckDB's worker as they are (transferred, not copied).
-      await db.insert(`${table}_chunk`, ipc, 'create');
-    } else {
+    let data: Uint8Array | ColumnTable = ipc;
+    if (!arrowIsClean(arrow, schema)) {
       const v = validateColumns(arrowColumns(arrow), arrow.numRows, schema, file.name);
       // Row numbers of this group's bad rows are relative to the group: shift them to the file.
       for (const e of v.bad.examples) bad.add({ ...e, row: e.row + rowStart });
       bad.count += v.bad.count - v.bad.examples.length;
-      if (v.table.length === 0) {
-        onProgress?.(rowEnd, h.numRows);
-        continue;
-      }
-      await db.insert(`${table}_chunk`, v.table, 'create');
+      data = v.table;
       rowOf = () => rowStart + 1; // rows were dropped: only the group is known
     }
-    let dropped = 0;
-    for (const u of unconverted) {
-      const ex = await db.rows<{ v: string; r: number; n: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, rowid AS r, count(*) OVER () AS n FROM ${chunk} WHERE ${u.where} LIMIT 5`);
-      if (!ex.length) continue;
-      for (const e of ex) bad.add({ row: rowOf(Number(e.r)), column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
-      bad.count += ex[0].n - ex.length;
-      dropped += ex[0].n;
+    if ((data instanceof Uint8Array ? arrow.numRows : data.length) > 0) {
+      // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
+      const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
+      if (!typed && inOrder) {
+        // The IPC bytes are transferred to DuckDB's worker, not copied.
+        await db.insert(table, data, 'append');
+      } else {
+        await db.insert(`${table}_chunk`, data, 'create');
+        let dropped = 0;
+        for (const u of unconverted) {
+          const ex = await db.rows<{ v: string; r: number; n: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, rowid AS r, count(*) OVER () AS n FROM ${chunk} WHERE ${u.where} LIMIT 5`);
+          if (!ex.length) continue;
+          for (const e of ex) bad.add({ row: rowOf(Number(e.r)), column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
+          bad.count += ex[0].n - ex.length;
+          dropped += ex[0].n;
+        }
+        const filter = dropped ? ` WHERE NOT (${unconverted.map((u) => `(${u.where})`).join(' OR ')})` : '';
+        await db.run(`INSERT INTO ${target} SELECT ${select} FROM ${chunk}${filter}`);
+        await db.run(`DROP TABLE ${chunk}`);
+      }
     }
-    const filter = dropped ? ` WHERE NOT (${unconverted.map((u) => `(${u.where})`).join(' OR ')})` : '';
-    await db.run(`INSERT INTO ${ident(table)} SELECT ${select} FROM ${chunk}${filter}`);
-    await db.run(`DROP TABLE ${chunk}`);
     onProgress?.(rowEnd, h.numRows);
   }
   const result = bad.result();
