@@ -9,8 +9,9 @@
  *
  * In Node the package loads its wasm itself; in a browser bundle the app
  * says where the wasm is served (setParquetWasmUrl) before the first read.
+ * It is imported on first use: the server render of the page never loads it.
  */
-import * as pw from 'parquet-wasm';
+import type * as PW from 'parquet-wasm';
 import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
 import { DataError } from './errors';
 
@@ -26,7 +27,8 @@ export function setParquetWasmUrl(url: string): void {
 }
 
 /** The initialised module (the ESM build needs its wasm fetched once; the Node build is ready on import). */
-export async function parquetWasm(): Promise<typeof pw> {
+export async function parquetWasm(): Promise<typeof PW> {
+  const pw = await import('parquet-wasm');
   const init = (pw as unknown as { default?: unknown }).default;
   if (typeof init === 'function') {
     ready ??= (init as (o: { module_or_path?: string }) => Promise<unknown>)(wasmUrl ? { module_or_path: wasmUrl } : {});
@@ -45,7 +47,7 @@ export interface ParquetReadOptions {
 
 /** An opened file kept between reads of the same Blob (its footer is parsed once). */
 export interface ParquetFileCache {
-  file?: pw.ParquetFile;
+  file?: PW.ParquetFile;
 }
 
 /** Reads part of a Parquet Blob as Arrow IPC stream bytes. */
