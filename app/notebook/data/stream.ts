@@ -22,6 +22,8 @@ export interface ParquetLoadOptions {
   types?: Record<string, string>;
   /** Called between row groups; throws to cancel. */
   check?: () => void;
+  /** Filled with where the time went (ms): waiting for the Parquet worker, checking in the page, DuckDB. */
+  timings?: { read: number; check: number; duckdb: number };
 }
 
 /** Streams a Parquet file into `table` (created), row group by row group. Returns the rows loaded and the bad rows. */
@@ -56,8 +58,16 @@ export async function parquetIntoDuckDb(
   // The next row group is read (in the Parquet worker) while this one is checked and inserted.
   const read = (g: number) => (g < h.rowGroups.length ? h.readIpc({ columns: names, rowGroups: [g] }) : null);
   let next = read(0);
+  const tm = options.timings ?? { read: 0, check: 0, duckdb: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof tm) => {
+    const now = performance.now();
+    tm[k] += now - t;
+    t = now;
+  };
   for (let g = 0; g < h.rowGroups.length; g++) {
     const ipc = await next!;
+    lap('read');
     next = read(g + 1);
     // A failed prefetch is reported when its turn comes, not as an unhandled rejection.
     next?.catch(() => undefined);
@@ -76,6 +86,7 @@ export async function parquetIntoDuckDb(
       data = v.table;
       rowOf = () => rowStart + 1; // rows were dropped: only the group is known
     }
+    lap('check');
     if ((data instanceof Uint8Array ? arrow.numRows : data.length) > 0) {
       // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
       const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
@@ -97,6 +108,7 @@ export async function parquetIntoDuckDb(
         await db.run(`DROP TABLE ${chunk}`);
       }
     }
+    lap('duckdb');
     onProgress?.(rowEnd, h.numRows);
   }
   const result = bad.result();
