@@ -56,12 +56,15 @@ export class InteractionLogBuilder {
     this.n += m;
   }
 
-  /** The log over the users and items that occur, rows sorted by day. */
+  /** The log over the users and items that occur, rows sorted by day. Call once: the builder gives its chunks up. */
   finish(): InteractionLog {
     const cat = <T extends Int32Array | Float32Array | Uint8Array>(parts: T[], make: (n: number) => T): T => {
       const out = make(this.n);
       let at = 0;
       for (const p of parts) out.set(p, at), (at += p.length);
+      // Drop the chunks as soon as they are copied: at H&M scale each column is 127 MB, and holding every chunk until
+      // the end would double the log's memory.
+      parts.length = 0;
       return out;
     };
     const user = cat(this.users, (n) => new Int32Array(n));
