@@ -75,6 +75,14 @@ describe('parquet-wasm reading and the Arrow fast check', () => {
     expect(arrowIsClean(withNull, HM_TRANSACTIONS)).toBe(false);
   });
 
+  it('reads DECIMAL prices as numbers (Arrow gives the unscaled integer), through the row-level validator', async () => {
+    const dec = await write('decimal.parquet', `SELECT * REPLACE (CAST(price AS DECIMAL(9, 3)) AS price) FROM (${tx(GOOD)})`);
+    const t = tableFromIPC(await (await openParquet(dec, 'decimal.parquet')).readIpc({}));
+    expect(arrowIsClean(t, HM_TRANSACTIONS)).toBe(false);
+    const r = await readHmTable('transactions', { name: 'decimal.parquet', data: dec }, 'abort');
+    expect(Array.from(r.table.columns.price.values as Float64Array)).toEqual([0.5, 0.25, 0.125]);
+  });
+
   it('names a missing column, a column of the wrong type, and a damaged page', async () => {
     const noPrice = await write('noprice.parquet', `SELECT t_dat, customer_id, article_id, sales_channel_id FROM (${tx(GOOD)})`);
     const missing = await readHmTable('transactions', { name: 'noprice.parquet', data: noPrice }, 'abort').catch((e) => e);

@@ -172,7 +172,8 @@ const MS_PER_DAY = 86_400_000;
  * One Arrow column as JS values, with the conventions the validators expect:
  * text (Utf8, and Binary decoded as UTF-8: ASOS ids are BYTE_ARRAY without a
  * UTF8 annotation) → strings; dates → days since epoch; timestamps → Date;
- * 64-bit integers → BigInt; other numbers → numbers; nulls → null.
+ * decimals → numbers (scaled); 64-bit integers → BigInt; other numbers →
+ * numbers; nulls → null.
  */
 export function arrowValues(vec: Vector): ArrayLike<unknown> {
   const n = vec.length;
@@ -196,6 +197,16 @@ export function arrowValues(vec: Vector): ArrayLike<unknown> {
         const ms = v instanceof Date ? v.getTime() : Number(v);
         out[i] = asDate ? new Date(ms) : Math.floor(ms / MS_PER_DAY);
       }
+    }
+    return out;
+  }
+  if (type.startsWith('Decimal')) {
+    // Arrow hands out the unscaled integer (e.g. 5 for 0.5 at scale 1).
+    const div = 10 ** (vec.type as { scale: number }).scale;
+    const out: (number | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = vec.get(i) as unknown;
+      out[i] = v === null || v === undefined ? null : Number(String(v)) / div;
     }
     return out;
   }

@@ -22,16 +22,16 @@ export const LARGE_FILE_BYTES = 256 * 2 ** 20;
 /** Loads the transactions file into the staging table; returns its bad rows. */
 export async function stageLargeTransactions(db: DuckDbHandle, file: File, policy: BadRowPolicy, onProgress: (done: number, total: number) => void, hasCustomers: boolean): Promise<BadRows> {
   const table = staging('transactions');
-  if (/\.parquet$/i.test(file.name)) return (await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress)).bad;
   const types: Record<string, string> = {};
   if (hasCustomers) {
     // customer_id as an ENUM of the customers table's ids: 4 bytes a row instead of a 64-character string, which is
-    // what lets 31.8M H&M rows fit DuckDB-WASM's 3.1 GiB (bench/duckdb-load, variant csv-enum). Ids that are not
-    // customers fail the conversion and land in the reject table as bad rows.
+    // what lets 31.8M H&M rows fit DuckDB-WASM's 3.1 GiB (bench/duckdb-load, variants csv-enum and parquet-enum). Ids
+    // that are not customers fail the conversion and become bad rows (CSV: the reject table; Parquet: stream.ts).
     const type = `customer_key_${Date.now().toString(36)}`;
     await db.run(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT customer_id FROM ${staging('customers')} WHERE customer_id IS NOT NULL)`);
     types.customer_id = type;
   }
+  if (/\.parquet$/i.test(file.name)) return (await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress, { types })).bad;
   return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types)).bad;
 }
 

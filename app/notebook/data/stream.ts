@@ -16,6 +16,9 @@ import type { ColumnTable } from '@/lib/data/table';
 import { validateColumns } from '@/lib/data/validate';
 import { ident, type DuckDbHandle } from '../duckdb';
 
+/** The row-in-group column a validated chunk carries when ids are converted (for the bad rows' numbers). */
+const ROW_COLUMN = '_row_in_group';
+
 /** Options of parquetIntoDuckDb. */
 export interface ParquetLoadOptions {
   /** Column types that replace the schema's (e.g. customer_id as an ENUM); values that do not convert are bad rows. */
@@ -48,11 +51,13 @@ export async function parquetIntoDuckDb(
   const bad = new BadRowCollector(file.name);
   const target = ident(table);
   const chunk = ident(`${table}_chunk`);
+  const converted = ident(`${table}_converted`);
   const typed = Object.keys(types).length > 0;
   await db.run(`DROP TABLE IF EXISTS ${target}`);
   await db.run(`DROP TABLE IF EXISTS ${chunk}`);
+  await db.run(`DROP TABLE IF EXISTS ${converted}`);
   await db.run(`CREATE TABLE ${target} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
-  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)})` : ident(c.name))).join(', ');
+  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)}) AS ${ident(c.name)}` : ident(c.name))).join(', ');
   // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
   const unconverted = Object.entries(types).map(([c, t]) => ({ c, where: `${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS ${t}) IS NULL` }));
   // The next row group is read (in the Parquet worker) while this one is checked and inserted.
@@ -75,16 +80,21 @@ export async function parquetIntoDuckDb(
     const { rowStart, rowEnd } = h.rowGroups[g];
     const arrow = tableFromIPC(ipc);
     if (arrow.numRows !== rowEnd - rowStart) throw new DataError({ file: file.name }, `${rowEnd - rowStart} rows in row group ${g + 1}`, `${arrow.numRows}; the file is damaged`);
-    // Row numbers of the chunk's rows in the file (1-based), for messages.
-    let rowOf = (k: number) => rowStart + k + 1;
     let data: Uint8Array | ColumnTable = ipc;
+    // Where the chunk's row k came from in the group: its rowid, or (after validation dropped rows) a kept row column.
+    let rowCol = 'rowid';
     if (!arrowIsClean(arrow, schema)) {
-      const v = validateColumns(arrowColumns(arrow), arrow.numRows, schema, file.name);
+      const cols = arrowColumns(arrow);
+      const withRow = typed ? { ...schema, columns: [...schema.columns, { name: ROW_COLUMN, type: 'int' as const, nullable: false }] } : schema;
+      if (typed) {
+        cols[ROW_COLUMN] = Float64Array.from({ length: arrow.numRows }, (_, k) => k);
+        rowCol = ident(ROW_COLUMN);
+      }
+      const v = validateColumns(cols, arrow.numRows, withRow, file.name);
       // Row numbers of this group's bad rows are relative to the group: shift them to the file.
       for (const e of v.bad.examples) bad.add({ ...e, row: e.row + rowStart });
       bad.count += v.bad.count - v.bad.examples.length;
       data = v.table;
-      rowOf = () => rowStart + 1; // rows were dropped: only the group is known
     }
     lap('check');
     if ((data instanceof Uint8Array ? arrow.numRows : data.length) > 0) {
@@ -95,17 +105,25 @@ export async function parquetIntoDuckDb(
         await db.insert(table, data, 'append');
       } else {
         await db.insert(`${table}_chunk`, data, 'create');
-        let dropped = 0;
-        for (const u of unconverted) {
-          const ex = await db.rows<{ v: string; r: number; n: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, rowid AS r, count(*) OVER () AS n FROM ${chunk} WHERE ${u.where} LIMIT 5`);
-          if (!ex.length) continue;
-          for (const e of ex) bad.add({ row: rowOf(Number(e.r)), column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
-          bad.count += ex[0].n - ex.length;
-          dropped += ex[0].n;
+        // One conversion per value: the converted chunk remembers which replaced columns were null before converting,
+        // so a null after it is a value that did not convert (a bad row), found without converting again.
+        const flags = unconverted.map((u, k) => `${ident(u.c)} IS NULL AS _was_null_${k}`);
+        await db.run(`CREATE TABLE ${converted} AS SELECT ${[select, ...flags].join(', ')} FROM ${chunk}`);
+        const failed = unconverted.map((u, k) => `(${ident(u.c)} IS NULL AND NOT _was_null_${k})`).join(' OR ') || 'false';
+        const [{ n: dropped }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${converted} WHERE ${failed}`);
+        if (dropped > 0) {
+          let added = 0;
+          for (const u of unconverted) {
+            const ex = await db.rows<{ v: string; r: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, ${rowCol} AS r FROM ${chunk} WHERE ${u.where} ORDER BY r LIMIT 5`);
+            for (const e of ex) bad.add({ row: rowStart + Number(e.r) + 1, column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
+            added += ex.length;
+          }
+          // add() counted the examples; the rest of the group's dropped rows are counted here.
+          bad.count += Math.max(0, dropped - added);
         }
-        const filter = dropped ? ` WHERE NOT (${unconverted.map((u) => `(${u.where})`).join(' OR ')})` : '';
-        await db.run(`INSERT INTO ${target} SELECT ${select} FROM ${chunk}${filter}`);
+        await db.run(`INSERT INTO ${target} SELECT ${names.map(ident).join(', ')} FROM ${converted}${dropped ? ` WHERE NOT (${failed})` : ''}`);
         await db.run(`DROP TABLE ${chunk}`);
+        await db.run(`DROP TABLE ${converted}`);
       }
     }
     lap('duckdb');
