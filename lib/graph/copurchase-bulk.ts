@@ -1,7 +1,9 @@
 /**
  * The fast path of co-purchase (same contract as copurchase.ts): one batched query fetches the
  * baskets of every customer within two hops of the requested ones (their co-purchasers included),
- * and the server scores them with typed arrays. Exact: a requested customer's co-purchasers are the
+ * and the server scores them with typed arrays (top k by insertion, never a full sort; a count-only
+ * loop when the co-purchasers outweigh the catalogue; the complement when they are most customers).
+ * Exact: a requested customer's co-purchasers are the
  * buyers of its products, all of whose baskets are fetched. The per-customer work in Cypher (count
  * DISTINCT over co-purchasers' baskets) dominates the batched query's time; the same loops over
  * CSR arrays here are much cheaper.
@@ -73,18 +75,38 @@ export function scoreCoPurchase(b: Baskets, requested: readonly string[], k: num
   const boughtStamp = new Int32Array(nP).fill(-1);
   const score = new Int32Array(nP);
   const touched: number[] = [];
+  // Rank of each product code in ascending order: ties compare integers, not strings.
+  const rank = new Int32Array(nP);
+  Array.from({ length: nP }, (_, p) => p)
+    .sort((x, y) => (b.products[x] < b.products[y] ? -1 : b.products[x] > b.products[y] ? 1 : 0))
+    .forEach((p, r) => (rank[p] = r));
+  const better = (x: number, y: number) => score[x] > score[y] || (score[x] === score[y] && rank[x] < rank[y]);
+  const top = new Int32Array(k);
+  const others: number[] = [];
   return requested.map((customer, stamp) => {
     const c = customerIndex.get(customer);
     if (c === undefined) return { customer, items: [] };
     for (let i = b.offsets[c]; i < b.offsets[c + 1]; i++) boughtStamp[b.items[i]] = stamp;
     seenCustomer[c] = stamp;
-    touched.length = 0;
+    // Co-purchasers, and the cost of summing their baskets.
+    others.length = 0;
+    let direct = 0;
     for (let i = b.offsets[c]; i < b.offsets[c + 1]; i++) {
       const p = b.items[i];
       for (let j = bOffsets[p]; j < bOffsets[p + 1]; j++) {
         const o = buyers[j];
         if (seenCustomer[o] === stamp) continue;
         seenCustomer[o] = stamp;
+        others.push(o);
+        direct += b.offsets[o + 1] - b.offsets[o];
+      }
+    }
+    touched.length = 0;
+    // A popular basket reaches most customers: then count the buyers of each product and subtract
+    // the few customers who are not co-purchasers (same scores, far fewer steps).
+    const complement = nC + (b.items.length - direct) + 2 * nP;
+    if (direct < nP) {
+      for (const o of others) {
         for (let x = b.offsets[o]; x < b.offsets[o + 1]; x++) {
           const q = b.items[x];
           if (boughtStamp[q] === stamp) continue;
@@ -92,11 +114,39 @@ export function scoreCoPurchase(b: Baskets, requested: readonly string[], k: num
           score[q]++;
         }
       }
+    } else if (direct <= complement) {
+      // More steps than products: count without bookkeeping, then one pass over the products.
+      const { offsets, items } = b;
+      for (const o of others) for (let x = offsets[o], end = offsets[o + 1]; x < end; x++) score[items[x]]++;
+      for (let q = 0; q < nP; q++) {
+        if (boughtStamp[q] !== stamp && score[q] > 0) touched.push(q);
+        else score[q] = 0;
+      }
+    } else {
+      for (let q = 0; q < nP; q++) score[q] = bOffsets[q + 1] - bOffsets[q];
+      for (let o = 0; o < nC; o++) {
+        if (seenCustomer[o] === stamp) continue;
+        for (let x = b.offsets[o]; x < b.offsets[o + 1]; x++) score[b.items[x]]--;
+      }
+      for (let q = 0; q < nP; q++) {
+        if (boughtStamp[q] !== stamp && score[q] > 0) touched.push(q);
+        else score[q] = 0;
+      }
     }
-    const items: ScoredProduct[] = touched
-      .map((q) => ({ code: b.products[q], score: score[q] }))
-      .sort((x, y) => y.score - x.score || (x.code < y.code ? -1 : x.code > y.code ? 1 : 0))
-      .slice(0, k);
+    // Top k by (score desc, code asc) by insertion into a k-slot list: sorting every touched
+    // product (thousands per customer) made this loop, not Neo4j, the bulk query's cost.
+    let n = 0;
+    for (const q of touched) {
+      if (n === k && !better(q, top[k - 1])) continue;
+      let at = n < k ? n++ : k - 1;
+      while (at > 0 && better(q, top[at - 1])) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = q;
+    }
+    const items: ScoredProduct[] = [];
+    for (let i = 0; i < n; i++) items.push({ code: b.products[top[i]], score: score[top[i]] });
     for (const q of touched) score[q] = 0;
     return { customer, items };
   });
