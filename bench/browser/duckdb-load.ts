@@ -34,7 +34,7 @@ w.load = async (id: TableName, format: 'csv' | 'parquet') => {
   const t0 = performance.now();
   const timings = { read: 0, check: 0, duckdb: 0 };
   const r = format === 'csv' ? await csvIntoDuckDb(db, file, HM_SCHEMAS[id], id, 'skip') : await parquetIntoDuckDb(db, file, HM_SCHEMAS[id], id, 'skip', undefined, { timings });
-  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count, timings };
+  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count, timings: format === 'parquet' ? timings : undefined };
 };
 
 /**
