@@ -51,7 +51,7 @@ export const graphCell = defineAppCell({
     'interrupted load (cancel, closed tab, Neo4j restart) resumes where it stopped. Counts are checked at the end. Then browse a customer: purchases, departments, indexes, ' +
     'neighbours and co-purchase recommendations. With `NEO4J_PRODUCTS_URI` set the catalogue lives on a second server.',
   params: {
-    batchSize: { kind: 'number', label: 'Rows per batch', default: 2000, min: 100, max: 20000, step: 100, integer: true, help: 'Also capped at ~700 kB per request' },
+    batchSize: { kind: 'number', label: 'Rows per batch', default: 10000, min: 100, max: 20000, step: 100, integer: true, help: 'One transaction each; also capped at ~700 kB per request (PURCHASED travels in columns)' },
     replace: {
       kind: 'select', label: 'Existing graph', default: 'auto',
       options: [
