@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { metric, openNotebook, runCell } from './helpers';
+import { loadHmSample, metric, openNotebook, runCell } from './helpers';
 
 const DATA_DIR = process.env.DATA_DIR ?? path.resolve(__dirname, '../../shared/data');
 const HM = path.join(DATA_DIR, 'hm');
@@ -64,15 +64,7 @@ test.describe(() => {
 
   test('H&M sample through the file chooser: charts and photos; a broken file keeps the previous dataset; a reload keeps the data', async ({ page }) => {
     const errors = await openNotebook(page, '?backend=wasm');
-    await page.locator('#data-source').selectOption('hm-files');
-    await page.getByTestId('data-files-input').setInputFiles([
-      path.join(HM, 'articles.parquet'),
-      path.join(HM, 'customers_sample.csv'),
-      path.join(HM, 'transactions_sample.csv'),
-    ]);
-    await page.getByTestId('data-folder-input').setInputFiles(path.join(HM, 'images'));
-    await expect(page.getByTestId('data-picked')).toContainText('2,642 product images');
-    await runCell(page, 'data');
+    await loadHmSample(page, HM, '2,642 product images');
     expect(await metric(page, 'data', 'articles')).toBe('105,542');
     expect(await metric(page, 'data', 'customers')).toBe('1,364');
     expect(await metric(page, 'data', 'transactions')).toBe('31,443');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { build } from 'esbuild';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
+import { loadHmSample, loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
@@ -126,15 +126,7 @@ test.describe(() => {
     writeFileSync(path.join(dir, 'images', bad.sub, 'README.txt'), 'not a photo');
 
     await openNotebook(page, '?backend=wasm');
-    await page.locator('#data-source').selectOption('hm-files');
-    await page.getByTestId('data-files-input').setInputFiles([
-      path.join(HM, 'articles.parquet'),
-      path.join(HM, 'customers_sample.csv'),
-      path.join(HM, 'transactions_sample.csv'),
-    ]);
-    await page.getByTestId('data-folder-input').setInputFiles(path.join(dir, 'images'));
-    await expect(page.getByTestId('data-picked')).toContainText('25 product images');
-    await runCell(page, 'data');
+    await loadHmSample(page, HM, '25 product images', path.join(dir, 'images'));
 
     await page.locator('#embeddings-backbone').selectOption('histogram');
     await page.locator('#embeddings-writeNeo4j').uncheck();

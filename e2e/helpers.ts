@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens the notebook (forcing a TF.js backend unless told otherwise) and waits for it. */
@@ -51,4 +52,20 @@ export async function setParam(page: Page, id: string, value: number | string) {
   await input.fill(String(value));
   await input.press('Enter');
   await input.blur();
+}
+
+/**
+ * Picks the H&M sample's three files from `hmDir` and an images folder (the sample's own by default)
+ * through the Data cell's file chooser, waits for the picker to count `photos`, and runs the cell.
+ */
+export async function loadHmSample(page: Page, hmDir: string, photos: string, imagesDir = path.join(hmDir, 'images')) {
+  await page.locator('#data-source').selectOption('hm-files');
+  await page.getByTestId('data-files-input').setInputFiles([
+    path.join(hmDir, 'articles.parquet'),
+    path.join(hmDir, 'customers_sample.csv'),
+    path.join(hmDir, 'transactions_sample.csv'),
+  ]);
+  await page.getByTestId('data-folder-input').setInputFiles(imagesDir);
+  await expect(page.getByTestId('data-picked')).toContainText(photos);
+  return runCell(page, 'data');
 }

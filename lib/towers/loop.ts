@@ -104,6 +104,29 @@ export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promis
   return history;
 }
 
+/**
+ * Hooks that also collect the history (resumed epochs first) and, when asked, save a checkpoint
+ * after every epoch: what the two-tower and MF trainers share.
+ */
+export function checkpointingHooks(
+  opts: TrainHooks & { resume?: TrainCheckpoint; onCheckpoint?(cp: TrainCheckpoint): void | Promise<void> },
+  model: { weights(): Promise<NamedWeight[]> },
+  optimizer: tf.Optimizer,
+): { hooks: TrainHooks; history: EpochReport[] } {
+  const history = [...(opts.resume?.history ?? [])];
+  const hooks: TrainHooks = {
+    ...opts,
+    onEpoch: async (report) => {
+      history.push(report);
+      await opts.onEpoch?.(report);
+      if (opts.onCheckpoint) {
+        await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: history.slice() });
+      }
+    },
+  };
+  return { hooks, history };
+}
+
 /** Serialises an optimiser's state (Adam moments, step count) for a checkpoint. */
 export async function optimizerState(opt: tf.Optimizer): Promise<NamedWeight[]> {
   const ws = await opt.getWeights();

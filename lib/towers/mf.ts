@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, permutation, splitRows, stepsPerEpoch, validateMf } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, optimizerState, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
+import { checkpointingHooks, makeOptimizer, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { MfBatch } from './reference';
 import type { EpochReport, MfConfig, MfData, TowerEmbeddings } from './types';
 
@@ -135,7 +135,7 @@ export async function trainMf(data: MfData, cfg: MfConfig, opts: MfTrainOptions 
   const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
   try {
     if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
-    const past = [...(opts.resume?.history ?? [])];
+    const { hooks, history: past } = checkpointingHooks(opts, model, optimizer);
     await runEpochs<MfBatch>(
       {
         startEpoch: opts.resume?.epochsDone ?? 0,
@@ -147,16 +147,7 @@ export async function trainMf(data: MfData, cfg: MfConfig, opts: MfTrainOptions 
         vars: model.vars,
         validate: () => mse(model, data, split.validation),
       },
-      {
-        ...opts,
-        onEpoch: async (report) => {
-          past.push(report);
-          await opts.onEpoch?.(report);
-          if (opts.onCheckpoint) {
-            await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: past.slice() });
-          }
-        },
-      },
+      hooks,
     );
     return { model, history: past, split };
   } catch (err) {

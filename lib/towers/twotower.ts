@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../util/random';
 import { deriveSeed, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
-import { makeOptimizer, normalArray, optimizerState, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
+import { checkpointingHooks, makeOptimizer, normalArray, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
 /** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
@@ -161,7 +161,7 @@ export async function trainTwoTower(
   const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
   try {
     if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
-    const past = [...(opts.resume?.history ?? [])];
+    const { hooks, history: past } = checkpointingHooks(opts, model, optimizer);
     await runEpochs<TwoTowerBatch>(
       {
         startEpoch: opts.resume?.epochsDone ?? 0,
@@ -174,16 +174,7 @@ export async function trainTwoTower(
         validate: () => validationLoss(model, opts.validation),
         metrics: opts.evaluate ? async () => opts.evaluate!(await model.embeddings()) : undefined,
       },
-      {
-        ...opts,
-        onEpoch: async (report) => {
-          past.push(report);
-          await opts.onEpoch?.(report);
-          if (opts.onCheckpoint) {
-            await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: past.slice() });
-          }
-        },
-      },
+      hooks,
     );
     return { model, history: past };
   } catch (err) {

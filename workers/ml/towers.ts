@@ -12,9 +12,9 @@ import { recommendForUsers } from '../../lib/towers/recommend';
 import { trainMf } from '../../lib/towers/mf';
 import type { TrainCheckpoint } from '../../lib/towers/loop';
 import { trainTwoTower } from '../../lib/towers/twotower';
-import type { TowerEmbeddings } from '../../lib/towers/types';
+import type { EpochReport, TowerEmbeddings } from '../../lib/towers/types';
 import type { BackendName, MlMethods } from '../protocol';
-import type { TowersEvalSpec } from '../towers-protocol';
+import type { TowersEvalSpec, TowersTrainResult } from '../towers-protocol';
 
 const DB = 'atelier-towers';
 const STORE = 'checkpoints';
@@ -83,6 +83,29 @@ function evaluator(spec: TowersEvalSpec | null) {
   };
 }
 
+/** The reply of a training call: embeddings (the model is disposed), history, and the speed of the epochs trained now. */
+async function trainResult(
+  model: { embeddings(): Promise<TowerEmbeddings>; dispose(): void },
+  history: EpochReport[],
+  resume: TrainCheckpoint | undefined,
+  t0: number,
+  examplesPerEpoch: number,
+  epochs: number,
+): Promise<TowersTrainResult> {
+  const seconds = (performance.now() - t0) / 1000;
+  const embeddings = await model.embeddings();
+  model.dispose();
+  const trainedEpochs = epochs - (resume?.epochsDone ?? 0);
+  return {
+    backend: tf.getBackend() as BackendName,
+    embeddings,
+    history,
+    resumedEpochs: resume?.epochsDone ?? 0,
+    seconds,
+    examplesPerSecond: trainedEpochs > 0 ? (examplesPerEpoch * trainedEpochs) / seconds : 0,
+  };
+}
+
 export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 'towers.trainMf' | 'towers.clearCache'> = {
   'towers.trainTwoTower': async (req, ctx) => {
     const configJson = JSON.stringify(req.config);
@@ -98,18 +121,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
       onCheckpoint: saver(req.cacheKey, configJson),
     });
-    const seconds = (performance.now() - t0) / 1000;
-    const embeddings = await model.embeddings();
-    model.dispose();
-    const trainedEpochs = req.config.epochs - (resume?.epochsDone ?? 0);
-    return {
-      backend: tf.getBackend() as BackendName,
-      embeddings,
-      history,
-      resumedEpochs: resume?.epochsDone ?? 0,
-      seconds,
-      examplesPerSecond: trainedEpochs > 0 ? (req.data.users.length * trainedEpochs) / seconds : 0,
-    };
+    return trainResult(model, history, resume, t0, req.data.users.length, req.config.epochs);
   },
 
   'towers.trainMf': async (req, ctx) => {
@@ -124,19 +136,8 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
     });
-    const seconds = (performance.now() - t0) / 1000;
-    const embeddings = await model.embeddings();
-    model.dispose();
     const nTrain = req.data.users.length - Math.round(req.data.users.length * req.config.validationFraction);
-    const trainedEpochs = req.config.epochs - (resume?.epochsDone ?? 0);
-    return {
-      backend: tf.getBackend() as BackendName,
-      embeddings,
-      history,
-      resumedEpochs: resume?.epochsDone ?? 0,
-      seconds,
-      examplesPerSecond: trainedEpochs > 0 ? (nTrain * trainedEpochs) / seconds : 0,
-    };
+    return trainResult(model, history, resume, t0, nTrain, req.config.epochs);
   },
 
   'towers.clearCache': async ({ cacheKey }) => {
