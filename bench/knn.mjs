@@ -19,7 +19,9 @@ const quick = process.argv.includes('--quick');
 const n = quick ? 10_000 : 105_542;
 const d = 2048;
 const k = 10;
-const runs = quick ? 1 : 3;
+// BENCH_RUNS / BENCH_WARMUP=0 shorten a full-size run (one full run takes over half an hour here).
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3));
+const warmup = process.env.BENCH_WARMUP !== undefined ? process.env.BENCH_WARMUP !== '0' : !quick;
 const python = await ensureVenv(['numpy']);
 // Same block size for both: 16M scores (64 MB) per block, as lib/embed/knn's default.
 const blockRows = Math.max(1, Math.floor((16 * 1024 * 1024) / n));
@@ -88,7 +90,7 @@ function peerOnce() {
 // A warm-up of each (page and wasm compilation, BLAS threads), then alternate.
 const ours = [];
 const peer = [];
-if (!quick) {
+if (warmup) {
   await oursOnce();
   peerOnce();
 }
