@@ -6,7 +6,7 @@
  * cannot flatter the figures.
  */
 import { evaluateRanking, type MetricReport } from '../metrics';
-import { mulberry32 } from './linalg';
+import { sampleIndices } from '../util/random';
 import type { AlsModel } from './model';
 import { CfInputError } from './types';
 
@@ -45,14 +45,7 @@ export function sampleHoldout(spec: HoldoutSpec, max: number, seed: number): Hol
   if (!(Number.isInteger(max) && max >= 1)) throw new CfInputError(`invalid max: ${max}; expected a whole number ≥ 1`);
   const n = spec.users.length;
   if (n <= max) return spec;
-  const rand = mulberry32(seed);
-  const order = Array.from({ length: n }, (_, j) => j);
-  // Partial Fisher–Yates: the first `max` positions are the sample.
-  for (let j = 0; j < max; j++) {
-    const r = j + Math.floor(rand() * (n - j));
-    [order[j], order[r]] = [order[r], order[j]];
-  }
-  const picked = order.slice(0, max).sort((a, b) => a - b);
+  const picked = sampleIndices(n, max, seed);
   const relevantIndptr = new Int32Array(max + 1);
   const items: number[] = [];
   picked.forEach((j, t) => {

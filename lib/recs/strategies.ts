@@ -7,7 +7,7 @@
 import type { InteractionLog } from '../data/dataset';
 import { boughtBy } from './history';
 import { similarCandidates } from './neighbours';
-import { mulberry32 } from '../util/random';
+import { sampleIndices } from '../util/random';
 import { RecsInputError, type History, type ItemNeighbours } from './types';
 
 /** Test customers (ascending ids) and the distinct items each bought in the test log. */
@@ -67,13 +67,6 @@ export function sampleTruth(truth: { users: number[]; relevant: Set<number>[] },
   if (!(Number.isInteger(max) && max >= 1)) throw new RecsInputError(`invalid max: ${max}; expected a whole number ≥ 1`);
   const n = truth.users.length;
   if (n <= max) return truth;
-  const rand = mulberry32(seed);
-  const order = Array.from({ length: n }, (_, j) => j);
-  // Partial Fisher–Yates: the first `max` positions are the sample.
-  for (let j = 0; j < max; j++) {
-    const r = j + Math.floor(rand() * (n - j));
-    [order[j], order[r]] = [order[r], order[j]];
-  }
-  const picked = order.slice(0, max).sort((a, b) => a - b);
+  const picked = sampleIndices(n, max, seed);
   return { users: picked.map((j) => truth.users[j]), relevant: picked.map((j) => truth.relevant[j]) };
 }

@@ -21,3 +21,17 @@ export function uniformArray(n: number, seed: number, lo = 0, hi = 1): Float32Ar
   for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
   return out;
 }
+
+/**
+ * `max` of the indices 0..n-1, drawn uniformly without replacement with a seed (partial
+ * Fisher–Yates), in ascending order. Assumes 1 ≤ max ≤ n.
+ */
+export function sampleIndices(n: number, max: number, seed: number): number[] {
+  const rand = mulberry32(seed);
+  const order = Array.from({ length: n }, (_, j) => j);
+  for (let j = 0; j < max; j++) {
+    const r = j + Math.floor(rand() * (n - j));
+    [order[j], order[r]] = [order[r], order[j]];
+  }
+  return order.slice(0, max).sort((a, b) => a - b);
+}
