@@ -64,7 +64,7 @@ test.describe(() => {
 
   test('H&M sample through the file chooser: charts and photos; a broken file keeps the previous dataset; a reload keeps the data', async ({ page }) => {
     const errors = await openNotebook(page, '?backend=wasm');
-    await loadHmSample(page, HM, '2,642 product images');
+    await loadHmSample(page, HM, '2,522 product images');
     expect(await metric(page, 'data', 'articles')).toBe('105,542');
     expect(await metric(page, 'data', 'customers')).toBe('1,364');
     expect(await metric(page, 'data', 'transactions')).toBe('31,443');
