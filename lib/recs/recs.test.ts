@@ -3,7 +3,7 @@ import { filterOne } from '../graph/candidates';
 import { coPurchaseReference } from '../graph/copurchase';
 import { purchaseRows } from '../graph/rows';
 import { evaluateRanking } from '../metrics';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from './fixture';
 import {
   blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, countDailyPurchases, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,

@@ -10,7 +10,7 @@ import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
 import { blockedTopK } from '../../lib/embed/knn';
 import type { RgbImage } from '../../lib/embed/preprocess';
 import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
-import { CancelledError } from '../../lib/notebook/types';
+import { CancelledError } from '../../lib/util/cancel';
 import type { Handlers } from '../../lib/rpc/server';
 import type { EmbedImagesResult, EmbedSource } from '../embed-protocol';
 import type { MlMethods } from '../protocol';

@@ -10,7 +10,8 @@ import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/de
 import { DataError, describeBadRow, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
 import { InteractionLogBuilder } from '@/lib/data/interactions';
-import { CancelledError, CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
+import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
+import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
 import { getDuckDb, ident, type DuckDbHandle } from '../duckdb';
 import { dataFiles, imageFiles } from '../data/files';
