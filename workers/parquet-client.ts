@@ -5,8 +5,8 @@
  * page), the worker dies: every pending read fails with that error and the
  * next read starts a fresh worker.
  */
-import type { BlobIpcReader, ParquetReadOptions } from '@/lib/data/parquet';
-import type { ParquetReply, ParquetRequest } from '@/workers/parquet-protocol';
+import type { BlobIpcReader, ParquetReadOptions } from '../lib/data/parquet';
+import type { ParquetReply, ParquetRequest } from './parquet-protocol';
 
 /** Served by scripts/copy-vendor.mjs. */
 export const PARQUET_WASM_PATH = '/vendor/parquet-wasm/parquet_wasm_bg.wasm';
