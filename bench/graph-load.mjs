@@ -15,17 +15,18 @@ import { spawnSync } from 'node:child_process';
 import { alternate, args, report, writeResults } from './lib/report.mjs';
 import { startNeo4j } from '../scripts/neo4j-lib.mjs';
 
-// TypeScript sources need tsx: re-run this file under `node --import tsx` (as bench/als.mjs does for its TS part).
+// TypeScript sources need tsx: re-run this file under `node --import tsx`; the react-server condition
+// resolves the server-only guard of lib/graph/server to its empty server build.
 if (!process.env.ATELIER_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=react-server', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, ATELIER_BENCH_TSX: '1' },
   });
   process.exit(r.status ?? 1);
 }
 const { demoInput } = await import('./node/graph-demo.ts');
-const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/conn.ts');
-const { closeDrivers } = await import('../lib/graph/driver.ts');
-const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/load.ts');
+const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/server/conn.ts');
+const { closeDrivers } = await import('../lib/graph/server/driver.ts');
+const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/server/load.ts');
 const { chunkRows } = await import('../lib/graph/rows.ts');
 
 const BENCH = 'graph-load';

@@ -18,22 +18,23 @@ import { isDeepStrictEqual } from 'node:util';
 import { alternate, args, report, writeResults } from './lib/report.mjs';
 import { startNeo4j } from '../scripts/neo4j-lib.mjs';
 
-// TypeScript sources need tsx: re-run this file under `node --import tsx`.
+// TypeScript sources need tsx: re-run this file under `node --import tsx`; the react-server condition
+// resolves lib/graph/server's 'server-only' guard to its empty server build.
 if (!process.env.ATELIER_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=react-server', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, ATELIER_BENCH_TSX: '1' },
   });
   process.exit(r.status ?? 1);
 }
 
 const { demoInput } = await import('./node/graph-demo.ts');
-const { graphsFor } = await import('../lib/graph/conn.ts');
-const { closeDrivers } = await import('../lib/graph/driver.ts');
-const { directPort } = await import('../lib/graph/load.ts');
+const { graphsFor } = await import('../lib/graph/server/conn.ts');
+const { closeDrivers } = await import('../lib/graph/server/driver.ts');
+const { directPort } = await import('../lib/graph/server/load.ts');
 const { runLoad } = await import('../lib/graph/pipeline.ts');
-const { coPurchasePerCustomer } = await import('../lib/graph/copurchase.ts');
-const { coPurchaseBulk } = await import('../lib/graph/copurchase-bulk.ts');
-const { candidateFilter, candidateFilterPerCustomer } = await import('../lib/graph/candidates.ts');
+const { coPurchasePerCustomer } = await import('../lib/graph/server/copurchase.ts');
+const { coPurchaseBulk } = await import('../lib/graph/server/copurchase-bulk.ts');
+const { candidateFilter, candidateFilterPerCustomer } = await import('../lib/graph/server/candidates.ts');
 
 const BENCH = 'graph-queries';
 const RUNS = 3;

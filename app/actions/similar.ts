@@ -8,8 +8,8 @@
  * so a batch of 40 rows of 2048-d stays under the 1 MB action body limit.
  */
 import { z } from 'zod';
-import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/driver';
-import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/similar';
+import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/server/driver';
+import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 

@@ -5,18 +5,10 @@
  * its checkpoint on the next run.
  */
 import { purchaseColumns, purchaseRowBytes } from './columns';
-import { LOAD_PHASES, type LoadPhase, type PhaseBatch, type PhaseRows } from './model';
-import type { LoadCheck, LoadCounts, LoadPlan, LoadStart, ReplacePolicy } from './load';
+import { type GraphLoadPort, LOAD_PHASES, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type PhaseRows, type ReplacePolicy } from './model';
 import { chunkRows } from './rows';
 import { throwIfAborted } from '../util/cancel';
 
-/** What the loop needs from the server side (direct calls or server actions). */
-export interface GraphLoadPort {
-  begin(plan: LoadPlan, replace: ReplacePolicy): Promise<LoadStart>;
-  /** Writes one batch: node rows, or PURCHASED relationships in columns. */
-  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, batch: PhaseBatch[P]): Promise<void>;
-  finish(fingerprint: string, expected: LoadCounts): Promise<LoadCheck>;
-}
 
 /** Everything to load, already built (see rows.ts). */
 export interface LoadInput {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterOne } from '../graph/candidates';
-import { coPurchaseReference } from '../graph/copurchase';
+import { filterOne } from '../graph/server/candidates';
+import { coPurchaseReference } from '../graph/server/copurchase';
 import { purchaseRows } from '../graph/rows';
 import { evaluateRanking } from '../metrics';
 import { CancelledError } from '../util/cancel';
