@@ -10,8 +10,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { evaluateAls, fitAls, makeSolver, wasmSimdAvailable } from '../../lib/cf';
 import type { Handlers } from '../../lib/rpc/server';
-import type { AlsFitResult } from '../als-protocol';
-import type { BackendName, MlMethods } from '../protocol';
+import type { AlsFitResult } from '../protocol/als';
+import type { BackendName } from '../protocol/backend';
+import type { MlMethods } from '../protocol/ml';
 import { idbStore } from './idb';
 
 /** Progress posts at most every 100 ms: a row chunk can take a millisecond. */

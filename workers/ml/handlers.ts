@@ -4,7 +4,7 @@
  * method in workers/protocol.ts has exactly one handler.
  */
 import type { Handlers } from '../../lib/rpc/server';
-import type { MlMethods } from '../protocol';
+import type { MlMethods } from '../protocol/ml';
 import { alsHandlers } from './als';
 import { embedHandlers } from './embed';
 import { systemHandlers } from './system';

@@ -13,8 +13,9 @@ import { trainMf } from '../../lib/towers/mf';
 import type { TrainCheckpoint } from '../../lib/towers/loop';
 import { trainTwoTower } from '../../lib/towers/twotower';
 import type { EpochReport, TowerEmbeddings } from '../../lib/towers/types';
-import type { BackendName, MlMethods } from '../protocol';
-import type { TowersEvalSpec, TowersTrainResult } from '../towers-protocol';
+import type { BackendName } from '../protocol/backend';
+import type { MlMethods } from '../protocol/ml';
+import type { TowersEvalSpec, TowersTrainResult } from '../protocol/towers';
 import { idbStore } from './idb';
 
 const cache = idbStore('atelier-towers', 'checkpoints');

@@ -3,8 +3,8 @@
  * (Image embeddings cell, issue 5). The method table itself is in
  * workers/protocol.ts.
  */
-import type { BackboneId } from '../lib/embed/backbones';
-import type { FitMode } from '../lib/embed/preprocess';
+import type { BackboneId } from '../../lib/embed/backbones';
+import type { FitMode } from '../../lib/embed/preprocess';
 
 /** Where a backbone's files come from. */
 export type EmbedSource =
