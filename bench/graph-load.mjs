@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bench/graph-load: PURCHASED relationships per second written into a real embedded Neo4j
-// (started here on a free port with a temporary data dir) by our loader (lib/graph/load: batches of
+// (started here on a free port with a temporary data dir) by our loader (lib/graph/server/load: batches of
 // 10,000 folded rows sent as columns with per-batch node dictionaries, CREATE in explicit
 // transactions with checkpoints) against the seeds'
 // loop (one auto-commit MERGE per transaction row), in the same run, alternating, medians.

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // bench/graph-queries: customers per second for the two graph queries the hybrid recommender runs
-// for every customer, batched (`UNWIND $customers`, lib/graph/copurchase + candidates) against the
+// for every customer, batched (`UNWIND $customers`, lib/graph/server/copurchase + candidates) against the
 // seeds' loop (one query per customer), on a real embedded Neo4j started here. Co-purchase: ours is
 // the app's path (one batched query for the two-hop baskets, scored on the server with typed arrays,
-// lib/graph/copurchase-bulk); the loop runs the all-Cypher query per customer. Candidate filter: ours
-// is the app's path (two batched queries joined on the server, lib/graph/candidates); the loop runs
+// lib/graph/server/copurchase-bulk); the loop runs the all-Cypher query per customer. Candidate filter: ours
+// is the app's path (two batched queries joined on the server, lib/graph/server/candidates); the loop runs
 // the all-Cypher filter per customer.
 // Dataset: a seeded demo with 10,000 customers (--quick: the `small` demo, 2,000 customers), loaded
-// with lib/graph/load. Candidates per customer: the 50 most-bought products. Ours runs over all
+// with lib/graph/server/load. Candidates per customer: the 50 most-bought products. Ours runs over all
 // customers; the seeds' loop over the first PEER_CUSTOMERS (a rate; stated in `note`). Both return
 // the same lists (checked on the peer's customers before timing).
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 'use server';
 /**
  * Server actions of the Image embeddings cell: thin wrappers that validate
- * input (zod), call lib/graph/similar.ts on the products graph
+ * input (zod), call lib/graph/server/similar.ts on the products graph
  * (NEO4J_PRODUCTS_URI when set, else the main graph) and return
  * `{ok: true, data} | {ok: false, error, hint}` instead of throwing.
  * Embeddings travel as base64 of little-endian float32 (a third of JSON's size),

@@ -1,6 +1,6 @@
 /**
  * The load loop, shared by the browser (the Graph cell, through server actions) and Node (tests,
- * benchmarks, headless runs, straight to lib/graph/load): plan → begin (resume point) → batches of
+ * benchmarks, headless runs, straight to lib/graph/server/load): plan → begin (resume point) → batches of
  * every phase with progress and cancellation → count check. A failed or cancelled load resumes from
  * its checkpoint on the next run.
  */

@@ -1,7 +1,7 @@
 /**
  * Request and response types of the `embed.*` methods of the ML worker
  * (Image embeddings cell, issue 5). The method table itself is in
- * workers/protocol.ts.
+ * workers/protocol/ml.ts.
  */
 import type { BackboneId } from '../../lib/embed/backbones';
 import type { FitMode } from '../../lib/embed/preprocess';
