@@ -1,12 +1,12 @@
 /**
  * Request and response types of the als.* ML-worker methods (kept apart so
- * workers/protocol.ts stays one short table). Only typed arrays and plain
+ * the method table (ml.ts) stays one short table). Only typed arrays and plain
  * records: they cross threads.
  */
-import type { Csr } from '../lib/data/csr';
-import type { AlsParams, AlsSaved, AlsSolverName, HoldoutSpec } from '../lib/cf';
-import type { MetricReport } from '../lib/metrics';
-import type { BackendName } from './protocol';
+import type { Csr } from '../../lib/data/csr';
+import type { AlsParams, AlsSaved, AlsSolverName, HoldoutSpec } from '../../lib/cf';
+import type { MetricReport } from '../../lib/metrics';
+import type { BackendName } from './backend';
 
 export interface AlsFitRequest {
   /** users × items weights w ≥ 0 (from lib/cf prepareInteractions); confidence is 1 + alpha·w. */

@@ -1,11 +1,11 @@
 /**
  * Request and response types of the towers.* ML-worker methods (kept apart
- * so workers/protocol.ts stays one short table). Only typed arrays and
+ * so the method table, ml.ts, stays one short table). Only typed arrays and
  * plain records: they cross threads.
  */
-import type { Csr } from '../lib/data/csr';
-import type { EpochReport, MfConfig, MfData, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from '../lib/towers/types';
-import type { BackendName } from './protocol';
+import type { Csr } from '../../lib/data/csr';
+import type { EpochReport, MfConfig, MfData, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from '../../lib/towers/types';
+import type { BackendName } from './backend';
 
 /** Test users and their relevant items (CSR-like) for per-epoch ranking metrics in the worker. */
 export interface TowersEvalSpec {

@@ -3,6 +3,7 @@
  * purchases in `main` and the catalogue (products, attributes, embeddings, SIMILAR) in `products`.
  * In split mode `main` keeps key-only Product nodes so PURCHASED relationships stay local.
  */
+import 'server-only';
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from 'neo4j-driver';
 import { configFromEnv, getDriver, productsConfigFromEnv, type Neo4jConfig } from './driver';
 

@@ -10,6 +10,7 @@
  * - `candidateFilterCypher`: all in one batched Cypher query per chunk (`UNWIND $rows`), one server;
  * - `candidateFilterPerCustomer`: the seeds' one-query-per-customer loop (benchmark baseline).
  */
+import 'server-only';
 import { readQuery, type Graphs } from './conn';
 
 /** One customer's candidates, best first. */

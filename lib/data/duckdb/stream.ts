@@ -8,13 +8,14 @@
  * rejected rows kept in DuckDB's reject tables.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { arrowIsClean } from '@/lib/data/arrow-validate';
-import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { arrowColumns, openParquet } from '@/lib/data/parquet';
-import { duckdbType, type TableSchema } from '@/lib/data/schema';
-import type { ColumnTable } from '@/lib/data/table';
-import { validateColumns } from '@/lib/data/validate';
-import { ident, type DuckDbHandle } from '../duckdb';
+import { arrowIsClean } from '../arrow-validate';
+import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { arrowColumns, openParquet } from '../parquet';
+import { duckdbType, type TableSchema } from '../schema';
+import type { ColumnTable } from '../table';
+import { validateColumns } from '../validate';
+import type { DuckDbHandle } from './handle';
+import { ident } from './sql';
 
 /** The row-in-group column a validated chunk carries when ids are converted (for the bad rows' numbers). */
 const ROW_COLUMN = '_row_in_group';

@@ -1,10 +1,10 @@
 /**
  * Request and response types of the `embed.*` methods of the ML worker
  * (Image embeddings cell, issue 5). The method table itself is in
- * workers/protocol.ts.
+ * workers/protocol/ml.ts.
  */
-import type { BackboneId } from '../lib/embed/backbones';
-import type { FitMode } from '../lib/embed/preprocess';
+import type { BackboneId } from '../../lib/embed/backbones';
+import type { FitMode } from '../../lib/embed/preprocess';
 
 /** Where a backbone's files come from. */
 export type EmbedSource =

@@ -8,6 +8,7 @@
  * DISTINCT over co-purchasers' baskets) dominates the batched query's time; the same loops over
  * CSR arrays here are much cheaper.
  */
+import 'server-only';
 import { readQuery, type Graphs } from './conn';
 import type { CoPurchaseResult, ScoredProduct } from './copurchase';
 

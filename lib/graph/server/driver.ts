@@ -3,6 +3,7 @@
  * dev reloads do not leak pools), configured from the environment. Server-only: never import this
  * from browser code (credentials live here).
  */
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';

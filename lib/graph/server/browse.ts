@@ -3,57 +3,17 @@
  * co-purchase neighbours; a product's catalogue context, buyers and SIMILAR items. Composed across
  * main and products in split mode (purchases from main, catalogue details from products).
  */
+import 'server-only';
 import neo4j from 'neo4j-driver';
 import { readQuery, type Graphs } from './conn';
 
 const neo4jInt = (n: number) => neo4j.int(n);
 import { similarOf } from './similar';
+import type { CustomerView, ProductCard, ProductView, PurchaseLine } from '../model';
 
-/** A product's catalogue place, as browse shows it. */
-export interface ProductCard {
-  code: string;
-  name: string | null;
-  department: string | null;
-  index: string | null;
-  index_group: string | null;
-  product_type: string | null;
-  product_group: string | null;
-  section: string | null;
-  garment_group: string | null;
-  colour: string | null;
-}
 
-/** One PURCHASED relationship with the product's card. */
-export interface PurchaseLine extends ProductCard {
-  t_dat: string;
-  channel: number;
-  quantity: number;
-  price: number;
-}
 
-/** What browse shows for a customer. */
-export interface CustomerView {
-  id: string;
-  age: number | null;
-  club_member_status: string | null;
-  fashion_news_frequency: string | null;
-  /** Newest first, at most `limit`. */
-  purchases: PurchaseLine[];
-  /** All purchases of the customer (may exceed purchases.length). */
-  totalPurchases: number;
-  departments: { name: string; units: number }[];
-  indexes: { name: string; units: number }[];
-  /** Customers sharing the most products with this one. */
-  neighbours: { id: string; shared: number }[];
-}
 
-/** What browse shows for a product. */
-export interface ProductView extends ProductCard {
-  product_code: string | null;
-  buyers: number;
-  units: number;
-  similar: { code: string; name: string | null; score: number; rank: number }[];
-}
 
 /** Cards of products (missing codes are left out). */
 export async function productCards(graphs: Graphs, codes: readonly string[]): Promise<Map<string, ProductCard>> {

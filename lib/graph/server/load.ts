@@ -4,48 +4,18 @@
  * per-batch node dictionaries, columns.ts) CREATE when the checkpoint proves them unwritten and MERGE
  * otherwise, so every batch is idempotent. Counts are checked at the end.
  */
+import 'server-only';
 import neo4j, { type Date as Neo4jDate } from 'neo4j-driver';
 import type { GraphConn, Graphs } from './conn';
-import { checkPurchaseColumns, columnsLength, purchaseColumns, sliceColumns, type PurchaseColumns } from './columns';
-import type { GraphLoadPort } from './pipeline';
+import { checkPurchaseColumns, columnsLength, purchaseColumns, sliceColumns } from '../columns';
+import { CATALOGUE_HIERARCHY, CATALOGUE_LEVELS, constraintStatements, LOAD_PHASES, MAIN_LABELS, type GraphLoadPort, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type PurchaseColumns, type PurchaseRow, type ReplacePolicy } from '../model';
 import { autoCommit, inWriteTx, readQuery, writeQuery } from './conn';
-import {
-  CATALOGUE_HIERARCHY, CATALOGUE_LEVELS, LOAD_PHASES, MAIN_LABELS, constraintStatements,
-  type LoadPhase, type PhaseBatch, type PurchaseRow,
-} from './model';
 
 /** Largest number of rows written in one transaction; bigger batches are split. */
 export const MAX_TX_ROWS = 20_000;
 
-/** What the client intends to load. */
-export interface LoadPlan {
-  /** Dataset fingerprint (DatasetInfo.fingerprint); keys the checkpoint. */
-  fingerprint: string;
-  /** Rows per batch the client uses; a different value restarts the checkpoint. */
-  batchSize: number;
-  /** Number of batches per phase. */
-  batches: Record<LoadPhase, number>;
-}
 
-/** Result of beginLoad: where to resume, and whether an older dataset's graph was removed. */
-export interface LoadStart {
-  /** First batch index still to write, per phase. */
-  resume: Record<LoadPhase, number>;
-  /** True when the graph held another dataset and was cleared. */
-  cleared: boolean;
-  /** True when the checkpoint says this exact load already finished. */
-  complete: boolean;
-}
 
-/** Expected and actual counts after a load. */
-export interface LoadCounts {
-  customers: number;
-  products: number;
-  /** PURCHASED relationships. */
-  purchases: number;
-  /** Sum of PURCHASED.quantity = transaction rows. */
-  units: number;
-}
 
 /** The connection each phase writes to. */
 export function phaseConn(graphs: Graphs, phase: LoadPhase): GraphConn {
@@ -100,11 +70,6 @@ async function readCheckpoints(c: GraphConn): Promise<CheckpointRow[]> {
   );
 }
 
-/**
- * How beginLoad treats what is already in the graph: `auto` clears it only when a checkpoint of
- * another dataset is there, `always` clears first, `never` merges into whatever is there.
- */
-export type ReplacePolicy = 'auto' | 'always' | 'never';
 
 /**
  * Prepares a load: constraints, then the checkpoint (see ReplacePolicy). Returns the batch to resume
@@ -342,14 +307,6 @@ export async function graphCounts(graphs: Graphs): Promise<LoadCounts> {
   return { customers: m.customers, products: p.products, purchases: m.purchases, units: m.units };
 }
 
-/** Result of finishLoad. */
-export interface LoadCheck {
-  ok: boolean;
-  expected: LoadCounts;
-  actual: LoadCounts;
-  /** Human-readable differences, empty when ok. */
-  mismatches: string[];
-}
 
 /** Compares the graph with the expected counts; marks the checkpoint complete when they match. */
 export async function finishLoad(graphs: Graphs, fingerprint: string, expected: LoadCounts): Promise<LoadCheck> {

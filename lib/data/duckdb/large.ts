@@ -4,16 +4,15 @@
  * the staging table, the join checks and the dense ids are SQL, and only the
  * interaction arrays (four typed arrays) come back to JS.
  */
-import { catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
-import type { InteractionLog } from '@/lib/data/dataset';
-import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
-import { checkUniqueIds, readHmTable } from '@/lib/data/readers/hm';
-import type { ColumnTable } from '@/lib/data/table';
-import { photoResolver } from './images';
-import { enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { HM_TRANSACTIONS } from '@/lib/data/schema';
-import type { DuckDbHandle } from '../duckdb';
-import { stage, staging, swapIn } from './install';
+import { catalogFor, customerTableFor, type BuiltDataset } from '../build';
+import type { InteractionLog } from '../dataset';
+import { Fingerprint, fingerprintTable } from '../fingerprint';
+import { checkUniqueIds, readHmTable } from '../readers/hm';
+import type { ColumnTable } from '../table';
+import { enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { HM_TRANSACTIONS } from '../schema';
+import type { DuckDbHandle } from './handle';
+import { stage, staging, swapIn } from './staging';
 import { csvIntoDuckDb, parquetIntoDuckDb } from './stream';
 
 /** Files above this size skip the in-memory reader. */
@@ -93,7 +92,7 @@ export async function loadLargeHm(
   db: DuckDbHandle,
   files: { articles: File; customers: File | undefined; transactions: File },
   policy: BadRowPolicy,
-  photos: Map<string, File>,
+  resolvePhoto: (articleId: string) => string | null,
   progress: (label: string, done: number, total: number, unit: string) => void,
   log: (line: string) => void,
 ): Promise<{ dataset: BuiltDataset; bad: BadRows[]; notes: string[] }> {
@@ -123,10 +122,9 @@ export async function loadLargeHm(
   const fp = new Fingerprint().text('hm-large').text(policy).text(files.transactions.name).text(String(files.transactions.size)).text(String(files.transactions.lastModified));
   fingerprintTable(fp, articles);
   fingerprintTable(fp, customers);
-  const resolve = photoResolver(photos);
   const dataset: BuiltDataset = {
     interactions,
-    catalog: catalogFor(articles, interactions.itemKeys, (id) => resolve(id)),
+    catalog: catalogFor(articles, interactions.itemKeys, (id) => resolvePhoto(id)),
     customers: customerTableFor(customers, interactions.userKeys),
     info: {
       kind: 'hm',

@@ -1,17 +1,13 @@
 /**
- * The DuckDB-WASM service: one database per page, in the `eh` bundle's worker
- * (the threaded `coi` bundle breaks file handles here), with the wasm and
- * worker files served same-origin from /vendor/duckdb/ (scripts/copy-vendor.mjs).
- * DuckDB's Parquet extension is fetched from the internet at run time, so
- * Parquet is read with parquet-wasm in lib/data and inserted here as Arrow
- * IPC bytes.
+ * The handle every cell gets as the Data cell's `db` artifact, built over an instantiated
+ * DuckDB-WASM database (which bundle and worker is workers/duckdb.ts's choice). Statements run one
+ * at a time: the connection is shared by every cell.
  */
-import * as duckdb from '@duckdb/duckdb-wasm';
+import type { AsyncDuckDB } from '@duckdb/duckdb-wasm';
 import type { Table } from 'apache-arrow';
-import { toArrowTable } from '@/lib/data/arrow';
-import { setParquetBlobReader, setParquetWasmUrl } from '@/lib/data/parquet';
-import { PARQUET_WASM_PATH, workerBlobReader } from './data/parquet-worker';
-import type { ColumnTable } from '@/lib/data/table';
+import { toArrowTable } from '../arrow';
+import type { ColumnTable } from '../table';
+import { literal } from './sql';
 
 /** What cells get as the `db` artifact of the Data cell. */
 export interface DuckDbHandle {
@@ -35,30 +31,12 @@ export interface DuckDbHandle {
   hasTable(name: string): Promise<boolean>;
 }
 
-const VENDOR = '/vendor/duckdb';
-let instance: Promise<DuckDbHandle> | null = null;
-
-/** The page's DuckDB (started on first use). */
-export function getDuckDb(): Promise<DuckDbHandle> {
-  if (!instance) {
-    instance = start();
-    instance.catch(() => (instance = null));
-  }
-  return instance;
-}
-
-/** Quotes an identifier for SQL. */
-export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-async function start(): Promise<DuckDbHandle> {
-  const origin = window.location.origin;
-  // Every Parquet read follows getDuckDb(): parquet-wasm's wasm is served next to DuckDB's (scripts/copy-vendor.mjs),
-  // footers are read here, row groups of picked files in the Parquet worker.
-  setParquetWasmUrl(`${origin}${PARQUET_WASM_PATH}`);
-  setParquetBlobReader(workerBlobReader);
-  const worker = new Worker(`${origin}${VENDOR}/duckdb-browser-eh.worker.js`, { name: 'atelier-duckdb' });
-  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-  await db.instantiate(`${origin}${VENDOR}/duckdb-eh.wasm`);
+/**
+ * Opens the connection of an instantiated database (BIGINT and DECIMAL as doubles, no extension
+ * fetches) and wraps it as a handle. `browserFileProtocol` is duckdb-wasm's
+ * `DuckDBDataProtocol.BROWSER_FILEREADER`, passed in so this module needs only duckdb-wasm's types.
+ */
+export async function connectHandle(db: AsyncDuckDB, browserFileProtocol: number): Promise<DuckDbHandle> {
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
   // Never try to fetch extensions (the machine may be offline, and a failed fetch surfaces as an obscure error).
@@ -89,9 +67,9 @@ async function start(): Promise<DuckDbHandle> {
         const t = 'schema' in table && 'numRows' in table ? (table as Table) : toArrowTable(table as ColumnTable);
         await conn.insertArrowTable(t, { name, create: mode === 'create' });
       }),
-    registerFile: (name, file) => db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true),
+    registerFile: (name, file) => db.registerFileHandle(name, file, browserFileProtocol, true),
     async hasTable(name: string) {
-      const r = await handle.rows<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = '${name.replace(/'/g, "''")}'`);
+      const r = await handle.rows<{ n: number }>(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ${literal(name)}`);
       return r[0].n > 0;
     },
   };

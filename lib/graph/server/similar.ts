@@ -9,6 +9,7 @@
  * Products are keyed by `code` (the article id), as the Graph cell loads them;
  * a product the Graph cell has not loaded yet is created with its code only.
  */
+import 'server-only';
 import neo4j, { type Driver } from 'neo4j-driver';
 
 /** Name of the vector index on `Product.embedding`. */

@@ -4,40 +4,15 @@
  * `call` and the worker's handlers), so they cannot drift. Progress and log
  * events and errors use the generic wire format in lib/rpc/wire.ts.
  *
- * Each cell adds its methods here, one section per cell. Only typed arrays
+ * Each cell adds its methods here, one section per cell (request and response types in the
+ * section's file of this folder; backend names in backend.ts). Only typed arrays
  * and plain records cross: no class instances, no tensors.
  */
 
-import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers-protocol';
-import type { AlsFitRequest, AlsFitResult } from './als-protocol';
-import type { EmbedImagesRequest, EmbedImagesResult, EmbedKnnRequest, EmbedKnnResult, EmbedLoadRequest, EmbedLoadResult } from './embed-protocol';
-
-/** TF.js backends, best first. */
-export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_ORDER)[number];
-
-export function isBackendName(v: unknown): v is BackendName {
-  return typeof v === 'string' && (BACKEND_ORDER as readonly string[]).includes(v);
-}
-
-/** What the worker got, and why better backends were not used. */
-export interface BackendReport {
-  backend: BackendName;
-  /** The override that was asked for, if any. */
-  requested: BackendName | null;
-  /** Backends tried before this one, with the reason each failed. */
-  failures: { backend: BackendName; reason: string }[];
-  /** navigator.gpu adapter info when WebGPU was probed. */
-  adapter: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter: boolean } | null;
-  crossOriginIsolated: boolean;
-  /** navigator.hardwareConcurrency inside the worker. */
-  hardwareConcurrency: number;
-  /** For wasm: SIMD, the threaded build, and XNNPACK's thread count, as TF.js reports them. */
-  wasm: { simd: boolean; multithread: boolean; threads: number } | null;
-  tfjsVersion: string;
-  /** Milliseconds spent initialising the backend. */
-  initMs: number;
-}
+import type { AlsFitRequest, AlsFitResult } from './als';
+import type { BackendName, BackendReport } from './backend';
+import type { EmbedImagesRequest, EmbedImagesResult, EmbedKnnRequest, EmbedKnnResult, EmbedLoadRequest, EmbedLoadResult } from './embed';
+import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers';
 
 export type MlMethods = {
   /** Initialises (or re-initialises) TF.js with the preferred backend, falling back in order. */
@@ -45,7 +20,7 @@ export type MlMethods = {
   /** A small deterministic computation (matmul + softmax) to compare backends numerically. */
   'backend.selftest': { req: { n: number; seed: number }; res: { backend: BackendName; values: Float32Array; ms: number } };
 
-  // ---- towers: Neural models cell (issue 7); types in workers/towers-protocol.ts ----
+  // ---- towers: Neural models cell (issue 7); types in towers.ts ----
   /** Trains a two-tower model (resuming from the IndexedDB checkpoint under cacheKey); per-epoch reports arrive as log lines (lib/towers/progress.ts). */
   'towers.trainTwoTower': { req: TowersTrainRequest; res: TowersTrainResult };
   /** Trains MF with dense towers on (user, item, target) triples with a seeded validation split. */
@@ -53,11 +28,11 @@ export type MlMethods = {
   /** Deletes cached two-tower checkpoints (all, or one key). */
   'towers.clearCache': { req: { cacheKey: string | null }; res: { deleted: number } };
 
-  // ---- als: Collaborative filtering cell (issue 6); types in workers/als-protocol.ts ----
+  // ---- als: Collaborative filtering cell (issue 6); types in als.ts ----
   /** Fits ALS (progress per iteration, a log line with the loss per iteration, cancel between row chunks), then scores the holdout. */
   'als.fit': { req: AlsFitRequest; res: AlsFitResult };
 
-  // ---- embed: Image embeddings cell (issue 5); types in workers/embed-protocol.ts ----
+  // ---- embed: Image embeddings cell (issue 5); types in embed.ts ----
   /** Loads a backbone (vendored URL, a URL, picked files, or none for the histogram / labelled random ResNet50V2). */
   'embed.load': { req: EmbedLoadRequest; res: EmbedLoadResult };
   /** Fetches, decodes and embeds photos in batches, resuming from the per-article IndexedDB cache; progress in images. */

@@ -14,9 +14,10 @@
  * - `coPurchaseReference`: plain TypeScript over purchase rows (obviously correct, for tests).
  * Only purchases are needed, so split mode runs on the main graph unchanged.
  */
+import 'server-only';
 import neo4j from 'neo4j-driver';
 import { readQuery, type Graphs } from './conn';
-import type { PurchaseRow } from './model';
+import type { PurchaseRow } from '../model';
 
 /** One recommended product and its score. */
 export interface ScoredProduct {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../util/random';
+import { mulberry32 } from '../../util/random';
 import { coPurchaseReference } from './copurchase';
 import { basketsFrom, scoreCoPurchase } from './copurchase-bulk';
-import type { PurchaseRow } from './model';
+import type { PurchaseRow } from '../model';
 
 /** Seeded purchases with many tied scores: 60 customers, 25 products, repeated rows. */
 function purchases(seed: number): PurchaseRow[] {
