@@ -12,7 +12,7 @@
  */
 import { LAST_BOUND } from './binning';
 import type { GbdtParams } from './params';
-import { defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
+import { beats, defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
 import { allocTree, leafOf, splitLeaf, trimTree } from './tree';
 
 interface Candidate {
@@ -71,7 +71,7 @@ function bestSplit(X: Float32Array, F: number, rows: number[], features: Int32Ar
         const next = nextAbove(distinct[f], v);
         const threshold = next === undefined ? LAST_BOUND : (v + next) / 2;
         const gain = splitGain(G, H, C, GL, HL, CL, parent, p);
-        if (gain > best.gain) {
+        if (beats(gain, best.gain, parent)) {
           best.gain = gain;
           best.feature = f;
           best.threshold = threshold;
@@ -108,7 +108,7 @@ export function exactGrower(input: GrowerInput): Grower {
     const cands = [candidate(0)];
     while (tree.numLeaves < maxLeaves) {
       let leaf = -1;
-      for (let l = 0; l < tree.numLeaves; l++) if (cands[l].gain > 0 && (leaf < 0 || cands[l].gain > cands[leaf].gain)) leaf = l;
+      for (let l = 0; l < tree.numLeaves; l++) if (cands[l].gain > 0 && (leaf < 0 || beats(cands[l].gain, cands[leaf].gain, cands[leaf].gain))) leaf = l;
       if (leaf < 0) break;
       const { feature: f, threshold, defaultLeft, gain } = cands[leaf];
       const right = splitLeaf(tree, parentOf, parentSide, leaf, f, threshold, defaultLeft, gain);

@@ -7,7 +7,7 @@
  */
 import { binData, type BinnedData } from './binning';
 import type { GbdtParams } from './params';
-import { defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
+import { beats, defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
 import { allocTree, splitLeaf, trimTree } from './tree';
 
 /** Adds the rows idx[begin..end) into histogram `h` (grad, hess interleaved) and counts `c`. */
@@ -86,8 +86,10 @@ function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, c: 
         GL += h[2 * k];
         HL += h[2 * k + 1];
         CL += c[k];
+        // Missing values alone on the left: the same partition as dir 0's last cut, mirrored.
+        if (dir === 1 && CL === mC) continue;
         const gain = splitGain(G, H, C, GL, HL, CL, parent, p);
-        if (gain > best) {
+        if (beats(gain, best, parent)) {
           best = gain;
           out.feature[leaf] = f;
           out.bin[leaf] = b;
@@ -155,7 +157,7 @@ export function histogramGrower(input: GrowerInput): Grower {
     }
     while (tree.numLeaves < maxLeaves) {
       let leaf = -1;
-      for (let l = 0; l < tree.numLeaves; l++) if (best.gain[l] > 0 && (leaf < 0 || best.gain[l] > best.gain[leaf])) leaf = l;
+      for (let l = 0; l < tree.numLeaves; l++) if (best.gain[l] > 0 && (leaf < 0 || beats(best.gain[l], best.gain[leaf], best.gain[leaf]))) leaf = l;
       if (leaf < 0) break;
       const f = best.feature[leaf];
       const b = best.bin[leaf];

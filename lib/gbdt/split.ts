@@ -28,8 +28,27 @@ export function splitGain(G: number, H: number, C: number, GL: number, HL: numbe
   const HR = H - HL;
   const minData = Math.max(1, p.minDataInLeaf);
   if (CL < minData || CR < minData || HL < MIN_SUM_HESSIAN_IN_LEAF || HR < MIN_SUM_HESSIAN_IN_LEAF) return -Infinity;
-  return leafScore(GL, HL, p.lambdaL2) + leafScore(G - GL, HR, p.lambdaL2) - parentScore;
+  const gain = leafScore(GL, HL, p.lambdaL2) + leafScore(G - GL, HR, p.lambdaL2) - parentScore;
+  return gain > MIN_SPLIT_GAIN ? gain : -Infinity;
 }
+
+/**
+ * Smallest gain that makes a split. LightGBM splits on any gain > 0, which
+ * lets rounding noise (gains ~1e-16 in leaves whose gradients are all equal)
+ * split pure leaves; those splits change nothing but are not reproducible.
+ */
+export const MIN_SPLIT_GAIN = 1e-10;
+
+/**
+ * Whether `gain` beats `best` by more than rounding. A gain is a difference
+ * of leaf scores, so its rounding error scales with the parent's score
+ * (`scale`), not with the gain: candidates within 1e-10 × (1 + scale) are
+ * ties, and the first one (lower feature, then lower threshold; lower leaf)
+ * wins. Two growers that sum gradients in different orders then still pick
+ * the same split.
+ */
+export const beats = (gain: number, best: number, scale: number): boolean =>
+  best === -Infinity ? gain > best : gain > best + 1e-10 * (1 + scale);
 
 /**
  * Where missing values go when the leaf has none on this feature: the side
