@@ -14,16 +14,16 @@ export const LAST_BOUND = Number.MAX_VALUE;
 /** Bin upper bounds (ascending, last = LAST_BOUND) for the non-NaN `values` (any order). */
 export function binUpperBounds(values: Float32Array, maxBin: number): Float64Array {
   const sorted = values.slice().sort();
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  const distinct = new Float64Array(sorted.length);
+  const counts = new Int32Array(sorted.length);
+  let D = 0;
   for (let i = 0; i < sorted.length; i++) {
-    if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]++;
+    if (i > 0 && sorted[i] === sorted[i - 1]) counts[D - 1]++;
     else {
-      distinct.push(sorted[i]);
-      counts.push(1);
+      distinct[D] = sorted[i];
+      counts[D++] = 1;
     }
   }
-  const D = distinct.length;
   const bounds: number[] = [];
   if (D <= maxBin) {
     for (let i = 0; i + 1 < D; i++) bounds.push((distinct[i] + distinct[i + 1]) / 2);
@@ -33,13 +33,14 @@ export function binUpperBounds(values: Float32Array, maxBin: number): Float64Arr
     let meanBinSize = total / maxBin;
     let restBins = maxBin;
     let restCount = total;
-    const big = counts.map((c) => c >= meanBinSize);
-    big.forEach((b, i) => {
-      if (b) {
+    const big = new Uint8Array(D);
+    for (let i = 0; i < D; i++) {
+      if (counts[i] >= meanBinSize) {
+        big[i] = 1;
         restBins--;
         restCount -= counts[i];
       }
-    });
+    }
     meanBinSize = restCount / Math.max(1, restBins);
     let inBin = 0;
     for (let i = 0; i + 1 < D; i++) {

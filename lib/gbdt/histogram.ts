@@ -10,6 +10,11 @@ import type { GbdtParams } from './params';
 import { beats, defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
 import { allocTree, splitLeaf, trimTree } from './tree';
 
+// Local bindings: the split scan calls these per bin, and module namespaces
+// compiled to CommonJS (tsx, vitest) would put a getter in front of each call.
+const gainOf = splitGain;
+const beatsBest = beats;
+
 /** Adds the rows idx[begin..end) into histogram `h` (grad, hess interleaved) and counts `c`. */
 function buildHistogram(
   d: BinnedData,
@@ -27,6 +32,22 @@ function buildHistogram(
   c.fill(0);
   const { bins, offsets } = d;
   const nf = features.length;
+  if (nf === F) {
+    // Every feature selected: no indirection through `features`.
+    for (let r = begin; r < end; r++) {
+      const row = idx[r];
+      const g = grad[row];
+      const hh = hess[row];
+      const base = row * F;
+      for (let f = 0; f < F; f++) {
+        const k = offsets[f] + bins[base + f];
+        h[2 * k] += g;
+        h[2 * k + 1] += hh;
+        c[k]++;
+      }
+    }
+    return;
+  }
   for (let r = begin; r < end; r++) {
     const row = idx[r];
     const g = grad[row];
@@ -88,8 +109,8 @@ function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, c: 
         CL += c[k];
         // Missing values alone on the left: the same partition as dir 0's last cut, mirrored.
         if (dir === 1 && CL === mC) continue;
-        const gain = splitGain(G, H, C, GL, HL, CL, parent, p);
-        if (beats(gain, best, parent)) {
+        const gain = gainOf(G, H, C, GL, HL, CL, parent, p);
+        if (beatsBest(gain, best, parent)) {
           best = gain;
           out.feature[leaf] = f;
           out.bin[leaf] = b;

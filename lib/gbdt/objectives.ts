@@ -63,6 +63,11 @@ export function lambdarankObjective(y: Float32Array, groups: Int32Array): Object
     widest = Math.max(widest, groups[q]);
   }
   const order = new Int32Array(widest);
+  // Per query, labels and scores in score order, and the discount of each rank.
+  const sy = new Float64Array(widest);
+  const ss = new Float64Array(widest);
+  const disc = Float64Array.from({ length: widest }, (_, r) => discount(r));
+  const gainOfLabel = Float64Array.from({ length: 32 }, (_, l) => labelGain(l));
   return {
     initScore: 0,
     gradients(scores, grad, hess) {
@@ -73,31 +78,34 @@ export function lambdarankObjective(y: Float32Array, groups: Int32Array): Object
           grad[i] = 0;
           hess[i] = 0;
         }
-        if (invMax[q] === 0) continue; // no relevant document: nothing to order
+        const inv = invMax[q];
+        if (inv === 0) continue; // no relevant document: nothing to order
         const ord = order.subarray(0, cnt);
         for (let i = 0; i < cnt; i++) ord[i] = s0 + i;
         // Stable sort by score, best first (ties keep row order, as std::stable_sort).
         ord.sort((a, b) => scores[b] - scores[a] || a - b);
-        const bestScore = scores[ord[0]];
-        const worstScore = scores[ord[cnt - 1]];
-        const normByScore = bestScore !== worstScore;
+        for (let i = 0; i < cnt; i++) {
+          sy[i] = y[ord[i]];
+          ss[i] = scores[ord[i]];
+        }
+        const normByScore = ss[0] !== ss[cnt - 1];
         let sumLambdas = 0;
         for (let i = 0; i < cnt - 1 && i < LAMBDARANK_TRUNCATION; i++) {
+          const li = sy[i];
           for (let j = i + 1; j < cnt; j++) {
-            const li = y[ord[i]];
-            const lj = y[ord[j]];
+            const lj = sy[j];
             if (li === lj) continue;
             const highRank = li > lj ? i : j;
             const lowRank = li > lj ? j : i;
-            const high = ord[highRank];
-            const low = ord[lowRank];
-            const deltaScore = scores[high] - scores[low];
-            let deltaNdcg = (labelGain(y[high]) - labelGain(y[low])) * Math.abs(discount(highRank) - discount(lowRank)) * invMax[q];
+            const deltaScore = ss[highRank] - ss[lowRank];
+            let deltaNdcg = (gainOfLabel[sy[highRank]] - gainOfLabel[sy[lowRank]]) * Math.abs(disc[highRank] - disc[lowRank]) * inv;
             if (normByScore) deltaNdcg /= 0.01 + Math.abs(deltaScore);
             // P(the pair is ordered wrongly) under the RankNet model.
             const pWrong = 1 / (1 + Math.exp(deltaScore));
             const lambda = -pWrong * deltaNdcg;
             const h = pWrong * (1 - pWrong) * deltaNdcg;
+            const high = ord[highRank];
+            const low = ord[lowRank];
             grad[low] -= lambda;
             hess[low] += h;
             grad[high] += lambda;
