@@ -15,7 +15,11 @@ import { allocTree, splitLeaf, trimTree } from './tree';
 const gainOf = splitGain;
 const beatsBest = beats;
 
-/** Adds the rows idx[begin..end) into histogram `h` (grad, hess interleaved) and counts `c`. */
+/**
+ * Histogram of the rows idx[begin..end): per feature and bin, three floats
+ * (gradient sum, hessian sum, row count) side by side, so one row touches
+ * one cache line per feature.
+ */
 function buildHistogram(
   d: BinnedData,
   F: number,
@@ -26,10 +30,8 @@ function buildHistogram(
   grad: Float64Array,
   hess: Float64Array,
   h: Float64Array,
-  c: Int32Array,
 ): void {
   h.fill(0);
-  c.fill(0);
   const { bins, offsets } = d;
   const nf = features.length;
   if (nf === F) {
@@ -40,10 +42,10 @@ function buildHistogram(
       const hh = hess[row];
       const base = row * F;
       for (let f = 0; f < F; f++) {
-        const k = offsets[f] + bins[base + f];
-        h[2 * k] += g;
-        h[2 * k + 1] += hh;
-        c[k]++;
+        const k = 3 * (offsets[f] + bins[base + f]);
+        h[k] += g;
+        h[k + 1] += hh;
+        h[k + 2]++;
       }
     }
     return;
@@ -55,10 +57,10 @@ function buildHistogram(
     const base = row * F;
     for (let j = 0; j < nf; j++) {
       const f = features[j];
-      const k = offsets[f] + bins[base + f];
-      h[2 * k] += g;
-      h[2 * k + 1] += hh;
-      c[k]++;
+      const k = 3 * (offsets[f] + bins[base + f]);
+      h[k] += g;
+      h[k + 1] += hh;
+      h[k + 2]++;
     }
   }
 }
@@ -71,7 +73,7 @@ class BestSplits {
   defaultLeft: Uint8Array;
   GL: Float64Array;
   HL: Float64Array;
-  CL: Int32Array;
+  CL: Float64Array;
   constructor(m: number) {
     this.gain = new Float64Array(m);
     this.feature = new Int32Array(m);
@@ -79,7 +81,7 @@ class BestSplits {
     this.defaultLeft = new Uint8Array(m);
     this.GL = new Float64Array(m);
     this.HL = new Float64Array(m);
-    this.CL = new Int32Array(m);
+    this.CL = new Float64Array(m);
   }
 }
 
@@ -87,26 +89,26 @@ class BestSplits {
  * Scans every selected feature's bins left to right, with the missing bin
  * sent right, then (when the leaf has missing values) sent left.
  */
-function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, c: Int32Array, G: number, H: number, C: number, p: GbdtParams, out: BestSplits, leaf: number): void {
+function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, G: number, H: number, C: number, p: GbdtParams, out: BestSplits, leaf: number): void {
   const parent = leafScore(G, H, p.lambdaL2);
   let best = -Infinity;
   for (let j = 0; j < features.length; j++) {
     const f = features[j];
     const off = d.offsets[f];
     const nb = d.nBins[f];
-    const mk = off + nb;
-    const mC = c[mk];
+    const mk = 3 * (off + nb);
+    const mC = h[mk + 2];
     for (let dir = 0; dir < (mC > 0 ? 2 : 1); dir++) {
       // dir 0: missing goes right; dir 1: missing goes left.
-      let GL = dir === 1 ? h[2 * mk] : 0;
-      let HL = dir === 1 ? h[2 * mk + 1] : 0;
+      let GL = dir === 1 ? h[mk] : 0;
+      let HL = dir === 1 ? h[mk + 1] : 0;
       let CL = dir === 1 ? mC : 0;
       const lastBin = dir === 1 ? nb - 1 : nb;
       for (let b = 0; b < lastBin; b++) {
-        const k = off + b;
-        GL += h[2 * k];
-        HL += h[2 * k + 1];
-        CL += c[k];
+        const k = 3 * (off + b);
+        GL += h[k];
+        HL += h[k + 1];
+        CL += h[k + 2];
         // Missing values alone on the left: the same partition as dir 0's last cut, mirrored.
         if (dir === 1 && CL === mC) continue;
         const gain = gainOf(G, H, C, GL, HL, CL, parent, p);
@@ -131,12 +133,8 @@ export function histogramGrower(input: GrowerInput): Grower {
   const d = binData(X, n, F, p.maxBin, p.seed);
   const maxLeaves = maxLeavesOf(p);
   const hists: Float64Array[] = [];
-  const counts: Int32Array[] = [];
   const slot = (s: number) => {
-    while (hists.length <= s) {
-      hists.push(new Float64Array(2 * d.totalBins));
-      counts.push(new Int32Array(d.totalBins));
-    }
+    while (hists.length <= s) hists.push(new Float64Array(3 * d.totalBins));
   };
   const idx = new Int32Array(n);
   const tmp = new Int32Array(n);
@@ -173,8 +171,8 @@ export function histogramGrower(input: GrowerInput): Grower {
     best.gain[0] = -Infinity;
     if (canSplit(0)) {
       slot(0);
-      buildHistogram(d, F, idx, 0, m, features, grad, hess, hists[0], counts[0]);
-      findBestSplit(d, features, hists[0], counts[0], G, H, m, p, best, 0);
+      buildHistogram(d, F, idx, 0, m, features, grad, hess, hists[0]);
+      findBestSplit(d, features, hists[0], G, H, m, p, best, 0);
     }
     while (tree.numLeaves < maxLeaves) {
       let leaf = -1;
@@ -224,16 +222,13 @@ export function histogramGrower(input: GrowerInput): Grower {
       const fresh = tree.numLeaves - 1; // slots 0..numLeaves-2 may be in use
       slot(fresh);
       const hp = hists[parentSlot];
-      const cp = counts[parentSlot];
       const hs = hists[fresh];
-      const cs = counts[fresh];
-      buildHistogram(d, F, idx, leafBegin[small], leafBegin[small] + leafCount[small], features, grad, hess, hs, cs);
+      buildHistogram(d, F, idx, leafBegin[small], leafBegin[small] + leafCount[small], features, grad, hess, hs);
       for (let k = 0; k < hp.length; k++) hp[k] -= hs[k];
-      for (let k = 0; k < cp.length; k++) cp[k] -= cs[k];
       leafSlot[large] = parentSlot;
       leafSlot[small] = fresh;
-      if (splitL) findBestSplit(d, features, hists[leafSlot[leaf]], counts[leafSlot[leaf]], leafG[leaf], leafH[leaf], leafCount[leaf], p, best, leaf);
-      if (splitR) findBestSplit(d, features, hists[leafSlot[right]], counts[leafSlot[right]], leafG[right], leafH[right], leafCount[right], p, best, right);
+      if (splitL) findBestSplit(d, features, hists[leafSlot[leaf]], leafG[leaf], leafH[leaf], leafCount[leaf], p, best, leaf);
+      if (splitR) findBestSplit(d, features, hists[leafSlot[right]], leafG[right], leafH[right], leafCount[right], p, best, right);
     }
     // Slots: a leaf whose children were never histogrammed keeps no slot, so
     // the slot numbers above are reused only by leaves that are split later.

@@ -12,6 +12,9 @@
  */
 import { LAMBDARANK_TRUNCATION } from './params';
 
+// A local copy: read in the pair loop, and CommonJS-compiled imports are getters.
+const TRUNCATION = LAMBDARANK_TRUNCATION;
+
 /** Gradient/hessian writer for one objective. */
 export interface Objective {
   /** Starting score of every row. */
@@ -59,7 +62,7 @@ export function lambdarankObjective(y: Float32Array, groups: Int32Array): Object
   const invMax = new Float64Array(groups.length);
   let widest = 0;
   for (let q = 0; q < groups.length; q++) {
-    invMax[q] = inverseMaxDcg(y.subarray(starts[q], starts[q + 1]), LAMBDARANK_TRUNCATION);
+    invMax[q] = inverseMaxDcg(y.subarray(starts[q], starts[q + 1]), TRUNCATION);
     widest = Math.max(widest, groups[q]);
   }
   const order = new Int32Array(widest);
@@ -90,7 +93,7 @@ export function lambdarankObjective(y: Float32Array, groups: Int32Array): Object
         }
         const normByScore = ss[0] !== ss[cnt - 1];
         let sumLambdas = 0;
-        for (let i = 0; i < cnt - 1 && i < LAMBDARANK_TRUNCATION; i++) {
+        for (let i = 0; i < cnt - 1 && i < TRUNCATION; i++) {
           const li = sy[i];
           for (let j = i + 1; j < cnt; j++) {
             const lj = sy[j];

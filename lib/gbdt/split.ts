@@ -3,6 +3,9 @@
  * with L2 only), the split constraints, and the grower contract.
  */
 import { MIN_SUM_HESSIAN_IN_LEAF, type GbdtParams } from './params';
+
+// A local copy: read per candidate split, and CommonJS-compiled imports are getters.
+const MIN_HESSIAN = MIN_SUM_HESSIAN_IN_LEAF;
 import type { Tree } from './tree';
 
 /** A leaf's value before shrinkage: −G / (H + λ). */
@@ -27,7 +30,7 @@ export function splitGain(G: number, H: number, C: number, GL: number, HL: numbe
   const CR = C - CL;
   const HR = H - HL;
   const minData = Math.max(1, p.minDataInLeaf);
-  if (CL < minData || CR < minData || HL < MIN_SUM_HESSIAN_IN_LEAF || HR < MIN_SUM_HESSIAN_IN_LEAF) return -Infinity;
+  if (CL < minData || CR < minData || HL < MIN_HESSIAN || HR < MIN_HESSIAN) return -Infinity;
   const gain = leafScore(GL, HL, p.lambdaL2) + leafScore(G - GL, HR, p.lambdaL2) - parentScore;
   return gain > MIN_SPLIT_GAIN ? gain : -Infinity;
 }
