@@ -74,9 +74,9 @@ try {
   const version = runPython(python, 'import json, lightgbm; print(json.dumps(lightgbm.__version__))', null, { env });
   const PEER = `LightGBM ${version} (Python, CPU)`;
   const threads = { ours: 1, peer: 1 };
-  for (const objective of ['binary', 'lambdarank']) {
-    const figures = objective === 'binary' ? ['auc', 'map_at_12'] : ['ndcg_at_10', 'map_at_12'];
-    for (const v of VARIANTS) {
+  for (const v of VARIANTS) {
+    for (const objective of ['binary', 'lambdarank']) {
+      const figures = objective === 'binary' ? ['auc', 'map_at_12'] : ['ndcg_at_10', 'map_at_12'];
       const variant = `${objective}, ${v.name}`;
       const quality = { ours: {}, peer: {} };
       const score = () => {
