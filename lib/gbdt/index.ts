@@ -9,6 +9,14 @@
  * Two growers behind one boosting loop: `histogram` (the fast path,
  * `histogram.ts`) and `exact` (the plain reference, `exact.ts`); the
  * conformance test holds them to the same trees.
+ *
+ * Where we knowingly differ from LightGBM: leaves count their rows exactly
+ * (LightGBM estimates counts from hessian sums, which matters for
+ * minDataInLeaf when hessians vary); a split must gain more than 1e-10 and
+ * near-equal gains are ties won by the lower feature; gradients are float64
+ * and the lambdarank sigmoid is computed, not looked up in a table; bagging
+ * keeps each row with probability baggingFraction, every round (LightGBM's
+ * bagging_freq = 1); bin bounds come from at most 200,000 seeded rows.
  */
 import { trainWith, type TrainOptions } from './train';
 import type { GbdtData, GbdtParams } from './params';
