@@ -8,7 +8,7 @@
 // included; alternating runs, medians), and quality on the test queries
 // scored by the same code (bench/node/gbdt.ts eval): auc for binary,
 // ndcg_at_10 for lambdarank, map_at_12 for both.
-// --quick: 200 queries (~25k rows) instead of 1,000 (~125k rows), and one
+// --quick: 120 queries (~15k rows) instead of 1,000 (~125k rows), and one
 // seed for the bagged variant. BENCH_RUNS / BENCH_WARMUP=0 shorten a
 // full-size run (on a busy machine one training of ours takes minutes).
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { alternate, args, report, root, writeResults } from './lib/report.mjs';
 import { ensureVenv, runPython } from './lib/python.mjs';
 
 const BENCH = 'gbdt';
-const QUERIES = args.quick ? 200 : 1000;
+const QUERIES = args.quick ? 120 : 1000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WARMUP = process.env.BENCH_WARMUP === '0' ? 0 : 1;
 const SEED = 17;
