@@ -14,3 +14,18 @@ export { hybridRecommend, memoryPorts, type HybridOptions, type HybridPorts, typ
 export { leakedPairs, modelLists, popularityLists, sampleTruth, similarLists, testTruth } from './strategies';
 export { articleId10, checkSubmission, submissionCsv, SUBMISSION_HEADER, type SubmissionProblem } from './submission';
 export { crossChecked, graphPorts, type Agreement, type GraphQueries } from './graph-ports';
+export { dateSplit, isTestDay, isTrainDay, toDay, weeklyCutoffs, type DateSplit } from './backtest/split';
+export { asOfView, completeList, outOfPool, productCodes, type AsOfView, type CatalogView } from './backtest/asof';
+export {
+  AsOfViolation, backtest, FitCache,
+  type BacktestOptions, type BacktestResult, type Recommender, type Strategy, type StrategyResult, type WeekScores,
+} from './backtest/backtest';
+export {
+  ageBand, agePopularityStrategy, baselineStrategies, boughtTogetherStrategy, popularityStrategy, randomStrategy,
+  repurchaseStrategy, repurchaseTrendingStrategy, trendingStrategy,
+} from './backtest/baselines';
+export {
+  boughtTogetherCounts, boughtTogetherScores, kaggleDecay, rankPool, trendingScores, trendValues, weeklyCounts, type PairCounts,
+} from './backtest/signals';
+export { alsFits, alsStrategy, alsTop, BACKTEST_ALS, hybridStrategy, poolNeighbours, seedHybridStrategy, type AlsSettings } from './backtest/models';
+export { syntheticShop, type ShopOptions } from './backtest/fixture';
