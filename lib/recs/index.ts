@@ -29,3 +29,13 @@ export {
 } from './backtest/signals';
 export { alsFits, alsStrategy, alsTop, BACKTEST_ALS, hybridStrategy, poolNeighbours, seedHybridStrategy, type AlsSettings } from './backtest/models';
 export { syntheticShop, type ShopOptions } from './backtest/fixture';
+export { twoStageContext, type ContextOptions, type TwoStageContext } from './twostage/context';
+export {
+  CANDIDATE_SOURCES, candidateGroups, candidateRecall, DEFAULT_LIMITS, generateCandidates, labelCandidates,
+  type CandidateLimits, type CandidateSet, type CandidateSource,
+} from './twostage/candidates';
+export { buildFeatures, FEATURE_NAMES, type FeatureMatrix } from './twostage/features';
+export {
+  contextOf, labelledWeek, rankedLists, rankerData, twoStageStrategy,
+  type RankerData, type RankerFit, type TwoStageOptions, type WeekData,
+} from './twostage/pipeline';

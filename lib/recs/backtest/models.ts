@@ -47,7 +47,7 @@ export function alsTop(view: AsOfView, model: AlsModel | null, u: number, n: num
   if (!model || !model.hasUser(u)) return { items: [], scores: [] };
   const sc = model.scores(u);
   const own = excludeBought ? new Set(boughtBy(view.history, u)) : null;
-  const items = view.poolItems.filter((i) => !own?.has(i)).sort((a, b) => sc[b] - sc[a]).slice(0, n);
+  const items = view.poolItems.filter((i) => model.hasItem(i) && !own?.has(i)).sort((a, b) => sc[b] - sc[a]).slice(0, n);
   return { items, scores: items.map((i) => sc[i]) };
 }
 
