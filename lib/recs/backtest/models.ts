@@ -3,7 +3,7 @@
  * seed 000 describes it, and the notebook's hybrid variant (lib/recs/hybrid).
  * ALS is fitted once per cutoff and settings and shared by the three.
  */
-import { cgSolver, fitAls, prepareInteractions, type AlsModel, type AlsParams, type Weighting } from '../../cf';
+import { cgSolver, fitAls, prepareInteractions, wasmCgSolver, wasmSimdAvailable, type AlsModel, type AlsParams, type Weighting } from '../../cf';
 import { mulberry32 } from '../../util/random';
 import { filterByPlace } from '../filter';
 import { boughtBy } from '../history';
@@ -21,11 +21,11 @@ export interface AlsSettings {
 }
 
 export const BACKTEST_ALS: AlsSettings = {
-  params: { factors: 64, regularization: 0.05, alpha: 10, iterations: 15, cgSteps: 3, seed: 42 },
+  params: { factors: 32, regularization: 0.05, alpha: 10, iterations: 10, cgSteps: 3, seed: 42 },
   weighting: 'count',
 };
 
-/** ALS fits by cutoff (the solver is the plain-TypeScript CG, so it runs in Node and workers alike). */
+/** ALS fits by cutoff (the WebAssembly CG solver where SIMD is available, else the plain-TypeScript CG). */
 export function alsFits(s: AlsSettings = BACKTEST_ALS): (view: AsOfView) => Promise<AlsModel | null> {
   const fits = new Map<number, Promise<AlsModel | null>>();
   return (view) => {
@@ -34,7 +34,7 @@ export function alsFits(s: AlsSettings = BACKTEST_ALS): (view: AsOfView) => Prom
       f = (async () => {
         const p = prepareInteractions(view.log, { weighting: s.weighting, halfLifeDays: s.halfLifeDays, endDay: view.cutoff });
         if (p.weights.indices.length === 0) return null;
-        return fitAls(p.weights, s.params, { solver: cgSolver(), computeLoss: false, filteredUsers: p.filteredUsers, filteredItems: p.filteredItems });
+        return fitAls(p.weights, s.params, { solver: wasmSimdAvailable() ? wasmCgSolver() : cgSolver(), computeLoss: false, filteredUsers: p.filteredUsers, filteredItems: p.filteredItems });
       })();
       fits.set(view.cutoff, f);
     }
