@@ -1,6 +1,9 @@
 /**
  * Hybrid recommendations and their fallbacks (the H&M seed notebooks'
- * pipeline), evaluation lists per strategy and the Kaggle submission file.
+ * pipeline), evaluation lists per strategy and the Kaggle submission file;
+ * the as-of backtest (one date split, rolling weekly cutoffs, bootstrap
+ * intervals, baselines as strategies) and the two-stage recommender
+ * (candidates from many sources, features for a gradient-boosted ranker).
  * Plain functions over dense ids; Neo4j plugs in through `HybridPorts`.
  */
 export { REC_SOURCES, RecsInputError, type CandidateRanker, type History, type ItemNeighbours, type RecList, type RecSource, type ScoredItems } from './types';
