@@ -21,7 +21,8 @@ if (!process.env.ATELIER_BENCH_TSX) {
 }
 
 const BENCH = 'recs';
-const THREADS = 2;
+// One thread each by default: on a shared, oversubscribed machine OpenMP's spinning threads make LightGBM crawl.
+const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 if (!dataDir()) {
   console.error('recs: no datasets (../shared/data or DATA_DIR): nothing to measure');
   process.exit(0);
@@ -132,7 +133,7 @@ const line = (strategy, s, extra = {}) => {
   const d = s.vsReference;
   report({
     bench: BENCH, figure: 'map_at_12', dataset, size, strategy, ours: s.map.mean, peer: null, better: 'higher',
-    baseline: r.reference, baseline_value: ref.map.mean, diff_ci: d ? [d.low, d.high] : [0, 0],
+    baseline: r.reference, baseline_value: ref.map.mean, diff_ci: d ? [d.low, d.high] : [0, 0], threads: THREADS,
     note: `${d ? d.verdict : 'the reference'}; 95% interval [${f4(s.map.low)}, ${f4(s.map.high)}]; per week ${s.weeks.map((w) => f4(w.map)).join(' ')}; over all customers ${f4(s.mapAllCustomers)}; ndcg@10 ${f4(s.ndcg.mean)}, hit@10 ${f4(s.hitRate.mean)}, coverage@10 ${f4(s.coverage)}`,
     ...extra,
   });
