@@ -22,9 +22,10 @@ const SIMILAR_BATCH_ROWS = 40;
 /** Candidates kept per product so the same-department filter still finds k. */
 const CANDIDATES = 50;
 
+/** Converts Keras's ImageNet ResNet50V2 to the files the cell loads (needs internet once; checked by the Keras parity test). */
 export const CONVERT_COMMAND =
-  "python -c \"import tensorflow as tf; tf.keras.applications.ResNet50V2(include_top=False, input_shape=(224,224,3)).save('resnet50v2.h5')\" && " +
-  'tensorflowjs_converter --input_format=keras resnet50v2.h5 public/vendor/models/resnet50v2';
+  'python3 -m venv .venv-keras && .venv-keras/bin/pip install tensorflow-cpu && ' +
+  '.venv-keras/bin/python scripts/keras_to_tfjs.py public/vendor/models/resnet50v2';
 
 const OFFERED: BackboneId[] = ['mobilenet-v2-140-hub', 'resnet50v2', 'nsfw-mobilenet-v2', 'nsfw-inception-v3', 'histogram'];
 const QUALITY_LABELS: Record<(typeof QUALITY_ATTRIBUTES)[number], string> = {
@@ -75,7 +76,12 @@ export const embeddingsCell = defineAppCell({
     'Photos are fitted to the 224×224 input as Keras’s `load_img(target_size=(224, 224))` does (a nearest-neighbour squeeze of the 360×540 photo), or padded on white. ' +
     'Embeddings are cached per article and backbone in IndexedDB, so a second run resumes. ' +
     'The default backbone is MobileNetV2 1.4 (TF-Hub ImageNet features, shipped in the MIT-licensed npm package `nsfwjs`); ' +
-    'ResNet50V2 needs weights converted from Keras (`tensorflowjs_converter`).',
+    'ResNet50V2 needs weights converted from Keras, once, on a machine with internet, in the app’s folder: ' +
+    `\`${CONVERT_COMMAND}\` ` +
+    '(Keras downloads its ImageNet weights; the script writes `model.json` and 23 `group1-shard*of23.bin` files in the manifest order of `tensorflowjs_converter --input_format=keras`). ' +
+    'Then restart the app and give `/vendor/models/resnet50v2/model.json` as the model.json URL, or tick “Pick ResNet50V2 files” and pick `model.json` with all its shards. ' +
+    'A test proves the loaded network gives Keras’s embeddings (same weights, real photos: max difference 5e-7 of the largest value on WASM). ' +
+    'Files that do not fit are refused with the weight and shape that were expected; the default backbone keeps working.',
   params: {
     backbone: {
       kind: 'select',
