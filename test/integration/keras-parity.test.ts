@@ -33,7 +33,10 @@ import { backbone } from '../../lib/embed/backbones';
 import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
 import { preprocessImage, type RgbImage } from '../../lib/embed/preprocess';
 import { handlerFromPickedFiles } from '../../lib/embed/sources';
-import { compareRows, HM_DIR, kerasPeer, kerasReference, parityPhotos, pickedFiles, type KerasReference, type Peer } from '../keras/peer';
+import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
+import { vendorModels } from '../../scripts/vendor-models.mjs';
+import { hubGraphWithKerasWeights } from '../keras/hub-graph';
+import { compareRows, HM_DIR, ROOT, kerasPeer, kerasReference, parityPhotos, pickedFiles, type KerasReference, type Peer } from '../keras/peer';
 
 const SEED = 42;
 const hasHm = existsSync(path.join(HM_DIR, 'images_manifest.csv'));
@@ -46,6 +49,9 @@ const spec = backbone('resnet50v2');
 const DIM = spec.dim;
 /** `rows` minus the per-column mean of `basis` over its rows (photos). */
 function centre(rows: Float32Array, basis: Float32Array): Float32Array {
+  return centreDim(rows, basis, DIM);
+}
+function centreDim(rows: Float32Array, basis: Float32Array, DIM: number): Float32Array {
   const n = basis.length / DIM;
   const out = new Float32Array(rows.length);
   for (let j = 0; j < DIM; j++) {
@@ -163,5 +169,48 @@ describe.skipIf(skip !== null)(skip ? `Keras parity (skipped: ${skip})` : 'ResNe
     const centred = compareRows(centre(e, ref.embeddings), centre(ref.embeddings, ref.embeddings), DIM);
     console.log(`keras-parity (jpeg-js): photo-dependent part's cosines ${centred.cosines.map((x) => x.toFixed(6)).join(' ')}`);
     for (const cos of centred.cosines) expect(cos).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
+/**
+ * The default backbone: Keras `MobileNetV2(alpha=1.4, include_top=False, pooling='avg', weights=None)`
+ * with seeded random weights, folded into the app's own TF-Hub graph (test/keras/hub-graph.ts), run
+ * through the default's extractor (graph model, its feature node, `unit` scaling that the graph maps
+ * to [-1, 1]) and compared with Keras (`mobilenet_v2.preprocess_input`). Tolerance: max |ours − Keras|
+ * ≤ 1e-3 × max |Keras| and ≤ 1e-2 × the photo-dependent part; cosine ≥ 0.9999 (BN folded in float64 and
+ * rounded once, where Keras applies it after the conv in float32).
+ */
+describe.skipIf(skip !== null)(skip ? `Keras parity, MobileNetV2 1.4 (skipped: ${skip})` : 'The default MobileNetV2 1.4 graph with Keras’s weights gives Keras’s embeddings (WASM)', () => {
+  it('embeds the photos as Keras’s MobileNetV2(alpha=1.4) does', async () => {
+    await tf.setBackend('wasm');
+    const ref = kerasReference((peer as { python: string }).python, 'mobilenetv2-140', SEED, parityPhotos());
+    vendorModels();
+    const hubFiles = pickedFiles(path.join(ROOT, 'public/vendor/models/mobilenet-v2-140-hub'));
+    const hubJson = JSON.parse(new TextDecoder().decode(hubFiles.find((f) => f.name === 'model.json')!.data)) as ConverterModelJson;
+    const hub = artifactsFromFiles(hubJson, new Map(hubFiles.map((f) => [f.name, f.data])));
+    const kerasFiles = pickedFiles(ref.modelDir);
+    const kerasJson = JSON.parse(new TextDecoder().decode(kerasFiles.find((f) => f.name === 'model.json')!.data)) as ConverterModelJson;
+    const keras = artifactsFromFiles(kerasJson, new Map(kerasFiles.map((f) => [f.name, f.data])));
+    const folded = hubGraphWithKerasWeights(hubJson, hub.weightData as ArrayBuffer, kerasJson, keras.weightData as ArrayBuffer);
+    // 52 convolutions, each a kernel and an offset; the rest is the hub's input scaling and nsfwjs's head.
+    expect(folded.replaced).toBe(104);
+    const mspec = backbone('mobilenet-v2-140-hub');
+    const mex = await loadExtractor(tf, mspec, tf.io.fromMemory(folded.artifacts));
+    try {
+      const ours = await mex.embed(ref.meta.photos.map((p, i) => rgb(ref.pixels[i], p.width, p.height)));
+      const d = mspec.dim;
+      const c = compareRows(ours, ref.embeddings, d);
+      const centred = compareRows(centreDim(ours, ref.embeddings, d), centreDim(ref.embeddings, ref.embeddings, d), d);
+      console.log(
+        `keras-parity MobileNetV2 1.4 (PIL pixels, wasm): max|ours-keras| ${c.maxAbs.toExponential(2)} (max|keras| ${c.refMaxAbs.toFixed(3)}, relative ${(c.maxAbs / c.refMaxAbs).toExponential(2)}), ` +
+          `cosines ${c.cosines.map((x) => x.toFixed(8)).join(' ')}; photo-dependent part max ${centred.refMaxAbs.toFixed(3)}, cosines ${centred.cosines.map((x) => x.toFixed(6)).join(' ')}; kept from the hub file: ${folded.kept.length}`,
+      );
+      expect(c.maxAbs).toBeLessThanOrEqual(1e-3 * c.refMaxAbs);
+      expect(c.maxAbs).toBeLessThanOrEqual(1e-2 * centred.refMaxAbs);
+      for (const x of c.cosines) expect(x).toBeGreaterThanOrEqual(0.9999);
+      for (const x of centred.cosines) expect(x).toBeGreaterThanOrEqual(0.999);
+    } finally {
+      mex.dispose();
+    }
   });
 });
