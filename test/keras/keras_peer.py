@@ -88,6 +88,10 @@ except Exception as e:  # the converter does not import with every TensorFlow: s
     write_layers_model(model, model_dir, converted_by="scripts/keras_to_tfjs.py (parity test, random weights)")
     converter = "scripts/keras_to_tfjs.py write_layers_model"
 
+if not photos:  # weights only (bench/image-embed.mjs)
+    print(json.dumps({"ok": True, "converter": converter}))
+    raise SystemExit(0)
+
 pixels, inputs, sizes = [], [], []
 for p in photos:
     with Image.open(p) as im:
