@@ -6,6 +6,7 @@
  * (rating) is at least a threshold. Ids are re-densified over the training
  * split so that "items" means items a model can recommend.
  */
+import { mulberry32 } from '../util/random';
 import { csrFromCoo, type Csr } from './csr';
 
 /** Interactions as parallel arrays; `time` is any monotone unit (seconds, days). */
@@ -122,6 +123,43 @@ export function timeSplit(log: Interactions, testFraction: number, opts: Protoco
   const isTest = new Uint8Array(n);
   const nTest = Math.round(n * testFraction);
   for (let k = n - nTest; k < n; k++) isTest[order[k]] = 1;
+  return protocolSplit(log, isTest, opts);
+}
+
+/**
+ * The seed's time split applied to a split's own training part: its last
+ * `testFraction` (training rows are in time order) becomes a validation
+ * period. Settings are tuned on this, never on the real test users. Ids of
+ * the result are dense over the inner training part; `userIds`/`itemIds`
+ * map them to the outer split's dense ids.
+ */
+export function validationSplit(split: ProtocolSplit, testFraction: number, opts: ProtocolOptions): ProtocolSplit {
+  const n = split.trainUsers.length;
+  const time = Int32Array.from({ length: n }, (_, r) => r);
+  return timeSplit({ nUsers: split.train.nRows, nItems: split.train.nCols, user: split.trainUsers, item: split.trainItems, value: split.trainValues, time }, testFraction, opts);
+}
+
+/**
+ * For logs without a usable time column (ASOS): a seeded random per-user
+ * holdout. Each user with at least `minUserInteractions` interactions and at
+ * least two of them keeps ⌊(1 - testFraction)·n⌉ (at least one) for training
+ * and holds out the rest (at least one).
+ */
+export function randomUserSplit(log: Interactions, testFraction: number, opts: ProtocolOptions & { seed: number }): ProtocolSplit {
+  check('testFraction', testFraction > 0 && testFraction < 1, testFraction, '0 < f < 1');
+  const rows: number[][] = Array.from({ length: log.nUsers }, () => []);
+  for (let r = 0; r < log.user.length; r++) rows[log.user[r]].push(r);
+  const isTest = new Uint8Array(log.user.length);
+  const rand = mulberry32(opts.seed);
+  for (const rs of rows) {
+    if (rs.length < 2 || rs.length < opts.minUserInteractions) continue;
+    for (let k = rs.length - 1; k > 0; k--) {
+      const j = Math.floor(rand() * (k + 1));
+      [rs[k], rs[j]] = [rs[j], rs[k]];
+    }
+    const nTest = Math.min(rs.length - 1, Math.max(1, Math.round(rs.length * testFraction)));
+    for (let k = 0; k < nTest; k++) isTest[rs[k]] = 1;
+  }
   return protocolSplit(log, isTest, opts);
 }
 
