@@ -6,8 +6,8 @@
  * (rating) is at least a threshold. Ids are re-densified over the training
  * split so that "items" means items a model can recommend.
  */
-import { mulberry32 } from '../util/random';
 import { csrFromCoo, type Csr } from './csr';
+import { randomHoldoutMask } from './split';
 
 /** Interactions as parallel arrays; `time` is any monotone unit (seconds, days). */
 export interface Interactions {
@@ -141,26 +141,13 @@ export function validationSplit(split: ProtocolSplit, testFraction: number, opts
 
 /**
  * For logs without a usable time column (ASOS): a seeded random per-user
- * holdout. Each user with at least `minUserInteractions` interactions and at
- * least two of them keeps ⌊(1 - testFraction)·n⌉ (at least one) for training
- * and holds out the rest (at least one).
+ * holdout (randomHoldoutMask): each user with at least `minUserInteractions`
+ * (and 2) interactions holds out round(testFraction·n) of them, at least one,
+ * and keeps at least one for training.
  */
 export function randomUserSplit(log: Interactions, testFraction: number, opts: ProtocolOptions & { seed: number }): ProtocolSplit {
   check('testFraction', testFraction > 0 && testFraction < 1, testFraction, '0 < f < 1');
-  const rows: number[][] = Array.from({ length: log.nUsers }, () => []);
-  for (let r = 0; r < log.user.length; r++) rows[log.user[r]].push(r);
-  const isTest = new Uint8Array(log.user.length);
-  const rand = mulberry32(opts.seed);
-  for (const rs of rows) {
-    if (rs.length < 2 || rs.length < opts.minUserInteractions) continue;
-    for (let k = rs.length - 1; k > 0; k--) {
-      const j = Math.floor(rand() * (k + 1));
-      [rs[k], rs[j]] = [rs[j], rs[k]];
-    }
-    const nTest = Math.min(rs.length - 1, Math.max(1, Math.round(rs.length * testFraction)));
-    for (let k = 0; k < nTest; k++) isTest[rs[k]] = 1;
-  }
-  return protocolSplit(log, isTest, opts);
+  return protocolSplit(log, randomHoldoutMask(log.user, log.nUsers, testFraction, opts.seed, opts.minUserInteractions), opts);
 }
 
 /** Split at a time: rows with time ≥ `from` (and < `until`, when given) are the test period; later rows are dropped. */
