@@ -1,7 +1,7 @@
 /** Behaviour of the public API on tiny seeded fixtures. */
 import { describe, expect, it } from 'vitest';
 import { ndcgOne } from '../metrics';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { mulberry32 } from '../util/random';
 import { DEFAULT_GBDT_PARAMS, gbdtFromJSON, trainGbdt } from './index';
 import { sliceQueries, syntheticRanking, type SyntheticRanking } from './synthetic';

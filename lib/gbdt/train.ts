@@ -3,7 +3,7 @@
  * objective at the current scores, a seeded draw of rows (bagging) and
  * features (feature fraction, per tree), one tree, and the score update.
  */
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { mulberry32, type Rng } from '../util/random';
 import { exactGrower } from './exact';
 import { histogramGrower } from './histogram';
