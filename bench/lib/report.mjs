@@ -41,7 +41,6 @@ export function report(fig) {
     ...(fig.baseline ? { baseline: fig.baseline, baseline_value: round(fig.baseline_value), diff_ci: fig.diff_ci ? fig.diff_ci.map(round) : null } : {}),
     ...(fig.threads ? { threads: fig.threads } : {}),
     ...(fig.note ? { note: fig.note } : {}),
-    ...(fig.threads ? { threads: fig.threads } : {}),
     runs: fig.runs ?? null,
     machine: machine(),
   };

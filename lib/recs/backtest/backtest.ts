@@ -9,7 +9,7 @@
 import type { InteractionLog } from '../../data/dataset';
 import { averagePrecisionAtK, ndcgOne } from '../../metrics/ranking';
 import { bootstrapMean, pairedDifference, type Interval, type PairedDifference } from '../../metrics/bootstrap';
-import { CancelledError } from '../../notebook/types';
+import { CancelledError } from '../../util/cancel';
 import { testTruth } from '../strategies';
 import { RecsInputError } from '../types';
 import { asOfView, outOfPool, type AsOfView, type CatalogView } from './asof';
