@@ -8,6 +8,7 @@ import * as Plot from '@observablehq/plot';
 import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { protocolSplit, randomUserSplit, timeSplit, type ProtocolSplit } from '@/lib/data/seed-protocol';
 import { hasDates } from '@/lib/data/split';
+import { sampleIndices } from '@/lib/util/random';
 import type { HeldOutPairs } from '@/lib/data/readers/asos';
 import type { MetricReport } from '@/lib/metrics';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
@@ -91,6 +92,7 @@ export const towersCell = defineAppCell({
     features: { kind: 'boolean', label: 'feature towers (age, club status; type, department, colour)', default: false },
     minUserInteractions: { kind: 'number', label: 'min interactions per user', default: 20, min: 1, integer: true },
     testFraction: { kind: 'number', label: 'test share (last by time; random per user without dates)', default: 0.2, min: 0.01, max: 0.9, step: 0.01 },
+    maxEvalUsers: { kind: 'number', label: 'max test users scored (seeded sample)', default: 2000, min: 1, integer: true },
     minTestRating: { kind: 'number', label: 'min test rating (MovieLens)', default: 4, min: 1, max: 5, integer: true },
     article: { kind: 'text', label: 'item for item-to-item (id; blank: the 3 most popular)', default: '' },
     neighbours: { kind: 'number', label: 'item-to-item: top N', default: 5, min: 1, max: 100, integer: true },
@@ -129,6 +131,14 @@ export const towersCell = defineAppCell({
     } catch (err) {
       const m = err instanceof Error ? err.message : String(err);
       throw new CellFailure(`The evaluation split is empty: ${m}`, `Lower "min interactions per user"${dated ? '' : ` (${suggestMin(log, validation)} keeps most users of this dataset)`} or "min test rating", or raise "test share".`);
+    }
+    // Scoring every test user against every item each epoch is users × items × dim in plain JS: sample, as the ALS cell does.
+    const allTestUsers = split.testUsers.length;
+    if (allTestUsers > p.maxEvalUsers) {
+      const picked = sampleIndices(allTestUsers, p.maxEvalUsers, ctx.seed);
+      const full = split;
+      split = { ...full, testUsers: Int32Array.from(picked, (k) => full.testUsers[k]), relevant: picked.map((k) => full.relevant[k]) };
+      testText += `; a seeded sample of ${p.maxEvalUsers} of its ${allTestUsers} users`;
     }
     const nActive = countActiveUsers(log);
     const dropNote =
