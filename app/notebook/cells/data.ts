@@ -21,6 +21,7 @@ import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/l
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
 import { hmTableOf } from '@/lib/data/readers/hm';
+import { isAsosValidationFile, readAsosValidation, type HeldOutPairs } from '@/lib/data/readers/asos';
 
 export const DATA_CELL = cellId('data');
 
@@ -34,6 +35,8 @@ export interface DataArtifacts {
   customers: BuiltDataset['customers'];
   info: BuiltDataset['info'];
   db: DuckDbHandle;
+  /** Held-out pairs from a validation file picked with the data (ASOS `dsf_asos_valid...`), or null. */
+  validation: HeldOutPairs | null;
 }
 
 /** The dataset in force: kept so that a failed load can fall back to it. */
@@ -72,7 +75,7 @@ export const dataCell = defineAppCell({
     const db = await getDuckDb();
     try {
       const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, ctx, db, check);
-      const artifacts: DataArtifacts = { ...built.dataset, db };
+      const artifacts: DataArtifacts = { ...built.dataset, db, validation: built.validation ?? null };
       const outputs = await datasetOutputs(db, built.dataset, built.bad, built.notes, (performance.now() - t0) / 1000);
       current = { artifacts, outputs };
       const summary: Record<string, JsonValue> = {
@@ -104,6 +107,7 @@ interface Loaded {
   dataset: BuiltDataset;
   bad: BadRows[];
   notes: string[];
+  validation?: HeldOutPairs | null;
 }
 
 type Ctx = Parameters<typeof dataCell.run>[0];
@@ -234,5 +238,18 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
       notes.push(`Not saved in browser storage: ${(e as Error).message}`);
     }
   }
-  return { dataset, bad, notes };
+  let validation: HeldOutPairs | null = null;
+  const validFile = src === 'asos' && !restored ? files.find((f) => isAsosValidationFile(f.name)) : undefined;
+  if (validFile) {
+    validation = await readAsosValidation({ name: validFile.name, data: validFile }, dataset.interactions.userKeys, dataset.interactions.itemKeys);
+    notes.push(
+      `Validation file ${validFile.name}: ${validation.user.length} (user, product) pairs for the model cells' evaluation` +
+        (validation.coldDropped ? ` (${validation.coldDropped} of ${validation.rows} rows dropped: user or product absent from training)` : '') +
+        '. It is not a DuckDB table and is not kept in browser storage.',
+    );
+    step('read the validation file');
+  } else if (src === 'asos') {
+    notes.push('No validation file picked: the model cells hold out a seeded random share of each customer\'s purchases (ASOS has no dates).');
+  }
+  return { dataset, bad, notes, validation };
 }

@@ -6,7 +6,7 @@ import type { SourceTables } from '@/lib/data/build';
 import type { DatasetKind } from '@/lib/data/dataset';
 import { DataError, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
-import { readAsos } from '@/lib/data/readers/asos';
+import { isAsosValidationFile, readAsos } from '@/lib/data/readers/asos';
 import { readMovielens } from '@/lib/data/readers/movielens';
 import { readMappedInteractions, type ColumnMapping } from '@/lib/data/readers/mapped';
 import type { ColumnTable } from '@/lib/data/table';
@@ -73,7 +73,7 @@ export async function readSource(src: Exclude<SourceName, `demo-${string}`>, fil
     case 'hm-files':
       return readHm(files, policy, log);
     case 'asos': {
-      const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
+      const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name) && !isAsosValidationFile(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
       const users = files.find((f) => /users.*\.csv$/i.test(f.name));
       const products = files.find((f) => /product.*\.csv$/i.test(f.name));
       const tables = await readAsos(
