@@ -220,6 +220,7 @@ export class NotebookRuntime<S> {
       // New results: whatever was computed from the old ones is out of date.
       for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
     } catch (err) {
+      if (err instanceof CellFailure && err.retained) this.artifacts.set(id, err.retained);
       if (controller.signal.aborted || isCancelled(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
       else this.dispatch(id, { type: 'fail', at: this.now(), error: toCellError(err) });
     } finally {
