@@ -105,6 +105,13 @@ describe('NotebookRuntime', () => {
     expect(log).toEqual(['a']);
     expect(rt.state(B).status).toBe('error');
     expect(rt.artifactsOf(A)).toEqual({ value: 20 });
+    // Run on its own, a later cell uses the retained artifacts without re-running the failed cell.
+    log.length = 0;
+    await rt.run(B);
+    expect(log).toEqual(['b']);
+    expect(rt.state(B).status).toBe('done');
+    expect(rt.artifactsOf(B)).toEqual({ value: 21 });
+    expect(rt.state(A).status).toBe('error');
   });
 
   it('re-running a cell makes its descendants stale', async () => {
