@@ -59,6 +59,10 @@ export const dataCell = defineAppCell({
     itemColumn: { kind: 'text', label: 'Item column', default: 'item_id', help: 'Any interactions file: the item id column' },
     timeColumn: { kind: 'text', label: 'Time column (optional)', default: '', help: 'Dates (YYYY-MM-DD) or unix seconds' },
     weightColumn: { kind: 'text', label: 'Weight / rating column (optional)', default: '' },
+    largeFileMB: {
+      kind: 'number', label: 'Large-file threshold (MB)', default: LARGE_FILE_BYTES / 2 ** 20, min: 0, step: 64,
+      help: 'H&M transactions files above this size are read by DuckDB from the file (not into memory) and not kept in browser storage',
+    },
     minKeptPercent: {
       kind: 'number', label: 'Minimum rows kept (%)', default: MIN_KEPT_SHARE * 100, min: 0, max: 100, step: 5,
       help: 'Under "skip bad rows", a file that keeps less than this share of its rows (or none) fails the load, and the previous dataset stays',
@@ -190,7 +194,8 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     restored = true;
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
   } else {
-    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > LARGE_FILE_BYTES) : undefined;
+    const large = (ctx.params.largeFileMB as number) * 2 ** 20;
+    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > large) : undefined;
     const articles = files.find((f) => hmTableOf(f.name) === 'articles' && /\.(csv|parquet)$/i.test(f.name));
     if (big && articles) {
       releaseObjectUrls();
