@@ -31,7 +31,8 @@ export async function stageLargeTransactions(db: DuckDbHandle, file: File, polic
     types.customer_id = type;
   }
   if (/\.parquet$/i.test(file.name)) return (await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress, { types })).bad;
-  return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types)).bad;
+  // Ids are then checked against the staged articles (and customers): checkLargeJoins names the ones that are not there.
+  return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types, hasCustomers ? ['article_id', 'customer_id'] : ['article_id'])).bad;
 }
 
 /** Counts staged transactions whose ids are missing from the staged articles / customers (and drops them under `skip`). */

@@ -150,16 +150,17 @@ export async function csvHeader(file: Blob & { name: string }): Promise<string[]
 /**
  * The schema's value checks as SQL predicates over a loaded table, one per column, each true on a bad
  * value: empty where not nullable, pattern (ids), bounds, allowed values. Columns whose type was
- * replaced (an ENUM of known ids) are checked by the conversion itself.
+ * replaced (an ENUM of known ids) are checked by the conversion itself, and so are the id formats of
+ * `joined` columns by the referential check that follows.
  */
-export function sqlChecks(schema: TableSchema, types: Record<string, string> = {}): { column: string; bad: string; expected: string }[] {
+export function sqlChecks(schema: TableSchema, types: Record<string, string> = {}, joined: readonly string[] = []): { column: string; bad: string; expected: string }[] {
   const out: { column: string; bad: string; expected: string }[] = [];
   for (const c of schema.columns) {
     const col = ident(c.name);
     const parts: { bad: string; expected: string }[] = [];
     if (!c.nullable) parts.push({ bad: `${col} IS NULL`, expected: `a value (${c.name} may not be empty)` });
     if (!types[c.name]) {
-      if (c.pattern) parts.push({ bad: `NOT regexp_full_match(${col}, ${literal(c.pattern.source.replace(/^\^|\$$/g, ''))})`, expected: c.patternText ?? `text matching ${c.pattern}` });
+      if (c.pattern && !joined.includes(c.name)) parts.push({ bad: `NOT regexp_full_match(${col}, ${literal(c.pattern.source.replace(/^\^|\$$/g, ''))})`, expected: c.patternText ?? `text matching ${c.pattern}` });
       if (c.oneOf) parts.push({ bad: `${col} NOT IN (${c.oneOf.join(', ')})`, expected: `one of ${c.oneOf.join(', ')}` });
       if (c.min !== undefined) parts.push({ bad: `${col} < ${c.min}`, expected: `a number ≥ ${c.min}` });
       if (c.max !== undefined) parts.push({ bad: `${col} > ${c.max}`, expected: `a number ≤ ${c.max}` });
@@ -182,8 +183,9 @@ export async function checkLoadedTable(
   types: Record<string, string>,
   policy: BadRowPolicy,
   rowOf: (row: number) => number,
+  joined: readonly string[] = [],
 ): Promise<BadRows> {
-  const checks = sqlChecks(schema, types);
+  const checks = sqlChecks(schema, types, joined);
   const bad = new BadRowCollector(file);
   if (checks.length === 0) return bad.result();
   // NULL-safe: a check on a NULL value is not a bad value (the IS NULL check says so where that matters).
@@ -213,6 +215,8 @@ export async function checkLoadedTable(
  * fail; extra ones are ignored; columns map by name, in any order), rows that do not parse are
  * counted from DuckDB's reject table, and the schema's value checks (empty values, id formats,
  * ranges) run in SQL on the loaded table. Bad rows are dropped under `skip`; `abort` throws.
+ * `joined` names id columns that the caller checks against another table afterwards (large.ts:
+ * article_id against the articles): their format check would only repeat that, at a regex a row.
  * Row numbers are 1-based data rows, as on the in-memory path.
  */
 export async function csvIntoDuckDb(
@@ -223,6 +227,8 @@ export async function csvIntoDuckDb(
   policy: BadRowPolicy,
   /** Column types that replace the schema's (e.g. customer_id as an ENUM). */
   types: Record<string, string> = {},
+  /** Id columns checked against another table afterwards (their format check is skipped here). */
+  joined: readonly string[] = [],
 ): Promise<{ rows: number; bad: BadRows }> {
   const header = (await csvHeader(file)).map((h) => h.trim());
   checkHeader(header, schema, file.name);
@@ -234,7 +240,7 @@ export async function csvIntoDuckDb(
   const rejects = `reject_errors_${table}`;
   await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
   await db.run(
-    `CREATE TABLE ${ident(table)} AS SELECT ${schema.columns.map((c) => ident(c.name)).join(', ')} FROM read_csv('${name}', header = true, columns = {${cols}}, dateformat = '%Y-%m-%d', store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
+    `CREATE TABLE ${ident(table)} AS SELECT ${schema.columns.map((c) => ident(c.name)).join(', ')} FROM read_csv('${name}', header = true, columns = {${cols}}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
   );
   const rejected = await db.rows<{ line: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
     `SELECT line, column_name, error_type, csv_line, error_message FROM ${rejects} ORDER BY line LIMIT 5`,
@@ -251,7 +257,7 @@ export async function csvIntoDuckDb(
     for (const x of rejectedRows) if (x <= row) row++;
     return row;
   };
-  const checked = await checkLoadedTable(db, table, schema, file.name, types, policy, rowOf);
+  const checked = await checkLoadedTable(db, table, schema, file.name, types, policy, rowOf, joined);
   const all: BadRows = {
     file: file.name,
     count: Number(k) + checked.count,
