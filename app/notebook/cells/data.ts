@@ -217,13 +217,13 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
   }
   // Validate the joins before touching DuckDB, so a bad file leaves the old tables alone.
   releaseObjectUrls();
-  const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos) });
+  const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos), transactionsFile: read.transactionsFile });
   step('built the interaction log and catalogue');
   if (!restored) {
     // Transactions dropped because their ids do not join count against the same threshold as unreadable rows.
     const kept = dataset.interactions.user.length;
     const dropped = read.tables.transactions.length - kept;
-    if (dropped > 0 || kept === 0) enforceKeptShare({ file: dataset.joinIssues[0]?.file ?? 'transactions', count: dropped, examples: dataset.joinIssues[0]?.examples ?? [] }, kept, minShare);
+    if (dropped > 0 || kept === 0) enforceKeptShare({ file: dataset.joinIssues[0]?.file ?? read.transactionsFile ?? 'transactions', count: dropped, examples: dataset.joinIssues[0]?.examples ?? [] }, kept, minShare);
   }
   ctx.progress({ label: 'Loading into DuckDB', done: 0, total: 3, unit: 'tables' });
   let k = 0;

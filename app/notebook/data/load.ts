@@ -33,6 +33,8 @@ export interface ReadResult {
   bad: BadRows[];
   /** Loader options that go into the fingerprint. */
   options: string;
+  /** The transactions file's name, for join messages. */
+  transactionsFile?: string;
 }
 
 const need = (files: File[], what: string, test: (f: File) => boolean, hint: string): File => {
@@ -65,7 +67,7 @@ async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log
   const cu = pick('customers');
   const customers: ColumnTable = cu ? await read('customers', cu) : { name: 'customers', length: 0, columns: { customer_id: { type: 'string', values: [] } } };
   const transactions = await read('transactions', tx);
-  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}` };
+  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}`, transactionsFile: baseName(tx.name) };
 }
 
 /** Reads the picked files for a file-based source. */
