@@ -19,7 +19,7 @@ function idText(v: unknown): string | null {
 /** One-column, header-less CSV of ids. */
 export function readIdList(bytes: Uint8Array, file: string): string[] {
   if (bytes.length === 0) throw new DataError({ file }, 'one id per line', 'an empty file (0 bytes)');
-  const rows = parseCsv(decodeText(bytes, 'utf-8', file)).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+  const rows = parseCsv(decodeText(bytes, 'utf-8', file), { file }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
   return rows.map((r, k) => {
     if (r.fields.length !== 1) throw new DataError({ file, row: k + 1 }, 'one id per line', `${r.fields.length} fields`);
     return r.fields[0].trim();
