@@ -42,3 +42,7 @@ export {
   contextOf, labelledWeek, rankedLists, rankerData, twoStageStrategy,
   type RankerData, type RankerFit, type TwoStageOptions, type WeekData,
 } from './twostage/pipeline';
+export { packedTransfer, packRecsData, unpackRecsData, type PackedRecsData, type UnpackedRecsData } from './evaluate/pack';
+export { checkSettings, gbdtParams, VALIDATED_RANKER, type EvaluationSettings, type RankerSettings } from './evaluate/settings';
+export { runEvaluation, testCutoffs, type EvaluationReport, type RunOptions, type StrategyReport } from './evaluate/run';
+export { explainCustomer, FILL_BIT, type Explanation } from './evaluate/explain';

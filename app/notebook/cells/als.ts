@@ -218,7 +218,9 @@ export const alsCell = defineAppCell({
         title:
           `Holdout: ${holdoutText}, ${spec.users.length} customers` +
           (spec.users.length < fullSpec.users.length ? ` (a seeded sample of ${fullSpec.users.length})` : '') +
-          `; ${res.unscorable} without factors count as misses`,
+          `; ${res.unscorable} without factors count as misses. Same metric functions (lib/metrics) and day convention as the Evaluate cell ` +
+          '(train = the days before the first test day); what differs there: several weekly cutoffs pooled, lists only from articles sold in the ' +
+          'candidate weeks and completed to 12, ALS refitted per cutoff with its own settings, popularity of the last 7 days (here: of the whole training span)',
         columns: ['model', 'MAP@12', 'NDCG@10', 'HitRate@10', 'Recall@10', 'Coverage@10', 'customers scored'],
         rows: [metricRow('ALS', res.metrics), metricRow('popularity', pop)],
       });

@@ -235,7 +235,9 @@ export const towersCell = defineAppCell({
       { kind: 'plot', title: `Loss (${lossName})`, plot: lossCurves(result.history, lossName) },
       {
         kind: 'table',
-        title: `Test period (${testText}): ${split.testUsers.length} users, ${split.train.nCols} candidate items, training items excluded`,
+        title:
+          `Test period (${testText}): ${split.testUsers.length} users, ${split.train.nCols} candidate items, training items excluded. ` +
+          'The seed protocol (a share of the time span as test, cold users and items dropped); the Evaluate cell scores strategies on weekly cutoffs instead, with the same metric functions',
         columns: ['model', 'NDCG@10', 'HitRate@10', 'Coverage@10', 'MAP@12', 'Recall@10', 'users'],
         rows: [metricRow(p.model, ours), metricRow('popularity', pop), metricRow('random', rnd)],
       },

@@ -93,6 +93,8 @@ export interface BacktestOptions {
   k?: number;
   catalog?: CatalogView | null;
   ages?: Float32Array | null;
+  /** Product code per article; default from the item keys (productCodes). */
+  product?: Int32Array;
   /** Customers counted by MAP over all customers; default log.nUsers. */
   nCustomers?: number;
   /** Name of the reference strategy; default the best baseline on pooled MAP@12. */
@@ -125,7 +127,7 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
   const total = o.cutoffs.length * o.strategies.length;
   let done = 0;
   for (const cutoff of o.cutoffs) {
-    const view = asOfView(o.log, cutoff, { candidateWeeks: o.candidateWeeks, catalog: o.catalog, ages: o.ages });
+    const view = asOfView(o.log, cutoff, { candidateWeeks: o.candidateWeeks, catalog: o.catalog, ages: o.ages, product: o.product });
     const truth = testTruth(dateSplit(o.log, cutoff, testDays).test);
     buyers.push(truth.users.length);
     for (const s of o.strategies) {
