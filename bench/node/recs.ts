@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
+import type { GbdtParams } from '../../lib/gbdt';
 import type { InteractionLog } from '../../lib/data/dataset';
 import { buildInteractionLog } from '../../lib/data/interactions';
 import { parseIsoDay } from '../../lib/data/table';
@@ -19,19 +20,8 @@ import { bruteForceTopK } from '../../lib/embed/knn';
 import { neighboursByItem, type CatalogView, type ItemNeighbours, type RankerData, type RankerFit } from '../../lib/recs';
 import { decodeJpeg, HM_DIR } from './hm';
 
-/** Ranker settings in lib/gbdt's GbdtParams shape (LightGBM gets the same). */
-export interface RankerParams {
-  objective: 'binary' | 'lambdarank';
-  numRounds: number;
-  learningRate: number;
-  maxDepth: number;
-  numLeaves: number;
-  minDataInLeaf: number;
-  featureFraction: number;
-  baggingFraction: number;
-  lambdaL2: number;
-  maxBin: number;
-}
+/** Ranker settings: lib/gbdt's GbdtParams without the seed (LightGBM gets the same; seeds are averaged). */
+export type RankerParams = Omit<GbdtParams, 'seed'>;
 
 export const RANKER_DEFAULTS: RankerParams = {
   objective: 'binary', numRounds: 200, learningRate: 0.05, maxDepth: 6, numLeaves: 31, minDataInLeaf: 20,
