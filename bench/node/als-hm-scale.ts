@@ -6,11 +6,13 @@
  * CG kernel (the same code the ML worker runs). Prints one JSON line:
  * {ok: true, users, items, nnz, secondsPerIteration, fitSeconds, peakRssBytes, ...}
  * or {ok: false, reason}.
- * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64).
+ * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64),
+ * ALS_HM_SCALE (default 1: the full sizes; 0.1 scales customers, articles and
+ * purchases alike, which keeps purchases per customer and per article).
  */
 import { readFileSync } from 'node:fs';
 import { fitAls, makeSolver, prepareInteractions } from '../../lib/cf';
-import { generateDemo } from '../../lib/data/demo';
+import { DEMO_PRESETS, generateDemo } from '../../lib/data/demo';
 
 function peakRss(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -21,7 +23,13 @@ async function main() {
   const iterations = Number(process.env.ALS_HM_ITERATIONS ?? 3);
   const factors = Number(process.env.ALS_HM_FACTORS ?? 64);
   const t0 = performance.now();
-  const demo = generateDemo('hm-scale', 42);
+  const scale = Number(process.env.ALS_HM_SCALE ?? 1);
+  if (!(scale > 0 && scale <= 1)) throw new Error(`invalid ALS_HM_SCALE: ${process.env.ALS_HM_SCALE}; expected a number in (0, 1]`);
+  const full = DEMO_PRESETS['hm-scale'];
+  const demo =
+    scale === 1
+      ? generateDemo('hm-scale', 42)
+      : generateDemo({ articles: Math.round(full.articles * scale), customers: Math.round(full.customers * scale), transactions: Math.round(full.transactions * scale) }, 42);
   const n = demo.sizes.transactions;
   const user = new Int32Array(n);
   const item = new Int32Array(n);
