@@ -220,8 +220,9 @@ async function gramInMemory(e: Engine, yOff: number, n: number, k: number, ridge
     new Float32Array(buf, acc32(t), k * k).fill(0);
     new Float64Array(buf, acc64(t), k * k).fill(0);
   }
-  // Row blocks in multiples of 4 (the kernel's rank-4 step).
-  const per = Math.ceil(n / T / 4) * 4;
+  // Row blocks in multiples of 256, the kernel's f32 block: every thread count then rounds the
+  // same f32 partial sums, and only the float64 additions of the blocks are grouped differently.
+  const per = Math.ceil(n / T / 256) * 256;
   const helpers: Promise<void>[] = [];
   for (let t = 1; t < T; t++) {
     const r0 = Math.min(n, t * per);
