@@ -94,9 +94,16 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
 
   const makeEngine = (module: WebAssembly.Module): Engine => {
     if (wanted > 1 && opts.spawn && sharedMemoryAvailable()) {
-      const pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
-      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+      let pool: CgThreadPool | null = null;
+      try {
+        pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
+        const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
+        return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+      } catch (err) {
+        // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
+        pool?.terminate();
+        console.warn(`ALS kernel on one thread: ${(err as Error).message}`);
+      }
     }
     const inst = new WebAssembly.Instance(module, {});
     return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool: null, threads: 1 };
