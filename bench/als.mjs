@@ -5,13 +5,19 @@
 // (u1.base/u1.test), ASOS (a seeded leave-one-out split of the train file) and
 // the H&M sample (validation week 2020-09-09..15).
 // Figures: seconds_per_iteration (alternating runs, medians of per-iteration
-// times; ours = the WebAssembly SIMD CG kernel, plus the TF.js solver on WASM
-// and on WebGPU/SwiftShader as variants), and hit_rate_at_10, ndcg_at_10,
+// times; ours = the WebAssembly SIMD CG kernel on a pool of THREADS threads,
+// implicit with num_threads = THREADS; `--threads N` sets it, default the
+// machine's cores; also both on one thread, and the TF.js solver on WASM and
+// on WebGPU/SwiftShader as variants), and hit_rate_at_10, ndcg_at_10,
 // map_at_12 of both libraries' factors scored by the same lib/metrics code in
 // the page. Then the hm-scale demo fit (bench/node/als-hm-scale.ts): time
-// per iteration and peak memory, or the reason it does not fit (skipped with
-// --quick or --no-hm-scale: generating 31.8M purchases alone takes minutes).
+// per iteration and peak memory, ours and implicit's on the same confidence
+// matrix and threads, or the reason it does not fit (skipped with --quick or
+// --no-hm-scale: generating 31.8M purchases alone takes minutes;
+// ALS_HM_SCALE=0.2 runs a scaled-down demo with the same shape statistics).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { alternate, args, dataDir, report, root, writeResults } from './lib/report.mjs';
 import { withBrowserPage } from './lib/browser.mjs';
@@ -23,6 +29,9 @@ const PARAMS = { factors: 64, regularization: 0.05, alpha: 10, iterations: 15, c
 const TIMED_ITERATIONS = args.quick ? 3 : 5;
 const RUNS = 3;
 const DATASETS = args.quick ? ['movielens-u1'] : ['movielens-u1', 'asos', 'hm'];
+const threadsAt = process.argv.indexOf('--threads');
+const THREADS = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : os.availableParallelism();
+if (!(Number.isInteger(THREADS) && THREADS >= 1)) throw new Error(`invalid --threads: ${process.argv[threadsAt + 1]}; expected a whole number >= 1`);
 
 const PEER_SCRIPT = String.raw`
 import json, os, sys, time
@@ -33,10 +42,10 @@ inp = json.load(sys.stdin)
 p = inp['params']
 m = sp.csr_matrix((np.array(inp['confidence'], dtype=np.float32), np.array(inp['indices'], dtype=np.int32), np.array(inp['indptr'], dtype=np.int32)), shape=(inp['nUsers'], inp['nItems']))
 iters = inp['iterations']
-model = AlternatingLeastSquares(factors=p['factors'], regularization=p['regularization'], alpha=1.0, iterations=iters, use_cg=True, calculate_training_loss=False, random_state=p['seed'])
+model = AlternatingLeastSquares(factors=p['factors'], regularization=p['regularization'], alpha=1.0, iterations=iters, use_cg=True, calculate_training_loss=False, random_state=p['seed'], num_threads=inp.get('threads', 0))
 times = []
 model.fit(m, show_progress=False, callback=lambda it, elapsed, loss: times.append(elapsed))
-out = {'seconds': times, 'version': implicit.__version__, 'threads': os.cpu_count()}
+out = {'seconds': times, 'version': implicit.__version__, 'threads': inp.get('threads', 0) or os.cpu_count()}
 if inp['mode'] == 'fit':
     out['users'] = np.asarray(model.user_factors, dtype=np.float32).ravel().tolist()
     out['items'] = np.asarray(model.item_factors, dtype=np.float32).ravel().tolist()
@@ -58,29 +67,33 @@ if (!data) {
     const init = await page.evaluate(() => window.als.init('wasm'));
     console.error(`als: page backend ${init.backend}, cross-origin isolated ${init.coi}, threads ${init.threads}, wasm simd ${init.simd}`);
     for (const dataset of DATASETS) {
+      let peerSeconds = null;
       const prep = await page.evaluate(([n, a]) => window.als.prepare(n, a), [dataset, PARAMS.alpha]);
       const size = { users: prep.nUsers, items: prep.nItems, nnz: prep.nnz, test_users: prep.testUsers };
       console.error(`als: ${dataset}: ${JSON.stringify(size)} (${prep.note})`);
-      const peerInput = (mode, iterations) => ({ ...prep, params: PARAMS, mode, iterations });
+      const peerInput = (mode, iterations, threads = THREADS) => ({ ...prep, params: PARAMS, mode, iterations, threads });
       const timedParams = { ...PARAMS, iterations: TIMED_ITERATIONS };
 
-      const times = await alternate({
-        runs: RUNS,
-        ours: async () => med((await page.evaluate(([p]) => window.als.fit(p, 'cg', false), [timedParams])).seconds),
-        peer: async () => med(runPython(python, PEER_SCRIPT, peerInput('time', TIMED_ITERATIONS), { env }).seconds),
-      });
-      report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: times.ours, peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: 'cg, WebAssembly SIMD kernel (1 thread)', runs: RUNS, note: `implicit uses all cores; k=${PARAMS.factors}` });
+      for (const threads of THREADS > 1 ? [THREADS, 1] : [1]) {
+        const times = await alternate({
+          runs: RUNS,
+          ours: async () => med((await page.evaluate(([p, t]) => window.als.fit(p, 'cg', false, t), [timedParams, threads])).seconds),
+          peer: async () => med(runPython(python, PEER_SCRIPT, peerInput('time', TIMED_ITERATIONS, threads), { env }).seconds),
+        });
+        report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: times.ours, peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: `cg, WebAssembly SIMD kernel (${threads} thread${threads > 1 ? 's' : ''})`, threads, runs: RUNS, note: `implicit num_threads=${threads}; k=${PARAMS.factors}` });
+        if (threads === THREADS) peerSeconds = times.peer;
+      }
       if (dataset === 'movielens-u1') {
         // The TF.js solver on the WASM backend, timed against the same peer figure.
         const tfjs = [];
         for (let r = 0; r < RUNS; r++) tfjs.push(med((await page.evaluate(([p]) => window.als.fit(p, 'tfjs', false), [{ ...timedParams, iterations: 2 }])).seconds));
-        report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: med(tfjs), peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: 'tfjs solver (batched CG in tfjs-core ops)', runs: RUNS });
+        report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: med(tfjs), peer: PEER, peer_value: peerSeconds, better: 'lower', backend: 'wasm', variant: 'tfjs solver (batched CG in tfjs-core ops)', runs: RUNS });
         const js = [];
         for (let r = 0; r < RUNS; r++) js.push(med((await page.evaluate(([p]) => window.als.fit(p, 'cg-js', false), [{ ...timedParams, iterations: 2 }])).seconds));
-        report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: med(js), peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: 'cg-js, plain TypeScript CG', runs: RUNS });
+        report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: med(js), peer: PEER, peer_value: peerSeconds, better: 'lower', backend: 'wasm', variant: 'cg-js, plain TypeScript CG', runs: RUNS });
       }
 
-      const ours = await page.evaluate(([p]) => window.als.fit(p, 'cg', true), [PARAMS]);
+      const ours = await page.evaluate(([p, t]) => window.als.fit(p, 'cg', true, t), [PARAMS, THREADS]);
       const peerFit = runPython(python, PEER_SCRIPT, peerInput('fit', PARAMS.iterations), { env });
       const theirs = await page.evaluate(([p, u, i]) => window.als.evaluate(p, u, i), [PARAMS, peerFit.users, peerFit.items]);
       const pop = await page.evaluate(() => window.als.popularity());
@@ -105,21 +118,55 @@ if (!data) {
   }
 }
 
-// hm-scale: a separate Node process (same lib/cf code and WebAssembly kernel as the page) so its peak RSS is its own.
+// hm-scale: a separate Node process (same lib/cf code and WebAssembly kernel as the page) so its peak RSS is its own;
+// then implicit on the confidence matrix it wrote, in its own process, with the same threads.
+const HM_PEER_SCRIPT = String.raw`
+import json, os, resource, sys
+import numpy as np, scipy.sparse as sp
+import implicit
+from implicit.cpu.als import AlternatingLeastSquares
+inp = json.load(sys.stdin)
+d = inp['dir']
+shape = json.load(open(os.path.join(d, 'shape.json')))
+m = sp.csr_matrix((np.fromfile(os.path.join(d, 'data.f32'), dtype=np.float32), np.fromfile(os.path.join(d, 'indices.i32'), dtype=np.int32), np.fromfile(os.path.join(d, 'indptr.i32'), dtype=np.int32)), shape=(shape['nRows'], shape['nCols']))
+model = AlternatingLeastSquares(factors=inp['factors'], regularization=0.05, alpha=1.0, iterations=inp['iterations'], use_cg=True, calculate_training_loss=False, random_state=42, num_threads=inp['threads'])
+times = []
+model.fit(m, show_progress=False, callback=lambda it, elapsed, loss: times.append(elapsed))
+print(json.dumps({'seconds': times, 'peakRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+`;
 if (!args.quick && !process.argv.includes('--no-hm-scale')) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/als-hm-scale.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
-  const last = r.stdout.toString().trim().split('\n').at(-1) ?? '';
-  let res = null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'als-hm-'));
   try {
-    res = JSON.parse(last);
-  } catch {
-    console.error(`als: hm-scale run gave no result (exit ${r.status}, signal ${r.signal}): ${last}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/als-hm-scale.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 24,
+      env: { ...process.env, ALS_HM_THREADS: String(THREADS), ALS_HM_MATRIX_DIR: dir },
+    });
+    const last = r.stdout.toString().trim().split('\n').at(-1) ?? '';
+    let res = null;
+    try {
+      res = JSON.parse(last);
+    } catch {
+      console.error(`als: hm-scale run gave no result (exit ${r.status}, signal ${r.signal}): ${last}`);
+    }
+    if (res?.ok) {
+      const size = { users: res.users, items: res.items, nnz: res.nnz };
+      const dataset = res.scale === 1 ? 'hm-scale demo' : `hm-scale demo x${res.scale}`;
+      let peer = null;
+      if (data) {
+        const python = await ensureVenv(['implicit==0.7.2', 'scipy']);
+        const env = { OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+        const version = runPython(python, 'import json, implicit; print(json.dumps(implicit.__version__))', null, { env });
+        const out = runPython(python, HM_PEER_SCRIPT, { dir, factors: res.factors, iterations: res.iterations, threads: THREADS }, { env });
+        peer = { name: `implicit ${version} (CPU)`, seconds: med(out.seconds), peakRssBytes: out.peakRssBytes };
+      }
+      report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: res.secondsPerIteration, peer: peer?.name ?? null, peer_value: peer?.seconds ?? null, better: 'lower', backend: 'node-cpu', variant: `cg, WebAssembly SIMD kernel, k=${res.factors}, ${res.iterations} iterations, same confidence matrix`, threads: res.threads, runs: res.iterations });
+      report({ bench: BENCH, figure: 'peak_memory_bytes', dataset, size, ours: res.peakRssBytes, peer: peer?.name ?? null, peer_value: peer?.peakRssBytes ?? null, better: 'lower', backend: 'node-cpu', variant: 'peak RSS of each process (ours: generation + matrix + fit; implicit: reading the matrix + fit)', runs: 1 });
+      report({ bench: BENCH, figure: 'seconds', dataset, size, ours: res.fitSeconds, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: `fit (${res.iterations} iterations, matrix building excluded: ${res.prepareSeconds.toFixed(1)} s)`, threads: res.threads, runs: 1 });
+    } else if (res) console.error(`als: hm-scale does not fit: ${res.reason}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (res?.ok) {
-    const size = { users: res.users, items: res.items, nnz: res.nnz };
-    report({ bench: BENCH, figure: 'seconds_per_iteration', dataset: 'hm-scale demo', size, ours: res.secondsPerIteration, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: `cg, WebAssembly SIMD kernel, k=${res.factors}, ${res.iterations} iterations`, runs: res.iterations });
-    report({ bench: BENCH, figure: 'peak_memory_bytes', dataset: 'hm-scale demo', size, ours: res.peakRssBytes, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: 'peak RSS of the whole process (generation + matrix + fit)', runs: 1 });
-    report({ bench: BENCH, figure: 'seconds', dataset: 'hm-scale demo', size, ours: res.fitSeconds, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: `fit (${res.iterations} iterations, matrix building excluded: ${res.prepareSeconds.toFixed(1)} s)`, runs: 1 });
-  } else if (res) console.error(`als: hm-scale does not fit: ${res.reason}`);
 }
 writeResults(BENCH);

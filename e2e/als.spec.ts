@@ -11,6 +11,8 @@ test('the ALS cell trains on the demo dataset in the worker and shows loss, hold
 
   // Training facts, with the SIMD kernel in the worker.
   expect(await metric(page, 'als', 'solver')).toBe('cg (SIMD)');
+  // On a pool of threads (Web Workers sharing the kernel's memory), one per core: the page is cross-origin isolated.
+  expect(await metricNumber(page, 'als', 'kernel threads')).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
   // Whole numbers are shown with thousands separators.
   expect(await metricNumber(page, 'als', '(customer, article) pairs')).toBeGreaterThan(0);
   // The loss chart: one point per iteration.

@@ -12,6 +12,7 @@ import { compressors } from 'hyparquet-compressors';
 import { AlsModel, evaluateAls, evaluatePopularity, fitAls, holdoutFromPairs, makeSolver, prepareInteractions, sampleHoldout, wasmSimdAvailable, type AlsParams, type AlsSolverName, type HoldoutSpec } from '../../lib/cf';
 import type { Csr } from '../../lib/data/csr';
 import { mulberry32 } from '../../lib/util/random';
+import { spawnWebCgThread } from '../../workers/ml/als-threads';
 
 async function text(path: string): Promise<string> {
   const r = await fetch(`/data/${path}`);
@@ -117,11 +118,11 @@ const api = {
     };
   },
 
-  /** Fits on the current dataset; returns seconds per iteration and, when asked, holdout metrics. */
-  async fit(params: AlsParams, solver: AlsSolverName, withMetrics: boolean) {
+  /** Fits on the current dataset (`cg` on `threads` threads); returns seconds per iteration and, when asked, holdout metrics. */
+  async fit(params: AlsParams, solver: AlsSolverName, withMetrics: boolean, threads = 1) {
     if (!current) throw new Error('call prepare first');
     const seconds: number[] = [];
-    const model = await fitAls(current.weights, params, { solver: makeSolver(solver), computeLoss: withMetrics, onIteration: (i) => seconds.push(i.seconds) });
+    const model = await fitAls(current.weights, params, { solver: makeSolver(solver, { cg: { threads, spawn: spawnWebCgThread } }), computeLoss: withMetrics, onIteration: (i) => seconds.push(i.seconds) });
     return { seconds, loss: Array.from(model.loss), metrics: withMetrics ? evaluateAls(model, current.holdout).report : null };
   },
 

@@ -6,11 +6,20 @@
  * CG kernel (the same code the ML worker runs). Prints one JSON line:
  * {ok: true, users, items, nnz, secondsPerIteration, fitSeconds, peakRssBytes, ...}
  * or {ok: false, reason}.
- * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64).
+ * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64),
+ * ALS_HM_SCALE (default 1: the full sizes; 0.1 scales customers, articles and
+ * purchases alike, which keeps purchases per customer and per article),
+ * ALS_HM_THREADS (default: the machine's cores; the kernel's thread pool),
+ * ALS_HM_MATRIX_DIR (when set, the confidence matrix 1 + alpha·w is written
+ * there as raw indptr.i32, indices.i32, data.f32 and shape.json, for the
+ * peer to fit the same matrix).
  */
-import { readFileSync } from 'node:fs';
-import { fitAls, makeSolver, prepareInteractions } from '../../lib/cf';
-import { generateDemo } from '../../lib/data/demo';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { confidenceFromWeights, fitAls, makeSolver, prepareInteractions } from '../../lib/cf';
+import { spawnNodeCgThread } from '../../lib/cf/wasm/node-threads';
+import { DEMO_PRESETS, generateDemo } from '../../lib/data/demo';
 
 function peakRss(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -20,8 +29,16 @@ function peakRss(): number {
 async function main() {
   const iterations = Number(process.env.ALS_HM_ITERATIONS ?? 3);
   const factors = Number(process.env.ALS_HM_FACTORS ?? 64);
+  const threads = Number(process.env.ALS_HM_THREADS ?? availableParallelism());
+  const alpha = 10;
   const t0 = performance.now();
-  const demo = generateDemo('hm-scale', 42);
+  const scale = Number(process.env.ALS_HM_SCALE ?? 1);
+  if (!(scale > 0 && scale <= 1)) throw new Error(`invalid ALS_HM_SCALE: ${process.env.ALS_HM_SCALE}; expected a number in (0, 1]`);
+  const full = DEMO_PRESETS['hm-scale'];
+  const demo =
+    scale === 1
+      ? generateDemo('hm-scale', 42)
+      : generateDemo({ articles: Math.round(full.articles * scale), customers: Math.round(full.customers * scale), transactions: Math.round(full.transactions * scale) }, 42);
   const n = demo.sizes.transactions;
   const user = new Int32Array(n);
   const item = new Int32Array(n);
@@ -45,10 +62,18 @@ async function main() {
   const prepareSeconds = (performance.now() - t1) / 1000;
   const w = prepared.weights;
   console.error(`als hm-scale: matrix ${w.nRows} × ${w.nCols}, ${w.indices.length} pairs in ${prepareSeconds.toFixed(1)} s`);
+  const dir = process.env.ALS_HM_MATRIX_DIR;
+  if (dir) {
+    const c = confidenceFromWeights(w, alpha);
+    writeFileSync(path.join(dir, 'indptr.i32'), c.indptr);
+    writeFileSync(path.join(dir, 'indices.i32'), c.indices);
+    writeFileSync(path.join(dir, 'data.f32'), c.data);
+    writeFileSync(path.join(dir, 'shape.json'), JSON.stringify({ nRows: c.nRows, nCols: c.nCols }));
+  }
   const seconds: number[] = [];
   const t2 = performance.now();
-  await fitAls(w, { factors, regularization: 0.05, alpha: 10, iterations, cgSteps: 3, seed: 42 }, {
-    solver: makeSolver('cg'),
+  await fitAls(w, { factors, regularization: 0.05, alpha, iterations, cgSteps: 3, seed: 42 }, {
+    solver: makeSolver('cg', { cg: { threads, spawn: spawnNodeCgThread } }),
     computeLoss: false,
     onIteration: (i) => {
       seconds.push(i.seconds);
@@ -66,6 +91,8 @@ async function main() {
       purchases: at,
       factors,
       iterations,
+      threads,
+      scale,
       secondsPerIteration: sorted[Math.floor(sorted.length / 2)],
       fitSeconds,
       prepareSeconds,

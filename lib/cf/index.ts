@@ -9,7 +9,7 @@ import { assertNever } from '../util/assert';
 import { cgSolver, cgSolveRows } from './cg';
 import { exactSolver } from './exact';
 import { tfjsSolver, type TfjsSolverOptions } from './tfjs';
-import { wasmCgSolver, wasmSimdAvailable } from './wasm/kernel';
+import { wasmCgSolver, wasmSimdAvailable, type WasmCgOptions } from './wasm/kernel';
 import type { AlsSolver, AlsSolverName } from './types';
 
 export { AlsModel, type AlsSaved, type Ranked } from './model';
@@ -28,18 +28,22 @@ export {
   type AlsSolverName,
   type SolveArgs,
 } from './types';
-export { cgSolver, cgSolveRows, exactSolver, tfjsSolver, wasmCgSolver, wasmSimdAvailable, type TfjsSolverOptions };
+export { cgSolver, cgSolveRows, exactSolver, tfjsSolver, wasmCgSolver, wasmSimdAvailable, type TfjsSolverOptions, type WasmCgOptions };
+export { sharedMemoryAvailable, type SpawnCgThread } from './wasm/pool';
 
 /** The names every solver answers to, in the order the UI lists them. */
 export const ALS_SOLVERS: readonly AlsSolverName[] = ['cg', 'cg-js', 'tfjs', 'exact'];
 
-/** One factory for every implementation (as `implicit.als.AlternatingLeastSquares` dispatches). */
-export function makeSolver(name: AlsSolverName, options: { tfjs?: TfjsSolverOptions } = {}): AlsSolver {
+/**
+ * One factory for every implementation (as `implicit.als.AlternatingLeastSquares` dispatches).
+ * `cg` takes threads and a spawn function for its thread pool (default: one thread).
+ */
+export function makeSolver(name: AlsSolverName, options: { tfjs?: TfjsSolverOptions; cg?: WasmCgOptions } = {}): AlsSolver {
   switch (name) {
     case 'exact':
       return exactSolver();
     case 'cg':
-      return wasmCgSolver();
+      return wasmCgSolver(options.cg);
     case 'cg-js':
       return cgSolver();
     case 'tfjs':

@@ -13,6 +13,7 @@ import type { Handlers } from '../../lib/rpc/server';
 import type { AlsFitResult } from '../protocol/als';
 import type { BackendName } from '../protocol/backend';
 import type { MlMethods } from '../protocol/ml';
+import { alsThreadCount, spawnWebCgThread } from './als-threads';
 import { idbStore } from './idb';
 
 /** Progress posts at most every 100 ms: a row chunk can take a millisecond. */
@@ -35,9 +36,15 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
     let last = 0;
     let iteration = 0;
     const total = req.params.iterations;
+    const simd = req.solver === 'cg' && req.params.factors % 4 === 0 && wasmSimdAvailable();
+    const threads = simd ? alsThreadCount(req.threads) : 1;
+    if (simd) ctx.log(`ALS: WebAssembly SIMD kernel on ${threads} thread${threads === 1 ? '' : 's'}`);
     const model = await fitAls(req.weights, req.params, {
-      // GPU backends gather factor rows on the device; wasm and cpu are faster gathering on the host.
-      solver: makeSolver(req.solver, { tfjs: { gather: ['webgpu', 'webgl'].includes(tf.getBackend()) ? 'device' : 'host' } }),
+      solver: makeSolver(req.solver, {
+        // GPU backends gather factor rows on the device; wasm and cpu are faster gathering on the host.
+        tfjs: { gather: ['webgpu', 'webgl'].includes(tf.getBackend()) ? 'device' : 'host' },
+        cg: { threads, spawn: spawnWebCgThread },
+      }),
       signal: ctx.signal,
       filteredUsers: req.filteredUsers,
       filteredItems: req.filteredItems,
@@ -69,7 +76,8 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
       seconds: Float64Array.from(seconds),
       solver: req.solver,
       backend: tf.getBackend() as BackendName,
-      simd: req.solver === 'cg' && req.params.factors % 4 === 0 && wasmSimdAvailable(),
+      simd,
+      threads,
       metrics,
       unscorable,
       cached: false,

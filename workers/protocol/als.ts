@@ -19,6 +19,8 @@ export interface AlsFitRequest {
   evaluate: { spec: HoldoutSpec; filterAlreadyBought: boolean } | null;
   /** IndexedDB key of a cached reply (dataset fingerprint + every parameter); null disables the cache. */
   cacheKey: string | null;
+  /** Threads for the `cg` solver; default navigator.hardwareConcurrency (1 where memory cannot be shared). */
+  threads?: number;
 }
 
 export interface AlsFitResult {
@@ -30,6 +32,8 @@ export interface AlsFitResult {
   backend: BackendName;
   /** Whether the WebAssembly SIMD kernel ran (`cg`). */
   simd: boolean;
+  /** Threads the `cg` kernel ran on (1 for the other solvers). */
+  threads: number;
   metrics: MetricReport | null;
   /** Holdout users the model could not score. */
   unscorable: number;

@@ -205,6 +205,7 @@ export const alsCell = defineAppCell({
           { name: 'filtered customers', value: prepared.filteredUsers.length },
           { name: 'filtered articles', value: prepared.filteredItems.length },
           { name: 'solver', value: res.solver + (res.simd ? ' (SIMD)' : '') + (res.solver === 'tfjs' ? ` on ${res.backend}` : '') },
+          ...(res.simd ? [{ name: 'kernel threads', value: res.threads ?? 1 }] : []),
           { name: 'time per iteration (median)', value: res.cached ? 'cached' : Number(median.toFixed(3)), unit: res.cached ? undefined : 's' },
           { name: 'final loss', value: Number((model.loss.at(-1) ?? NaN).toPrecision(5)) },
         ],

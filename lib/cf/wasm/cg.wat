@@ -1,27 +1,40 @@
 ;; ALS conjugate-gradient row solver with 128-bit SIMD (f32x4), the same
-;; algorithm as lib/cf/cg.ts (and implicit's _least_squares_cg), in float32.
-;; k must be a multiple of 4. All pointers are byte offsets into the memory;
-;; the caller lays out the buffers (see kernel.ts). Regenerate the bytes with
-;; `node lib/cf/wasm/build.mjs` after editing.
+;; algorithm as lib/cf/cg.ts (and implicit's _least_squares_cg), in float32,
+;; plus the Gram matrix YᵀY of the fixed side. k must be a multiple of 4. All
+;; pointers are byte offsets into the memory; the caller lays out the buffers
+;; (see kernel.ts). Two builds come from this text (build.mjs): one that owns
+;; its memory (exported as "mem"), one that imports a shared memory as
+;; env.mem, so several threads can run `solve` and `gram` on disjoint rows.
+;; Regenerate the bytes with `node lib/cf/wasm/build.mjs` after editing.
 (module
-  (memory (export "mem") 1)
+  ;; @memory (build.mjs puts the memory declaration of each build here)
 
-  ;; Σ a[j]·b[j], j < k
+  ;; Σ a[j]·b[j], j < k: four accumulators over 16-float blocks (four
+  ;; independent add chains instead of one), then 4-float blocks.
   (func $dot (param $a i32) (param $b i32) (param $k i32) (result f32)
-    (local $acc v128) (local $end i32)
-    (local.set $acc (v128.const f32x4 0 0 0 0))
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $end i32)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $k) (i32.const 2))))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
-        (local.set $acc (f32x4.add (local.get $acc)
-          (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
+    (block $d16
+      (loop $l16
+        (br_if $d16 (i32.gt_u (i32.add (local.get $a) (i32.const 64)) (local.get $end)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (local.get $a)) (v128.load offset=0 (local.get $b)))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b)))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b)))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (br $l16)))
+    (block $d4
+      (loop $l4
+        (br_if $d4 (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
-        (br $l)))
+        (br $l4)))
+    (local.set $a0 (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
     (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-      (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
 
   ;; y[j] += s·x[j], j < k
   (func $axpy (param $s f32) (param $x i32) (param $y i32) (param $k i32)
@@ -35,6 +48,23 @@
           (f32x4.add (v128.load (local.get $y)) (f32x4.mul (local.get $sv) (v128.load (local.get $x)))))
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $l))))
+
+  ;; y[j] += s1·x1[j] + s2·x2[j], j < k: two rows per pass over y.
+  (func $axpy2 (param $s1 f32) (param $x1 i32) (param $s2 f32) (param $x2 i32) (param $y i32) (param $k i32)
+    (local $sv1 v128) (local $sv2 v128) (local $j i32) (local $end i32)
+    (local.set $sv1 (f32x4.splat (local.get $s1)))
+    (local.set $sv2 (f32x4.splat (local.get $s2)))
+    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $j))
+          (f32x4.add (v128.load (i32.add (local.get $y) (local.get $j)))
+            (f32x4.add
+              (f32x4.mul (local.get $sv1) (v128.load (i32.add (local.get $x1) (local.get $j))))
+              (f32x4.mul (local.get $sv2) (v128.load (i32.add (local.get $x2) (local.get $j)))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $l))))
 
   ;; out = s · m v for a symmetric m (k × k, row-major), computed as
@@ -95,14 +125,15 @@
 
   ;; Solves rows [r0, r1). yty: k×k f32 (YᵀY + λI); y: fixed factors; x:
   ;; target factors (updated in place); indptr/indices: i32 CSR; conf: f32
-  ;; confidences; scratch: 3·k f32 (r, p, Ap).
+  ;; confidences; scratch: 3·k f32 (r, p, Ap), one per thread. Entries go in
+  ;; pairs: two independent dot products, then one pass over r (or Ap).
   (func (export "solve")
     (param $r0 i32) (param $r1 i32) (param $k i32) (param $steps i32)
     (param $yty i32) (param $y i32) (param $x i32)
     (param $indptr i32) (param $indices i32) (param $conf i32) (param $scratch i32)
-    (local $u i32) (local $e i32) (local $end i32) (local $xu i32) (local $yi i32)
+    (local $u i32) (local $e i32) (local $end i32) (local $xu i32) (local $yi i32) (local $yj i32)
     (local $rv i32) (local $pv i32) (local $ap i32) (local $rowb i32)
-    (local $c f32) (local $d f32) (local $rsold f32) (local $rsnew f32) (local $alpha f32)
+    (local $c f32) (local $c2 f32) (local $d f32) (local $d2 f32) (local $rsold f32) (local $rsnew f32) (local $alpha f32)
     (local $it i32) (local $j i32) (local $bv v128)
     (local.set $rowb (i32.shl (local.get $k) (i32.const 2)))
     (local.set $rv (local.get $scratch))
@@ -122,16 +153,30 @@
           (local.set $j (local.get $e))
           (block $d1
             (loop $l1
-              (br_if $d1 (i32.ge_u (local.get $j) (local.get $end)))
+              (br_if $d1 (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
+              (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $c2 (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+              (local.set $yi (i32.add (local.get $y)
+                (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+              (local.set $yj (i32.add (local.get $y)
+                (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+              (local.set $d (call $dot (local.get $yi) (local.get $xu) (local.get $k)))
+              (local.set $d2 (call $dot (local.get $yj) (local.get $xu) (local.get $k)))
+              (call $axpy2
+                (f32.sub (local.get $c) (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d))) (local.get $yi)
+                (f32.sub (local.get $c2) (f32.mul (f32.sub (local.get $c2) (f32.const 1)) (local.get $d2))) (local.get $yj)
+                (local.get $rv) (local.get $k))
+              (local.set $j (i32.add (local.get $j) (i32.const 2)))
+              (br $l1)))
+          (if (i32.lt_u (local.get $j) (local.get $end))
+            (then
               (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
               (local.set $yi (i32.add (local.get $y)
                 (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
               (local.set $d (call $dot (local.get $yi) (local.get $xu) (local.get $k)))
               (call $axpy
                 (f32.sub (local.get $c) (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d)))
-                (local.get $yi) (local.get $rv) (local.get $k))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $l1)))
+                (local.get $yi) (local.get $rv) (local.get $k))))
           (memory.copy (local.get $pv) (local.get $rv) (local.get $rowb))
           (local.set $rsold (call $dot (local.get $rv) (local.get $rv) (local.get $k)))
           (br_if $skip (f32.lt (local.get $rsold) (f32.const 1e-20)))
@@ -144,15 +189,29 @@
               (local.set $j (local.get $e))
               (block $d2
                 (loop $l2
-                  (br_if $d2 (i32.ge_u (local.get $j) (local.get $end)))
+                  (br_if $d2 (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
+                  (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+                  (local.set $c2 (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+                  (local.set $yi (i32.add (local.get $y)
+                    (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+                  (local.set $yj (i32.add (local.get $y)
+                    (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+                  (local.set $d (call $dot (local.get $yi) (local.get $pv) (local.get $k)))
+                  (local.set $d2 (call $dot (local.get $yj) (local.get $pv) (local.get $k)))
+                  (call $axpy2
+                    (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d)) (local.get $yi)
+                    (f32.mul (f32.sub (local.get $c2) (f32.const 1)) (local.get $d2)) (local.get $yj)
+                    (local.get $ap) (local.get $k))
+                  (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                  (br $l2)))
+              (if (i32.lt_u (local.get $j) (local.get $end))
+                (then
                   (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
                   (local.set $yi (i32.add (local.get $y)
                     (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
                   (call $axpy
                     (f32.mul (f32.sub (local.get $c) (f32.const 1)) (call $dot (local.get $yi) (local.get $pv) (local.get $k)))
-                    (local.get $yi) (local.get $ap) (local.get $k))
-                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                  (br $l2)))
+                    (local.get $yi) (local.get $ap) (local.get $k))))
               (local.set $alpha (f32.div (local.get $rsold) (call $dot (local.get $pv) (local.get $ap) (local.get $k))))
               (call $axpy (local.get $alpha) (local.get $pv) (local.get $xu) (local.get $k))
               (call $axpy (f32.neg (local.get $alpha)) (local.get $ap) (local.get $rv) (local.get $k))
@@ -173,4 +232,97 @@
               (local.set $it (i32.add (local.get $it) (i32.const 1)))
               (br $cg))))
         (local.set $u (i32.add (local.get $u) (i32.const 1)))
-        (br $rows)))))
+        (br $rows))))
+
+  ;; acc64 += acc32 (k·k lanes, f32 widened to f64); acc32 is zeroed.
+  (func $flush (param $acc32 i32) (param $acc64 i32) (param $k i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $acc32) (i32.shl (i32.mul (local.get $k) (local.get $k)) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $acc32) (local.get $end)))
+        (local.set $v (v128.load (local.get $acc32)))
+        (v128.store offset=0 (local.get $acc64)
+          (f64x2.add (v128.load offset=0 (local.get $acc64)) (f64x2.promote_low_f32x4 (local.get $v))))
+        (v128.store offset=16 (local.get $acc64)
+          (f64x2.add (v128.load offset=16 (local.get $acc64))
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+        (v128.store (local.get $acc32) (v128.const f32x4 0 0 0 0))
+        (local.set $acc32 (i32.add (local.get $acc32) (i32.const 16)))
+        (local.set $acc64 (i32.add (local.get $acc64) (i32.const 32)))
+        (br $l))))
+
+  ;; acc64 (k×k f64) += Σ y_r y_rᵀ over rows [r0, r1) of y (row-major, k f32
+  ;; per row), in the upper triangle by 4-column blocks (row a holds columns
+  ;; a & ~3 .. k−1; the caller mirrors it). Four rows per pass (a rank-4
+  ;; update) into the f32 block acc32 (k×k, zero on entry and on exit), which
+  ;; is widened into acc64 every 256 rows so long sums keep float64 accuracy.
+  (func (export "gram") (param $y i32) (param $r0 i32) (param $r1 i32) (param $k i32) (param $acc32 i32) (param $acc64 i32)
+    (local $rowb i32) (local $u i32) (local $quads i32) (local $a i32) (local $b i32) (local $g i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local.set $rowb (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $u (local.get $r0))
+    (block $quads_done
+      (loop $quad
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $u) (i32.const 4)) (local.get $r1)))
+        (local.set $p0 (i32.add (local.get $y) (i32.mul (local.get $u) (local.get $rowb))))
+        (local.set $p1 (i32.add (local.get $p0) (local.get $rowb)))
+        (local.set $p2 (i32.add (local.get $p1) (local.get $rowb)))
+        (local.set $p3 (i32.add (local.get $p2) (local.get $rowb)))
+        (local.set $a (i32.const 0))
+        (block $a_done
+          (loop $la
+            (br_if $a_done (i32.ge_u (local.get $a) (local.get $rowb)))
+            (local.set $s0 (v128.load32_splat (i32.add (local.get $p0) (local.get $a))))
+            (local.set $s1 (v128.load32_splat (i32.add (local.get $p1) (local.get $a))))
+            (local.set $s2 (v128.load32_splat (i32.add (local.get $p2) (local.get $a))))
+            (local.set $s3 (v128.load32_splat (i32.add (local.get $p3) (local.get $a))))
+            (local.set $g (i32.add (local.get $acc32) (i32.mul (local.get $a) (local.get $k))))
+            (local.set $b (i32.and (local.get $a) (i32.const -16)))
+            (block $b_done
+              (loop $lb
+                (br_if $b_done (i32.ge_u (local.get $b) (local.get $rowb)))
+                (v128.store (i32.add (local.get $g) (local.get $b))
+                  (f32x4.add (v128.load (i32.add (local.get $g) (local.get $b)))
+                    (f32x4.add
+                      (f32x4.add (f32x4.mul (local.get $s0) (v128.load (i32.add (local.get $p0) (local.get $b))))
+                                 (f32x4.mul (local.get $s1) (v128.load (i32.add (local.get $p1) (local.get $b)))))
+                      (f32x4.add (f32x4.mul (local.get $s2) (v128.load (i32.add (local.get $p2) (local.get $b))))
+                                 (f32x4.mul (local.get $s3) (v128.load (i32.add (local.get $p3) (local.get $b))))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $lb)))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
+            (br $la)))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $quads (i32.add (local.get $quads) (i32.const 1)))
+        (if (i32.eq (local.get $quads) (i32.const 64))
+          (then
+            (call $flush (local.get $acc32) (local.get $acc64) (local.get $k))
+            (local.set $quads (i32.const 0))))
+        (br $quad)))
+    ;; the last rows (fewer than four), one at a time
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $u) (local.get $r1)))
+        (local.set $p0 (i32.add (local.get $y) (i32.mul (local.get $u) (local.get $rowb))))
+        (local.set $a (i32.const 0))
+        (block $a1_done
+          (loop $la1
+            (br_if $a1_done (i32.ge_u (local.get $a) (local.get $rowb)))
+            (local.set $s0 (v128.load32_splat (i32.add (local.get $p0) (local.get $a))))
+            (local.set $g (i32.add (local.get $acc32) (i32.mul (local.get $a) (local.get $k))))
+            (local.set $b (i32.and (local.get $a) (i32.const -16)))
+            (block $b1_done
+              (loop $lb1
+                (br_if $b1_done (i32.ge_u (local.get $b) (local.get $rowb)))
+                (v128.store (i32.add (local.get $g) (local.get $b))
+                  (f32x4.add (v128.load (i32.add (local.get $g) (local.get $b)))
+                    (f32x4.mul (local.get $s0) (v128.load (i32.add (local.get $p0) (local.get $b))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 16)))
+                (br $lb1)))
+            (local.set $a (i32.add (local.get $a) (i32.const 4)))
+            (br $la1)))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br $rest)))
+    (call $flush (local.get $acc32) (local.get $acc64) (local.get $k))))
