@@ -29,6 +29,10 @@ if (!dataDir()) {
 }
 const { loadRecsBench, lightgbmFit, implicitLists, RANKER_DEFAULTS } = await import('./node/recs.ts');
 const recs = await import('../lib/recs/index.ts');
+const { twoTowerStrategy, BACKTEST_TWO_TOWER } = await import('../lib/recs/backtest/towers.ts');
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-wasm');
+await tf.setBackend('wasm');
 const { prepareInteractions } = await import('../lib/cf/index.ts');
 const quick = args.quick;
 const log10 = (...a) => console.error('recs:', ...a);
@@ -107,6 +111,7 @@ const strategies = [
   ...(image ? [recs.seedHybridStrategy(image, alsFits), recs.hybridStrategy(image, alsFits)] : []),
   recs.alsStrategy(alsFits),
   implicitStrategy,
+  twoTowerStrategy(),
   twoStage('two-stage-lightgbm', lightgbmFit(python, chosenParams, seeds, lgbSeconds, THREADS), chosen),
   ...(ours ? [twoStage('two-stage', ours, chosen)] : []),
 ];
@@ -140,6 +145,7 @@ const line = (strategy, s, extra = {}) => {
 };
 const order = ['popularity', 'trending', 'repurchase', 'repurchase-trending', 'age-popularity', 'bought-together', 'seed-hybrid', 'hybrid'];
 for (const name of order) if (by[name]) line(name, by[name]);
+line('two-tower', by['two-tower'], { variant: `lib/towers two-tower on TF.js ${tf.getBackend()}: in-batch softmax, item bias, logQ, dim ${BACKTEST_TWO_TOWER.dim}, ${BACKTEST_TWO_TOWER.epochs} epochs, last 26 weeks of pairs, fitted per cutoff (settings fixed a priori)` });
 line('als', by.als, { peer: `implicit ${peer.version} ALS (CPU), same weights, pool and fill`, peer_value: by['als-implicit'].map.mean, variant: `ours: lib/cf ALS (${BACKTEST_ALS.params.factors} factors, ${BACKTEST_ALS.params.iterations} iterations)` });
 const setting = `${chosen.objective}, ${chosen.trainWeeks} training weeks, ${seeds.length} seed(s) averaged, ${chosenParams.numRounds} rounds, depth ${chosenParams.maxDepth}, ${chosenParams.numLeaves} leaves, lr ${chosenParams.learningRate}`;
 const lgbName = `LightGBM two-stage (same candidates and features): ${setting}`;
