@@ -25,6 +25,9 @@ const variants = arg('variants', 'base,new').split(',');
 /** Columns added in this round (left out by the `base` variant, as are the age-band source's columns). */
 const NEW_COLUMNS = new Set(['rank_age-band', 'score_age-band', 'sales_2w', 'days_since_last_sold', 'item_repeat_rate', 'age_minus_buyer_age', 'product_sales_1w', 'times_bought_product', 'department_share', 'trend_1w_over_4w']);
 
+/** Twice the default candidates per source (the `big` variants). */
+const BIG_LIMITS = { repurchase: 48, colours: 48, trending: 48, 'bought-together': 48, image: 24, als: 48, hybrid: 12, 'age-band': 48 };
+
 async function main(): Promise<void> {
   const input = await loadRecsBench(Infinity, path.resolve(__dirname, '../results'));
   const python = await ensureVenv(['implicit==0.7.2', 'scipy', 'lightgbm']);
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
       const m = await lgb({ ...d, X: select(d.X, d.nFeatures), nFeatures: keep.length, featureNames: keep.map((j) => d.featureNames[j]) });
       return { predict: (X, F) => m.predict(select(X, F), keep.length) };
     };
-    const limits = base ? { 'age-band': 0 } : {};
+    const limits = base ? { 'age-band': 0 } : variant.startsWith('big') ? BIG_LIMITS : {};
     const t0 = performance.now();
     const r = await recs.backtest({
       log: input.log, catalog: input.catalog, ages: input.ages, candidateWeeks: 12, cutoffs, bootstrap: { samples: 1000, seed: 7 },

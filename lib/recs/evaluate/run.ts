@@ -104,7 +104,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     rankers.set(fitting, models);
     return { predict: (X, F) => averaged(models, X, F) };
   };
-  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
+  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, negativeRate: s.ranker.negativeRate, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
   const inner = twoStageStrategy(fitRanker, tsOptions);
   const twoStage: Strategy = { ...inner, fit: (v) => ((fitting = v.cutoff), inner.fit(v)) };
   const strategies: Strategy[] = [
