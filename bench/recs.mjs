@@ -44,6 +44,9 @@ const { log, catalog, ages, image } = input;
 const testCutoffs = quick ? recs.weeklyCutoffs('2020-09-02', 2) : recs.weeklyCutoffs('2020-08-05', 6);
 const validation = quick ? [] : recs.weeklyCutoffs('2020-07-08', 4);
 const CANDIDATE_WEEKS = 12;
+// Candidate limits and the share of negatives trained on: chosen on the July validation cutoffs (bench/node/recs-study.ts).
+const LIMITS = recs.DEFAULT_LIMITS;
+const NEGATIVE_RATE = 0.1;
 const size = { customers: log.nUsers, articles: log.nItems, purchases: log.user.length, photos: input.photos, test_weeks: testCutoffs.length };
 log10(`H&M sample ${JSON.stringify(size)}; image neighbours: colour/texture histograms of ${input.photos} photos (${input.photoSeconds.toFixed(0)} s, cached)`);
 
@@ -56,7 +59,7 @@ const common = {
   log, catalog, ages, candidateWeeks: CANDIDATE_WEEKS, bootstrap: { samples: 2000, seed: 7 },
   onProgress: (done, total, what) => log10(`${done}/${total} ${what}`),
 };
-const twoStage = (name, fit, setting) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, params: { objective: setting.objective } });
+const twoStage = (name, fit, setting) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective } });
 
 // 1. Honest model selection: settings scored on the validation cutoffs only, then fixed.
 const grid = quick
@@ -120,17 +123,7 @@ const by = Object.fromEntries(r.strategies.map((s) => [s.name, s]));
 const ref = by[r.reference];
 
 // Candidate recall on the test weeks (reporting only: the labels are the test weeks).
-const recall = { pairs: 0, found: 0, by: Object.fromEntries(recs.CANDIDATE_SOURCES.map((s) => [s, 0])), perCustomer: 0 };
-for (const c of testCutoffs) {
-  const base = recs.asOfView(log, c, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages });
-  const w = await recs.labelledWeek(log, c, base, { als: alsFits, image });
-  const rel = recs.testTruth(recs.dateSplit(log, c).test).relevant;
-  const cr = recs.candidateRecall(w.cands, rel);
-  recall.pairs += cr.pairs;
-  recall.found += cr.total * cr.pairs;
-  for (const s of recs.CANDIDATE_SOURCES) recall.by[s] += cr.bySource[s] * cr.pairs;
-  recall.perCustomer += cr.perCustomer / testCutoffs.length;
-}
+const recall = await recs.pooledRecall(log, testCutoffs, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages }, { als: alsFits, image, limits: LIMITS });
 
 const dataset = `hm-sample-weekly-${testCutoffs.length}x-from-${quick ? '2020-09-02' : '2020-08-05'}`;
 const f4 = (x) => x.toFixed(4);
@@ -147,7 +140,7 @@ const order = ['popularity', 'trending', 'repurchase', 'repurchase-trending', 'a
 for (const name of order) if (by[name]) line(name, by[name]);
 line('two-tower', by['two-tower'], { variant: `lib/towers two-tower on TF.js ${tf.getBackend()}: in-batch softmax, item bias, logQ, dim ${BACKTEST_TWO_TOWER.dim}, ${BACKTEST_TWO_TOWER.epochs} epochs, last 26 weeks of pairs, fitted per cutoff (settings fixed a priori)` });
 line('als', by.als, { peer: `implicit ${peer.version} ALS (CPU), same weights, pool and fill`, peer_value: by['als-implicit'].map.mean, variant: `ours: lib/cf ALS (${BACKTEST_ALS.params.factors} factors, ${BACKTEST_ALS.params.iterations} iterations)` });
-const setting = `${chosen.objective}, ${chosen.trainWeeks} training weeks, ${seeds.length} seed(s) averaged, ${chosenParams.numRounds} rounds, depth ${chosenParams.maxDepth}, ${chosenParams.numLeaves} leaves, lr ${chosenParams.learningRate}`;
+const setting = `${chosen.objective}, ${chosen.trainWeeks} training weeks, ${NEGATIVE_RATE * 100}% of the negatives, ${seeds.length} seed(s) averaged, ${chosenParams.numRounds} rounds, depth ${chosenParams.maxDepth}, ${chosenParams.numLeaves} leaves, lr ${chosenParams.learningRate}`;
 const lgbName = `LightGBM two-stage (same candidates and features): ${setting}`;
 if (ours) {
   line('two-stage', by['two-stage'], { peer: lgbName, peer_value: by['two-stage-lightgbm'].map.mean, variant: `ranker: lib/gbdt; ${setting}` });
@@ -156,8 +149,8 @@ if (ours) {
   line('two-stage', by['two-stage-lightgbm'], { variant: `ranker: LightGBM (lib/gbdt is not in this tree yet); ${setting}; candidates and features from lib/recs/twostage` });
 }
 report({
-  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy: 'two-stage', ours: recall.found / recall.pairs, peer: null, better: 'higher',
-  note: `test purchases (customer-article pairs) among the candidates, ${recall.pairs} pairs, ${recall.perCustomer.toFixed(0)} candidates per customer; per source ${recs.CANDIDATE_SOURCES.map((s) => `${s} ${f4(recall.by[s] / recall.pairs)}`).join(', ')}`,
+  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy: 'two-stage', ours: recall.total, peer: null, better: 'higher',
+  note: `test purchases (customer-article pairs) among the candidates, ${recall.pairs} pairs, ${recall.perCustomer.toFixed(0)} candidates per customer; per source ${recs.CANDIDATE_SOURCES.map((s) => `${s} ${f4(recall.bySource[s])}`).join(', ')}`,
 });
 log10(`reference (best baseline): ${r.reference}; buyers per week ${r.buyers.join(' ')}; selection ${JSON.stringify(selection)}`);
 writeResults(BENCH);

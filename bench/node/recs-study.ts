@@ -2,7 +2,11 @@
  * Validation study of the two-stage recommender (bench only): scores candidate
  * and feature settings on weekly cutoffs before the test weeks of bench/recs
  * (default the four July 2020 cutoffs), with LightGBM as the ranker, next to
- * repurchase. The test cutoffs are never scored here.
+ * repurchase. The test cutoffs are never scored here. Variants: `base` (the
+ * earlier 24 candidates per source, no age-band source, the earlier 34
+ * features), `new` (24 per source with the age-band source and 44 features),
+ * `big` (the current defaults: 48 per source); `-negNN` keeps NN% of the
+ * negative rows for training.
  *
  *   node --import tsx bench/node/recs-study.ts [--cutoffs 2020-07-08:4] [--weeks 8] [--variants base,new,new-neg25]
  */
@@ -25,8 +29,10 @@ const variants = arg('variants', 'base,new').split(',');
 /** Columns added in this round (left out by the `base` variant, as are the age-band source's columns). */
 const NEW_COLUMNS = new Set(['rank_age-band', 'score_age-band', 'sales_2w', 'days_since_last_sold', 'item_repeat_rate', 'age_minus_buyer_age', 'product_sales_1w', 'times_bought_product', 'department_share', 'trend_1w_over_4w']);
 
-/** Twice the default candidates per source (the `big` variants). */
-const BIG_LIMITS = { repurchase: 48, colours: 48, trending: 48, 'bought-together': 48, image: 24, als: 48, hybrid: 12, 'age-band': 48 };
+/** Twice the earlier candidates per source (the `big` variants; now the defaults). */
+const BIG_LIMITS = recs.DEFAULT_LIMITS;
+/** The earlier defaults (`new` variants). */
+const SMALL_LIMITS = { repurchase: 24, colours: 24, trending: 24, 'bought-together': 24, image: 24, als: 24, hybrid: 12, 'age-band': 24 };
 
 async function main(): Promise<void> {
   const input = await loadRecsBench(Infinity, path.resolve(__dirname, '../results'));
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
       const m = await lgb({ ...d, X: select(d.X, d.nFeatures), nFeatures: keep.length, featureNames: keep.map((j) => d.featureNames[j]) });
       return { predict: (X, F) => m.predict(select(X, F), keep.length) };
     };
-    const limits = base ? { 'age-band': 0 } : variant.startsWith('big') ? BIG_LIMITS : {};
+    const limits = base ? { ...SMALL_LIMITS, 'age-band': 0 } : variant.startsWith('big') ? BIG_LIMITS : SMALL_LIMITS;
     const t0 = performance.now();
     const r = await recs.backtest({
       log: input.log, catalog: input.catalog, ages: input.ages, candidateWeeks: 12, cutoffs, bootstrap: { samples: 1000, seed: 7 },

@@ -39,7 +39,7 @@ export {
 } from './twostage/candidates';
 export { buildFeatures, FEATURE_NAMES, type FeatureMatrix } from './twostage/features';
 export {
-  contextOf, labelledWeek, rankedLists, rankerData, twoStageStrategy,
+  contextOf, labelledWeek, pooledRecall, rankedLists, rankerData, twoStageStrategy, type PooledRecall,
   type RankerData, type RankerFit, type TwoStageOptions, type WeekData,
 } from './twostage/pipeline';
 export { packedTransfer, packRecsData, unpackRecsData, type PackedRecsData, type UnpackedRecsData } from './evaluate/pack';

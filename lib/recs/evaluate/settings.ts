@@ -25,9 +25,9 @@ export const VALIDATED_RANKER: Readonly<RankerSettings> = Object.freeze({
 
 /**
  * A ranker for the generated demo: short enough for Run all on two cores (not chosen on validation):
- * binary objective, 6 training weeks, one seed, 40 rounds at learning rate 0.1, a quarter of the negatives.
+ * binary objective, 6 training weeks, one seed, 40 rounds at learning rate 0.1, a tenth of the negatives.
  */
-export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, objective: 'binary', trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1, negativeRate: 0.25 });
+export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, objective: 'binary', trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1, negativeRate: 0.1 });
 
 /** What the backtest runs. */
 export interface EvaluationSettings {

@@ -13,7 +13,8 @@ import { poolNeighbours } from '../backtest/models';
 import { dateSplit } from '../backtest/split';
 import { testTruth } from '../strategies';
 import { RecsInputError, type ItemNeighbours } from '../types';
-import { generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet } from './candidates';
+import { throwIfAborted } from '../../util/cancel';
+import { CANDIDATE_SOURCES, candidateRecall, generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet, type CandidateSource } from './candidates';
 import { twoStageContext, type TwoStageContext } from './context';
 import { buildFeatures, type FeatureMatrix } from './features';
 
@@ -72,6 +73,38 @@ export async function labelledWeek(log: InteractionLog, cutoff: number, base: As
   const ctx = await contextOf(view, o);
   const cands = generateCandidates(ctx, truth.users, o.limits);
   return { cutoff, cands, features: buildFeatures(ctx, cands), labels: labelCandidates(cands, truth.relevant) };
+}
+
+/** Candidate recall pooled over test weeks: total and per source (shares of the test purchases), mean candidates per buyer. */
+export interface PooledRecall {
+  total: number;
+  bySource: Record<CandidateSource, number>;
+  perCustomer: number;
+  pairs: number;
+}
+
+/**
+ * Candidate recall on the weeks from `cutoffs` (reporting only: these labels never train anything);
+ * weeks already in `o.weeks` are reused, new ones are added to it.
+ */
+export async function pooledRecall(log: InteractionLog, cutoffs: readonly number[], base: NonNullable<Parameters<typeof asOfView>[2]>, o: TwoStageOptions, signal?: AbortSignal): Promise<PooledRecall> {
+  const cache = o.weeks ?? new Map<number, Promise<WeekData>>();
+  const out: PooledRecall = { total: 0, bySource: Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, 0])) as Record<CandidateSource, number>, perCustomer: 0, pairs: 0 };
+  for (const c of cutoffs) {
+    throwIfAborted(signal);
+    let w = cache.get(c);
+    if (!w) cache.set(c, (w = labelledWeek(log, c, asOfView(log, c, base), o)));
+    const cr = candidateRecall((await w).cands, testTruth(dateSplit(log, c).test).relevant);
+    out.pairs += cr.pairs;
+    out.total += cr.total * cr.pairs;
+    for (const s of CANDIDATE_SOURCES) out.bySource[s] += cr.bySource[s] * cr.pairs;
+    out.perCustomer += cr.perCustomer / cutoffs.length;
+  }
+  if (out.pairs) {
+    out.total /= out.pairs;
+    for (const s of CANDIDATE_SOURCES) out.bySource[s] /= out.pairs;
+  }
+  return out;
 }
 
 /** Concatenates weeks into one training set (groups with no positive row are dropped: they teach a ranker nothing). */
