@@ -5,8 +5,12 @@
 // best baseline. Peers in the same run: `implicit` ALS for `als` (same weights, same pool and fill), and
 // LightGBM ranking the two-stage candidates on the same features (bench/py/recs_peer.py). The two-stage
 // settings (objective, training weeks) are chosen on the four July cutoffs before the first test cutoff,
-// then fixed. Image neighbours come from the colour-and-texture histogram of the photos (no CNN in Node).
+// then fixed; so were the candidate limits and the share of negatives trained on (bench/node/recs-study.ts).
+// The two-tower (lib/towers, TF.js WASM backend) is fitted per cutoff with fixed settings.
+// Image neighbours come from the colour-and-texture histogram of the photos (no CNN in Node).
 // --quick: two test cutoffs, 600 photos, one setting (no selection), one LightGBM seed.
+// RECS_SETTING=objective:weeks (e.g. binary:8): skip the grid and use a setting already chosen on the July
+// validation cutoffs (bench/node/recs-study.ts); the run says so. Never set it from a look at the test weeks.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -67,7 +71,9 @@ const grid = quick
   : [{ objective: 'binary', trainWeeks: 8 }, { objective: 'binary', trainWeeks: 16 }, { objective: 'lambdarank', trainWeeks: 8 }, { objective: 'lambdarank', trainWeeks: 16 }];
 let chosen = grid[0];
 const selection = [];
-if (validation.length) {
+const fixed = process.env.RECS_SETTING?.split(':');
+if (fixed) chosen = { objective: fixed[0], trainWeeks: Number(fixed[1]) };
+else if (validation.length) {
   for (const g of grid) {
     const name = `two-stage ${g.objective} ${g.trainWeeks}w`;
     const r = await recs.backtest({ ...common, cutoffs: validation, strategies: [twoStage(name, lightgbmFit(python, { ...RANKER_DEFAULTS, objective: g.objective }, seeds, [], THREADS), g)] });
@@ -77,7 +83,7 @@ if (validation.length) {
   chosen = selection.reduce((a, b) => (b.validation_map_at_12 > a.validation_map_at_12 ? b : a));
 }
 const chosenParams = { ...RANKER_DEFAULTS, objective: chosen.objective };
-log10(`chosen on ${validation.length ? 'the validation cutoffs' : 'nothing (--quick: fixed)'}: ${JSON.stringify({ ...chosenParams, trainWeeks: chosen.trainWeeks, seeds })}`);
+log10(`chosen on ${fixed ? 'the validation cutoffs by bench/node/recs-study.ts (RECS_SETTING)' : validation.length ? 'the validation cutoffs' : 'nothing (--quick: fixed)'}: ${JSON.stringify({ ...chosenParams, trainWeeks: chosen.trainWeeks, seeds })}`);
 
 // 2. implicit's ALS per test cutoff, on the weights our ALS gets; lists completed with the same pool and fill.
 const { BACKTEST_ALS } = recs;
