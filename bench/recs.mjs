@@ -5,8 +5,12 @@
 // best baseline. Peers in the same run: `implicit` ALS for `als` (same weights, same pool and fill), and
 // LightGBM ranking the two-stage candidates on the same features (bench/py/recs_peer.py). The two-stage
 // settings (objective, training weeks) are chosen on the four July cutoffs before the first test cutoff,
-// then fixed. Image neighbours come from the colour-and-texture histogram of the photos (no CNN in Node).
+// then fixed; so were the candidate limits and the share of negatives trained on (bench/node/recs-study.ts).
+// The two-tower (lib/towers, TF.js WASM backend) is fitted per cutoff with fixed settings.
+// Image neighbours come from the colour-and-texture histogram of the photos (no CNN in Node).
 // --quick: two test cutoffs, 600 photos, one setting (no selection), one LightGBM seed.
+// RECS_SETTING=objective:weeks (e.g. binary:8): skip the grid and use a setting already chosen on the July
+// validation cutoffs (bench/node/recs-study.ts); the run says so. Never set it from a look at the test weeks.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -29,6 +33,10 @@ if (!dataDir()) {
 }
 const { loadRecsBench, lightgbmFit, implicitLists, RANKER_DEFAULTS } = await import('./node/recs.ts');
 const recs = await import('../lib/recs/index.ts');
+const { twoTowerStrategy, BACKTEST_TWO_TOWER } = await import('../lib/recs/backtest/towers.ts');
+const tf = await import('@tensorflow/tfjs');
+await import('@tensorflow/tfjs-backend-wasm');
+await tf.setBackend('wasm');
 const { prepareInteractions } = await import('../lib/cf/index.ts');
 const quick = args.quick;
 const log10 = (...a) => console.error('recs:', ...a);
@@ -40,6 +48,9 @@ const { log, catalog, ages, image } = input;
 const testCutoffs = quick ? recs.weeklyCutoffs('2020-09-02', 2) : recs.weeklyCutoffs('2020-08-05', 6);
 const validation = quick ? [] : recs.weeklyCutoffs('2020-07-08', 4);
 const CANDIDATE_WEEKS = 12;
+// Candidate limits and the share of negatives trained on: chosen on the July validation cutoffs (bench/node/recs-study.ts).
+const LIMITS = recs.DEFAULT_LIMITS;
+const NEGATIVE_RATE = 0.1;
 const size = { customers: log.nUsers, articles: log.nItems, purchases: log.user.length, photos: input.photos, test_weeks: testCutoffs.length };
 log10(`H&M sample ${JSON.stringify(size)}; image neighbours: colour/texture histograms of ${input.photos} photos (${input.photoSeconds.toFixed(0)} s, cached)`);
 
@@ -52,7 +63,7 @@ const common = {
   log, catalog, ages, candidateWeeks: CANDIDATE_WEEKS, bootstrap: { samples: 2000, seed: 7 },
   onProgress: (done, total, what) => log10(`${done}/${total} ${what}`),
 };
-const twoStage = (name, fit, setting) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, params: { objective: setting.objective } });
+const twoStage = (name, fit, setting) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective } });
 
 // 1. Honest model selection: settings scored on the validation cutoffs only, then fixed.
 const grid = quick
@@ -60,7 +71,9 @@ const grid = quick
   : [{ objective: 'binary', trainWeeks: 8 }, { objective: 'binary', trainWeeks: 16 }, { objective: 'lambdarank', trainWeeks: 8 }, { objective: 'lambdarank', trainWeeks: 16 }];
 let chosen = grid[0];
 const selection = [];
-if (validation.length) {
+const fixed = process.env.RECS_SETTING?.split(':');
+if (fixed) chosen = { objective: fixed[0], trainWeeks: Number(fixed[1]) };
+else if (validation.length) {
   for (const g of grid) {
     const name = `two-stage ${g.objective} ${g.trainWeeks}w`;
     const r = await recs.backtest({ ...common, cutoffs: validation, strategies: [twoStage(name, lightgbmFit(python, { ...RANKER_DEFAULTS, objective: g.objective }, seeds, [], THREADS), g)] });
@@ -70,7 +83,7 @@ if (validation.length) {
   chosen = selection.reduce((a, b) => (b.validation_map_at_12 > a.validation_map_at_12 ? b : a));
 }
 const chosenParams = { ...RANKER_DEFAULTS, objective: chosen.objective };
-log10(`chosen on ${validation.length ? 'the validation cutoffs' : 'nothing (--quick: fixed)'}: ${JSON.stringify({ ...chosenParams, trainWeeks: chosen.trainWeeks, seeds })}`);
+log10(`chosen on ${fixed ? 'the validation cutoffs by bench/node/recs-study.ts (RECS_SETTING)' : validation.length ? 'the validation cutoffs' : 'nothing (--quick: fixed)'}: ${JSON.stringify({ ...chosenParams, trainWeeks: chosen.trainWeeks, seeds })}`);
 
 // 2. implicit's ALS per test cutoff, on the weights our ALS gets; lists completed with the same pool and fill.
 const { BACKTEST_ALS } = recs;
@@ -107,6 +120,7 @@ const strategies = [
   ...(image ? [recs.seedHybridStrategy(image, alsFits), recs.hybridStrategy(image, alsFits)] : []),
   recs.alsStrategy(alsFits),
   implicitStrategy,
+  twoTowerStrategy(),
   twoStage('two-stage-lightgbm', lightgbmFit(python, chosenParams, seeds, lgbSeconds, THREADS), chosen),
   ...(ours ? [twoStage('two-stage', ours, chosen)] : []),
 ];
@@ -115,17 +129,7 @@ const by = Object.fromEntries(r.strategies.map((s) => [s.name, s]));
 const ref = by[r.reference];
 
 // Candidate recall on the test weeks (reporting only: the labels are the test weeks).
-const recall = { pairs: 0, found: 0, by: Object.fromEntries(recs.CANDIDATE_SOURCES.map((s) => [s, 0])), perCustomer: 0 };
-for (const c of testCutoffs) {
-  const base = recs.asOfView(log, c, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages });
-  const w = await recs.labelledWeek(log, c, base, { als: alsFits, image });
-  const rel = recs.testTruth(recs.dateSplit(log, c).test).relevant;
-  const cr = recs.candidateRecall(w.cands, rel);
-  recall.pairs += cr.pairs;
-  recall.found += cr.total * cr.pairs;
-  for (const s of recs.CANDIDATE_SOURCES) recall.by[s] += cr.bySource[s] * cr.pairs;
-  recall.perCustomer += cr.perCustomer / testCutoffs.length;
-}
+const recall = await recs.pooledRecall(log, testCutoffs, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages }, { als: alsFits, image, limits: LIMITS });
 
 const dataset = `hm-sample-weekly-${testCutoffs.length}x-from-${quick ? '2020-09-02' : '2020-08-05'}`;
 const f4 = (x) => x.toFixed(4);
@@ -140,8 +144,9 @@ const line = (strategy, s, extra = {}) => {
 };
 const order = ['popularity', 'trending', 'repurchase', 'repurchase-trending', 'age-popularity', 'bought-together', 'seed-hybrid', 'hybrid'];
 for (const name of order) if (by[name]) line(name, by[name]);
+line('two-tower', by['two-tower'], { variant: `lib/towers two-tower on TF.js ${tf.getBackend()}: in-batch softmax, item bias, logQ, dim ${BACKTEST_TWO_TOWER.dim}, ${BACKTEST_TWO_TOWER.epochs} epochs, last 26 weeks of pairs, fitted per cutoff (settings fixed a priori)` });
 line('als', by.als, { peer: `implicit ${peer.version} ALS (CPU), same weights, pool and fill`, peer_value: by['als-implicit'].map.mean, variant: `ours: lib/cf ALS (${BACKTEST_ALS.params.factors} factors, ${BACKTEST_ALS.params.iterations} iterations)` });
-const setting = `${chosen.objective}, ${chosen.trainWeeks} training weeks, ${seeds.length} seed(s) averaged, ${chosenParams.numRounds} rounds, depth ${chosenParams.maxDepth}, ${chosenParams.numLeaves} leaves, lr ${chosenParams.learningRate}`;
+const setting = `${chosen.objective}, ${chosen.trainWeeks} training weeks, ${NEGATIVE_RATE * 100}% of the negatives, ${seeds.length} seed(s) averaged, ${chosenParams.numRounds} rounds, depth ${chosenParams.maxDepth}, ${chosenParams.numLeaves} leaves, lr ${chosenParams.learningRate}`;
 const lgbName = `LightGBM two-stage (same candidates and features): ${setting}`;
 if (ours) {
   line('two-stage', by['two-stage'], { peer: lgbName, peer_value: by['two-stage-lightgbm'].map.mean, variant: `ranker: lib/gbdt; ${setting}` });
@@ -150,8 +155,8 @@ if (ours) {
   line('two-stage', by['two-stage-lightgbm'], { variant: `ranker: LightGBM (lib/gbdt is not in this tree yet); ${setting}; candidates and features from lib/recs/twostage` });
 }
 report({
-  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy: 'two-stage', ours: recall.found / recall.pairs, peer: null, better: 'higher',
-  note: `test purchases (customer-article pairs) among the candidates, ${recall.pairs} pairs, ${recall.perCustomer.toFixed(0)} candidates per customer; per source ${recs.CANDIDATE_SOURCES.map((s) => `${s} ${f4(recall.by[s] / recall.pairs)}`).join(', ')}`,
+  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy: 'two-stage', ours: recall.total, peer: null, better: 'higher',
+  note: `test purchases (customer-article pairs) among the candidates, ${recall.pairs} pairs, ${recall.perCustomer.toFixed(0)} candidates per customer; per source ${recs.CANDIDATE_SOURCES.map((s) => `${s} ${f4(recall.bySource[s])}`).join(', ')}`,
 });
 log10(`reference (best baseline): ${r.reference}; buyers per week ${r.buyers.join(' ')}; selection ${JSON.stringify(selection)}`);
 writeResults(BENCH);

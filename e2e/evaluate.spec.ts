@@ -55,7 +55,7 @@ test('the backtest on the demo ranks strategies sensibly, with intervals, verdic
   await expect(again.locator('[data-kind="markdown"]', { hasText: 'Explainer' })).toContainText(who);
   const recs = again.locator('[data-kind="images"]').filter({ hasText: 'the 12 recommendations with their sources' });
   await expect(recs.locator('figure')).toHaveCount(12);
-  for (const d of await recs.locator('figcaption .detail').allTextContents()) expect(d).toMatch(/repurchase|colours|trending|bought-together|image|als|hybrid|popularity fill/);
+  for (const d of await recs.locator('figcaption .detail').allTextContents()) expect(d).toMatch(/repurchase|colours|trending|bought-together|image|als|hybrid|age-band|popularity fill/);
   await expect(again.locator('table').filter({ hasText: 'ranker score' })).toContainText('department / index');
 
   // The submission: the best strategy by default, 12 distinct 10-digit ids for every customer.

@@ -9,16 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import type { GbdtParams } from '../../lib/gbdt';
 import type { InteractionLog } from '../../lib/data/dataset';
-import { buildInteractionLog } from '../../lib/data/interactions';
-import { parseIsoDay } from '../../lib/data/table';
-import { colourTextureHistogram } from '../../lib/embed/histogram';
-import { bruteForceTopK } from '../../lib/embed/knn';
 import { neighboursByItem, type CatalogView, type ItemNeighbours, type RankerData, type RankerFit } from '../../lib/recs';
-import { decodeJpeg, HM_DIR } from './hm';
+import { HM_DIR, hmPhotoNeighbours, loadHmCatalog, loadHmSampleLog } from './hm';
 
 /** Ranker settings: lib/gbdt's GbdtParams without the seed (LightGBM gets the same; seeds are averaged). */
 export type RankerParams = Omit<GbdtParams, 'seed'>;
@@ -38,20 +32,13 @@ export interface RecsBenchInput {
 }
 
 export async function loadRecsBench(maxPhotos: number, cacheDir: string): Promise<RecsBenchInput> {
-  const cols = readFileSync(path.join(HM_DIR, 'transactions_sample.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-  const log = buildInteractionLog({ user: cols.map((c) => c[1]), item: cols.map((c) => c[2]), day: cols.map((c) => parseIsoDay(c[0])), value: cols.map((c) => Number(c[3])) });
-  const buf = readFileSync(path.join(HM_DIR, 'articles.parquet'));
-  const arts = (await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength), compressors, columns: ['article_id', 'department_name', 'index_name'] })) as {
-    article_id: string; department_name: string | null; index_name: string | null;
-  }[];
-  const byId = new Map(arts.map((a) => [a.article_id, a]));
-  const catalog = { department: log.itemKeys.map((k) => byId.get(k)?.department_name ?? null), index: log.itemKeys.map((k) => byId.get(k)?.index_name ?? null) };
+  const log = loadHmSampleLog({ price: true });
+  const catalog = await loadHmCatalog(log);
   const ageOf = new Map(readFileSync(path.join(HM_DIR, 'customers_sample.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map((c) => [c[0], c[5] === '' ? NaN : Number(c[5])]));
   const ages = Float32Array.from(log.userKeys, (k) => ageOf.get(k) ?? NaN);
 
   // Photos → 96-d histograms → exact top-20 cosine neighbours (cached: decoding 2.5k JPEGs is the slow part).
   const cache = path.join(cacheDir, `recs-image-knn-${Number.isFinite(maxPhotos) ? maxPhotos : 'all'}.json`);
-  const itemOf = new Map(log.itemKeys.map((k, i) => [k, i]));
   let rows: number[];
   let knn: { n: number; k: number; indices: Int32Array; scores: Float32Array };
   let photoSeconds = 0;
@@ -61,20 +48,9 @@ export async function loadRecsBench(maxPhotos: number, cacheDir: string): Promis
     knn = { n: c.n, k: c.k, indices: Int32Array.from(c.indices), scores: Float32Array.from(c.scores) };
     photoSeconds = c.seconds;
   } else {
-    const manifest = readFileSync(path.join(HM_DIR, 'images_manifest.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    rows = [];
-    const vecs: Float32Array[] = [];
-    const t0 = performance.now();
-    for (const [id, rel] of manifest.slice(0, maxPhotos)) {
-      const i = itemOf.get(id);
-      if (i === undefined) continue;
-      rows.push(i);
-      vecs.push(colourTextureHistogram(decodeJpeg(path.join(HM_DIR, rel))));
-    }
-    const data = new Float32Array(vecs.length * vecs[0].length);
-    vecs.forEach((v, r) => data.set(v, r * v.length));
-    knn = bruteForceTopK({ data, n: vecs.length, d: vecs[0].length }, { k: 20 });
-    photoSeconds = (performance.now() - t0) / 1000;
+    const p = hmPhotoNeighbours(log, maxPhotos, 20);
+    ({ rows, knn } = p);
+    photoSeconds = p.seconds;
     writeFileSync(cache, JSON.stringify({ rows, n: knn.n, k: knn.k, indices: Array.from(knn.indices), scores: Array.from(knn.scores), seconds: photoSeconds }));
   }
   const image = rows.length ? neighboursByItem(log.nItems, rows, knn as Parameters<typeof neighboursByItem>[2], 20) : null;

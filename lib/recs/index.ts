@@ -39,10 +39,10 @@ export {
 } from './twostage/candidates';
 export { buildFeatures, FEATURE_NAMES, type FeatureMatrix } from './twostage/features';
 export {
-  contextOf, labelledWeek, rankedLists, rankerData, twoStageStrategy,
+  contextOf, labelledWeek, pooledRecall, rankedLists, rankerData, twoStageStrategy, type PooledRecall,
   type RankerData, type RankerFit, type TwoStageOptions, type WeekData,
 } from './twostage/pipeline';
 export { packedTransfer, packRecsData, unpackRecsData, type PackedRecsData, type UnpackedRecsData } from './evaluate/pack';
-export { checkSettings, gbdtParams, VALIDATED_RANKER, type EvaluationSettings, type RankerSettings } from './evaluate/settings';
+export { checkSettings, DEMO_RANKER, gbdtParams, VALIDATED_RANKER, type EvaluationSettings, type RankerSettings } from './evaluate/settings';
 export { runEvaluation, testCutoffs, type EvaluationReport, type RunOptions, type StrategyReport } from './evaluate/run';
 export { explainCustomer, FILL_BIT, type Explanation } from './evaluate/explain';

@@ -13,7 +13,7 @@ import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  checkSubmission, neighboursByItem, packedTransfer, packRecsData, submissionCsv, testCutoffs, VALIDATED_RANKER, type RankerSettings,
+  checkSubmission, neighboursByItem, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
@@ -22,8 +22,6 @@ export const EVALUATE_CELL = cellId('evaluate');
 const DATA_CELL = cellId('data');
 const EMBEDDINGS_CELL = cellId('embeddings');
 
-/** A ranker for the generated demo: short enough for Run all on two cores (not chosen on validation). */
-export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1 });
 
 const STRATEGIES = ['random', 'popularity', 'trending', 'repurchase', 'repurchase-trending', 'age-popularity', 'bought-together', 'als', 'seed-hybrid', 'hybrid', 'two-stage'];
 const v = VALIDATED_RANKER;
@@ -49,7 +47,7 @@ export const evaluateCell = defineAppCell({
       options: [
         { value: 'auto', label: 'auto: validated on real data, quick on the generated demo' },
         { value: 'validated', label: `validated (chosen on H&M July 2020 weeks): ${v.objective}, ${v.trainWeeks} weeks, ${v.seeds} seeds, ${v.numRounds} rounds, depth ${v.maxDepth}, ${v.numLeaves} leaves, lr ${v.learningRate}` },
-        { value: 'quick', label: `quick (demo): ${DEMO_RANKER.trainWeeks} weeks, ${DEMO_RANKER.seeds} seed, ${DEMO_RANKER.numRounds} rounds, lr ${DEMO_RANKER.learningRate}` },
+        { value: 'quick', label: `quick (demo): ${DEMO_RANKER.objective}, ${DEMO_RANKER.trainWeeks} weeks, ${DEMO_RANKER.seeds} seed, ${DEMO_RANKER.numRounds} rounds, lr ${DEMO_RANKER.learningRate}, ${(DEMO_RANKER.negativeRate ?? 1) * 100}% of negatives` },
       ],
       help: 'the fields below override single settings (0 or "preset": keep the preset’s)',
     },

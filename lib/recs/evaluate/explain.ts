@@ -14,7 +14,7 @@ import { contextOf, rankedLists } from '../twostage/pipeline';
 import { testTruth } from '../strategies';
 import type { ItemNeighbours } from '../types';
 
-/** Bit of the popularity fill in `Explanation.sources` (the candidate sources use bits 0..6). */
+/** Bit of the popularity fill in `Explanation.sources` (the candidate sources use bits 0 .. CANDIDATE_SOURCES.length − 1). */
 export const FILL_BIT = CANDIDATE_SOURCES.length;
 
 /** One customer's recommendations, explained. */

@@ -14,11 +14,10 @@ import { asOfView } from '../backtest/asof';
 import { backtest, FitCache, type Strategy } from '../backtest/backtest';
 import { baselineStrategies, randomStrategy } from '../backtest/baselines';
 import { alsFits, alsStrategy, hybridStrategy, seedHybridStrategy } from '../backtest/models';
-import { dateSplit, weeklyCutoffs } from '../backtest/split';
-import { CANDIDATE_SOURCES, candidateRecall } from '../twostage/candidates';
+import { weeklyCutoffs } from '../backtest/split';
+import { CANDIDATE_SOURCES } from '../twostage/candidates';
 import { FEATURE_NAMES } from '../twostage/features';
-import { labelledWeek, twoStageStrategy, type RankerFit, type TwoStageOptions, type WeekData } from '../twostage/pipeline';
-import { testTruth } from '../strategies';
+import { pooledRecall, twoStageStrategy, type RankerFit, type TwoStageOptions, type WeekData } from '../twostage/pipeline';
 import { RecsInputError } from '../types';
 import { explainCustomer, type Explanation } from './explain';
 import type { UnpackedRecsData } from './pack';
@@ -104,7 +103,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     rankers.set(fitting, models);
     return { predict: (X, F) => averaged(models, X, F) };
   };
-  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
+  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, negativeRate: s.ranker.negativeRate, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
   const inner = twoStageStrategy(fitRanker, tsOptions);
   const twoStage: Strategy = { ...inner, fit: (v) => ((fitting = v.cutoff), inner.fit(v)) };
   const strategies: Strategy[] = [
@@ -127,20 +126,8 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   const btSeconds = (performance.now() - t0) / 1000;
 
   // Candidate recall on the test weeks (reporting only: the ranker never sees these labels).
-  const S = CANDIDATE_SOURCES.length;
-  const recall = { total: 0, bySource: new Float64Array(S), perCustomer: 0, pairs: 0 };
-  for (const c of cutoffs) {
-    throwIfAborted(o.signal);
-    const base = asOfView(log, c, { candidateWeeks: s.candidateWeeks, catalog, ages, product });
-    let w = weeks.get(c);
-    if (!w) weeks.set(c, (w = labelledWeek(log, c, base, tsOptions)));
-    const cr = candidateRecall((await w).cands, testTruth(dateSplit(log, c).test).relevant);
-    recall.pairs += cr.pairs;
-    recall.total += cr.total * cr.pairs;
-    CANDIDATE_SOURCES.forEach((src, j) => (recall.bySource[j] += cr.bySource[src] * cr.pairs));
-    recall.perCustomer += cr.perCustomer / cutoffs.length;
-  }
-  if (recall.pairs) (recall.total /= recall.pairs), recall.bySource.forEach((x, j) => (recall.bySource[j] = x / recall.pairs));
+  const pooled = await pooledRecall(log, cutoffs, { candidateWeeks: s.candidateWeeks, catalog, ages, product }, tsOptions, o.signal);
+  const recall = { ...pooled, bySource: Float64Array.from(CANDIDATE_SOURCES, (src) => pooled.bySource[src]) };
 
   const importance = new Float64Array(FEATURE_NAMES.length);
   for (const models of rankers.values()) for (const m of models) m.featureImportance('gain').forEach((g, j) => (importance[j] += g));

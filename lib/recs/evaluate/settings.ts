@@ -7,29 +7,27 @@
 import type { GbdtParams } from '../../gbdt';
 import { RecsInputError } from '../types';
 
-/** The two-stage ranker: lib/gbdt parameters plus the training window and the number of seeds averaged. */
-export interface RankerSettings {
-  objective: 'binary' | 'lambdarank';
+/** The two-stage ranker: lib/gbdt's parameters (the seed comes from the notebook) plus the training window, the seeds averaged and the share of negatives trained on. */
+export type RankerSettings = Omit<GbdtParams, 'seed'> & {
   /** Labelled weeks before each cutoff that train the ranker. */
   trainWeeks: number;
   /** Boosters trained with different seeds; their predictions are averaged. */
   seeds: number;
-  numRounds: number;
-  learningRate: number;
-  maxDepth: number;
-  numLeaves: number;
-  minDataInLeaf: number;
-  featureFraction: number;
-  baggingFraction: number;
-  lambdaL2: number;
-  maxBin: number;
-}
+  /** Share of the negative candidate rows kept for training (1 = all); scoring always sees every candidate. */
+  negativeRate?: number;
+};
 
 /** Chosen on validation cutoffs (July 2020, H&M sample) and fixed before the test weeks. */
 export const VALIDATED_RANKER: Readonly<RankerSettings> = Object.freeze({
   objective: 'lambdarank', trainWeeks: 16, seeds: 3, numRounds: 200, learningRate: 0.05, maxDepth: 6, numLeaves: 31,
   minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255,
 });
+
+/**
+ * A ranker for the generated demo: short enough for Run all on two cores (not chosen on validation):
+ * binary objective, 6 training weeks, one seed, 40 rounds at learning rate 0.1, a tenth of the negatives.
+ */
+export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, objective: 'binary', trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1, negativeRate: 0.1 });
 
 /** What the backtest runs. */
 export interface EvaluationSettings {
@@ -52,7 +50,7 @@ export interface EvaluationSettings {
 
 /** lib/gbdt parameters of booster j (seed derived from the notebook seed). */
 export function gbdtParams(r: RankerSettings, seed: number, j: number): Partial<GbdtParams> {
-  const { trainWeeks: _w, seeds: _s, ...p } = r;
+  const { trainWeeks: _w, seeds: _s, negativeRate: _n, ...p } = r;
   return { ...p, seed: (seed * 31 + j + 1) >>> 0 };
 }
 
@@ -66,4 +64,6 @@ export function checkSettings(s: EvaluationSettings): void {
   whole('ranker.trainWeeks', s.ranker.trainWeeks, 1);
   whole('ranker.seeds', s.ranker.seeds, 1);
   whole('ranker.numRounds', s.ranker.numRounds, 1);
+  const rate = s.ranker.negativeRate ?? 1;
+  if (!(rate > 0 && rate <= 1)) throw new RecsInputError(`invalid ranker.negativeRate: ${rate}; expected a number in (0, 1]`);
 }

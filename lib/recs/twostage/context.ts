@@ -7,7 +7,8 @@
  */
 import type { AlsModel } from '../../cf';
 import type { AsOfView } from '../backtest/asof';
-import { boughtTogetherCounts, trendingScores, weeklyCounts, type PairCounts } from '../backtest/signals';
+import { ageBand } from '../backtest/baselines';
+import { boughtTogetherCounts, rankPool, trendingScores, weeklyCounts, type PairCounts } from '../backtest/signals';
 import type { ItemNeighbours } from '../types';
 
 /** Per-cutoff signals (dense ids of the view's log). */
@@ -22,8 +23,23 @@ export interface TwoStageContext {
   sales2w: Float64Array;
   sales4w: Float64Array;
   itemPrice: Float64Array;
-  /** First day sold (Infinity: never). */
+  /** First and last day sold (±Infinity: never). */
   firstSold: Float64Array;
+  lastSold: Float64Array;
+  /** Share of the article's buyers who bought it more than once (NaN: no buyer). */
+  repeatRate: Float64Array;
+  /** Mean age of the article's buyer rows (NaN: unknown). */
+  buyerAge: Float64Array;
+  /** Rows per product code in the last week. */
+  productSales1w: Float64Array;
+  /** Department code per article (−1: unknown) and rows of (u, department): key u * nDepartments + code. */
+  departmentOf: Int32Array;
+  nDepartments: number;
+  userDepartmentRows: Map<number, number>;
+  /** Rows of (u, product). */
+  productBuys: Map<number, number>;
+  /** Best sellers of the last `segmentWeeks` weeks per age band (pool articles), with their rows. */
+  segmentTop: { items: number[]; rows: number[] }[];
   pairs: PairCounts;
   userLastDay: Float64Array;
   userRows: Float64Array;
@@ -44,7 +60,11 @@ export interface ContextOptions {
   /** Bought-together window (weeks before the cutoff, days apart); default 12 and 7. */
   pairWeeks?: number;
   pairDays?: number;
+  /** Weeks of the age-band best sellers; default 2. */
+  segmentWeeks?: number;
 }
+
+const bump = (m: Map<number, number>, key: number) => m.set(key, (m.get(key) ?? 0) + 1);
 
 /** Computes the signals of one cutoff. */
 export function twoStageContext(view: AsOfView, o: ContextOptions = {}): TwoStageContext {
@@ -58,6 +78,22 @@ export function twoStageContext(view: AsOfView, o: ContextOptions = {}): TwoStag
   const priceSum = new Float64Array(n);
   const priceN = new Float64Array(n);
   const firstSold = new Float64Array(n).fill(Infinity);
+  const lastSold = new Float64Array(n).fill(-Infinity);
+  const ageSum = new Float64Array(n);
+  const ageN = new Float64Array(n);
+  const departments = new Map<string, number>();
+  const departmentOf = Int32Array.from({ length: n }, (_, i) => {
+    const d = view.catalog?.department[i];
+    if (d == null) return -1;
+    let c = departments.get(d);
+    if (c === undefined) departments.set(d, (c = departments.size));
+    return c;
+  });
+  const nDepartments = Math.max(1, departments.size);
+  const userDepartmentRows = new Map<number, number>();
+  const productBuys = new Map<number, number>();
+  const segmentWeeks = o.segmentWeeks ?? 2;
+  const segmentRows = Array.from({ length: 5 }, () => new Float64Array(n));
   const userLastDay = new Float64Array(log.nUsers).fill(NaN);
   const userRows = new Float64Array(log.nUsers);
   const userPriceSum = new Float64Array(log.nUsers);
@@ -74,14 +110,34 @@ export function twoStageContext(view: AsOfView, o: ContextOptions = {}): TwoStag
     priceSum[i] += p;
     priceN[i]++;
     if (d < firstSold[i]) firstSold[i] = d;
+    if (d > lastSold[i]) lastSold[i] = d;
+    const age = view.ages ? view.ages[u] : NaN;
+    if (Number.isFinite(age)) (ageSum[i] += age), ageN[i]++;
+    const band = ageBand(age);
+    if (band >= 0 && d >= view.cutoff - 7 * segmentWeeks) segmentRows[band][i]++;
+    if (departmentOf[i] >= 0) bump(userDepartmentRows, u * nDepartments + departmentOf[i]);
+    bump(productBuys, u * nProducts + view.product[i]);
     // Rows are sorted by day, so the last row seen is the latest.
     userLastDay[u] = d;
     userRows[u]++;
     userPriceSum[u] += p;
     lastItemDay.set(u * n + i, d);
     lastProductDay.set(u * nProducts + view.product[i], d);
-    itemBuys.set(u * n + i, (itemBuys.get(u * n + i) ?? 0) + 1);
+    bump(itemBuys, u * n + i);
   }
+  const buyers = new Float64Array(n);
+  const repeaters = new Float64Array(n);
+  for (const [key, c] of itemBuys) {
+    const i = key % n;
+    buyers[i]++;
+    if (c > 1) repeaters[i]++;
+  }
+  const productSales1w = new Float64Array(nProducts);
+  for (let i = 0; i < n; i++) productSales1w[view.product[i]] += sales1w[i];
+  const segmentTop = segmentRows.map((c) => {
+    const items = rankPool(view, c).filter((i) => c[i] > 0).slice(0, 256);
+    return { items, rows: items.map((i) => c[i]) };
+  });
   const productItems = new Map<number, number[]>();
   for (const i of view.poolItems) (productItems.get(view.product[i]) ?? productItems.set(view.product[i], []).get(view.product[i])!).push(i);
   return {
@@ -94,6 +150,15 @@ export function twoStageContext(view: AsOfView, o: ContextOptions = {}): TwoStag
     sales4w,
     itemPrice: priceSum.map((s, i) => (priceN[i] ? s / priceN[i] : NaN)),
     firstSold,
+    lastSold,
+    repeatRate: buyers.map((b, i) => (b ? repeaters[i] / b : NaN)),
+    buyerAge: ageSum.map((a, i) => (ageN[i] ? a / ageN[i] : NaN)),
+    productSales1w,
+    departmentOf,
+    nDepartments,
+    userDepartmentRows,
+    productBuys,
+    segmentTop,
     pairs: boughtTogetherCounts(view, o.pairWeeks ?? 12, o.pairDays ?? 7),
     userLastDay,
     userRows,

@@ -12,6 +12,8 @@ const PER_ROW = [
   'n_sources', 'als_score', 'image_similarity', 'copurchase_count', 'sales_1w', 'sales_4w', 'trend_1w_over_2w', 'trending_score',
   'days_since_bought_item', 'days_since_bought_product', 'times_bought_item', 'department_match', 'index_match', 'price_ratio',
   'item_price', 'days_since_first_sold', 'customer_days_since_last', 'customer_rows', 'customer_age', 'customer_age_band',
+  'sales_2w', 'days_since_last_sold', 'item_repeat_rate', 'age_minus_buyer_age', 'product_sales_1w', 'times_bought_product',
+  'department_share', 'trend_1w_over_4w',
 ] as const;
 
 /** Feature names in column order: rank and score per source, then the per-row features. */
@@ -92,6 +94,14 @@ export function buildFeatures(ctx: TwoStageContext, c: CandidateSet): FeatureMat
         ctx.userRows[u],
         age,
         ageBand(age),
+        ctx.sales1w[i] + ctx.sales2w[i],
+        v.cutoff - ctx.lastSold[i],
+        ctx.repeatRate[i],
+        age - ctx.buyerAge[i],
+        ctx.productSales1w[v.product[i]],
+        ctx.productBuys.get(u * ctx.nProducts + v.product[i]) ?? 0,
+        ctx.departmentOf[i] >= 0 && ctx.userRows[u] ? (ctx.userDepartmentRows.get(u * ctx.nDepartments + ctx.departmentOf[i]) ?? 0) / ctx.userRows[u] : NaN,
+        (4 * ctx.sales1w[i] + 1) / (ctx.sales4w[i] + 1),
       ];
       for (let j = 0; j < f.length; j++) X[o + 2 * S + j] = f[j];
     }

@@ -13,7 +13,8 @@ import { poolNeighbours } from '../backtest/models';
 import { dateSplit } from '../backtest/split';
 import { testTruth } from '../strategies';
 import { RecsInputError, type ItemNeighbours } from '../types';
-import { generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet } from './candidates';
+import { throwIfAborted } from '../../util/cancel';
+import { CANDIDATE_SOURCES, candidateRecall, generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet, type CandidateSource } from './candidates';
 import { twoStageContext, type TwoStageContext } from './context';
 import { buildFeatures, type FeatureMatrix } from './features';
 
@@ -52,6 +53,11 @@ export interface TwoStageOptions {
   name?: string;
   /** Settings that key the fit cache. */
   params?: Record<string, unknown>;
+  /**
+   * Share of the negative rows (candidates not bought) kept for training, drawn by a seeded hash of
+   * (week, customer, article); positives are always kept. Default 1 (all). Scoring always sees every candidate.
+   */
+  negativeRate?: number;
 }
 
 /** The signals of a view (ALS and image neighbours restricted to its pool). */
@@ -69,8 +75,41 @@ export async function labelledWeek(log: InteractionLog, cutoff: number, base: As
   return { cutoff, cands, features: buildFeatures(ctx, cands), labels: labelCandidates(cands, truth.relevant) };
 }
 
+/** Candidate recall pooled over test weeks: total and per source (shares of the test purchases), mean candidates per buyer. */
+export interface PooledRecall {
+  total: number;
+  bySource: Record<CandidateSource, number>;
+  perCustomer: number;
+  pairs: number;
+}
+
+/**
+ * Candidate recall on the weeks from `cutoffs` (reporting only: these labels never train anything);
+ * weeks already in `o.weeks` are reused, new ones are added to it.
+ */
+export async function pooledRecall(log: InteractionLog, cutoffs: readonly number[], base: NonNullable<Parameters<typeof asOfView>[2]>, o: TwoStageOptions, signal?: AbortSignal): Promise<PooledRecall> {
+  const cache = o.weeks ?? new Map<number, Promise<WeekData>>();
+  const out: PooledRecall = { total: 0, bySource: Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, 0])) as Record<CandidateSource, number>, perCustomer: 0, pairs: 0 };
+  for (const c of cutoffs) {
+    throwIfAborted(signal);
+    let w = cache.get(c);
+    if (!w) cache.set(c, (w = labelledWeek(log, c, asOfView(log, c, base), o)));
+    const cr = candidateRecall((await w).cands, testTruth(dateSplit(log, c).test).relevant);
+    out.pairs += cr.pairs;
+    out.total += cr.total * cr.pairs;
+    for (const s of CANDIDATE_SOURCES) out.bySource[s] += cr.bySource[s] * cr.pairs;
+    out.perCustomer += cr.perCustomer / cutoffs.length;
+  }
+  if (out.pairs) {
+    out.total /= out.pairs;
+    for (const s of CANDIDATE_SOURCES) out.bySource[s] /= out.pairs;
+  }
+  return out;
+}
+
 /** Concatenates weeks into one training set (groups with no positive row are dropped: they teach a ranker nothing). */
-export function rankerData(weeks: readonly WeekData[]): RankerData {
+export function rankerData(weeks: readonly WeekData[], negativeRate = 1): RankerData {
+  if (!(negativeRate > 0 && negativeRate <= 1)) throw new RecsInputError(`invalid negativeRate: ${negativeRate}; expected a number in (0, 1]`);
   const F = weeks[0]?.features.nFeatures ?? 0;
   const keep: { w: WeekData; g: number }[] = [];
   for (const w of weeks) {
@@ -81,20 +120,31 @@ export function rankerData(weeks: readonly WeekData[]): RankerData {
       if (pos > 0) keep.push({ w, g });
     }
   }
-  const rows = keep.reduce((a, { w, g }) => a + w.cands.offsets[g + 1] - w.cands.offsets[g], 0);
+  const take = (w: WeekData, g: number, r: number) => w.labels![r] > 0 || negativeRate >= 1 || keepHash(w.cutoff, w.cands.users[g], w.cands.items[r]) < negativeRate;
+  let rows = 0;
+  for (const { w, g } of keep) for (let r = w.cands.offsets[g]; r < w.cands.offsets[g + 1]; r++) if (take(w, g, r)) rows++;
   const X = new Float32Array(rows * F);
   const y = new Float32Array(rows);
   const groups = new Int32Array(keep.length);
   let at = 0;
   keep.forEach(({ w, g }, j) => {
-    const a = w.cands.offsets[g];
-    const b = w.cands.offsets[g + 1];
-    X.set(w.features.X.subarray(a * F, b * F), at * F);
-    y.set(w.labels!.subarray(a, b), at);
-    groups[j] = b - a;
-    at += b - a;
+    const start = at;
+    for (let r = w.cands.offsets[g]; r < w.cands.offsets[g + 1]; r++) {
+      if (!take(w, g, r)) continue;
+      X.set(w.features.X.subarray(r * F, (r + 1) * F), at * F);
+      y[at++] = w.labels![r];
+    }
+    groups[j] = at - start;
   });
   return { X, nFeatures: F, y, groups, featureNames: [...(weeks[0]?.features.featureNames ?? [])] };
+}
+
+/** A uniform number in [0, 1) from (week, customer, article), the same on every run. */
+function keepHash(week: number, user: number, item: number): number {
+  let h = Math.imul(week ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(user + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(item + 0x27d4eb2f, 0x165667b1);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return ((h ^ (h >>> 15)) >>> 0) / 4294967296;
 }
 
 /** Each customer's candidates ordered by score (higher first), completed to k with the fallback. */
@@ -113,7 +163,7 @@ export function twoStageStrategy(fitRanker: RankerFit, o: TwoStageOptions = {}):
   const cache = o.weeks ?? new Map<number, Promise<WeekData>>();
   return {
     name: o.name ?? 'two-stage',
-    params: { trainWeeks, limits: o.limits ?? {}, ...o.params },
+    params: { trainWeeks, limits: o.limits ?? {}, negativeRate: o.negativeRate ?? 1, ...o.params },
     fit: async (view) => {
       const weeks: WeekData[] = [];
       for (let w = trainWeeks; w >= 1; w--) {
@@ -123,7 +173,7 @@ export function twoStageStrategy(fitRanker: RankerFit, o: TwoStageOptions = {}):
         if (!p) cache.set(t, (p = labelledWeek(view.log, t, view, o)));
         weeks.push(await p);
       }
-      const ranker = await fitRanker(rankerData(weeks));
+      const ranker = await fitRanker(rankerData(weeks, o.negativeRate));
       const ctx = await contextOf(view, o);
       return (users, k) => {
         const cands = generateCandidates(ctx, users, o.limits);

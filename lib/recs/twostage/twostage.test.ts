@@ -62,6 +62,51 @@ describe('two-stage candidates and features', () => {
   });
 });
 
+describe('two-stage additions', () => {
+  const ages = Float32Array.from({ length: log.nUsers }, (_, u) => 18 + ((u * 7) % 50));
+  const view = asOfView(log, cutoff, { candidateWeeks: 8, ages });
+  const truth = testTruth(dateSplit(log, cutoff).test);
+  const ctx = twoStageContext(view);
+  const cands = generateCandidates(ctx, truth.users);
+
+  it('proposes the best sellers of the customer’s age band', () => {
+    const S = CANDIDATE_SOURCES.length;
+    const s = CANDIDATE_SOURCES.indexOf('age-band');
+    let proposed = 0;
+    for (let r = 0; r < cands.items.length; r++) if (!Number.isNaN(cands.rank[r * S + s])) proposed++;
+    expect(proposed).toBeGreaterThan(0);
+  });
+
+  it('computes purchase counts, department share and sale days consistently', () => {
+    const f = buildFeatures(ctx, cands);
+    const col = (name: string) => FEATURE_NAMES.indexOf(name);
+    for (let r = 0; r < cands.items.length; r++) {
+      const row = f.X.subarray(r * f.nFeatures, (r + 1) * f.nFeatures);
+      // A product's purchases include those of each of its articles; an article last sold before the cutoff, after its first sale.
+      expect(row[col('times_bought_product')]).toBeGreaterThanOrEqual(row[col('times_bought_item')]);
+      expect(row[col('days_since_last_sold')]).toBeGreaterThanOrEqual(1);
+      expect(row[col('days_since_first_sold')]).toBeGreaterThanOrEqual(row[col('days_since_last_sold')]);
+      expect(row[col('sales_2w')]).toBeGreaterThanOrEqual(row[col('sales_1w')]);
+      expect(row[col('item_repeat_rate')]).toSatisfy((x: number) => x >= 0 && x <= 1);
+    }
+  });
+
+  it('keeps every positive and about the asked share of negatives, the same on every run', async () => {
+    const week = await labelledWeek(view.log, cutoff - 7, view, {});
+    const all = rankerData([week]);
+    const some = rankerData([week], 0.3);
+    const pos = (y: Float32Array) => y.reduce((a, b) => a + b, 0);
+    expect(pos(some.y)).toBe(pos(all.y));
+    expect(some.groups).toHaveLength(all.groups.length);
+    expect(some.groups.reduce((a, b) => a + b, 0)).toBe(some.y.length);
+    const share = (some.y.length - pos(some.y)) / (all.y.length - pos(all.y));
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.4);
+    expect(rankerData([week], 0.3).X).toEqual(some.X);
+    expect(() => rankerData([week], 0)).toThrow(/negativeRate/);
+  });
+});
+
 describe('two-stage strategy', () => {
   it('trains on labelled weeks before the cutoff only, and its lists pass the as-of check', async () => {
     const base = asOfView(log, cutoff);
