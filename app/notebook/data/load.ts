@@ -3,6 +3,7 @@
  * readers and validators. Browser-only glue: File objects and object URLs.
  */
 import type { SourceTables } from '@/lib/data/build';
+import type { TextEncoding } from '@/lib/data/csv';
 import type { DatasetKind } from '@/lib/data/dataset';
 import { DataError, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
@@ -47,7 +48,7 @@ const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
 const source = async (f: File) => (formatOf(f.name) === 'parquet' ? f : await bytes(f));
 
 /** Reads the H&M files among `files` (transactions and articles required, customers optional). */
-async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log: (s: string) => void): Promise<ReadResult> {
+async function readHm(files: File[], policy: BadRowPolicy, minShare: number, encoding: TextEncoding, log: (s: string) => void): Promise<ReadResult> {
   const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => hmTableOf(f.name) === t && /\.(csv|parquet)$/i.test(f.name));
   const tx = pick('transactions');
   const ar = pick('articles');
@@ -57,7 +58,7 @@ async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log
   const bad: BadRows[] = [];
   const read = async (t: 'articles' | 'customers' | 'transactions', f: File): Promise<ColumnTable> => {
     log(`reading ${relPath(f)} (${(f.size / 1e6).toFixed(1)} MB)`);
-    const r = await readHmTable(t, { name: baseName(f.name), data: await source(f) }, policy);
+    const r = await readHmTable(t, { name: baseName(f.name), data: await source(f) }, policy, encoding);
     enforceKeptShare(r.bad, r.table.length, minShare);
     if (r.bad.count) bad.push(r.bad);
     return r.table;
@@ -67,14 +68,22 @@ async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log
   const cu = pick('customers');
   const customers: ColumnTable = cu ? await read('customers', cu) : { name: 'customers', length: 0, columns: { customer_id: { type: 'string', values: [] } } };
   const transactions = await read('transactions', tx);
-  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}`, transactionsFile: baseName(tx.name) };
+  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}${encoding === 'utf-8' ? '' : `;${encoding}`}`, transactionsFile: baseName(tx.name) };
 }
 
 /** Reads the picked files for a file-based source. */
-export async function readSource(src: Exclude<SourceName, `demo-${string}`>, files: File[], policy: BadRowPolicy, minShare: number, mapping: ColumnMapping, log: (s: string) => void): Promise<ReadResult> {
+export async function readSource(
+  src: Exclude<SourceName, `demo-${string}`>,
+  files: File[],
+  policy: BadRowPolicy,
+  minShare: number,
+  encoding: TextEncoding,
+  mapping: ColumnMapping,
+  log: (s: string) => void,
+): Promise<ReadResult> {
   switch (src) {
     case 'hm-files':
-      return readHm(files, policy, minShare, log);
+      return readHm(files, policy, minShare, encoding, log);
     case 'asos': {
       const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name) && !isAsosValidationFile(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
       const users = files.find((f) => /users.*\.csv$/i.test(f.name));
