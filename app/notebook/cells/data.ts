@@ -16,12 +16,11 @@ import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
 import { getDuckDb } from '@/workers/duckdb';
 import { LARGE_FILE_BYTES, dropStaged, loadLargeHm, stage, stageEnumKeyedTransactions, swapIn, type DuckDbHandle } from '@/lib/data/duckdb';
-import { dataFiles, imageFiles } from '../data/files';
+import { dataFiles, imageFiles, isTableFile, roleOf } from '../data/files';
 import { photoResolver, releaseObjectUrls, svgResolver } from '../data/images';
 import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/load';
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
-import { hmTableOf } from '@/lib/data/readers/hm';
 import { isAsosValidationFile, readAsosValidation, type HeldOutPairs } from '@/lib/data/readers/asos';
 
 export const DATA_CELL = cellId('data');
@@ -205,11 +204,11 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
   } else {
     const large = (ctx.params.largeFileMB as number) * 2 ** 20;
-    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > large) : undefined;
-    const articles = files.find((f) => hmTableOf(f.name) === 'articles' && /\.(csv|parquet)$/i.test(f.name));
+    const big = src === 'hm-files' ? files.find((f) => roleOf(f) === 'transactions' && isTableFile(f) && f.size > large) : undefined;
+    const articles = files.find((f) => roleOf(f) === 'articles' && isTableFile(f));
     if (big && articles) {
       releaseObjectUrls();
-      const customers = files.find((f) => hmTableOf(f.name) === 'customers' && /\.(csv|parquet)$/i.test(f.name));
+      const customers = files.find((f) => roleOf(f) === 'customers' && isTableFile(f));
       return loadLargeHm(db, { articles, customers, transactions: big }, policy, minShare, ctx.params.encoding as TextEncoding, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
     }
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });

@@ -6,12 +6,13 @@ import type { SourceTables } from '@/lib/data/build';
 import type { TextEncoding } from '@/lib/data/csv';
 import type { DatasetKind } from '@/lib/data/dataset';
 import { DataError, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
+import { CellFailure } from '@/lib/notebook/types';
+import { checkUniqueIds, formatOf, readHmTable } from '@/lib/data/readers/hm';
 import { isAsosValidationFile, readAsos } from '@/lib/data/readers/asos';
 import { readMovielens } from '@/lib/data/readers/movielens';
 import { readMappedInteractions, type ColumnMapping } from '@/lib/data/readers/mapped';
 import type { ColumnTable } from '@/lib/data/table';
-import { baseName, relPath } from './files';
+import { baseName, isTableFile, needsRoles, relPath, roleOf } from './files';
 
 /** Sources of the Data cell's `source` parameter. */
 export const SOURCES = [
@@ -49,10 +50,17 @@ const source = async (f: File) => (formatOf(f.name) === 'parquet' ? f : await by
 
 /** Reads the H&M files among `files` (transactions and articles required, customers optional). */
 async function readHm(files: File[], policy: BadRowPolicy, minShare: number, encoding: TextEncoding, log: (s: string) => void): Promise<ReadResult> {
-  const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => hmTableOf(f.name) === t && /\.(csv|parquet)$/i.test(f.name));
+  const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => roleOf(f) === t && isTableFile(f));
   const tx = pick('transactions');
   const ar = pick('articles');
   if (!tx || !ar) {
+    const missing = [tx ? null : 'transactions', ar ? null : 'articles'].filter(Boolean).join(' and ');
+    if (needsRoles(files)) {
+      throw new CellFailure(
+        `Which picked file is the ${missing} table? ${files.filter(isTableFile).map((x) => JSON.stringify(relPath(x))).join(', ')} ${files.length === 1 ? 'is' : 'are'} not named articles / customers / transactions_train.`,
+        'Choose each file\'s table in the menu next to it above (the choice is remembered by file name), then run the cell again.',
+      );
+    }
     throw new DataError({ file: '(picked files)' }, 'articles.csv|parquet and transactions_train.csv|parquet (customers.csv optional)', files.length ? `only ${files.map((x) => JSON.stringify(relPath(x))).join(', ')}` : 'no files: pick them with the file chooser above');
   }
   const bad: BadRows[] = [];

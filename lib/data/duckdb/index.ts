@@ -8,4 +8,4 @@ export { TABLE_NAMES, dropStaged, stage, stageEnumKeyedTransactions, staging, sw
 export { parquetIntoDuckDb, type ParquetLoadOptions } from './stream';
 export { csvHeader, csvIntoDuckDb } from './csv-load';
 export { checkLoadedTable, sqlChecks, type RowOf } from './checks';
-export { LARGE_FILE_BYTES, checkLargeJoins, largeInteractionLog, loadLargeHm, stageLargeTransactions } from './large';
+export { LARGE_FILE_BYTES, LARGE_ID_COLUMNS, checkLargeJoins, largeInteractionLog, loadLargeHm, stageLargeTransactions } from './large';
