@@ -60,7 +60,7 @@ const DAMAGES = [
   { column: 1, name: 'customer_id', value: 'A'.repeat(64) }, // upper-case hex
 ];
 const csv = (rows: string[][]) => [HEADER, ...rows].map((r) => r.join(',')).join('\n') + '\n';
-const file = (name: string, bytes: Uint8Array | string) => new File([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes], name);
+const file = (name: string, bytes: Uint8Array | string) => new File([(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes) as Uint8Array<ArrayBuffer>], name);
 
 async function large(text: string) {
   const tx = staging('transactions');
