@@ -8,7 +8,7 @@
  * So a clean batch and the generic path always agree.
  */
 import type { Data, Table, Vector } from 'apache-arrow';
-import { ARTICLE_ID, CUSTOMER_ID, type ColumnSpec, type TableSchema } from './schema';
+import { ARTICLE_ID, CUSTOMER_ID, dayRange, type ColumnSpec, type TableSchema } from './schema';
 
 /** A byte pattern: every string has `length` bytes, each one allowed by `allowed` (a 256-entry table). */
 interface BytePattern {
@@ -75,8 +75,8 @@ function stringsClean(vec: Vector, spec: ColumnSpec): boolean {
 }
 
 function numbersClean(vec: Vector, spec: ColumnSpec): boolean {
-  const { min, max, oneOf } = spec;
-  const checks = min !== undefined || max !== undefined || oneOf !== undefined;
+  const { min, max, oneOf, above } = spec;
+  const checks = min !== undefined || max !== undefined || oneOf !== undefined || above !== undefined;
   for (const d of vec.data) {
     const values = d.values as ArrayLike<number | bigint>;
     for (let i = 0; i < d.length; i++) {
@@ -86,15 +86,24 @@ function numbersClean(vec: Vector, spec: ColumnSpec): boolean {
       }
       const v = Number(values[d.offset + i]);
       if (!Number.isFinite(v)) return false;
-      if (checks && ((min !== undefined && v < min) || (max !== undefined && v > max) || (oneOf !== undefined && !oneOf.includes(v)))) return false;
+      if (checks && ((min !== undefined && v < min) || (above !== undefined && v <= above) || (max !== undefined && v > max) || (oneOf !== undefined && !oneOf.includes(v)))) return false;
     }
   }
   return true;
 }
 
 function datesClean(vec: Vector, spec: ColumnSpec): boolean {
-  if (spec.nullable || vec.nullCount === 0) return true;
-  return false;
+  if (!spec.nullable && vec.nullCount > 0) return false;
+  const range = dayRange(spec);
+  if (!range) return true;
+  for (const d of vec.data) {
+    const values = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) {
+      const v = values[d.offset + i];
+      if (isValid(d, i) && (v < range[0] || v > range[1])) return false;
+    }
+  }
+  return true;
 }
 
 /**

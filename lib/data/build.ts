@@ -72,8 +72,11 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
     const bad = new BadRowCollector(o.transactionsFile ?? 'transactions');
     for (let i = 0; i < tx.length; i++) {
       const v = values[i];
-      if (v === null || !rows.has(v)) {
-        bad.add({ row: i + 1, column, expected: `an ${column} present in ${table}`, found: shown(v) });
+      // A row is counted once, for its first missing id.
+      if (keep[i] && (v === null || !rows.has(v))) {
+        // The row as the file numbers it (the table may have lost bad rows before this), and its line in a text file.
+        const at = tx.lines ? { row: tx.lines[i] - 1, line: tx.lines[i] } : { row: tx.rows ? tx.rows[i] : i + 1 };
+        bad.add({ ...at, column, expected: `${column === 'article_id' ? 'an' : 'a'} ${column} present in ${table}`, found: shown(v) });
         keep[i] = 0;
       }
     }

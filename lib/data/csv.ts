@@ -8,6 +8,9 @@ import { DataError } from './errors';
 /** Text encodings the readers accept. */
 export type TextEncoding = 'utf-8' | 'latin1';
 
+/** What a message about a file that is not UTF-8 advises. */
+export const encodingAdvice = 're-save the file as UTF-8, or set the Data cell\'s "Encoding" to latin-1 (Windows-1252)';
+
 /** Decodes bytes; throws a DataError naming the line and byte offset of the first invalid UTF-8 sequence. */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding, file: string): string {
   if (encoding === 'latin1') return new TextDecoder('latin1').decode(bytes);
@@ -19,9 +22,9 @@ export function decodeText(bytes: Uint8Array, encoding: TextEncoding, file: stri
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
     throw new DataError(
-      { file },
+      { file, line },
       'UTF-8 text',
-      `a byte 0x${bytes[at].toString(16).padStart(2, '0')} that is not UTF-8 at line ${line} (byte ${at}); re-save the file as UTF-8 or pick the latin-1 encoding`,
+      `a byte 0x${bytes[at].toString(16).padStart(2, '0')} that is not UTF-8 at line ${line} (byte ${at}); ${encodingAdvice}`,
     );
   }
 }
@@ -69,7 +72,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
   const file = options.file ?? '(CSV text)';
   const maxField = options.maxField ?? MAX_FIELD_CHARS;
   const tooLong = (at: number, length: number, col: number) =>
-    new DataError({ file }, `fields of at most ${maxField} characters`, `a field of ${length} characters starting on line ${at} (field ${col})`);
+    new DataError({ file, line: at }, `fields of at most ${maxField} characters`, `a field of ${length} characters starting on line ${at} (field ${col})`);
   const d = delim.charCodeAt(0);
   const rows: { fields: string[]; line: number }[] = [];
   const n = text.length;
@@ -87,7 +90,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
           const q = text.indexOf('"', j);
           if (q < 0) {
             throw new DataError(
-              { file },
+              { file, line },
               `a closing quote for the field that opens on line ${line} (field ${fields.length + 1})`,
               `the end of the file ${n - i} characters later; the quote swallows the rest of the file`,
             );

@@ -4,10 +4,15 @@
  * fix the file without opening a debugger.
  */
 
-/** Where in a file a problem is. Rows are 1-based data rows (the header is row 0). */
+/**
+ * Where in a file a problem is. Rows are 1-based data rows (the header is row 0); `line` is the
+ * 1-based line of a text file where the row starts, counting the header (what an editor shows).
+ * Messages name the line where there is one (CSV), else the row (Parquet).
+ */
 export interface DataLocation {
   file: string;
   row?: number;
+  line?: number;
   column?: string;
 }
 
@@ -15,6 +20,7 @@ export interface DataLocation {
 export class DataError extends Error {
   readonly file: string;
   readonly row?: number;
+  readonly line?: number;
   readonly column?: string;
   readonly expected: string;
   readonly found: string;
@@ -24,60 +30,88 @@ export class DataError extends Error {
     this.name = 'DataError';
     this.file = at.file;
     this.row = at.row;
+    this.line = at.line;
     this.column = at.column;
     this.expected = expected;
     this.found = found;
   }
 }
 
-/** "articles.csv, row 12, column article_id" */
+/** "articles.csv, line 13, column article_id" (text files) or "articles.parquet, row 12, column article_id". */
 export function describeLocation(at: DataLocation): string {
   const parts = [at.file];
-  if (at.row !== undefined) parts.push(`row ${at.row}`);
+  if (at.line !== undefined) parts.push(`line ${at.line}`);
+  else if (at.row !== undefined) parts.push(`row ${at.row}`);
   if (at.column !== undefined) parts.push(`column ${at.column}`);
   return parts.join(', ');
 }
 
 /** One rejected row, kept as an example for the person to look at. */
 export interface BadRow {
+  /** 1-based data row. */
   row: number;
+  /** 1-based line in a text file, counting the header (absent for Parquet). */
+  line?: number;
   column: string;
   expected: string;
   found: string;
 }
 
-/** Bad rows of one file: how many and the first few. */
+/** Bad rows of one file: how many, the first few, and (for the download of skipped rows) the first MAX_LISTED. */
 export interface BadRows {
   file: string;
   count: number;
   examples: BadRow[];
+  /** The first bad rows in file order, at most MAX_LISTED (absent where only examples were kept). */
+  listed?: BadRow[];
 }
+
+/** Most bad rows of one file kept for the download of skipped rows. */
+export const MAX_LISTED = 100_000;
 
 /** What to do with bad rows: drop them and go on, or stop the load. */
 export type BadRowPolicy = 'skip' | 'abort';
 
 /** Renders one example as a sentence. */
 export function describeBadRow(file: string, b: BadRow): string {
-  return `${describeLocation({ file, row: b.row, column: b.column })}: expected ${b.expected}, found ${b.found}`;
+  return `${describeLocation({ file, row: b.row, line: b.line, column: b.column })}: expected ${b.expected}, found ${b.found}`;
 }
 
-/** Collects bad rows, keeping at most `maxExamples` examples. */
+/** Collects bad rows, keeping at most `maxExamples` examples and the first `maxListed` rows for the download. */
 export class BadRowCollector {
   count = 0;
   readonly examples: BadRow[] = [];
+  readonly listed: BadRow[] = [];
   constructor(
     readonly file: string,
     private readonly maxExamples = 5,
+    private readonly maxListed = MAX_LISTED,
   ) {}
 
   add(b: BadRow): void {
     this.count++;
     if (this.examples.length < this.maxExamples) this.examples.push(b);
+    if (this.listed.length < this.maxListed) this.listed.push(b);
   }
 
   result(): BadRows {
-    return { file: this.file, count: this.count, examples: this.examples.slice() };
+    return { file: this.file, count: this.count, examples: this.examples.slice(), listed: this.listed.slice() };
   }
+}
+
+/** Merges bad rows of one file found by several checks, in file order. */
+export function mergeBadRows(file: string, parts: readonly BadRows[]): BadRows {
+  const byRow = (a: BadRow, b: BadRow) => a.row - b.row;
+  const listed = parts.flatMap((p) => p.listed ?? p.examples).sort(byRow).slice(0, MAX_LISTED);
+  return { file, count: parts.reduce((s, p) => s + p.count, 0), examples: parts.flatMap((p) => p.examples).sort(byRow).slice(0, 5), listed };
+}
+
+/** The skipped rows as CSV (file, line, row, column, expected, found), for the download the Data cell offers. */
+export function badRowsCsv(all: readonly BadRows[]): string {
+  const q = (v: string | number | undefined) => (v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  const lines = ['file,line,row,column,expected,found'];
+  for (const b of all) for (const r of b.listed ?? b.examples) lines.push([b.file, r.line, r.row, r.column, r.expected, r.found].map(q).join(','));
+  return lines.join('\n') + '\n';
 }
 
 /** Throws a DataError for the first bad row when the policy is `abort` and any row was bad. */
@@ -85,7 +119,7 @@ export function enforceBadRowPolicy(bad: BadRows, policy: BadRowPolicy): void {
   if (policy === 'skip' || bad.count === 0) return;
   const first = bad.examples[0];
   throw new DataError(
-    { file: bad.file, row: first.row, column: first.column },
+    { file: bad.file, row: first.row, line: first.line, column: first.column },
     first.expected,
     `${first.found} (${bad.count} bad row${bad.count === 1 ? '' : 's'} in all; choose "skip bad rows" to load the rest)`,
   );
@@ -106,7 +140,7 @@ export function enforceKeptShare(bad: BadRows, kept: number, minShare: number = 
   const first = bad.examples[0];
   const pct = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 2 : 0)}%`;
   throw new DataError(
-    first ? { file: bad.file, row: first.row, column: first.column } : { file: bad.file },
+    first ? { file: bad.file, row: first.row, line: first.line, column: first.column } : { file: bad.file },
     kept === 0 ? 'at least one valid row' : `at least ${pct(minShare)} of the rows to be valid`,
     `${bad.count} bad row${bad.count === 1 ? '' : 's'} of ${total} (${kept} kept, ${pct(kept / total)})${first ? `; the first: expected ${first.expected}, found ${first.found}` : ''}. Nothing was loaded`,
   );

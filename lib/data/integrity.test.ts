@@ -31,7 +31,7 @@ describe('CSV files that cannot be parsed to their end', () => {
 
   it('a field longer than the limit is an error with its line, quoted or not', () => {
     const big = 'x'.repeat(2000);
-    expect(thrown(() => parseCsv(`a,b\n1,2\n3,${big}\n`, { file: 'f.csv', maxField: 1000 })).message).toMatch(/f\.csv: expected fields of at most 1000 characters, found a field of 2000 characters starting on line 3 \(field 2\)/);
+    expect(thrown(() => parseCsv(`a,b\n1,2\n3,${big}\n`, { file: 'f.csv', maxField: 1000 })).message).toMatch(/f\.csv, line 3: expected fields of at most 1000 characters, found a field of 2000 characters starting on line 3 \(field 2\)/);
     expect(thrown(() => parseCsv(`a,b\n1,"${big}"\n`, { file: 'f.csv', maxField: 1000 })).message).toMatch(/2000 characters starting on line 2/);
     // The default limit stops a 20 MB field.
     expect(() => parseCsv(`a\n${'y'.repeat(20 * 2 ** 20)}\n`, { file: 'big.csv' })).toThrow(/starting on line 2/);

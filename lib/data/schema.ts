@@ -3,7 +3,7 @@
  * checks on their values. The H&M schemas follow the Kaggle files exactly
  * (25 article columns, 7 customer columns, 5 transaction columns).
  */
-import type { ColumnType } from './table';
+import { parseIsoDay, type ColumnType } from './table';
 
 /** One column: type, whether it may be empty, and an optional value check. */
 export interface ColumnSpec {
@@ -18,6 +18,10 @@ export interface ColumnSpec {
   /** For numbers: inclusive bounds. */
   min?: number;
   max?: number;
+  /** For numbers: an exclusive lower bound (a price must be > 0). */
+  above?: number;
+  /** For dates: the first and last day allowed, as YYYY-MM-DD (inclusive). */
+  dates?: readonly [string, string];
   /** For ints: allowed values. */
   oneOf?: readonly number[];
 }
@@ -36,6 +40,12 @@ const f = (name: string, nullable = false, extra: Partial<ColumnSpec> = {}): Col
 export const ARTICLE_ID = /^\d{10}$/;
 /** H&M customer ids: 64 lowercase hex characters. */
 export const CUSTOMER_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * Days a transaction date may fall on: wide around H&M's 2018-09-20..2020-09-22, so real exports
+ * pass, while a year typed wrong (0202, 2202) or an epoch-zero date from an empty cell does not.
+ */
+export const HM_DATES = ['2000-01-01', '2099-12-31'] as const;
 
 /** H&M `articles` (Kaggle articles.csv / articles.parquet). */
 export const HM_ARTICLES: TableSchema = {
@@ -87,16 +97,21 @@ export const HM_CUSTOMERS: TableSchema = {
 export const HM_TRANSACTIONS: TableSchema = {
   table: 'transactions',
   columns: [
-    { name: 't_dat', type: 'date', nullable: false },
+    { name: 't_dat', type: 'date', nullable: false, dates: HM_DATES },
     s('customer_id', false, { pattern: CUSTOMER_ID, patternText: 'a 64-character hex customer_id' }),
     s('article_id', false, { pattern: ARTICLE_ID, patternText: 'a 10-digit article_id such as "0108775015"' }),
-    f('price', false, { min: 0 }),
+    f('price', false, { above: 0 }),
     i('sales_channel_id', false, { oneOf: [1, 2] }),
   ],
 };
 
 /** The three H&M tables by name. */
 export const HM_SCHEMAS = { articles: HM_ARTICLES, customers: HM_CUSTOMERS, transactions: HM_TRANSACTIONS } as const;
+
+/** The allowed days of a date column (days since 1970-01-01), or null when any date is allowed. */
+export function dayRange(spec: ColumnSpec): [number, number] | null {
+  return spec.dates ? [parseIsoDay(spec.dates[0]), parseIsoDay(spec.dates[1])] : null;
+}
 
 /** DuckDB column types for CREATE TABLE statements. */
 export function duckdbType(t: ColumnType): string {

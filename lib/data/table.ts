@@ -19,6 +19,10 @@ export interface ColumnTable {
   name: string;
   length: number;
   columns: Record<string, Column>;
+  /** Read from a file with rows dropped: each row's 1-based data row in the file (messages name it). */
+  rows?: Int32Array;
+  /** Read from a text file: each row's 1-based line in the file, counting the header. */
+  lines?: Int32Array;
 }
 
 const MS_PER_DAY = 86_400_000;

@@ -97,7 +97,7 @@ describe('CSV validation', () => {
   it('aborts on bad rows when asked, naming the first one and the total', async () => {
     const csv = `${TX_HEADER}\n2020-09-01,${CUST},0108775015,-1,2\n2020-09-01,nothex,0108775015,0.1,2\n`;
     const e = await failsAsync(() => readHmTable('transactions', { name: 'transactions_train.csv', data: enc(csv) }, 'abort'));
-    expect(e.message).toBe('transactions_train.csv, row 1, column price: expected a number ≥ 0, found "-1" (2 bad rows in all; choose "skip bad rows" to load the rest)');
+    expect(e.message).toBe('transactions_train.csv, line 2, column price: expected a number > 0, found "-1" (2 bad rows in all; choose "skip bad rows" to load the rest)');
     const ok = await readHmTable('transactions', { name: 'transactions_train.csv', data: enc(csv) }, 'skip');
     expect(ok.table.length).toBe(0);
     expect(ok.bad.count).toBe(2);

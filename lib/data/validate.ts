@@ -6,8 +6,8 @@
  * and the caller chooses to skip them or abort (errors.ts).
  */
 import { decodeText, parseCsv, type CsvOptions, type TextEncoding } from './csv';
-import { BadRowCollector, DataError, shown, type BadRows } from './errors';
-import type { ColumnSpec, TableSchema } from './schema';
+import { BadRowCollector, DataError, MAX_LISTED, shown, type BadRows } from './errors';
+import { dayRange, type ColumnSpec, type TableSchema } from './schema';
 import { filterRows, parseIsoDay, type Column, type ColumnTable } from './table';
 
 /** A validated table plus the rows that were dropped. */
@@ -40,14 +40,21 @@ export function parseCell(spec: ColumnSpec, raw: string): Parsed {
     }
     case 'date': {
       const d = parseIsoDay(raw.trim());
-      return Number.isNaN(d) ? { ok: false, expected: 'a date as YYYY-MM-DD' } : { ok: true, value: d };
+      return Number.isNaN(d) ? { ok: false, expected: 'a date as YYYY-MM-DD' } : checkDay(spec, d);
     }
   }
+}
+
+function checkDay(spec: ColumnSpec, d: number): Parsed {
+  const r = dayRange(spec);
+  if (r && (d < r[0] || d > r[1])) return { ok: false, expected: `a date from ${spec.dates![0]} to ${spec.dates![1]}` };
+  return { ok: true, value: d };
 }
 
 function checkRange(spec: ColumnSpec, v: number): Parsed {
   if (spec.oneOf && !spec.oneOf.includes(v)) return { ok: false, expected: `one of ${spec.oneOf.join(', ')}` };
   if (spec.min !== undefined && v < spec.min) return { ok: false, expected: `a number ≥ ${spec.min}` };
+  if (spec.above !== undefined && v <= spec.above) return { ok: false, expected: `a number > ${spec.above}` };
   if (spec.max !== undefined && v > spec.max) return { ok: false, expected: `a number ≤ ${spec.max}` };
   return { ok: true, value: v };
 }
@@ -130,11 +137,17 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
   const n = rows.length - 1;
   const columns = allocColumns(schema, n);
   const bad = new BadRowCollector(file);
+  const lines = new Int32Array(n);
+  const headerText = header.map((h) => h.trim()).join('\0');
   let w = 0;
   for (let r = 1; r < rows.length; r++) {
-    const fields = rows[r].fields;
+    const { fields, line } = rows[r];
     if (fields.length !== header.length) {
-      bad.add({ row: r, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${rows[r].line}` });
+      bad.add({ row: r, line, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${line}` });
+      continue;
+    }
+    if (fields.map((f) => f.trim()).join('\0') === headerText) {
+      bad.add({ row: r, line, column: '(all)', expected: 'a data row', found: 'the header line again (were files joined together?)' });
       continue;
     }
     let ok = true;
@@ -143,7 +156,7 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
       const spec = schema.columns[k];
       const p = parseCell(spec, fields[at[k]]);
       if (!p.ok) {
-        bad.add({ row: r, column: spec.name, expected: p.expected, found: shown(fields[at[k]]) });
+        bad.add({ row: r, line, column: spec.name, expected: p.expected, found: shown(fields[at[k]]) });
         ok = false;
         break;
       }
@@ -151,9 +164,11 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
     }
     if (!ok) continue;
     for (let k = 0; k < schema.columns.length; k++) setCell(columns[schema.columns[k].name], w, values[k]);
+    lines[w] = line;
     w++;
   }
-  return { table: { name: schema.table, length: w, columns: truncate(columns, w) }, bad: bad.result() };
+  const kept = lines.slice(0, w);
+  return { table: { name: schema.table, length: w, columns: truncate(columns, w), lines: kept }, bad: bad.result() };
 }
 
 /**
@@ -198,7 +213,8 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       }
       if (
         col.type !== 'string' && typeof v === 'number' && Number.isFinite(v) && (col.type === 'float' || Number.isInteger(v)) &&
-        (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max) && (!spec.oneOf || spec.oneOf.includes(v))
+        (spec.min === undefined || v >= spec.min) && (spec.above === undefined || v > spec.above) && (spec.max === undefined || v <= spec.max) &&
+        (!spec.oneOf || spec.oneOf.includes(v))
       ) {
         col.values[r] = v;
         continue;
@@ -222,18 +238,27 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       w++;
     } else if (bad.examples.length < MAX_EXAMPLES) {
       bad.add({ row: r + 1, column: schema.columns[k].name, ...details[k].get(r)! });
+    } else if (bad.listed.length < MAX_LISTED) {
+      // Past the examples, a listed row (for the download) names its column and the column's usual problem.
+      const c = schema.columns[k];
+      bad.add({ row: r + 1, column: c.name, expected: details[k].values().next().value?.expected ?? c.type, found: shown(data[c.name][r] === null || data[c.name][r] === undefined ? null : String(data[c.name][r])) });
     } else bad.count++;
   }
   const columns: Record<string, Column> = {};
   schema.columns.forEach((spec, k) => (columns[spec.name] = w === n ? parsed[k] : filterRows({ name: schema.table, length: n, columns: { c: parsed[k] } }, keep).columns.c));
-  return { table: { name: schema.table, length: w, columns }, bad: bad.result() };
+  let rows: Int32Array | undefined;
+  if (w < n) {
+    rows = new Int32Array(w);
+    for (let r = 0, j = 0; r < n; r++) if (keep[r]) rows[j++] = r + 1;
+  }
+  return { table: { name: schema.table, length: w, columns, rows }, bad: bad.result() };
 }
 
 function coerce(spec: ColumnSpec, raw: unknown): Parsed {
   if (raw === null || raw === undefined) return parseCell(spec, '');
   if (raw instanceof Date) {
     if (spec.type !== 'date') return { ok: false, expected: spec.type };
-    return { ok: true, value: Math.floor(raw.getTime() / 86_400_000) };
+    return checkDay(spec, Math.floor(raw.getTime() / 86_400_000));
   }
   if (typeof raw === 'bigint') return parseCell(spec, raw.toString());
   if (typeof raw === 'number') {

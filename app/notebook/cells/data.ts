@@ -7,6 +7,7 @@
  */
 import { buildDataset, catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
 import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/demo';
+import type { TextEncoding } from '@/lib/data/csv';
 import { DataError, MIN_KEPT_SHARE, describeBadRow, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
 import { InteractionLogBuilder } from '@/lib/data/interactions';
@@ -15,12 +16,11 @@ import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
 import { getDuckDb } from '@/workers/duckdb';
 import { LARGE_FILE_BYTES, dropStaged, loadLargeHm, stage, stageEnumKeyedTransactions, swapIn, type DuckDbHandle } from '@/lib/data/duckdb';
-import { dataFiles, imageFiles } from '../data/files';
+import { dataFiles, imageFiles, isTableFile, roleOf } from '../data/files';
 import { photoResolver, releaseObjectUrls, svgResolver } from '../data/images';
 import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/load';
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
-import { hmTableOf } from '@/lib/data/readers/hm';
 import { isAsosValidationFile, readAsosValidation, type HeldOutPairs } from '@/lib/data/readers/asos';
 
 export const DATA_CELL = cellId('data');
@@ -65,6 +65,11 @@ export const dataCell = defineAppCell({
     largeFileMB: {
       kind: 'number', label: 'Large-file threshold (MB)', default: LARGE_FILE_BYTES / 2 ** 20, min: 0, step: 64,
       help: 'H&M transactions files above this size are read by DuckDB from the file (not into memory) and not kept in browser storage',
+    },
+    encoding: {
+      kind: 'select', label: 'Encoding', default: 'utf-8',
+      options: [{ value: 'utf-8', label: 'UTF-8 (with or without BOM)' }, { value: 'latin1', label: 'latin-1 / Windows-1252' }],
+      help: 'How CSV files are decoded; a file that is not UTF-8 fails with the line and byte, and can be read as latin-1 instead',
     },
     minKeptPercent: {
       kind: 'number', label: 'Minimum rows kept (%)', default: MIN_KEPT_SHARE * 100, min: 0, max: 100, step: 5,
@@ -199,15 +204,15 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
   } else {
     const large = (ctx.params.largeFileMB as number) * 2 ** 20;
-    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > large) : undefined;
-    const articles = files.find((f) => hmTableOf(f.name) === 'articles' && /\.(csv|parquet)$/i.test(f.name));
+    const big = src === 'hm-files' ? files.find((f) => roleOf(f) === 'transactions' && isTableFile(f) && f.size > large) : undefined;
+    const articles = files.find((f) => roleOf(f) === 'articles' && isTableFile(f));
     if (big && articles) {
       releaseObjectUrls();
-      const customers = files.find((f) => hmTableOf(f.name) === 'customers' && /\.(csv|parquet)$/i.test(f.name));
-      return loadLargeHm(db, { articles, customers, transactions: big }, policy, minShare, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
+      const customers = files.find((f) => roleOf(f) === 'customers' && isTableFile(f));
+      return loadLargeHm(db, { articles, customers, transactions: big }, policy, minShare, ctx.params.encoding as TextEncoding, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
     }
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
-    read = await readSource(src, files, policy, minShare, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
+    read = await readSource(src, files, policy, minShare, ctx.params.encoding as TextEncoding, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
     photos = imageFiles();
   }
   check();

@@ -3,14 +3,16 @@
  * readers and validators. Browser-only glue: File objects and object URLs.
  */
 import type { SourceTables } from '@/lib/data/build';
+import type { TextEncoding } from '@/lib/data/csv';
 import type { DatasetKind } from '@/lib/data/dataset';
 import { DataError, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
-import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
+import { CellFailure } from '@/lib/notebook/types';
+import { checkUniqueIds, formatOf, readHmTable } from '@/lib/data/readers/hm';
 import { isAsosValidationFile, readAsos } from '@/lib/data/readers/asos';
 import { readMovielens } from '@/lib/data/readers/movielens';
 import { readMappedInteractions, type ColumnMapping } from '@/lib/data/readers/mapped';
 import type { ColumnTable } from '@/lib/data/table';
-import { baseName, relPath } from './files';
+import { baseName, isTableFile, needsRoles, relPath, roleOf } from './files';
 
 /** Sources of the Data cell's `source` parameter. */
 export const SOURCES = [
@@ -47,17 +49,24 @@ const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
 const source = async (f: File) => (formatOf(f.name) === 'parquet' ? f : await bytes(f));
 
 /** Reads the H&M files among `files` (transactions and articles required, customers optional). */
-async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log: (s: string) => void): Promise<ReadResult> {
-  const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => hmTableOf(f.name) === t && /\.(csv|parquet)$/i.test(f.name));
+async function readHm(files: File[], policy: BadRowPolicy, minShare: number, encoding: TextEncoding, log: (s: string) => void): Promise<ReadResult> {
+  const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => roleOf(f) === t && isTableFile(f));
   const tx = pick('transactions');
   const ar = pick('articles');
   if (!tx || !ar) {
+    const missing = [tx ? null : 'transactions', ar ? null : 'articles'].filter(Boolean).join(' and ');
+    if (needsRoles(files)) {
+      throw new CellFailure(
+        `Which picked file is the ${missing} table? ${files.filter(isTableFile).map((x) => JSON.stringify(relPath(x))).join(', ')} ${files.length === 1 ? 'is' : 'are'} not named articles / customers / transactions_train.`,
+        'Choose each file\'s table in the menu next to it above (the choice is remembered by file name), then run the cell again.',
+      );
+    }
     throw new DataError({ file: '(picked files)' }, 'articles.csv|parquet and transactions_train.csv|parquet (customers.csv optional)', files.length ? `only ${files.map((x) => JSON.stringify(relPath(x))).join(', ')}` : 'no files: pick them with the file chooser above');
   }
   const bad: BadRows[] = [];
   const read = async (t: 'articles' | 'customers' | 'transactions', f: File): Promise<ColumnTable> => {
     log(`reading ${relPath(f)} (${(f.size / 1e6).toFixed(1)} MB)`);
-    const r = await readHmTable(t, { name: baseName(f.name), data: await source(f) }, policy);
+    const r = await readHmTable(t, { name: baseName(f.name), data: await source(f) }, policy, encoding);
     enforceKeptShare(r.bad, r.table.length, minShare);
     if (r.bad.count) bad.push(r.bad);
     return r.table;
@@ -67,14 +76,22 @@ async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log
   const cu = pick('customers');
   const customers: ColumnTable = cu ? await read('customers', cu) : { name: 'customers', length: 0, columns: { customer_id: { type: 'string', values: [] } } };
   const transactions = await read('transactions', tx);
-  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}`, transactionsFile: baseName(tx.name) };
+  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}${encoding === 'utf-8' ? '' : `;${encoding}`}`, transactionsFile: baseName(tx.name) };
 }
 
 /** Reads the picked files for a file-based source. */
-export async function readSource(src: Exclude<SourceName, `demo-${string}`>, files: File[], policy: BadRowPolicy, minShare: number, mapping: ColumnMapping, log: (s: string) => void): Promise<ReadResult> {
+export async function readSource(
+  src: Exclude<SourceName, `demo-${string}`>,
+  files: File[],
+  policy: BadRowPolicy,
+  minShare: number,
+  encoding: TextEncoding,
+  mapping: ColumnMapping,
+  log: (s: string) => void,
+): Promise<ReadResult> {
   switch (src) {
     case 'hm-files':
-      return readHm(files, policy, minShare, log);
+      return readHm(files, policy, minShare, encoding, log);
     case 'asos': {
       const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name) && !isAsosValidationFile(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
       const users = files.find((f) => /users.*\.csv$/i.test(f.name));

@@ -1,9 +1,12 @@
 /** What the Data cell shows after a load: counts, bad rows, top articles with images, a preview. */
 import type { BuiltDataset } from '@/lib/data/build';
-import type { BadRows } from '@/lib/data/errors';
+import { badRowsCsv, type BadRows } from '@/lib/data/errors';
 import { formatIsoDay } from '@/lib/data/table';
 import type { CellOutput, Scalar } from '@/lib/notebook/types';
 import type { DuckDbHandle } from '@/lib/data/duckdb';
+
+/** The last download of skipped rows (revoked when the next load makes a new one). */
+let skippedUrl: string | null = null;
 
 const scalar = (v: unknown): Scalar => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v));
 
@@ -43,8 +46,16 @@ export async function datasetOutputs(db: DuckDbHandle, d: BuiltDataset, bad: Bad
     outputs.push({
       kind: 'table',
       title: 'Bad rows (examples)',
-      columns: ['file', 'row', 'column', 'expected', 'found'],
-      rows: bad.flatMap((b) => b.examples.map((e) => [b.file, e.row, e.column, e.expected, e.found])),
+      columns: ['file', 'line', 'column', 'expected', 'found'],
+      rows: bad.flatMap((b) => b.examples.map((e) => [b.file, e.line ?? `row ${e.row}`, e.column, e.expected, e.found])),
+    });
+    // Every skipped row (up to MAX_LISTED a file) as a CSV the person can download and fix the file from.
+    if (skippedUrl) URL.revokeObjectURL(skippedUrl);
+    skippedUrl = URL.createObjectURL(new Blob([badRowsCsv(bad)], { type: 'text/csv' }));
+    const listed = bad.reduce((s, b) => s + (b.listed ?? b.examples).length, 0);
+    outputs.push({
+      kind: 'markdown',
+      text: `Download the skipped rows (file, line, column, expected, found): [skipped-rows.csv](${skippedUrl})${listed < nBad ? ` (the first ${listed.toLocaleString('en-US')} of ${nBad.toLocaleString('en-US')})` : ''}.`,
     });
   }
   // The most bought items, with their pictures where the dataset has them.

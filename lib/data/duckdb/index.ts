@@ -5,5 +5,7 @@
 export { connectHandle, type DuckDbHandle } from './handle';
 export { ident, literal } from './sql';
 export { TABLE_NAMES, dropStaged, stage, stageEnumKeyedTransactions, staging, swapIn, type TableName } from './staging';
-export { csvIntoDuckDb, parquetIntoDuckDb, type ParquetLoadOptions } from './stream';
-export { LARGE_FILE_BYTES, checkLargeJoins, largeInteractionLog, loadLargeHm, stageLargeTransactions } from './large';
+export { parquetIntoDuckDb, type ParquetLoadOptions } from './stream';
+export { csvHeader, csvIntoDuckDb } from './csv-load';
+export { checkLoadedTable, sqlChecks, type RowOf } from './checks';
+export { LARGE_FILE_BYTES, LARGE_ID_COLUMNS, checkLargeJoins, largeInteractionLog, loadLargeHm, stageLargeTransactions } from './large';

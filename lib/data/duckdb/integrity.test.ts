@@ -15,7 +15,7 @@ import { HM_TRANSACTIONS } from '../schema';
 import { readCsvTable } from '../validate';
 import type { DuckDbHandle } from './handle';
 import { literal } from './sql';
-import { csvIntoDuckDb } from './stream';
+import { csvIntoDuckDb } from './csv-load';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'atelier-integrity-'));
 let con: DuckDBConnection;
@@ -67,6 +67,10 @@ const DAMAGES: { column: number; name: string; value: string }[] = [
   { column: 4, name: 'sales_channel_id', value: '3' },
   { column: 0, name: 't_dat', value: '20/09/2020' },
   { column: 0, name: 't_dat', value: '' },
+  { column: 3, name: 'price', value: '0' }, // a price must be > 0
+  { column: 0, name: 't_dat', value: '1999-12-31' }, // before the dates allowed
+  { column: 0, name: 't_dat', value: '2202-09-20' }, // a year typed wrong
+  { column: -1, name: '(all)', value: '' }, // the header line again, mid-file (two files joined)
 ];
 
 const csv = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
@@ -101,12 +105,12 @@ function small(text: string): { bad: BadRows; rows: string[][] } {
 const normal = (rows: string[][]) => rows.map((r) => [r[0], r[1], r[2], String(Number(r[3])), String(Number(r[4]))]);
 
 describe('the small and the large CSV path keep one contract', () => {
-  it('a table damaged in one place: same file, row and column on both paths; skip keeps exactly the undamaged rows', async () => {
+  it('a table damaged in one place (id, price, channel, date format or range, empty value, header repeated): same file, row, line and column on both paths; skip keeps exactly the undamaged rows', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(validRow, { minLength: 3, maxLength: 30 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {
         const k = at % rows.length;
         const damage = DAMAGES[d];
-        const damaged = rows.map((r, i) => (i === k ? r.map((v, c) => (c === damage.column ? damage.value : v)) : r));
+        const damaged = rows.map((r, i) => (i !== k ? r : damage.column < 0 ? HEADER : r.map((v, c) => (c === damage.column ? damage.value : v))));
         const text = csv(damaged);
         const want = normal(rows.filter((_, i) => i !== k));
         const s = small(text);
@@ -115,11 +119,13 @@ describe('the small and the large CSV path keep one contract', () => {
           expect(r.bad.file).toBe('transactions_train.csv');
           expect(r.bad.count).toBe(1);
           expect(r.bad.examples[0].row).toBe(k + 1);
+          // The line in the file as an editor shows it: 1-based, the header is line 1.
+          expect(r.bad.examples[0].line).toBe(k + 2);
           expect(r.bad.examples[0].column).toBe(damage.name);
           expect(normal(r.rows)).toEqual(want);
         }
       }),
-      { numRuns: 40, seed: 12 },
+      { numRuns: 60, seed: 12 },
     );
   });
 
@@ -162,6 +168,6 @@ describe('the small and the large CSV path keep one contract', () => {
   it('"abort" loads nothing on the large path and names the first bad row', async () => {
     const rows = fc.sample(validRow, { numRuns: 5, seed: 2 });
     rows[2] = [rows[2][0], rows[2][1], rows[2][2], '-1', rows[2][4]];
-    await expect(large(csv(rows), 'abort')).rejects.toThrow(/transactions_train\.csv, row 3, column price: expected a number ≥ 0, found "-1(\.0)?" \(1 bad row in all/);
+    await expect(large(csv(rows), 'abort')).rejects.toThrow(/transactions_train\.csv, line 4, column price: expected a number > 0, found "-1(\.0)?" \(1 bad row in all/);
   });
 });

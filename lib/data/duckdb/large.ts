@@ -9,17 +9,34 @@ import type { InteractionLog } from '../dataset';
 import { Fingerprint, fingerprintTable } from '../fingerprint';
 import { checkUniqueIds, readHmTable } from '../readers/hm';
 import type { ColumnTable } from '../table';
-import { enforceBadRowPolicy, enforceKeptShare, type BadRowPolicy, type BadRows } from '../errors';
+import type { TextEncoding } from '../csv';
+import { BadRowCollector, MAX_LISTED, enforceBadRowPolicy, mergeBadRows, enforceKeptShare, shown, type BadRowPolicy, type BadRows } from '../errors';
 import { HM_TRANSACTIONS } from '../schema';
 import type { DuckDbHandle } from './handle';
+import { literal } from './sql';
 import { stage, staging, swapIn } from './staging';
-import { csvIntoDuckDb, parquetIntoDuckDb } from './stream';
+import type { RowOf } from './checks';
+import { csvIntoDuckDb } from './csv-load';
+import { parquetIntoDuckDb } from './stream';
+
+/**
+ * Id columns whose checks the large path runs on distinct ids after loading (checkLargeJoins) rather than row by
+ * row while loading: a regex on each of 31.8M rows took a third of the load (bench/duckdb-load, csv).
+ */
+export const LARGE_ID_COLUMNS = ['article_id', 'customer_id'] as const;
 
 /** Files above this size skip the in-memory reader. */
 export const LARGE_FILE_BYTES = 256 * 2 ** 20;
 
-/** Loads the transactions file into the staging table; returns its bad rows. */
-export async function stageLargeTransactions(db: DuckDbHandle, file: File, policy: BadRowPolicy, onProgress: (done: number, total: number) => void, hasCustomers: boolean): Promise<BadRows> {
+/** Loads the transactions file into the staging table; returns its bad rows and where the staged rows came from in the file. */
+export async function stageLargeTransactions(
+  db: DuckDbHandle,
+  file: File,
+  policy: BadRowPolicy,
+  onProgress: (done: number, total: number) => void,
+  hasCustomers: boolean,
+  encoding: TextEncoding = 'utf-8',
+): Promise<{ bad: BadRows; rowOf?: RowOf }> {
   const table = staging('transactions');
   const types: Record<string, string> = {};
   if (hasCustomers) {
@@ -30,31 +47,53 @@ export async function stageLargeTransactions(db: DuckDbHandle, file: File, polic
     await db.run(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT customer_id FROM ${staging('customers')} WHERE customer_id IS NOT NULL)`);
     types.customer_id = type;
   }
-  if (/\.parquet$/i.test(file.name)) return (await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress, { types })).bad;
-  // Ids are then checked against the staged articles (and customers): checkLargeJoins names the ones that are not there.
-  return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types, hasCustomers ? ['article_id', 'customer_id'] : ['article_id'])).bad;
+  if (/\.parquet$/i.test(file.name)) return parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress, { types });
+  // Id formats and joins are then checked on the distinct ids (checkLargeJoins), not with a regex a row here.
+  return csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types, LARGE_ID_COLUMNS, encoding);
 }
 
-/** Counts staged transactions whose ids are missing from the staged articles / customers (and drops them under `skip`). */
-export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, hasCustomers: boolean, file = 'transactions'): Promise<BadRows[]> {
+/**
+ * The id checks of the staged transactions, on their distinct ids (a regex or a lookup a distinct id, not a row):
+ * id formats (10-digit article_id; 64-hex customer_id where no customers file types it as an ENUM), then ids missing
+ * from the staged articles (and customers). Rows with a bad id are named by the transactions file's name and their
+ * row (and line) there, through `rowOf`, counted once (for their first problem), and dropped under `skip`.
+ */
+export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, hasCustomers: boolean, file: string, rowOf?: RowOf): Promise<BadRows[]> {
   const tx = staging('transactions');
   const out: BadRows[] = [];
-  const checks: [string, string][] = [['article_id', staging('articles')]];
-  if (hasCustomers) checks.push(['customer_id', staging('customers')]);
-  for (const [col, other] of checks) {
-    const missing = `SELECT CAST(t.${col} AS VARCHAR) AS ${col} FROM ${tx} t ANTI JOIN ${other} o ON o.${col} = CAST(t.${col} AS VARCHAR)`;
-    const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM (${missing})`);
-    if (n === 0) continue;
-    const examples = await db.rows<{ v: string }>(`SELECT ${col} AS v FROM (${missing}) LIMIT 5`);
-    const bad: BadRows = {
-      file,
-      count: n,
-      examples: examples.map((e) => ({ row: 0, column: col, expected: `an ${col} present in ${other.replace('_new_', '')}`, found: JSON.stringify(e.v) })),
-    };
-    enforceBadRowPolicy(bad, policy);
-    await db.run(`DELETE FROM ${tx} WHERE CAST(${col} AS VARCHAR) NOT IN (SELECT ${col} FROM ${other})`);
-    out.push(bad);
+  const spec = (c: string) => HM_TRANSACTIONS.columns.find((x) => x.name === c)!;
+  const pattern = (c: string) => literal(spec(c).pattern!.source.replace(/^\^|\$$/g, ''));
+  // Schema order for formats (customer_id before article_id), as the in-memory reader checks cells; then the joins.
+  const checks: { col: string; ids: string; expected: string }[] = [];
+  if (!hasCustomers) checks.push({ col: 'customer_id', ids: `SELECT v FROM _ids WHERE NOT regexp_full_match(v, ${pattern('customer_id')})`, expected: spec('customer_id').patternText! });
+  checks.push({ col: 'article_id', ids: `SELECT v FROM _ids WHERE NOT regexp_full_match(v, ${pattern('article_id')})`, expected: spec('article_id').patternText! });
+  checks.push({ col: 'article_id', ids: `SELECT v FROM _ids t ANTI JOIN ${staging('articles')} o ON o.article_id = t.v`, expected: 'an article_id present in articles' });
+  if (hasCustomers) checks.push({ col: 'customer_id', ids: `SELECT v FROM _ids t ANTI JOIN ${staging('customers')} o ON o.customer_id = t.v`, expected: 'a customer_id present in customers' });
+  let distinctOf = '';
+  for (const { col, ids, expected } of checks) {
+    if (distinctOf !== col) {
+      await db.run(`CREATE OR REPLACE TEMP TABLE _ids AS SELECT DISTINCT CAST(${col} AS VARCHAR) AS v FROM ${tx}`);
+      distinctOf = col;
+    }
+    await db.run(`CREATE OR REPLACE TEMP TABLE _bad_ids AS ${ids}`);
+    const where = `CAST(${col} AS VARCHAR) IN (SELECT v FROM _bad_ids)`;
+    const [{ k }] = await db.rows<{ k: number }>('SELECT count(*) AS k FROM _bad_ids');
+    const [{ n }] = Number(k) === 0 ? [{ n: 0 }] : await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${tx} WHERE ${where}`);
+    if (Number(n) === 0) continue;
+    const listed = await db.rows<{ v: string; r: number }>(`SELECT CAST(${col} AS VARCHAR) AS v, rowid AS r FROM ${tx} WHERE ${where} ORDER BY rowid LIMIT ${MAX_LISTED}`);
+    const bad = new BadRowCollector(file);
+    // Without a row map (a Parquet file whose dropped rows were too many to list) the row is the staged table's.
+    for (const e of listed) bad.add({ ...(rowOf ? rowOf(Number(e.r)) : { row: Number(e.r) + 1 }), column: col, expected, found: shown(e.v) });
+    bad.count = Number(n);
+    const result = bad.result();
+    enforceBadRowPolicy(result, policy);
+    await db.run(`DELETE FROM ${tx} WHERE ${where}`);
+    // The distinct ids of this column no longer hold the deleted ones: the next check of it starts from the rest.
+    await db.run('DELETE FROM _ids WHERE v IN (SELECT v FROM _bad_ids)');
+    out.push(result);
   }
+  await db.run('DROP TABLE IF EXISTS _ids');
+  await db.run('DROP TABLE IF EXISTS _bad_ids');
   return out;
 }
 
@@ -94,6 +133,7 @@ export async function loadLargeHm(
   files: { articles: File; customers: File | undefined; transactions: File },
   policy: BadRowPolicy,
   minShare: number,
+  encoding: TextEncoding,
   resolvePhoto: (articleId: string) => string | null,
   progress: (label: string, done: number, total: number, unit: string) => void,
   log: (line: string) => void,
@@ -102,7 +142,7 @@ export async function loadLargeHm(
   const read = async (t: 'articles' | 'customers', f: File): Promise<ColumnTable> => {
     log(`reading ${f.name} (${(f.size / 1e6).toFixed(1)} MB)`);
     const data = /\.parquet$/i.test(f.name) ? f : new Uint8Array(await f.arrayBuffer());
-    const r = await readHmTable(t, { name: f.name, data }, policy);
+    const r = await readHmTable(t, { name: f.name, data }, policy, encoding);
     enforceKeptShare(r.bad, r.table.length, minShare);
     if (r.bad.count) bad.push(r.bad);
     return r.table;
@@ -115,13 +155,13 @@ export async function loadLargeHm(
   await stage(db, 'customers', customers, 'create');
   log(`loading ${files.transactions.name} (${(files.transactions.size / 1e9).toFixed(2)} GB) with DuckDB's reader`);
   progress('Loading transactions in DuckDB', 0, 1, 'files');
-  const txBad = await stageLargeTransactions(db, files.transactions, policy, (d, n) => progress('Loading transactions in DuckDB', d, n, 'rows'), customers.length > 0);
-  if (txBad.count) bad.push(txBad);
-  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0, files.transactions.name)));
+  const staged = await stageLargeTransactions(db, files.transactions, policy, (d, n) => progress('Loading transactions in DuckDB', d, n, 'rows'), customers.length > 0, encoding);
+  if (staged.bad.count) bad.push(staged.bad);
+  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0, files.transactions.name, staged.rowOf)));
   // Unreadable rows and rows whose ids do not join count against one threshold, before anything is swapped in.
   const [{ n: kept }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${staging('transactions')}`);
   const txDropped = bad.filter((b) => b.file === files.transactions.name);
-  enforceKeptShare({ file: files.transactions.name, count: txDropped.reduce((s, b) => s + b.count, 0), examples: txDropped.flatMap((b) => b.examples) }, Number(kept), minShare);
+  enforceKeptShare(mergeBadRows(files.transactions.name, txDropped), Number(kept), minShare);
   progress('Dense ids and interaction arrays (SQL)', 0, 1, 'steps');
   const interactions = await largeInteractionLog(db);
   await swapIn(db);

@@ -3,6 +3,7 @@
  * validated against the Kaggle schemas. Article ids stay 10-character
  * strings (a CSV reader that guesses types would drop the leading zero).
  */
+import type { TextEncoding } from '../csv';
 import { DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
 import { readParquetColumns, type ParquetSource } from '../parquet';
 import { HM_SCHEMAS } from '../schema';
@@ -43,11 +44,11 @@ async function bytesOf(data: InputFile['data']): Promise<Uint8Array> {
 }
 
 /** Reads and validates one H&M table. Bad rows are returned (policy skip) or thrown (policy abort). */
-export async function readHmTable(table: HmTableName, file: InputFile, policy: BadRowPolicy): Promise<{ table: ColumnTable; bad: BadRows }> {
+export async function readHmTable(table: HmTableName, file: InputFile, policy: BadRowPolicy, encoding: TextEncoding = 'utf-8'): Promise<{ table: ColumnTable; bad: BadRows }> {
   const schema = HM_SCHEMAS[table];
   let result;
   if (formatOf(file.name) === 'csv') {
-    result = readCsvTable(await bytesOf(file.data), schema, { file: file.name });
+    result = readCsvTable(await bytesOf(file.data), schema, { file: file.name, encoding });
   } else {
     const src = file.data instanceof Uint8Array ? (file.data.buffer.slice(file.data.byteOffset, file.data.byteOffset + file.data.byteLength) as ArrayBuffer) : file.data;
     const cols = await readParquetColumns(src, file.name, { columns: schema.columns.map((c) => c.name).filter(() => true) }).catch(async (e) => {

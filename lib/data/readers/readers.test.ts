@@ -118,7 +118,7 @@ describe.skipIf(!has(ml, 'MovieLens 100k'))('MovieLens 100k', () => {
 
   it('rejects u.item read as UTF-8, naming line and byte', () => {
     expect(() => decodeText(bytes(path.join(ml, 'u.item')), 'utf-8', 'u.item')).toThrow(
-      'u.item: expected UTF-8 text, found a byte 0xe9 that is not UTF-8 at line 543 (byte 76620); re-save the file as UTF-8 or pick the latin-1 encoding',
+      'u.item, line 543: expected UTF-8 text, found a byte 0xe9 that is not UTF-8 at line 543 (byte 76620); re-save the file as UTF-8, or set the Data cell\'s "Encoding" to latin-1 (Windows-1252)',
     );
   });
 
