@@ -13,7 +13,7 @@ import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  checkSubmission, neighboursByItem, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
+  checkSubmission, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
@@ -123,7 +123,8 @@ export const evaluateCell = defineAppCell({
     const k = r.submission.k;
     const everyone = customers?.keys.length ? customers.keys : log.userKeys;
     const userOf = new Map(log.userKeys.map((key, u) => [key, u]));
-    const fallback = Array.from(r.submission.lists.subarray(0, k)).filter((i) => i >= 0);
+    // Customers without purchases (and short lists) get the last week's best sellers.
+    const fallback = popularBefore(log, Infinity, 7, k);
     let csv: string;
     try {
       csv = submissionCsv(everyone, (c) => {
