@@ -11,6 +11,7 @@
 import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers-protocol';
 import type { AlsFitRequest, AlsFitResult } from './als-protocol';
 import type { EmbedImagesRequest, EmbedImagesResult, EmbedKnnRequest, EmbedKnnResult, EmbedLoadRequest, EmbedLoadResult } from './embed-protocol';
+import type { BackendCandidate, BackendDecision } from './backend-choice';
 
 /** TF.js backends, best first. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -35,8 +36,19 @@ export interface BackendReport {
   /** For wasm: SIMD, the threaded build, and XNNPACK's thread count, as TF.js reports them. */
   wasm: { simd: boolean; multithread: boolean; threads: number } | null;
   tfjsVersion: string;
-  /** Milliseconds spent initialising the backend. */
+  /** Milliseconds spent initialising the backend (probes included). */
   initMs: number;
+  /** How the backend was chosen: every candidate with its probe numbers, the decision and its reason (workers/backend-choice.ts). */
+  choice: {
+    decision: BackendDecision;
+    candidates: BackendCandidate[];
+    /** The probe results came from this browser's cache (keyed by user agent + GPU identity). */
+    cached: boolean;
+    /** The cache key: user agent, WebGPU adapter and WebGL renderer. */
+    key: string;
+    /** WebGL's (unmasked) renderer string, when WebGL exists. */
+    webglRenderer: string | null;
+  };
 }
 
 export type MlMethods = {
