@@ -15,3 +15,24 @@ test('with Neo4j unreachable the System cell says how to fix it and the page kee
   await runCell(page, 'system');
   await expect(page.getByTestId('run-all')).toBeEnabled();
 });
+
+test('Run all completes with Neo4j down: writes are skipped and named, Hybrid and Evaluate run in memory', async ({ page }) => {
+  await openNotebook(page, '?backend=wasm', DOWN);
+  // The tiny demo keeps this spec short; the skipping is the same at every size.
+  await page.locator('#data-source').selectOption('demo-tiny');
+  await page.getByTestId('run-all').click();
+  for (const id of ['system', 'data', 'explore', 'graph', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate']) {
+    await expect(page.getByTestId(`cell-${id}`)).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
+    const err = await page.getByTestId(`error-${id}`).textContent().catch(() => null);
+    expect(await page.getByTestId(`cell-${id}`).getAttribute('data-status'), `${id}: ${err}`).toBe('done');
+  }
+  const graph = page.getByTestId('cell-graph');
+  await expect(graph).toContainText('Neo4j writes skipped');
+  await expect(graph).toContainText('re-run the Graph cell');
+  const emb = page.getByTestId('cell-embeddings');
+  await expect(emb).toContainText('Neo4j writes skipped');
+  await expect(emb).toContainText(/SIMILAR relationships and embeddings of [\d,]+ products/);
+  await expect(emb).toContainText('npm run neo4j');
+  await expect(page.getByTestId('cell-hybrid')).toContainText('the filter and co-purchase ran in memory');
+  await expect(page.getByTestId('cell-evaluate').locator('.metric, table').first()).toBeVisible();
+});

@@ -11,14 +11,13 @@ import type { KnnResult } from '@/lib/embed/knn';
 import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/quality';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
-import { prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
 import type { EmbedSource } from '@/workers/embed-protocol';
 import { defineAppCell } from '../define';
+import { writeSimilar } from './embeddings-neo4j';
+import { clearDeferred, deferWrite, neo4jDown, skippedNote } from './neo4j-pending';
 
 export const EMBEDDINGS_CELL = cellId('embeddings');
 const DATA_CELL = cellId('data');
-/** Rows per server-action call: keeps 2048-d base64 batches under the 1 MB body limit. */
-const SIMILAR_BATCH_ROWS = 40;
 /** Candidates kept per product so the same-department filter still finds k. */
 const CANDIDATES = 50;
 
@@ -57,13 +56,6 @@ function pickFiles(): Promise<File[]> {
     input.oncancel = () => resolve([]);
     input.click();
   });
-}
-
-function toBase64(v: Float32Array): string {
-  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 export const embeddingsCell = defineAppCell({
@@ -219,43 +211,23 @@ export const embeddingsCell = defineAppCell({
       rows: quality.map((q) => [QUALITY_LABELS[q.a], Number(q.p.toFixed(4)), Number(q.r.toFixed(4))]),
     });
 
-    // 6. Neo4j.
+    // 6. Neo4j: now, or (Neo4j down) deferred to the Graph cell's next run.
     let recall: number | null = null;
+    let neo4jSkipped: string | null = null;
     if (p.writeNeo4j) {
-      const prep = await prepareSimilarAction({ backbone: spec.id, dim: emb.dim });
-      if (!prep.ok) throw new CellFailure(prep.error, prep.hint);
-      let rels = 0;
-      for (let b = 0; b < n; b += SIMILAR_BATCH_ROWS) {
-        if (ctx.signal.aborted) break;
-        const batch = [];
-        for (let r = b; r < Math.min(n, b + SIMILAR_BATCH_ROWS); r++) {
-          batch.push({
-            code: catalog.keys[rows[r]],
-            embedding: toBase64(emb.embeddings.subarray(r * emb.dim, (r + 1) * emb.dim)),
-            neighbours: Array.from({ length: k }, (_, c) => ({ code: catalog.keys[rows[knn.indices[r * k + c]]], score: knn.scores[r * k + c] })),
-          });
-        }
-        const w = await writeSimilarAction({ backbone: spec.id, dim: emb.dim, rows: batch });
-        if (!w.ok) throw new CellFailure(w.error, w.hint);
-        rels += w.data.relationships;
-        ctx.progress({ label: 'Writing SIMILAR to Neo4j', done: Math.min(n, b + SIMILAR_BATCH_ROWS), total: n, unit: 'products' });
+      const codes = Array.from(rows, (r) => catalog.keys[r]);
+      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed };
+      const down = await neo4jDown();
+      if (down) {
+        neo4jSkipped = `SIMILAR relationships and embeddings of ${n.toLocaleString('en')} products (Image embeddings, ${spec.id})`;
+        deferWrite('similar', { what: neo4jSkipped, run: async (pr, s) => (await writeSimilar(input, pr, s)).outputs });
+        outputs.push(skippedNote(neo4jSkipped, down));
+      } else {
+        clearDeferred('similar');
+        const w = await writeSimilar(input, (label, done, total) => ctx.progress({ label, done, total, unit: 'products' }), ctx.signal);
+        recall = w.recall;
+        outputs.push(...w.outputs);
       }
-      const sample = sampleRows(n, 200, mulberry32(ctx.seed ^ 0x5eed)).map((r) => catalog.keys[rows[r]]);
-      const rec = await vectorRecallAction({ codes: sample, k });
-      if (rec.ok) recall = rec.data.recall;
-      const stats = await similarStatsAction({});
-      outputs.push({
-        kind: 'metrics',
-        title: `Neo4j (vector index recall measured on ${rec.ok ? rec.data.queries : 0} products against the exact top-${k})`,
-        values: [
-          { name: 'SIMILAR relationships written', value: rels },
-          { name: 'SIMILAR in Neo4j', value: stats.ok ? stats.data.similar : null },
-          { name: 'products with an embedding', value: stats.ok ? stats.data.embedded : null },
-          { name: 'vector index recall@k', value: recall === null ? null : Number(recall.toFixed(4)) },
-          { name: 'old embeddings removed', value: prep.data.removedEmbeddings },
-        ],
-      });
-      if (!rec.ok) outputs.push({ kind: 'markdown', text: `Vector index recall could not be measured: ${rec.error}` });
     }
 
     // 7. Gallery.
@@ -293,6 +265,7 @@ export const embeddingsCell = defineAppCell({
       k,
       precision: Object.fromEntries(quality.map((q) => [q.a, q.p])),
       vectorIndexRecall: recall,
+      neo4jSkipped,
     };
     return {
       outputs,
