@@ -8,7 +8,8 @@
 // carries the backend chosen, webgpu_flag and, on the totals, the browser's
 // peak_memory_bytes. No peer: `peer` is null. --quick runs the same (it is
 // already small). BENCH_PORT (default 3300) is the app's port;
-// BENCH_FLAGS=off|on|both (default both).
+// BENCH_FLAGS=off|on|both (default both); BENCH_NO_BUILD=1 serves the
+// existing build as it is.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ const flags = { off: [false], on: [true], both: [false, true] }[process.env.BENC
 if (!flags) throw new Error(`invalid BENCH_FLAGS: ${process.env.BENCH_FLAGS}; expected off, on or both`);
 
 async function startApp() {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs'), '--port', String(port), '--neo4j-port', 'auto', '--neo4j-data', 'tmp'], {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/start.mjs'), '--port', String(port), '--neo4j-port', 'auto', '--neo4j-data', 'tmp', ...(process.env.BENCH_NO_BUILD ? ['--no-build'] : [])], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NEO4J_URI: '' },

@@ -5,7 +5,7 @@ import { addPicked, clearPicked, dataFiles, imageFiles, pickedFiles, relPath, su
 
 const folderProps = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
-export function DataFilesPicker({ disabled }: { disabled: boolean }) {
+export function DataFilesPicker({ disabled, onChanged }: { disabled: boolean; onChanged?: () => void }) {
   const files = useSyncExternalStore(subscribePicked, pickedFiles, () => []);
   const data = files.length ? dataFiles() : [];
   const images = files.length ? imageFiles().size : 0;
@@ -13,11 +13,19 @@ export function DataFilesPicker({ disabled }: { disabled: boolean }) {
     <div className="params" data-testid="data-picker">
       <label>
         Data files (CSV / Parquet / u.data …)
-        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => e.target.files && addPicked(Array.from(e.target.files))} />
+        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => {
+          if (e.target.files) addPicked(Array.from(e.target.files));
+          // New files are a new input: the Data cell (and what follows) is out of date.
+          onChanged?.();
+        }} />
       </label>
       <label>
         Folder (e.g. with images/)
-        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => e.target.files && addPicked(Array.from(e.target.files))} />
+        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => {
+          if (e.target.files) addPicked(Array.from(e.target.files));
+          // New files are a new input: the Data cell (and what follows) is out of date.
+          onChanged?.();
+        }} />
       </label>
       {files.length > 0 && (
         <div style={{ flexBasis: '100%', fontSize: 13 }} data-testid="data-picked">
@@ -27,7 +35,7 @@ export function DataFilesPicker({ disabled }: { disabled: boolean }) {
             </span>
           ))}
           {images > 0 && <span style={{ marginRight: 12 }}>{images.toLocaleString('en-US')} product images</span>}
-          <button type="button" disabled={disabled} onClick={() => clearPicked()}>
+          <button type="button" disabled={disabled} onClick={() => (clearPicked(), onChanged?.())}>
             Clear
           </button>
         </div>
