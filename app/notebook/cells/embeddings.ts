@@ -45,6 +45,12 @@ async function rasterise(url: string): Promise<string> {
   return URL.createObjectURL(blob);
 }
 
+/** A short hash of a string (SHA-256, hex): the cache key of a drawing's content. */
+async function contentKey(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Asks the person for model.json + shards (the Run click is the user gesture). */
 function pickFiles(): Promise<File[]> {
   return new Promise((resolve) => {
@@ -65,7 +71,7 @@ export const embeddingsCell = defineAppCell({
     'Embeds every product photo with a CNN in the ML worker, finds each product’s **exact** top-k most similar products by cosine similarity ' +
     '(in blocks, never an N×N matrix), writes `SIMILAR {score}` and `Product.embedding` with a cosine vector index to Neo4j, and shows a gallery. ' +
     'Photos are fitted to the 224×224 input as Keras’s `load_img(target_size=(224, 224))` does (a nearest-neighbour squeeze of the 360×540 photo), or padded on white. ' +
-    'Embeddings are cached per article and backbone in IndexedDB, so a second run resumes. ' +
+    'Embeddings are cached by photo and backbone in IndexedDB, so a second run resumes; products that share a photo (the demo draws one picture per look) are embedded once. ' +
     'The default backbone is MobileNetV2 1.4 (TF-Hub ImageNet features, shipped in the MIT-licensed npm package `nsfwjs`); ' +
     'ResNet50V2 needs weights converted from Keras (`tensorflowjs_converter`).',
   params: {
@@ -132,18 +138,27 @@ export const embeddingsCell = defineAppCell({
     const loaded = await ml.call('embed.load', { backbone: spec.id, source }, { signal: ctx.signal });
     ctx.log(`loaded ${spec.id} on ${backendReport.backend} in ${Math.round(loaded.ms)} ms${loaded.randomWeights ? ' (RANDOM WEIGHTS)' : ''}`);
 
-    // 3. Photos → embeddings (SVG demo images rasterised here first).
-    const made: string[] = [];
+    // 3. Photos → embeddings. The demo's SVGs are rasterised here (a worker cannot decode SVG), once per distinct
+    // drawing, and keyed by their content: products that share a drawing share one embedding (computed once, cached).
+    const made = new Map<string, Promise<string>>();
     const items: { key: string; url: string | null }[] = [];
+    const svgKey = new Map<string, string>();
     for (const i of order) {
-      let url = catalog.imageUrl[i];
+      const url = catalog.imageUrl[i];
       if (url?.startsWith('data:image/svg')) {
-        url = await rasterise(url);
-        made.push(url);
+        if (!made.has(url)) {
+          made.set(url, rasterise(url));
+          svgKey.set(url, await contentKey(url));
+        }
+        items.push({ key: `${p.fit}:svg:${svgKey.get(url)}`, url });
+      } else {
+        // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
+        items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
       }
-      // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
-      items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
     }
+    const rasterised = new Map<string, string>();
+    for (const [svg, png] of made) rasterised.set(svg, await png);
+    for (const it of items) if (it.url && rasterised.has(it.url)) it.url = rasterised.get(it.url)!;
     let emb;
     try {
       emb = await ml.call(
@@ -152,7 +167,7 @@ export const embeddingsCell = defineAppCell({
         { signal: ctx.signal, onProgress: (g) => ctx.progress(g), onLog: (l) => ctx.log(l) },
       );
     } finally {
-      made.forEach((u) => URL.revokeObjectURL(u));
+      rasterised.forEach((u) => URL.revokeObjectURL(u));
     }
     const rows = Int32Array.from(emb.rows, (r) => order[r]);
     const n = rows.length;
@@ -177,6 +192,7 @@ export const embeddingsCell = defineAppCell({
         { name: 'products', value: order.length },
         { name: 'embedded', value: n },
         { name: 'from cache', value: emb.cached },
+        { name: 'same photo as another product (embedded once)', value: emb.shared },
         { name: 'without a photo (left out)', value: missing },
         { name: 'corrupt files (skipped)', value: emb.corrupt.length },
         { name: 'throughput', value: emb.computed ? Number((emb.computed / emb.computeSeconds).toFixed(1)) : null, unit: 'images/s' },
