@@ -87,6 +87,8 @@ export function Presenter({
 
   useEffect(() => {
     window.scrollTo(0, 0);
+    // The button that opened the presenter must not take the keys (Enter would click it).
+    (document.activeElement as HTMLElement | null)?.blur?.();
   }, [index]);
 
   return (
