@@ -48,6 +48,14 @@ async function startApp() {
 /** Clicks Run all and waits until no cell is queued or running; returns every cell's state. */
 async function runAll(page) {
   await page.getByTestId('run-all').click();
+  // Each cell's end goes to stderr as it happens (a long run shows where it is).
+  const seen = new Set();
+  const watch = setInterval(async () => {
+    const done = await page
+      .evaluate(() => [...window.__atelier.getSnapshot().states.entries()].filter(([, s]) => s.status !== 'queued' && s.status !== 'running' && s.runCount > 0).map(([id, s]) => [id, s.status, s.finishedAt - s.startedAt]))
+      .catch(() => []);
+    for (const [id, status, ms] of done) if (!seen.has(id)) (seen.add(id), console.error(`run-all: ${id} ${status} in ${(ms / 1000).toFixed(1)} s`));
+  }, 2000);
   await page.waitForFunction(
     () => {
       const rt = window.__atelier;
@@ -58,6 +66,7 @@ async function runAll(page) {
     null,
     { timeout: 0, polling: 500 },
   );
+  clearInterval(watch);
   return page.evaluate(() => {
     const rt = window.__atelier;
     return rt.cells.map((c) => {
