@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, estimatedSeconds, isSoftwareRenderer, probeWorthy, type BackendCandidate } from './backend-choice';
-import type { BackendName } from './protocol';
+import type { BackendName } from './protocol/backend';
 
 const cand = (backend: BackendName, over: Partial<BackendCandidate> = {}): BackendCandidate => ({
   backend,

@@ -11,7 +11,9 @@
  * 4. Without probe numbers (a single candidate), the fixed order
  *    webgpu → webgl → wasm → cpu; cpu only when nothing else works.
  */
-import { BACKEND_ORDER, type BackendName } from './protocol';
+import { BACKEND_ORDER, type BackendCandidate, type BackendDecision, type BackendName, type ProbeTiming } from './protocol/backend';
+
+export type { BackendCandidate, BackendDecision, ProbeTiming };
 
 /** Work the estimate weighs (the default demo: distinct photos to embed, two-tower steps). */
 export const PROBE_WORK = { images: 900, trainSteps: 200 } as const;
@@ -22,32 +24,6 @@ const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|basic render|software/i
 /** True when an adapter description or WebGL renderer string names a software renderer. */
 export function isSoftwareRenderer(text: string | null | undefined): boolean {
   return Boolean(text && SOFTWARE.test(text));
-}
-
-/** One backend's short probe: milliseconds per image of the default backbone, per two-tower training step. */
-export interface ProbeTiming {
-  embedMsPerImage: number;
-  trainStepMs: number;
-}
-
-/** What is known about one backend before choosing. */
-export interface BackendCandidate {
-  backend: BackendName;
-  /** It initialised and computed 1 + 2 = 3 (or, when not tried yet, it passed the precheck). */
-  usable: boolean;
-  /** A software or fallback GPU (never preferred over WASM). */
-  software: boolean;
-  /** Why it is unusable or software, in words. */
-  note: string | null;
-  /** The probe's numbers, or its failure. */
-  probe: ProbeTiming | { error: string } | null;
-}
-
-/** The decision and its reason, in words for the System cell. */
-export interface BackendDecision {
-  backend: BackendName;
-  how: 'override' | 'measured' | 'rules';
-  why: string;
 }
 
 /** Estimated seconds of the default demo's embedding + training on a backend (PROBE_WORK). */

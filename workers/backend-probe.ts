@@ -13,7 +13,8 @@ import type { RgbImage } from '../lib/embed/preprocess';
 import { trainTwoTower } from '../lib/towers/twotower';
 import { DEFAULT_TWO_TOWER } from '../lib/towers/types';
 import { mulberry32 } from '../lib/util/random';
-import type { BackendCandidate, ProbeTiming } from './backend-choice';
+import type { BackendCandidate, ProbeTiming } from './protocol/backend';
+import { idbStore } from './ml/idb';
 
 /** Photos in the timed batch (after a one-photo warm-up). */
 const PROBE_BATCH = 4;
@@ -79,40 +80,14 @@ export async function probeCurrentBackend(): Promise<ProbeTiming | { error: stri
 
 // ---- the per-browser cache ----
 
-const DB = 'atelier-backend';
-const STORE = 'probes';
 /** Bumped when the probe's work changes (old numbers would mislead). */
 const PROBE_VERSION = 1;
-
-function openDb(): Promise<IDBDatabase> | null {
-  if (typeof indexedDB === 'undefined') return null;
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
-  });
-}
-
-async function request<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
-  const open = openDb();
-  if (!open) return undefined;
-  const db = await open;
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const req = f(db.transaction(STORE, mode).objectStore(STORE));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
-    });
-  } finally {
-    db.close();
-  }
-}
+const probes = idbStore('atelier-backend', 'probes');
 
 /** Cached candidates (with their probes) for this browser and GPU, if any. */
 export async function cachedProbes(key: string): Promise<BackendCandidate[] | null> {
   try {
-    const got = await request<{ version: number; candidates: BackendCandidate[] }>('readonly', (s) => s.get(key));
+    const got = await probes.request<{ version: number; candidates: BackendCandidate[] } | undefined>('readonly', (s) => s.get(key));
     return got && got.version === PROBE_VERSION ? got.candidates : null;
   } catch {
     // A broken cache only costs a new probe.
@@ -122,7 +97,7 @@ export async function cachedProbes(key: string): Promise<BackendCandidate[] | nu
 
 export async function storeProbes(key: string, candidates: BackendCandidate[]): Promise<void> {
   try {
-    await request('readwrite', (s) => s.put({ version: PROBE_VERSION, candidates, at: Date.now() }, key));
+    await probes.write((s) => void s.put({ version: PROBE_VERSION, candidates, at: Date.now() }, key));
   } catch (e) {
     console.warn(`backend probe cache not written: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -130,5 +105,5 @@ export async function storeProbes(key: string, candidates: BackendCandidate[]): 
 
 /** Deletes every cached probe (the System cell's "measure again"). */
 export async function clearProbes(): Promise<void> {
-  await request('readwrite', (s) => s.clear());
+  await probes.write((s) => void s.clear());
 }

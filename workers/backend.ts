@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, isSoftwareRenderer, probeWorthy, type BackendCandidate } from './backend-choice';
 import { cachedProbes, probeCurrentBackend, storeProbes } from './backend-probe';
-import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol';
+import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol/backend';
 
 let wasmPathsSet = false;
 

@@ -9,7 +9,7 @@ import { parseNotebookFile, toNotebookFile } from '@/lib/notebook/file';
 import { NotebookRuntime, type NotebookSnapshot } from '@/lib/notebook/runtime';
 import type { DatasetInfo } from '@/lib/data/dataset';
 import { cellId, type CellId } from '@/lib/notebook/types';
-import { BACKEND_ORDER, isBackendName } from '@/workers/protocol';
+import { BACKEND_ORDER, isBackendName } from '@/workers/protocol/backend';
 import { CELLS } from './cells';
 import { CellView } from './CellView';
 import { ContentsBar } from './present/ContentsBar';

@@ -5,7 +5,7 @@
  */
 import type { CellOutput, JsonValue } from '@/lib/notebook/types';
 import { estimatedSeconds } from '@/workers/backend-choice';
-import type { BackendReport } from '@/workers/protocol';
+import type { BackendReport } from '@/workers/protocol/backend';
 import type { AppServices } from './services';
 
 /** The choice and the probe's numbers, as JSON for the notebook file. */

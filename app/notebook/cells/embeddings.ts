@@ -11,7 +11,7 @@ import type { KnnResult } from '@/lib/embed/knn';
 import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/quality';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
-import type { EmbedSource } from '@/workers/embed-protocol';
+import type { EmbedSource } from '@/workers/protocol/embed';
 import { defineAppCell } from '../define';
 import { writeSimilar } from './embeddings-neo4j';
 import { clearDeferred, deferWrite, neo4jDown, skippedNote } from './neo4j-pending';

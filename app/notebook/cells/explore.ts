@@ -10,7 +10,7 @@ import { cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { assertNever } from '@/lib/util/assert';
 import { defineAppCell } from '../define';
 import { fitLabel, marginFor } from './plot-layout';
-import type { DuckDbHandle } from '../duckdb';
+import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { DATA_CELL } from './data';
 
 export const EXPLORE_CELL = cellId('explore');
