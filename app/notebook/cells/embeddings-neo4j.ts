@@ -4,7 +4,7 @@
  * against the exact top-k and the counts. A job built from the cell's results,
  * so it runs now or, when Neo4j is down, later from the Graph cell.
  */
-import { prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
+import { gdsKnnAction, gdsStatusAction, prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
 import { sampleRows } from '@/lib/embed/gallery';
 import type { KnnResult } from '@/lib/embed/knn';
 import { CellFailure, type CellOutput } from '@/lib/notebook/types';
@@ -23,6 +23,8 @@ export interface SimilarInput {
   /** The exact top-k (k per row, indices into the rows). */
   knn: KnnResult;
   seed: number;
+  /** Also run seed 001's gds.knn.write where the server has GDS. */
+  gdsKnn: boolean;
 }
 
 function toBase64(v: Float32Array): string {
@@ -77,5 +79,22 @@ export async function writeSimilar(
     },
   ];
   if (!rec.ok) outputs.push({ kind: 'markdown', text: `Vector index recall could not be measured: ${rec.error}` });
+
+  // Seed 001 ran GDS KNN; the embedded Neo4j has no GDS, so it runs only where the server has it.
+  const gds = input.gdsKnn ? await gdsStatusAction({}) : null;
+  if (gds?.ok && gds.data.available) {
+    const g = await gdsKnnAction({ k });
+    outputs.push(
+      g.ok
+        ? { kind: 'metrics', title: `GDS ${gds.data.version} gds.knn.write (topK ${k}, randomSeed 42, concurrency 1) against the exact top-${k}`, values: [
+            { name: 'SIMILAR_GDS written', value: g.data.relationships },
+            { name: 'GDS KNN recall@k', value: Number(g.data.recall.toFixed(4)) },
+            { name: 'GDS KNN time', value: Number(g.data.seconds.toFixed(2)), unit: 's' },
+          ] }
+        : { kind: 'markdown', text: `GDS KNN failed: ${g.error}` },
+    );
+  } else if (input.gdsKnn) {
+    outputs.push({ kind: 'markdown', text: `GDS KNN (seed 001’s \`gds.knn.write\`) not run: ${gds?.ok ? gds.data.reason : gds?.error}. The exact top-${k} above (SIMILAR) and the vector index replace it.` });
+  }
   return { outputs, recall };
 }

@@ -11,6 +11,7 @@ import type { KnnResult } from '@/lib/embed/knn';
 import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/quality';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
+import { similarFromGraphAction } from '@/app/actions/similar';
 import type { EmbedSource } from '@/workers/protocol/embed';
 import { defineAppCell } from '../define';
 import { writeSimilar } from './embeddings-neo4j';
@@ -21,9 +22,10 @@ const DATA_CELL = cellId('data');
 /** Candidates kept per product so the same-department filter still finds k. */
 const CANDIDATES = 50;
 
+/** Converts Keras's ImageNet ResNet50V2 to the files the cell loads (needs internet once; checked by the Keras parity test). */
 export const CONVERT_COMMAND =
-  "python -c \"import tensorflow as tf; tf.keras.applications.ResNet50V2(include_top=False, input_shape=(224,224,3)).save('resnet50v2.h5')\" && " +
-  'tensorflowjs_converter --input_format=keras resnet50v2.h5 public/vendor/models/resnet50v2';
+  'python3 -m venv .venv-keras && .venv-keras/bin/pip install tensorflow-cpu && ' +
+  '.venv-keras/bin/python scripts/keras_to_tfjs.py public/vendor/models/resnet50v2';
 
 const OFFERED: BackboneId[] = ['mobilenet-v2-140-hub', 'resnet50v2', 'nsfw-mobilenet-v2', 'nsfw-inception-v3', 'histogram'];
 const QUALITY_LABELS: Record<(typeof QUALITY_ATTRIBUTES)[number], string> = {
@@ -73,7 +75,16 @@ export const embeddingsCell = defineAppCell({
     'Photos are fitted to the 224×224 input as Keras’s `load_img(target_size=(224, 224))` does (a nearest-neighbour squeeze of the 360×540 photo), or padded on white. ' +
     'Embeddings are cached by photo and backbone in IndexedDB, so a second run resumes; products that share a photo (the demo draws one picture per look) are embedded once. ' +
     'The default backbone is MobileNetV2 1.4 (TF-Hub ImageNet features, shipped in the MIT-licensed npm package `nsfwjs`); ' +
-    'ResNet50V2 needs weights converted from Keras (`tensorflowjs_converter`).',
+    'ResNet50V2 needs weights converted from Keras, once, on a machine with internet, in the app’s folder: ' +
+    `\`${CONVERT_COMMAND}\` ` +
+    '(Keras downloads its ImageNet weights; the script writes `model.json` and 23 `group1-shard*of23.bin` files in the manifest order of `tensorflowjs_converter --input_format=keras`). ' +
+    'Then restart the app and give `/vendor/models/resnet50v2/model.json` as the model.json URL, or tick “Pick ResNet50V2 files” and pick `model.json` with all its shards. ' +
+    'A test proves the loaded network gives Keras’s embeddings (same weights, real photos: max difference 5e-7 of the largest value on WASM). ' +
+    'Files that do not fit are refused with the weight and shape that were expected; the default backbone keeps working. ' +
+    'Seed 001 wrote SIMILAR with GDS KNN (`gds.knn.write`, topK 10, randomSeed 42, concurrency 1). The GDS plugin is not on Maven Central, so the embedded Neo4j has none: ' +
+    'the exact top-k (SIMILAR) and the cosine vector index replace it, with the index’s recall@k against the exact top-k reported below. ' +
+    'When the Neo4j server has GDS, the cell also runs `gds.knn.write` with the seed’s parameters (as SIMILAR_GDS) and reports its recall; without GDS it says so and goes on. ' +
+    'The gallery reads each product’s SIMILAR back from Neo4j when the graph holds it.',
   params: {
     backbone: {
       kind: 'select',
@@ -101,6 +112,7 @@ export const embeddingsCell = defineAppCell({
     k: { kind: 'number', label: 'Neighbours (k)', default: 10, min: 1, max: 50, integer: true },
     limit: { kind: 'number', label: 'Products to embed (0 = all with a photo)', default: 0, min: 0, integer: true },
     writeNeo4j: { kind: 'boolean', label: 'Write SIMILAR + vector index to Neo4j', default: true },
+    gdsKnn: { kind: 'boolean', label: 'Also run GDS KNN (gds.knn.write, seed 001’s parameters) if the server has GDS', default: true },
     galleryProduct: { kind: 'text', label: 'Gallery: article id (empty = random sample)', default: '' },
     gallerySample: { kind: 'number', label: 'Gallery: random products', default: 20, min: 1, max: 50, integer: true },
     sameDeptIndex: { kind: 'boolean', label: 'Gallery: same department and index only', default: false },
@@ -232,7 +244,7 @@ export const embeddingsCell = defineAppCell({
     let neo4jSkipped: string | null = null;
     if (p.writeNeo4j) {
       const codes = Array.from(rows, (r) => catalog.keys[r]);
-      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed };
+      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
       const down = await neo4jDown();
       if (down) {
         neo4jSkipped = `SIMILAR relationships and embeddings of ${n.toLocaleString('en')} products (Image embeddings, ${spec.id})`;
@@ -256,13 +268,20 @@ export const embeddingsCell = defineAppCell({
       if (r === undefined) throw new CellFailure(`invalid galleryProduct: ${wanted}; not among the embedded products`, 'Leave it empty for a random sample.');
       queries = [r];
     } else queries = sampleRows(n, p.gallerySample, mulberry32(ctx.seed));
+    // The gallery reads SIMILAR back from Neo4j when the graph holds it (as seed 001 queried it);
+    // the same-department filter needs more than k candidates, so it uses the in-memory ones.
+    const codeRow = new Map(catalog.keys.map((c, i) => [c, i]));
+    const fromGraph = p.writeNeo4j && !neo4jSkipped && !p.sameDeptIndex ? await similarFromGraphAction({ codes: queries.map((r) => catalog.keys[rows[r]]) }) : null;
     for (const r of queries) {
       const q = rows[r];
-      const nbs = neighboursOf(candidates, rows, catalog, r, k, p.sameDeptIndex);
+      const stored = fromGraph?.ok ? fromGraph.data[catalog.keys[q]] : undefined;
+      const nbs = stored?.length
+        ? stored.flatMap((s) => (codeRow.has(s.code) ? [{ item: codeRow.get(s.code)!, score: s.score }] : []))
+        : neighboursOf(candidates, rows, catalog, r, k, p.sameDeptIndex);
       const cap = (i: number) => `${catalog.productType[i] ?? '?'} · ${catalog.department[i] ?? '?'}`;
       outputs.push({
         kind: 'images',
-        title: `${catalog.keys[q]} ${catalog.name[q] ?? ''} and its ${nbs.length} most similar${p.sameDeptIndex ? ' (same department and index)' : ''}`,
+        title: `${catalog.keys[q]} ${catalog.name[q] ?? ''} and its ${nbs.length} most similar${p.sameDeptIndex ? ' (same department and index)' : ''}${stored?.length ? ' (SIMILAR read from Neo4j)' : ''}`,
         columns: 11,
         items: [
           { src: catalog.imageUrl[q] ?? '', caption: `query · ${cap(q)}`, detail: catalog.keys[q], highlight: true },

@@ -5,6 +5,14 @@ import { addPicked, clearPicked, dataFiles, imageFiles, pickedFiles, relPath, su
 
 const folderProps = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
+/** Adds the chosen files, then empties the input: otherwise choosing the same file again (after Clear) fires no change. */
+function pick(e: React.ChangeEvent<HTMLInputElement>, onChanged?: () => void) {
+  if (e.target.files) addPicked(Array.from(e.target.files));
+  e.target.value = '';
+  // New files are a new input: the Data cell (and what follows) is out of date.
+  onChanged?.();
+}
+
 export function DataFilesPicker({ disabled, onChanged }: { disabled: boolean; onChanged?: () => void }) {
   const files = useSyncExternalStore(subscribePicked, pickedFiles, () => []);
   const data = files.length ? dataFiles() : [];
@@ -13,19 +21,11 @@ export function DataFilesPicker({ disabled, onChanged }: { disabled: boolean; on
     <div className="params" data-testid="data-picker">
       <label>
         Data files (CSV / Parquet / u.data …)
-        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => {
-          if (e.target.files) addPicked(Array.from(e.target.files));
-          // New files are a new input: the Data cell (and what follows) is out of date.
-          onChanged?.();
-        }} />
+        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => pick(e, onChanged)} />
       </label>
       <label>
         Folder (e.g. with images/)
-        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => {
-          if (e.target.files) addPicked(Array.from(e.target.files));
-          // New files are a new input: the Data cell (and what follows) is out of date.
-          onChanged?.();
-        }} />
+        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => pick(e, onChanged)} />
       </label>
       {files.length > 0 && (
         <div style={{ flexBasis: '100%', fontSize: 13 }} data-testid="data-picked">
