@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { metric, openNotebook, runCell } from './helpers';
+import { expectAllDone, metric, openNotebook, runCell } from './helpers';
 
 // This server (see playwright.config.ts) has NEO4J_URI pointing at a closed port.
 const DOWN = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
@@ -21,11 +21,7 @@ test('Run all completes with Neo4j down: writes are skipped and named, Hybrid an
   // The tiny demo keeps this spec short; the skipping is the same at every size.
   await page.locator('#data-source').selectOption('demo-tiny');
   await page.getByTestId('run-all').click();
-  for (const id of ['system', 'data', 'explore', 'graph', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate']) {
-    await expect(page.getByTestId(`cell-${id}`)).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
-    const err = await page.getByTestId(`error-${id}`).textContent().catch(() => null);
-    expect(await page.getByTestId(`cell-${id}`).getAttribute('data-status'), `${id}: ${err}`).toBe('done');
-  }
+  await expectAllDone(page, ['system', 'data', 'explore', 'graph', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate']);
   const graph = page.getByTestId('cell-graph');
   await expect(graph).toContainText('Neo4j writes skipped');
   await expect(graph).toContainText('re-run the Graph cell');

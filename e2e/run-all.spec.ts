@@ -1,18 +1,12 @@
 import { expect, type Page, test } from '@playwright/test';
-import { metric, metricNumber, openNotebook } from './helpers';
+import { expectAllDone, metric, metricNumber, openNotebook } from './helpers';
 
 const CELLS = ['system', 'data', 'explore', 'graph', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate'];
 
 /** Clicks Run all and waits for every cell to settle; fails with the first cell that did not end done. */
 async function runAll(page: Page) {
   await page.getByTestId('run-all').click();
-  for (const id of CELLS) {
-    const cell = page.getByTestId(`cell-${id}`);
-    await expect(cell).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
-    const status = await cell.getAttribute('data-status');
-    const err = status === 'done' ? null : await page.getByTestId(`error-${id}`).textContent().catch(() => null);
-    expect(status, `${id} ended ${status}: ${err}`).toBe('done');
-  }
+  await expectAllDone(page, CELLS);
 }
 
 test('Run all on the default demo with the automatic backend: every cell done with its key outputs; a second Run all reuses them', async ({ page }) => {
