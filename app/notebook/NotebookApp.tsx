@@ -46,15 +46,18 @@ export function NotebookApp() {
   return (
     <main data-testid="notebook" data-ready="true">
       <Toolbar runtime={runtime} snapshot={snapshot} />
-      <div className="contents-row">
-        <ContentsBar runtime={runtime} snapshot={snapshot} onJump={(id) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' })} />
-        <button data-testid="outputs-first" aria-pressed={outputsFirst} onClick={() => setOutputsFirst((v) => !v)} title="Fold every cell's explanation and parameters below its outputs">
-          {outputsFirst ? 'Show setup' : 'Outputs first'}
-        </button>
-        <button data-testid="present" onClick={() => setPresenting(snapshot.running ?? runtime.cells[0].id)} title="One cell at a time, large type; arrow keys move, Enter runs, Esc leaves">
-          Present
-        </button>
-      </div>
+      {/* Presenter mode has its own contents bar. */}
+      {presenting === null && (
+        <div className="contents-row">
+          <ContentsBar runtime={runtime} snapshot={snapshot} onJump={(id) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' })} />
+          <button data-testid="outputs-first" aria-pressed={outputsFirst} onClick={() => setOutputsFirst((v) => !v)} title="Fold every cell's explanation and parameters below its outputs">
+            {outputsFirst ? 'Show setup' : 'Outputs first'}
+          </button>
+          <button data-testid="present" onClick={() => setPresenting(snapshot.running ?? runtime.cells[0].id)} title="One cell at a time, large type; arrow keys move, Enter runs, Esc leaves">
+            Present
+          </button>
+        </div>
+      )}
       {presenting !== null && <Presenter runtime={runtime} snapshot={snapshot} start={presenting} onExit={exitPresenter} />}
       {presenting === null && runtime.cells.map((def) => (
         <CellView key={`${def.id}-${outputsFirst}`} def={def} state={snapshot.states.get(def.id)!} runtime={runtime} busy={snapshot.running !== null} outputsFirst={outputsFirst} />
