@@ -5,6 +5,20 @@ import { expect, type Page } from '@playwright/test';
 export async function openNotebook(page: Page, query = '?backend=wasm', base = '') {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // E2E_CONSOLE=1 echoes the page's console, its workers and crashes (to see where a spec stands).
+  if (process.env.E2E_CONSOLE) {
+    const t0 = Date.now();
+    const say = (...a: unknown[]) => console.log(`[page +${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...a);
+    page.on('console', (m) => say(m.type(), m.text().slice(0, 400)));
+    page.on('crash', () => say('renderer crashed'));
+    page.on('worker', (w) => (say('worker', w.url()), w.on('close', () => say('worker closed', w.url()))));
+    const timer = setInterval(() => {
+      page
+        .evaluate(() => [...document.querySelectorAll('section.cell')].map((c) => `${c.id}:${c.getAttribute('data-status')}${c.querySelector('.progress')?.textContent?.slice(0, 90) ?? ''}`).join(' | '))
+        .then((s) => say(s), () => clearInterval(timer));
+    }, 20_000);
+    page.on('close', () => clearInterval(timer));
+  }
   await page.goto(`${base}/${query}`);
   await expect(page.getByTestId('notebook')).toHaveAttribute('data-ready', 'true');
   return errors;
@@ -17,10 +31,24 @@ export async function runCell(page: Page, id: string, expected: 'done' | 'error'
   await expect(cell).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
   const status = await cell.getAttribute('data-status');
   if (status !== expected) {
-    const err = await cell.getByTestId(`error-${id}`).textContent().catch(() => null);
+    const err = await cell.getByTestId(`error-${id}`).textContent({ timeout: 5_000 }).catch(() => null);
     throw new Error(`cell ${id} ended ${status}, expected ${expected}: ${err ?? '(no error shown)'}`);
   }
   return cell;
+}
+
+/**
+ * Waits for each cell to settle and fails with the first that did not end done, naming its error.
+ * The error element is read only when the cell failed: a locator's textContent() waits for its element.
+ */
+export async function expectAllDone(page: Page, ids: readonly string[]) {
+  for (const id of ids) {
+    const cell = page.getByTestId(`cell-${id}`);
+    await expect(cell).toHaveAttribute('data-status', /^(done|error|cancelled)$/);
+    const status = await cell.getAttribute('data-status');
+    const err = status === 'done' ? null : await page.getByTestId(`error-${id}`).textContent({ timeout: 5_000 }).catch(() => null);
+    expect(status, `${id} ended ${status}: ${err ?? '(no error shown)'}`).toBe('done');
+  }
 }
 
 /** The value shown for a named metric in a cell. */

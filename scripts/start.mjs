@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm start`: the whole app on one command. When NEO4J_URI is not set it
 // starts the embedded Neo4j (Bolt on 127.0.0.1:NEO4J_PORT, data in
-// .data/neo4j), builds the app if its sources changed, serves it with
+// .data/neo4j), builds the app if its sources changed (a content hash of
+// them, kept next to the build), serves it with
 // `next start`, and prints the URL. Ctrl-C stops everything.
 //
 // Flags: --port N (or PORT; default 3000), --host H (default 127.0.0.1),
 // --neo4j-port N|auto, --neo4j-data DIR|tmp (tmp: a temporary folder deleted
 // on exit; tests use it), --no-build, --build-only (build if needed, then exit).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,21 +26,35 @@ const port = Number(flag('port', process.env.PORT ?? 3000));
 const host = flag('host', process.env.HOST ?? '127.0.0.1');
 const log = (m) => console.error(`[atelier] ${m}`);
 
-function newestMtime(p) {
-  if (!existsSync(p)) return 0;
-  const st = statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const e of readdirSync(p)) if (e !== 'node_modules' && !e.startsWith('.')) newest = Math.max(newest, newestMtime(path.join(p, e)));
-  return newest;
+// What the build depends on. public/vendor is generated from node_modules
+// (package-lock.json stands for it); the scripts that generate it count.
+const SOURCES = ['app', 'lib', 'workers', 'public', 'scripts/copy-vendor.mjs', 'scripts/vendor-models.mjs', 'scripts/build-workers.mjs',
+  'package.json', 'package-lock.json', 'next.config.js', 'tsconfig.json'];
+const SKIP = new Set(['node_modules', 'vendor']);
+const STAMP = path.join(root, '.next', 'atelier-sources.sha256');
+
+/** A hash of every source file's path and content: unlike mtimes it survives a fresh clone, and edits made during a build count. */
+function sourcesHash() {
+  const h = createHash('sha256');
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) if (!SKIP.has(e) && !e.startsWith('.')) walk(path.join(p, e));
+      return;
+    }
+    h.update(path.relative(root, p));
+    h.update('\0');
+    h.update(readFileSync(p));
+    h.update('\0');
+  };
+  for (const s of SOURCES) walk(path.join(root, s));
+  return h.digest('hex');
 }
 
-function needsBuild() {
-  const buildId = path.join(root, '.next', 'BUILD_ID');
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ['app', 'lib', 'workers', 'public', 'package.json', 'package-lock.json', 'next.config.js', 'tsconfig.json'];
-  return sources.some((s) => newestMtime(path.join(root, s)) > built);
+function needsBuild(hash) {
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID')) || !existsSync(STAMP)) return true;
+  return readFileSync(STAMP, 'utf8').trim() !== hash;
 }
 
 const cleanups = [];
@@ -59,7 +75,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 function buildIfNeeded() {
-  if (!needsBuild()) return;
+  // Hashed before building: a file edited while the build runs makes the next start build again.
+  const hash = sourcesHash();
+  if (!needsBuild(hash)) {
+    log('the build is up to date with the sources (nothing to rebuild)');
+    return;
+  }
   log('building the app (vendor files, workers, next build)…');
   const steps = [
     [path.join(root, 'scripts/copy-vendor.mjs')],
@@ -71,6 +92,7 @@ function buildIfNeeded() {
     const b = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (b.status !== 0) throw new Error(`${path.basename(step[0])} failed (see above)`);
   }
+  writeFileSync(STAMP, `${hash}\n`);
 }
 
 if (argv.includes('--build-only')) {

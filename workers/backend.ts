@@ -1,11 +1,16 @@
 /**
- * TF.js backend selection, the only place a backend is chosen. Order:
- * webgpu → webgl → wasm → cpu, or the override first. Every failure is kept
- * with its reason so the UI can say why a better backend was not used.
+ * TF.js backend selection, the only place a backend is set. Every backend is
+ * checked (navigator.gpu adapter, WebGL renderer, WASM); a software GPU is
+ * never preferred over WASM (not even measured while WASM works); when two or
+ * more backends qualify, a short probe of the real work on each decides
+ * (workers/backend-probe.ts), cached per browser. The rule itself is the pure
+ * chooseBackend (workers/backend-choice.ts). An override skips the probe.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { chooseBackend, isSoftwareRenderer, probeWorthy, type BackendCandidate } from './backend-choice';
+import { cachedProbes, probeCurrentBackend, storeProbes } from './backend-probe';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol/backend';
 
 let wasmPathsSet = false;
@@ -27,18 +32,59 @@ async function adapterInfo(): Promise<BackendReport['adapter']> {
   };
 }
 
-/** Why a backend cannot be used before even trying it, or null. */
-async function precheck(name: BackendName): Promise<string | null> {
-  if (name === 'webgpu') {
-    if (!('gpu' in navigator)) return 'navigator.gpu is missing (WebGPU not enabled in this browser)';
-    const a = await adapterInfo();
-    if (!a) return 'navigator.gpu.requestAdapter() returned null (no WebGPU adapter; headless Chromium needs --enable-unsafe-webgpu)';
+/** WebGL's unmasked renderer (names SwiftShader when WebGL is emulated), or null without WebGL. */
+function webglRenderer(): string | null {
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') ?? new OffscreenCanvas(1, 1).getContext('webgl');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof r === 'string' ? r : null;
+  } catch {
+    // No WebGL in this worker: the precheck says so.
+    return null;
   }
-  if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') return 'OffscreenCanvas is missing in this worker';
-  return null;
 }
 
-/** Initialises TF.js on the best available backend and reports what happened. */
+/** Sets `name` and proves it computes; throws with the reason otherwise. */
+async function activate(name: BackendName): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') returned false`);
+  const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
+  const v = (await probe.data())[0];
+  probe.dispose();
+  if (v !== 3) throw new Error(`1 + 2 computed ${v}, expected 3`);
+}
+
+function describeAdapter(a: NonNullable<BackendReport['adapter']>): string {
+  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || 'unnamed adapter';
+}
+
+/** What is known about each backend before trying it: usable (so far), software, and why. */
+function precheck(adapter: BackendReport['adapter'], renderer: string | null): BackendCandidate[] {
+  const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  return BACKEND_ORDER.map((backend): BackendCandidate => {
+    if (backend === 'webgpu') {
+      if (!hasGpu) return { backend, usable: false, software: false, note: 'navigator.gpu is missing (WebGPU not enabled in this browser)', probe: null };
+      if (!adapter) return { backend, usable: false, software: false, note: 'no WebGPU adapter (headless Chromium needs --enable-unsafe-webgpu)', probe: null };
+      const name = describeAdapter(adapter);
+      const software = adapter.isFallbackAdapter || isSoftwareRenderer(name);
+      return { backend, usable: true, software, note: software ? `${adapter.isFallbackAdapter ? 'fallback adapter' : 'software adapter'}: ${name}` : name, probe: null };
+    }
+    if (backend === 'webgl') {
+      if (typeof OffscreenCanvas === 'undefined') return { backend, usable: false, software: false, note: 'OffscreenCanvas is missing in this worker', probe: null };
+      if (!renderer) return { backend, usable: false, software: false, note: 'no WebGL context in this worker', probe: null };
+      const software = isSoftwareRenderer(renderer);
+      return { backend, usable: true, software, note: software ? `software renderer: ${renderer}` : renderer, probe: null };
+    }
+    return { backend, usable: true, software: false, note: null, probe: null };
+  });
+}
+
+/** Initialises TF.js on the chosen backend and reports what was measured and why. */
 export async function initBackend(preferred: BackendName | null): Promise<BackendReport> {
   const t0 = performance.now();
   if (!wasmPathsSet) {
@@ -47,31 +93,47 @@ export async function initBackend(preferred: BackendName | null): Promise<Backen
     if (self.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
     wasmPathsSet = true;
   }
-  const order: BackendName[] = preferred ? [preferred, ...BACKEND_ORDER.filter((b) => b !== preferred)] : [...BACKEND_ORDER];
-  const failures: BackendReport['failures'] = [];
-  let chosen: BackendName | null = null;
-  for (const name of order) {
-    const why = await precheck(name);
-    if (why) {
-      failures.push({ backend: name, reason: why });
-      continue;
-    }
+  const adapter = await adapterInfo().catch(() => null);
+  const renderer = webglRenderer();
+  const key = JSON.stringify({ ua: navigator.userAgent, adapter, renderer });
+  let cands = precheck(adapter, renderer);
+  const set = (b: BackendName, patch: Partial<BackendCandidate>) => (cands = cands.map((c) => (c.backend === b ? { ...c, ...patch } : c)));
+  const tryActivate = async (b: BackendName) => {
     try {
-      const ok = await tf.setBackend(name);
-      await tf.ready();
-      if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') returned false`);
-      // A tiny op proves the backend really executes.
-      const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
-      const v = (await probe.data())[0];
-      probe.dispose();
-      if (v !== 3) throw new Error(`probe computed ${v}, expected 3`);
-      chosen = name;
-      break;
+      await activate(b);
+      return true;
     } catch (err) {
-      failures.push({ backend: name, reason: err instanceof Error ? err.message : String(err) });
+      set(b, { usable: false, note: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  };
+
+  let cached = false;
+  // An override that works needs no probe.
+  if (!(preferred && cands.find((c) => c.backend === preferred)?.usable && (await tryActivate(preferred)))) {
+    // WASM first: it is the yardstick, and whether it works decides if a software GPU may be tried at all.
+    await tryActivate('wasm');
+    const worthy = probeWorthy(cands);
+    if (worthy.length >= 2) {
+      const stored = await cachedProbes(key);
+      if (stored) {
+        cands = cands.map((c) => ({ ...c, probe: stored.find((s) => s.backend === c.backend)?.probe ?? null }));
+        cached = true;
+      } else {
+        for (const b of worthy) {
+          if (b !== 'wasm' && !(await tryActivate(b))) continue;
+          if (b === 'wasm') await activate('wasm');
+          set(b, { probe: await probeCurrentBackend() });
+        }
+        await storeProbes(key, cands);
+      }
     }
   }
-  if (!chosen) throw new Error(`no TF.js backend works: ${failures.map((f) => `${f.backend}: ${f.reason}`).join('; ')}`);
+  const decision = chooseBackend(cands, preferred);
+  if (tf.getBackend() !== decision.backend && !(await tryActivate(decision.backend))) {
+    throw new Error(`${decision.backend} was chosen but failed to start: ${cands.find((c) => c.backend === decision.backend)?.note}`);
+  }
+  const chosen = decision.backend;
   const wasmFlags =
     chosen === 'wasm'
       ? {
@@ -83,12 +145,13 @@ export async function initBackend(preferred: BackendName | null): Promise<Backen
   return {
     backend: chosen,
     requested: preferred,
-    failures,
-    adapter: chosen === 'webgpu' || order.includes('webgpu') ? await adapterInfo().catch(() => null) : null,
+    failures: cands.filter((c) => c.backend !== chosen && (!c.usable || c.software)).map((c) => ({ backend: c.backend, reason: c.note ?? 'not usable' })),
+    adapter,
     crossOriginIsolated: Boolean(self.crossOriginIsolated),
     hardwareConcurrency: navigator.hardwareConcurrency || 1,
     wasm: wasmFlags,
     tfjsVersion: tf.version.tfjs,
     initMs: performance.now() - t0,
+    choice: { decision, candidates: cands, cached, key, webglRenderer: renderer },
   };
 }

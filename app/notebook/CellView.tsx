@@ -15,13 +15,18 @@ export function CellView({
   state,
   runtime,
   busy,
+  outputsFirst = false,
 }: {
   def: CellDefinition<ParamSpecs, AppServices>;
   state: CellState;
   runtime: NotebookRuntime<AppServices>;
   busy: boolean;
+  /** Start with the explanation and parameters folded away below the outputs (the toolbar's "Outputs first", presenter mode). */
+  outputsFirst?: boolean;
 }) {
   const [showDetails, setShowDetails] = useState(false);
+  const [foldedByUser, setFolded] = useState<boolean | null>(null);
+  const folded = foldedByUser ?? outputsFirst;
   const active = state.status === 'queued' || state.status === 'running';
   const p = state.progress;
   // Controls that cannot be parameters (the Data cell's file choosers).
@@ -38,18 +43,36 @@ export function CellView({
             Cancel
           </button>
         ) : (
-          <button className="primary" data-testid={`run-${def.id}`} disabled={busy} onClick={() => void runtime.run(def.id)}>
-            {state.runCount > 0 ? 'Re-run' : 'Run'}
-          </button>
+          <>
+            <button data-testid={`run-to-${def.id}`} disabled={busy} title="Run every cell above that is not done, then this one" onClick={() => void runtime.runTo(def.id)}>
+              Run to here
+            </button>
+            <button className="primary" data-testid={`run-${def.id}`} disabled={busy} onClick={() => void runtime.run(def.id)}>
+              {state.runCount > 0 ? 'Re-run' : 'Run'}
+            </button>
+          </>
         )}
+        <button data-testid={`fold-${def.id}`} aria-expanded={!folded} title="Show or hide the explanation and parameters" onClick={() => setFolded(!folded)}>
+          {folded ? 'Show setup' : 'Hide setup'}
+        </button>
       </div>
-      <div className="explain">
-        <Markdown text={def.explanation} />
-      </div>
-      {Object.keys(def.params).length > 0 && (
-        <ParamForm specs={def.params} values={state.params} disabled={active} onChange={(v) => runtime.setParams(def.id, v)} cellId={def.id} />
+      {state.status === 'done' && state.reusedAt !== null && (
+        <p className="muted reused" data-testid={`reused-${def.id}`}>
+          Results reused from the run that finished at {new Date(state.finishedAt ?? state.reusedAt).toLocaleTimeString()}: its parameters, the seed and its inputs
+          are unchanged. Re-run to compute again.
+        </p>
       )}
-      {Extra && <Extra disabled={active} />}
+      {!folded && (
+        <>
+          <div className="explain">
+            <Markdown text={def.explanation} />
+          </div>
+          {Object.keys(def.params).length > 0 && (
+            <ParamForm specs={def.params} values={state.params} disabled={active} onChange={(v) => runtime.setParams(def.id, v)} cellId={def.id} />
+          )}
+        </>
+      )}
+      {Extra && <Extra disabled={active} onChanged={() => runtime.invalidate(def.id)} />}
       {state.status === 'stale' && <p className="muted" style={{ fontSize: 13 }}>Parameters or inputs changed since the last run: re-run to update.</p>}
       {p && (
         <div className="progress" data-testid={`progress-${def.id}`}>

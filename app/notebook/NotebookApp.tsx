@@ -8,10 +8,12 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { parseNotebookFile, toNotebookFile } from '@/lib/notebook/file';
 import { NotebookRuntime, type NotebookSnapshot } from '@/lib/notebook/runtime';
 import type { DatasetInfo } from '@/lib/data/dataset';
-import { cellId } from '@/lib/notebook/types';
+import { cellId, type CellId } from '@/lib/notebook/types';
 import { BACKEND_ORDER, isBackendName } from '@/workers/protocol/backend';
 import { CELLS } from './cells';
 import { CellView } from './CellView';
+import { ContentsBar } from './present/ContentsBar';
+import { Presenter } from './present/Presenter';
 import { BACKEND_SETTING_KEY, createAppServices, type AppServices } from './services';
 
 const EMPTY: NotebookSnapshot = { states: new Map(), seed: 42, running: null };
@@ -29,6 +31,10 @@ export function NotebookApp() {
   }, []);
   const subscribe = useMemo(() => runtime?.subscribe ?? (() => () => {}), [runtime]);
   const snapshot = useSyncExternalStore(subscribe, runtime?.getSnapshot ?? (() => EMPTY), () => EMPTY);
+  // Presenting: the cell to open on (null: not presenting); outputsFirst folds every cell's setup below its outputs.
+  const [presenting, setPresenting] = useState<CellId | null>(null);
+  const [outputsFirst, setOutputsFirst] = useState(false);
+  const exitPresenter = useCallback(() => setPresenting(null), []);
 
   if (!runtime) {
     return (
@@ -40,8 +46,21 @@ export function NotebookApp() {
   return (
     <main data-testid="notebook" data-ready="true">
       <Toolbar runtime={runtime} snapshot={snapshot} />
-      {runtime.cells.map((def) => (
-        <CellView key={def.id} def={def} state={snapshot.states.get(def.id)!} runtime={runtime} busy={snapshot.running !== null} />
+      {/* Presenter mode has its own contents bar. */}
+      {presenting === null && (
+        <div className="contents-row">
+          <ContentsBar runtime={runtime} snapshot={snapshot} onJump={(id) => document.getElementById(id)?.scrollIntoView({ behavior: 'smooth', block: 'start' })} />
+          <button data-testid="outputs-first" aria-pressed={outputsFirst} onClick={() => setOutputsFirst((v) => !v)} title="Fold every cell's explanation and parameters below its outputs">
+            {outputsFirst ? 'Show setup' : 'Outputs first'}
+          </button>
+          <button data-testid="present" onClick={() => setPresenting(snapshot.running ?? runtime.cells[0].id)} title="One cell at a time, large type; arrow keys move, Enter runs, Esc leaves">
+            Present
+          </button>
+        </div>
+      )}
+      {presenting !== null && <Presenter runtime={runtime} snapshot={snapshot} start={presenting} onExit={exitPresenter} />}
+      {presenting === null && runtime.cells.map((def) => (
+        <CellView key={`${def.id}-${outputsFirst}`} def={def} state={snapshot.states.get(def.id)!} runtime={runtime} busy={snapshot.running !== null} outputsFirst={outputsFirst} />
       ))}
     </main>
   );

@@ -173,7 +173,7 @@ export async function samplePeakRss(work, intervalMs = 100, rootPid = null) {
 }
 
 /** The pid of the process whose command line holds `marker`, or null. */
-async function findPid(marker) {
+export async function findPid(marker) {
   const { readdirSync, readFileSync } = await import('node:fs');
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {

@@ -41,6 +41,8 @@ export function report(fig) {
     ...(fig.baseline ? { baseline: fig.baseline, baseline_value: round(fig.baseline_value), diff_ci: fig.diff_ci ? fig.diff_ci.map(round) : null } : {}),
     ...(fig.threads ? { threads: fig.threads } : {}),
     ...(fig.note ? { note: fig.note } : {}),
+    // Extra named fields a benchmark documents (e.g. run-all's webgpu_flag).
+    ...(fig.fields ?? {}),
     runs: fig.runs ?? null,
     machine: machine(),
   };

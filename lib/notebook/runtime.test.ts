@@ -57,6 +57,40 @@ function cells(log: Log, opts: { failB?: boolean; slowC?: boolean } = {}): CellD
 }
 
 describe('NotebookRuntime', () => {
+  it('a second Run all with nothing changed reuses every result and says so; a change re-runs only what it affects', async () => {
+    const log: Log = [];
+    let t = 1000;
+    const rt = new NotebookRuntime({ cells: cells(log), services: log, now: () => t++ });
+    await rt.runAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(rt.state(C).reusedAt).toBeNull();
+    await rt.runAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+    for (const id of [A, B, C]) {
+      expect(rt.state(id).status).toBe('done');
+      expect(rt.state(id).reusedAt).not.toBeNull();
+    }
+    expect(rt.artifactsOf(C)).toEqual({ value: 42 });
+    // A change upstream: B and C run again, A is reused; a forced Run all recomputes all.
+    rt.invalidate(B);
+    await rt.runAll();
+    expect(log).toEqual(['a', 'b', 'c', 'b', 'c']);
+    expect(rt.state(B).reusedAt).toBeNull();
+    expect(rt.state(A).reusedAt).not.toBeNull();
+    await rt.runAll({ reuse: false });
+    expect(log.slice(5)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('Run to here runs the cells above that are not done, then the cell', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log), services: log });
+    await rt.runTo(B);
+    expect(log).toEqual(['a', 'b']);
+    expect(rt.state(C).status).toBe('idle');
+    await rt.runTo(C);
+    expect(log).toEqual(['a', 'b', 'c']);
+  });
+
   it('runs stale ancestors first, then only what changed', async () => {
     const log: Log = [];
     const rt = new NotebookRuntime({ cells: cells(log), services: log });

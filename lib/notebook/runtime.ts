@@ -124,9 +124,37 @@ export class NotebookRuntime<S> {
     return this.enqueue([id]);
   }
 
-  /** Runs every cell in order. */
-  runAll(): Promise<void> {
-    return this.enqueue(this.cells.map((c) => c.id));
+  /**
+   * Runs every cell in order. With `reuse` (the default) a done cell whose
+   * ancestors are all reused too keeps its results and says so (its
+   * parameters, the seed and its inputs are unchanged: anything else would
+   * have made it stale); `reuse: false` recomputes everything.
+   */
+  runAll(options: { reuse?: boolean } = {}): Promise<void> {
+    const reused = new Set<CellId>();
+    if (options.reuse ?? true) {
+      for (const c of this.cells) {
+        const s = this.state(c.id);
+        if (s.status === 'done' && [...ancestors(this.cells, c.id)].every((a) => reused.has(a))) reused.add(c.id);
+      }
+      const at = this.now();
+      for (const id of reused) this.dispatch(id, { type: 'reuse', at });
+    }
+    return this.enqueue(this.cells.map((c) => c.id).filter((id) => !reused.has(id)));
+  }
+
+  /** Runs `id` and everything before it that is not done (a "Run to here"). */
+  runTo(id: CellId): Promise<void> {
+    this.def(id);
+    return this.enqueue(this.cells.slice(0, this.cells.findIndex((c) => c.id === id) + 1).map((c) => c.id).filter((c) => c === id || this.state(c).status !== 'done'));
+  }
+
+  /** Marks a cell and its descendants stale (an input the runtime cannot see changed, e.g. picked files). */
+  invalidate(id: CellId): void {
+    this.def(id);
+    this.dispatch(id, { type: 'invalidate' });
+    for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
+    this.emit();
   }
 
   /** Cancels the running cell and everything queued. */

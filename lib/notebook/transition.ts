@@ -20,6 +20,8 @@ export type CellEvent =
   | { type: 'succeed'; at: number; outputs: readonly CellOutput[]; summary: Record<string, JsonValue> | null }
   | { type: 'fail'; at: number; error: CellError }
   | { type: 'cancel'; at: number }
+  /** Run all kept a done cell's results: its parameters, the seed and its inputs are unchanged. */
+  | { type: 'reuse'; at: number }
   /** Restore a saved status (from a notebook file); results are not saved, so done becomes stale. */
   | { type: 'restore'; params: AnyParamValues; hadRun: boolean };
 
@@ -37,6 +39,7 @@ export function initialCellState(params: AnyParamValues): CellState {
     startedAt: null,
     finishedAt: null,
     runCount: 0,
+    reusedAt: null,
   };
 }
 
@@ -59,7 +62,7 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
       return { ...state, status: 'queued', progress: null };
     case 'start':
       if (state.status !== 'queued') return state;
-      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null, preview: null };
+      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null, preview: null, reusedAt: null };
     case 'progress':
       if (state.status !== 'running') return state;
       return { ...state, progress: event.progress };
@@ -88,6 +91,9 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
     case 'cancel':
       if (!isActive(state)) return state;
       return { ...state, status: 'cancelled', finishedAt: event.at, progress: null, preview: null };
+    case 'reuse':
+      if (state.status !== 'done') return state;
+      return { ...state, reusedAt: event.at };
     case 'restore':
       return { ...initialCellState(event.params), status: event.hadRun ? 'stale' : 'idle' };
     default:

@@ -185,6 +185,8 @@ export interface CellState {
   startedAt: number | null;
   finishedAt: number | null;
   runCount: number;
+  /** Epoch ms of the last Run all that kept this done cell's results (nothing it depends on changed); null once it runs again. */
+  reusedAt: number | null;
 }
 
 export type { Progress };

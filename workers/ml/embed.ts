@@ -74,21 +74,30 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
     const dim = extractor.spec.dim;
     // The cache holds real embeddings only: random-weight runs neither read nor write it.
     const cacheOn = useCache && !extractor.randomWeights;
-    const total = items.length;
     const vectors: (Float32Array | undefined)[] = cacheOn ? await getCached(backbone, items.map((i) => i.key), dim) : items.map(() => undefined);
     const cached = vectors.filter(Boolean).length;
     const missing: number[] = [];
     const corrupt: EmbedImagesResult['corrupt'] = [];
-    const todo = items.map((_, i) => i).filter((i) => !vectors[i]);
+    // Items with the same key (the same content) are embedded once and copied.
+    const firstOf = new Map<string, number>();
+    const copies: [number, number][] = [];
+    const todo: number[] = [];
+    items.forEach((it, i) => {
+      if (vectors[i]) return;
+      const f = firstOf.get(it.key);
+      if (f === undefined) {
+        firstOf.set(it.key, i);
+        todo.push(i);
+      } else copies.push([i, f]);
+    });
+    const distinct = cached + todo.length;
     let done = cached;
     let computeMs = 0;
     let computed = 0;
-    ctx.progress({ label: `Embedding photos (${extractor.spec.id})`, done, total, unit: 'images' });
-    for (let b = 0; b < todo.length; b += batchSize) {
-      if (ctx.signal.aborted) throw new CancelledError('embedding cancelled');
-      const idx = todo.slice(b, b + batchSize);
-      const t0 = performance.now();
-      const photos = await Promise.all(
+    const label = `Embedding photos (${extractor.spec.id}${copies.length ? `, ${distinct} distinct` : ''})`;
+    ctx.progress({ label, done, total: distinct, unit: 'images' });
+    const read = (idx: number[]) =>
+      Promise.all(
         idx.map(async (i) => {
           try {
             return await readPhoto(items[i].url);
@@ -97,6 +106,14 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
           }
         }),
       );
+    // The next batch's photos are fetched and decoded while this one computes.
+    let next = todo.length ? read(todo.slice(0, batchSize)) : null;
+    for (let b = 0; b < todo.length; b += batchSize) {
+      if (ctx.signal.aborted) throw new CancelledError('embedding cancelled');
+      const idx = todo.slice(b, b + batchSize);
+      const t0 = performance.now();
+      const photos = await next!;
+      next = b + batchSize < todo.length ? read(todo.slice(b + batchSize, b + 2 * batchSize)) : null;
       const ok: number[] = [];
       const imgs: RgbImage[] = [];
       photos.forEach((p, j) => {
@@ -116,7 +133,14 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
       }
       computeMs += performance.now() - t0;
       done += idx.length;
-      ctx.progress({ label: `Embedding photos (${extractor.spec.id})`, done, total, unit: 'images' });
+      ctx.progress({ label, done, total: distinct, unit: 'images' });
+    }
+    const missingSet = new Set(missing);
+    const corruptOf = new Map(corrupt.map((c) => [c.index, c.reason]));
+    for (const [i, f] of copies) {
+      if (vectors[f]) vectors[i] = vectors[f];
+      else if (missingSet.has(f)) missing.push(i);
+      else corrupt.push({ index: i, key: items[i].key, reason: corruptOf.get(f) ?? 'same file as an unreadable one' });
     }
     const rows = items.map((_, i) => i).filter((i) => vectors[i]);
     const embeddings = new Float32Array(rows.length * dim);
@@ -131,6 +155,7 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
       cached,
       computeSeconds: computeMs / 1000,
       computed,
+      shared: copies.length,
     };
   },
 

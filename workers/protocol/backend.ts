@@ -23,6 +23,43 @@ export interface BackendReport {
   /** For wasm: SIMD, the threaded build, and XNNPACK's thread count, as TF.js reports them. */
   wasm: { simd: boolean; multithread: boolean; threads: number } | null;
   tfjsVersion: string;
-  /** Milliseconds spent initialising the backend. */
+  /** Milliseconds spent initialising the backend (probes included). */
   initMs: number;
+  /** How the backend was chosen: every candidate with its probe numbers, the decision and its reason (workers/backend-choice.ts). */
+  choice: {
+    decision: BackendDecision;
+    candidates: BackendCandidate[];
+    /** The probe results came from this browser's cache (keyed by user agent + GPU identity). */
+    cached: boolean;
+    /** The cache key: user agent, WebGPU adapter and WebGL renderer. */
+    key: string;
+    /** WebGL's (unmasked) renderer string, when WebGL exists. */
+    webglRenderer: string | null;
+  };
+}
+
+/** One backend's short probe: milliseconds per image of the default backbone, per two-tower training step. */
+export interface ProbeTiming {
+  embedMsPerImage: number;
+  trainStepMs: number;
+}
+
+/** What is known about one backend before choosing. */
+export interface BackendCandidate {
+  backend: BackendName;
+  /** It initialised and computed 1 + 2 = 3 (or, when not tried yet, it passed the precheck). */
+  usable: boolean;
+  /** A software or fallback GPU (never preferred over WASM). */
+  software: boolean;
+  /** Why it is unusable or software, in words. */
+  note: string | null;
+  /** The probe's numbers, or its failure. */
+  probe: ProbeTiming | { error: string } | null;
+}
+
+/** The decision and its reason, in words for the System cell. */
+export interface BackendDecision {
+  backend: BackendName;
+  how: 'override' | 'measured' | 'rules';
+  why: string;
 }

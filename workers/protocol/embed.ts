@@ -57,6 +57,8 @@ export interface EmbedImagesResult {
   /** Seconds spent computing (excluding cache hits), and images computed. */
   computeSeconds: number;
   computed: number;
+  /** Items whose key (content) equals an earlier item's: embedded once, copied. */
+  shared: number;
 }
 
 export interface EmbedKnnRequest {

@@ -15,6 +15,7 @@ import { ALS_SOLVERS, AlsModel, CfInputError, evaluatePopularity, holdoutFromPai
 import type { MetricReport } from '@/lib/metrics';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { defineAppCell } from '../define';
+import { marginFor, numericTickLabels } from './plot-layout';
 
 export const ALS_CELL = cellId('als');
 const DATA_CELL = cellId('data');
@@ -47,10 +48,14 @@ const metricRow = (name: string, m: MetricReport): Scalar[] => [
 /** Loss per iteration as Plot options. */
 export function lossPlot(loss: ArrayLike<number>): Record<string, unknown> {
   const points = Array.from(loss, (l, i) => ({ iteration: i + 1, loss: l }));
+  const max = Math.max(0, ...Array.from(loss, (l) => (Number.isFinite(l) ? Math.abs(l) : 0)));
   return {
     height: 240,
+    // Wide enough for the largest tick (losses run into the millions) and the axis label above it.
+    marginLeft: marginFor(numericTickLabels(max), 50),
+    marginTop: 28,
     x: { label: 'iteration', tickFormat: 'd' },
-    y: { label: 'weighted squared error (implicit’s definition)', grid: true },
+    y: { label: 'weighted squared error (implicit’s definition)', labelAnchor: 'top', labelArrow: 'up', grid: true },
     marks: [Plot.line(points, { x: 'iteration', y: 'loss', marker: 'circle' })],
   };
 }

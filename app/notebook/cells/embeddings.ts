@@ -11,14 +11,14 @@ import type { KnnResult } from '@/lib/embed/knn';
 import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/quality';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
-import { gdsKnnAction, gdsStatusAction, prepareSimilarAction, similarFromGraphAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
+import { similarFromGraphAction } from '@/app/actions/similar';
 import type { EmbedSource } from '@/workers/protocol/embed';
 import { defineAppCell } from '../define';
+import { writeSimilar } from './embeddings-neo4j';
+import { clearDeferred, deferWrite, neo4jDown, skippedNote } from './neo4j-pending';
 
 export const EMBEDDINGS_CELL = cellId('embeddings');
 const DATA_CELL = cellId('data');
-/** Rows per server-action call: keeps 2048-d base64 batches under the 1 MB body limit. */
-const SIMILAR_BATCH_ROWS = 40;
 /** Candidates kept per product so the same-department filter still finds k. */
 const CANDIDATES = 50;
 
@@ -47,6 +47,12 @@ async function rasterise(url: string): Promise<string> {
   return URL.createObjectURL(blob);
 }
 
+/** A short hash of a string (SHA-256, hex): the cache key of a drawing's content. */
+async function contentKey(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Asks the person for model.json + shards (the Run click is the user gesture). */
 function pickFiles(): Promise<File[]> {
   return new Promise((resolve) => {
@@ -60,13 +66,6 @@ function pickFiles(): Promise<File[]> {
   });
 }
 
-function toBase64(v: Float32Array): string {
-  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
 export const embeddingsCell = defineAppCell({
   id: EMBEDDINGS_CELL,
   title: 'Image embeddings',
@@ -74,7 +73,7 @@ export const embeddingsCell = defineAppCell({
     'Embeds every product photo with a CNN in the ML worker, finds each product’s **exact** top-k most similar products by cosine similarity ' +
     '(in blocks, never an N×N matrix), writes `SIMILAR {score}` and `Product.embedding` with a cosine vector index to Neo4j, and shows a gallery. ' +
     'Photos are fitted to the 224×224 input as Keras’s `load_img(target_size=(224, 224))` does (a nearest-neighbour squeeze of the 360×540 photo), or padded on white. ' +
-    'Embeddings are cached per article and backbone in IndexedDB, so a second run resumes. ' +
+    'Embeddings are cached by photo and backbone in IndexedDB, so a second run resumes; products that share a photo (the demo draws one picture per look) are embedded once. ' +
     'The default backbone is MobileNetV2 1.4 (TF-Hub ImageNet features, shipped in the MIT-licensed npm package `nsfwjs`); ' +
     'ResNet50V2 needs weights converted from Keras, once, on a machine with internet, in the app’s folder: ' +
     `\`${CONVERT_COMMAND}\` ` +
@@ -151,18 +150,27 @@ export const embeddingsCell = defineAppCell({
     const loaded = await ml.call('embed.load', { backbone: spec.id, source }, { signal: ctx.signal });
     ctx.log(`loaded ${spec.id} on ${backendReport.backend} in ${Math.round(loaded.ms)} ms${loaded.randomWeights ? ' (RANDOM WEIGHTS)' : ''}`);
 
-    // 3. Photos → embeddings (SVG demo images rasterised here first).
-    const made: string[] = [];
+    // 3. Photos → embeddings. The demo's SVGs are rasterised here (a worker cannot decode SVG), once per distinct
+    // drawing, and keyed by their content: products that share a drawing share one embedding (computed once, cached).
+    const made = new Map<string, Promise<string>>();
     const items: { key: string; url: string | null }[] = [];
+    const svgKey = new Map<string, string>();
     for (const i of order) {
-      let url = catalog.imageUrl[i];
+      const url = catalog.imageUrl[i];
       if (url?.startsWith('data:image/svg')) {
-        url = await rasterise(url);
-        made.push(url);
+        if (!made.has(url)) {
+          made.set(url, rasterise(url));
+          svgKey.set(url, await contentKey(url));
+        }
+        items.push({ key: `${p.fit}:svg:${svgKey.get(url)}`, url });
+      } else {
+        // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
+        items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
       }
-      // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
-      items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
     }
+    const rasterised = new Map<string, string>();
+    for (const [svg, png] of made) rasterised.set(svg, await png);
+    for (const it of items) if (it.url && rasterised.has(it.url)) it.url = rasterised.get(it.url)!;
     let emb;
     try {
       emb = await ml.call(
@@ -171,7 +179,7 @@ export const embeddingsCell = defineAppCell({
         { signal: ctx.signal, onProgress: (g) => ctx.progress(g), onLog: (l) => ctx.log(l) },
       );
     } finally {
-      made.forEach((u) => URL.revokeObjectURL(u));
+      rasterised.forEach((u) => URL.revokeObjectURL(u));
     }
     const rows = Int32Array.from(emb.rows, (r) => order[r]);
     const n = rows.length;
@@ -196,6 +204,7 @@ export const embeddingsCell = defineAppCell({
         { name: 'products', value: order.length },
         { name: 'embedded', value: n },
         { name: 'from cache', value: emb.cached },
+        { name: 'same photo as another product (embedded once)', value: emb.shared },
         { name: 'without a photo (left out)', value: missing },
         { name: 'corrupt files (skipped)', value: emb.corrupt.length },
         { name: 'throughput', value: emb.computed ? Number((emb.computed / emb.computeSeconds).toFixed(1)) : null, unit: 'images/s' },
@@ -230,59 +239,22 @@ export const embeddingsCell = defineAppCell({
       rows: quality.map((q) => [QUALITY_LABELS[q.a], Number(q.p.toFixed(4)), Number(q.r.toFixed(4))]),
     });
 
-    // 6. Neo4j.
+    // 6. Neo4j: now, or (Neo4j down) deferred to the Graph cell's next run.
     let recall: number | null = null;
+    let neo4jSkipped: string | null = null;
     if (p.writeNeo4j) {
-      const prep = await prepareSimilarAction({ backbone: spec.id, dim: emb.dim });
-      if (!prep.ok) throw new CellFailure(prep.error, prep.hint);
-      let rels = 0;
-      for (let b = 0; b < n; b += SIMILAR_BATCH_ROWS) {
-        if (ctx.signal.aborted) break;
-        const batch = [];
-        for (let r = b; r < Math.min(n, b + SIMILAR_BATCH_ROWS); r++) {
-          batch.push({
-            code: catalog.keys[rows[r]],
-            embedding: toBase64(emb.embeddings.subarray(r * emb.dim, (r + 1) * emb.dim)),
-            neighbours: Array.from({ length: k }, (_, c) => ({ code: catalog.keys[rows[knn.indices[r * k + c]]], score: knn.scores[r * k + c] })),
-          });
-        }
-        const w = await writeSimilarAction({ backbone: spec.id, dim: emb.dim, rows: batch });
-        if (!w.ok) throw new CellFailure(w.error, w.hint);
-        rels += w.data.relationships;
-        ctx.progress({ label: 'Writing SIMILAR to Neo4j', done: Math.min(n, b + SIMILAR_BATCH_ROWS), total: n, unit: 'products' });
-      }
-      const sample = sampleRows(n, 200, mulberry32(ctx.seed ^ 0x5eed)).map((r) => catalog.keys[rows[r]]);
-      const rec = await vectorRecallAction({ codes: sample, k });
-      if (rec.ok) recall = rec.data.recall;
-      const stats = await similarStatsAction({});
-      outputs.push({
-        kind: 'metrics',
-        title: `Neo4j (vector index recall measured on ${rec.ok ? rec.data.queries : 0} products against the exact top-${k})`,
-        values: [
-          { name: 'SIMILAR relationships written', value: rels },
-          { name: 'SIMILAR in Neo4j', value: stats.ok ? stats.data.similar : null },
-          { name: 'products with an embedding', value: stats.ok ? stats.data.embedded : null },
-          { name: 'vector index recall@k', value: recall === null ? null : Number(recall.toFixed(4)) },
-          { name: 'old embeddings removed', value: prep.data.removedEmbeddings },
-        ],
-      });
-      if (!rec.ok) outputs.push({ kind: 'markdown', text: `Vector index recall could not be measured: ${rec.error}` });
-
-      // Seed 001 ran GDS KNN; the embedded Neo4j has no GDS, so it runs only where the server has it.
-      const gds = p.gdsKnn ? await gdsStatusAction({}) : null;
-      if (gds?.ok && gds.data.available) {
-        const g = await gdsKnnAction({ k });
-        outputs.push(
-          g.ok
-            ? { kind: 'metrics', title: `GDS ${gds.data.version} gds.knn.write (topK ${k}, randomSeed 42, concurrency 1) against the exact top-${k}`, values: [
-                { name: 'SIMILAR_GDS written', value: g.data.relationships },
-                { name: 'GDS KNN recall@k', value: Number(g.data.recall.toFixed(4)) },
-                { name: 'GDS KNN time', value: Number(g.data.seconds.toFixed(2)), unit: 's' },
-              ] }
-            : { kind: 'markdown', text: `GDS KNN failed: ${g.error}` },
-        );
-      } else if (p.gdsKnn) {
-        outputs.push({ kind: 'markdown', text: `GDS KNN (seed 001’s \`gds.knn.write\`) not run: ${gds?.ok ? gds.data.reason : gds?.error}. The exact top-${k} above (SIMILAR) and the vector index replace it.` });
+      const codes = Array.from(rows, (r) => catalog.keys[r]);
+      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
+      const down = await neo4jDown();
+      if (down) {
+        neo4jSkipped = `SIMILAR relationships and embeddings of ${n.toLocaleString('en')} products (Image embeddings, ${spec.id})`;
+        deferWrite('similar', { what: neo4jSkipped, run: async (pr, s) => (await writeSimilar(input, pr, s)).outputs });
+        outputs.push(skippedNote(neo4jSkipped, down));
+      } else {
+        clearDeferred('similar');
+        const w = await writeSimilar(input, (label, done, total) => ctx.progress({ label, done, total, unit: 'products' }), ctx.signal);
+        recall = w.recall;
+        outputs.push(...w.outputs);
       }
     }
 
@@ -299,7 +271,7 @@ export const embeddingsCell = defineAppCell({
     // The gallery reads SIMILAR back from Neo4j when the graph holds it (as seed 001 queried it);
     // the same-department filter needs more than k candidates, so it uses the in-memory ones.
     const codeRow = new Map(catalog.keys.map((c, i) => [c, i]));
-    const fromGraph = p.writeNeo4j && !p.sameDeptIndex ? await similarFromGraphAction({ codes: queries.map((r) => catalog.keys[rows[r]]) }) : null;
+    const fromGraph = p.writeNeo4j && !neo4jSkipped && !p.sameDeptIndex ? await similarFromGraphAction({ codes: queries.map((r) => catalog.keys[rows[r]]) }) : null;
     for (const r of queries) {
       const q = rows[r];
       const stored = fromGraph?.ok ? fromGraph.data[catalog.keys[q]] : undefined;
@@ -328,6 +300,7 @@ export const embeddingsCell = defineAppCell({
       k,
       precision: Object.fromEntries(quality.map((q) => [q.a, q.p])),
       vectorIndexRecall: recall,
+      neo4jSkipped,
     };
     return {
       outputs,

@@ -9,6 +9,7 @@ import { COLUMNS_SQL, DEFAULT_SQL, EXPLORE_QUERIES, countSql, missingColumns, pa
 import { cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { assertNever } from '@/lib/util/assert';
 import { defineAppCell } from '../define';
+import { fitLabel, marginFor } from './plot-layout';
 import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { DATA_CELL } from './data';
 
@@ -33,15 +34,16 @@ function chart(q: ExploreQuery, rows: Row[], catalog: ItemCatalog): CellOutput[]
         const name = i === undefined ? null : catalog.name[i];
         return { id: String(r.article_id), n: num(r.transactions), name, src: i === undefined ? null : catalog.imageUrl[i] };
       });
+      const bars = items.map((it) => ({ ...it, label: fitLabel(it.name ? `${it.name} · ${it.id}` : it.id) }));
       const out: CellOutput[] = [
-        { kind: 'plot', title, plot: { height: 420, marginLeft: 150, x: { label: 'transactions', grid: true }, y: { label: null }, marks: [Plot.barX(items.map((it) => ({ ...it, label: it.name ? `${it.name} · ${it.id}` : it.id })), { y: 'label', x: 'n', sort: { y: '-x' }, fill: '#7a4b2a' })] } },
+        { kind: 'plot', title, plot: { height: 420, marginLeft: marginFor(bars.map((b) => b.label)), marginRight: 24, x: { label: 'transactions', grid: true }, y: { label: null }, marks: [Plot.barX(bars, { y: 'label', x: 'n', sort: { y: '-x' }, fill: '#7a4b2a' })] } },
       ];
       const pics = items.filter((it) => it.src);
       if (pics.length) out.push({ kind: 'images', title: 'Top articles', columns: 10, items: pics.map((it) => ({ src: it.src!, caption: it.name ?? it.id, detail: `${it.id} · ${it.n.toLocaleString('en-US')}` })) });
       return out;
     }
     case 'departments':
-      return [{ kind: 'plot', title, plot: { height: Math.max(240, rows.length * 16 + 40), marginLeft: 190, x: { label: 'transactions', grid: true }, y: { label: null }, color: { legend: true }, marks: [Plot.barX(rows, { y: 'department_name', x: 'transactions', fill: 'index_group_name', sort: { y: '-x' } })] } }];
+      return [{ kind: 'plot', title, plot: { height: Math.max(240, rows.length * 16 + 40), marginLeft: marginFor(rows.map((r) => String(r.department_name ?? '')), 60), x: { label: 'transactions', grid: true }, y: { label: null }, color: { legend: true }, marks: [Plot.barX(rows, { y: 'department_name', x: 'transactions', fill: 'index_group_name', sort: { y: '-x' } })] } }];
     case 'ages':
       return [{ kind: 'plot', title, plot: { height: 220, x: { label: 'age' }, y: { label: 'customers', grid: true }, marks: [Plot.rectY(rows, { x: 'age', y: 'customers', interval: 1, fill: '#6a8f2f' }), Plot.ruleY([0])] } }];
     case 'per_customer':
@@ -84,7 +86,7 @@ function quickChart(rows: Row[]): CellOutput | null {
   if (!numeric(b)) return null;
   const head = rows.slice(0, 50);
   if (numeric(a)) return { kind: 'plot', title: `Quick chart: ${b} by ${a}`, plot: { height: 220, marks: [Plot.dot(rows, { x: a, y: b, r: 2 })] } };
-  return { kind: 'plot', title: `Quick chart: ${b} by ${a} (first ${head.length} rows)`, plot: { height: Math.max(160, head.length * 14 + 40), marginLeft: 160, marks: [Plot.barX(head.map((r) => ({ ...r, [a]: String(r[a]) })), { y: a, x: b, fill: '#2f6f8f' })] } };
+  return { kind: 'plot', title: `Quick chart: ${b} by ${a} (first ${head.length} rows)`, plot: { height: Math.max(160, head.length * 14 + 40), marginLeft: marginFor(head.map((r) => String(r[a]))), marks: [Plot.barX(head.map((r) => ({ ...r, [a]: String(r[a]) })), { y: a, x: b, fill: '#2f6f8f' })] } };
 }
 
 export const exploreCell = defineAppCell({

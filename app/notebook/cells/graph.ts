@@ -17,6 +17,7 @@ import { customerRows, productRows } from '@/lib/graph/rows';
 import { CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
 import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
+import { catchUp, deferredWrites, neo4jDown, skippedNote } from './neo4j-pending';
 
 export const GRAPH_CELL = cellId('graph');
 const DATA_CELL = cellId('data');
@@ -51,7 +52,9 @@ export const graphCell = defineAppCell({
     'and `(Customer)-[:PURCHASED {t_dat, channel, quantity, price}]->(Product)`, one relationship per customer, product, day and channel with identical rows counted in `quantity`. ' +
     'Uniqueness constraints come first; rows go in `UNWIND` batches through server actions, each batch committing its checkpoint, so a second run changes nothing and an ' +
     'interrupted load (cancel, closed tab, Neo4j restart) resumes where it stopped. Counts are checked at the end. Then browse a customer: purchases, departments, indexes, ' +
-    'neighbours and co-purchase recommendations. With `NEO4J_PRODUCTS_URI` set the catalogue lives on a second server.',
+    'neighbours and co-purchase recommendations. With `NEO4J_PRODUCTS_URI` set the catalogue lives on a second server. ' +
+    'With Neo4j down the cell writes nothing and says so (Run all goes on: later cells work in memory); run it again once Neo4j is up and it loads the graph ' +
+    'and catches up on the writes other cells skipped.',
   params: {
     batchSize: { kind: 'number', label: 'Rows per batch', default: 10000, min: 100, max: 20000, step: 100, integer: true, help: 'One transaction each; also capped at ~700 kB per request (PURCHASED travels in columns)' },
     replace: {
@@ -71,6 +74,18 @@ export const graphCell = defineAppCell({
     const customers = ctx.artifacts.get<CustomerTable>(DATA_CELL, 'customers');
     const info = ctx.artifacts.get<DatasetInfo>(DATA_CELL, 'info');
 
+    // Neo4j down: nothing to load, Run all goes on (later cells work in memory); a re-run catches up.
+    const down = await neo4jDown();
+    if (down) {
+      const waiting = deferredWrites();
+      return {
+        outputs: [
+          skippedNote(`the dataset's ${interactions.user.length.toLocaleString('en')} transactions, customers and catalogue${waiting.length ? ` and ${waiting.join('; ')}` : ''}`, down),
+        ],
+        artifacts: { loaded: null },
+        summary: { skipped: down },
+      };
+    }
     const status = unwrap(await graphStatusAction(), 'Neo4j is not available');
     ctx.log(`Neo4j: ${status.split ? `customers on ${status.main}, catalogue on ${status.products}` : status.main}`);
 
@@ -116,10 +131,12 @@ export const graphCell = defineAppCell({
     }
 
     outputs.push(...(await browse(ctx.params.customer.trim(), catalog)));
+    // Writes other cells skipped while Neo4j was down.
+    outputs.push(...(await catchUp((label, done, total) => ctx.progress({ label, done, total, unit: 'rows' }), ctx.signal)));
     return {
       outputs,
       artifacts: { loaded: { fingerprint: info.fingerprint, counts: check.actual, split: status.split } },
-      summary: { ...check.actual, split: status.split, fingerprint: info.fingerprint },
+      summary: { ...check.actual, split: status.split, fingerprint: info.fingerprint, skipped: null },
     };
   },
 });

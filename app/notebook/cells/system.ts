@@ -7,6 +7,7 @@ import { neo4jStatus } from '@/app/actions/system';
 import { cellId, type CellOutput } from '@/lib/notebook/types';
 import { defineAppCell } from '../define';
 import { SELFTEST } from './system-constants';
+import { backendChoiceOutputs } from '../backend-record';
 
 export const SYSTEM_CELL = cellId('system');
 
@@ -15,7 +16,9 @@ export const systemCell = defineAppCell({
   id: SYSTEM_CELL,
   title: 'System',
   explanation:
-    'Checks the machine before the pipeline runs: the TF.js backend in the ML worker (WebGPU → WebGL → WASM → CPU, or the `?backend=` override), ' +
+    'Checks the machine before the pipeline runs: the TF.js backend in the ML worker, chosen by measurement (a software GPU such as SwiftShader is never ' +
+    'preferred over WASM; when two or more backends qualify, one batch of the default backbone and one two-tower training step run on each, and the fastest ' +
+    'wins; the numbers are cached per browser), or the `?backend=` / toolbar override, ' +
     'cross-origin isolation (needed for WASM threads), a small numeric self-test, and the Neo4j server.',
   params: {},
   dependsOn: [],
@@ -37,6 +40,7 @@ export const systemCell = defineAppCell({
       values: [
         { name: 'TF.js backend', value: report.backend },
         { name: 'requested', value: report.requested ?? 'automatic' },
+        { name: 'chosen by', value: report.choice.decision.how === 'measured' ? (report.choice.cached ? 'measurement (cached)' : 'measurement') : report.choice.decision.how },
         { name: 'TF.js', value: report.tfjsVersion },
         { name: 'cross-origin isolated', value: report.crossOriginIsolated ? 'yes' : 'no' },
         { name: 'threads (cores)', value: report.hardwareConcurrency },
@@ -53,14 +57,7 @@ export const systemCell = defineAppCell({
         ? `WebGPU adapter: **${adapter.vendor || '?'} / ${adapter.architecture || '?'}**${adapter.isFallbackAdapter ? ' (software fallback adapter: correct but slow)' : ''}.`
         : 'WebGPU adapter: none in this browser.',
     });
-    if (report.failures.length) {
-      outputs.push({
-        kind: 'table',
-        title: 'Backends not used',
-        columns: ['backend', 'reason'],
-        rows: report.failures.map((f) => [f.backend, f.reason]),
-      });
-    }
+    outputs.push(...backendChoiceOutputs(report));
     const sum = test.values.reduce((a, b) => a + b, 0);
     outputs.push({
       kind: 'table',
@@ -88,6 +85,7 @@ export const systemCell = defineAppCell({
       artifacts: { backend: report },
       summary: {
         backend: report.backend,
+        backendChosenBy: report.choice.decision.how,
         crossOriginIsolated: report.crossOriginIsolated,
         neo4j: neo.ok ? `${neo.version} ${neo.edition}` : null,
       },

@@ -13,12 +13,14 @@ const ROLES: readonly { value: FileRole; label: string }[] = [
 const folderProps = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
 /** Adds the chosen files, then empties the input: otherwise choosing the same file again (after Clear) fires no change. */
-function onPick(e: React.ChangeEvent<HTMLInputElement>) {
+function pick(e: React.ChangeEvent<HTMLInputElement>, onChanged?: () => void) {
   if (e.target.files) addPicked(Array.from(e.target.files));
   e.target.value = '';
+  // New files are a new input: the Data cell (and what follows) is out of date.
+  onChanged?.();
 }
 
-export function DataFilesPicker({ disabled }: { disabled: boolean }) {
+export function DataFilesPicker({ disabled, onChanged }: { disabled: boolean; onChanged?: () => void }) {
   const files = useSyncExternalStore(subscribePicked, pickedFiles, () => []);
   const data = files.length ? dataFiles() : [];
   const images = files.length ? imageFiles().size : 0;
@@ -27,11 +29,11 @@ export function DataFilesPicker({ disabled }: { disabled: boolean }) {
     <div className="params" data-testid="data-picker">
       <label>
         Data files (CSV / Parquet / u.data …)
-        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={onPick} />
+        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => pick(e, onChanged)} />
       </label>
       <label>
         Folder (e.g. with images/)
-        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={onPick} />
+        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => pick(e, onChanged)} />
       </label>
       {files.length > 0 && (
         <div style={{ flexBasis: '100%', fontSize: 13 }} data-testid="data-picked">
@@ -59,7 +61,7 @@ export function DataFilesPicker({ disabled }: { disabled: boolean }) {
             </span>
           ))}
           {images > 0 && <span style={{ marginRight: 12 }}>{images.toLocaleString('en-US')} product images</span>}
-          <button type="button" disabled={disabled} onClick={() => clearPicked()}>
+          <button type="button" disabled={disabled} onClick={() => (clearPicked(), onChanged?.())}>
             Clear
           </button>
         </div>

@@ -6,6 +6,6 @@
 import type { ComponentType } from 'react';
 import { DataFilesPicker } from './DataFilesPicker';
 
-export const CELL_EXTRAS: Readonly<Record<string, ComponentType<{ disabled: boolean }>>> = {
+export const CELL_EXTRAS: Readonly<Record<string, ComponentType<{ disabled: boolean; onChanged?: () => void }>>> = {
   data: DataFilesPicker,
 };

@@ -1,0 +1,100 @@
+/**
+ * The Image embeddings cell's Neo4j part: `Product.embedding` + `SIMILAR
+ * {score}` in batches through server actions, then the vector index's recall
+ * against the exact top-k and the counts. A job built from the cell's results,
+ * so it runs now or, when Neo4j is down, later from the Graph cell.
+ */
+import { gdsKnnAction, gdsStatusAction, prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
+import { sampleRows } from '@/lib/embed/gallery';
+import type { KnnResult } from '@/lib/embed/knn';
+import { CellFailure, type CellOutput } from '@/lib/notebook/types';
+import { mulberry32 } from '@/lib/util/random';
+
+/** Rows per server-action call: keeps 2048-d base64 batches under the 1 MB body limit. */
+const SIMILAR_BATCH_ROWS = 40;
+
+export interface SimilarInput {
+  backbone: string;
+  dim: number;
+  /** Article id per embedded row. */
+  codes: readonly string[];
+  /** rows x dim, row-major. */
+  vectors: Float32Array;
+  /** The exact top-k (k per row, indices into the rows). */
+  knn: KnnResult;
+  seed: number;
+  /** Also run seed 001's gds.knn.write where the server has GDS. */
+  gdsKnn: boolean;
+}
+
+function toBase64(v: Float32Array): string {
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Writes embeddings and SIMILAR; returns the report outputs and the vector index's recall@k (null when not measured). */
+export async function writeSimilar(
+  input: SimilarInput,
+  progress: (label: string, done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<{ outputs: CellOutput[]; recall: number | null }> {
+  const { backbone, dim, codes, vectors, knn, seed } = input;
+  const n = codes.length;
+  const k = knn.k;
+  const prep = await prepareSimilarAction({ backbone, dim });
+  if (!prep.ok) throw new CellFailure(prep.error, prep.hint);
+  let rels = 0;
+  for (let b = 0; b < n; b += SIMILAR_BATCH_ROWS) {
+    if (signal.aborted) break;
+    const batch = [];
+    for (let r = b; r < Math.min(n, b + SIMILAR_BATCH_ROWS); r++) {
+      batch.push({
+        code: codes[r],
+        embedding: toBase64(vectors.subarray(r * dim, (r + 1) * dim)),
+        neighbours: Array.from({ length: k }, (_, c) => ({ code: codes[knn.indices[r * k + c]], score: knn.scores[r * k + c] })),
+      });
+    }
+    const w = await writeSimilarAction({ backbone, dim, rows: batch });
+    if (!w.ok) throw new CellFailure(w.error, w.hint);
+    rels += w.data.relationships;
+    progress('Writing SIMILAR to Neo4j', Math.min(n, b + SIMILAR_BATCH_ROWS), n);
+  }
+  const sample = sampleRows(n, 200, mulberry32(seed ^ 0x5eed)).map((r) => codes[r]);
+  const rec = await vectorRecallAction({ codes: sample, k });
+  const recall = rec.ok ? rec.data.recall : null;
+  const stats = await similarStatsAction({});
+  const outputs: CellOutput[] = [
+    {
+      kind: 'metrics',
+      title: `Neo4j (vector index recall measured on ${rec.ok ? rec.data.queries : 0} products against the exact top-${k})`,
+      values: [
+        { name: 'SIMILAR relationships written', value: rels },
+        { name: 'SIMILAR in Neo4j', value: stats.ok ? stats.data.similar : null },
+        { name: 'products with an embedding', value: stats.ok ? stats.data.embedded : null },
+        { name: 'vector index recall@k', value: recall === null ? null : Number(recall.toFixed(4)) },
+        { name: 'old embeddings removed', value: prep.data.removedEmbeddings },
+      ],
+    },
+  ];
+  if (!rec.ok) outputs.push({ kind: 'markdown', text: `Vector index recall could not be measured: ${rec.error}` });
+
+  // Seed 001 ran GDS KNN; the embedded Neo4j has no GDS, so it runs only where the server has it.
+  const gds = input.gdsKnn ? await gdsStatusAction({}) : null;
+  if (gds?.ok && gds.data.available) {
+    const g = await gdsKnnAction({ k });
+    outputs.push(
+      g.ok
+        ? { kind: 'metrics', title: `GDS ${gds.data.version} gds.knn.write (topK ${k}, randomSeed 42, concurrency 1) against the exact top-${k}`, values: [
+            { name: 'SIMILAR_GDS written', value: g.data.relationships },
+            { name: 'GDS KNN recall@k', value: Number(g.data.recall.toFixed(4)) },
+            { name: 'GDS KNN time', value: Number(g.data.seconds.toFixed(2)), unit: 's' },
+          ] }
+        : { kind: 'markdown', text: `GDS KNN failed: ${g.error}` },
+    );
+  } else if (input.gdsKnn) {
+    outputs.push({ kind: 'markdown', text: `GDS KNN (seed 001’s \`gds.knn.write\`) not run: ${gds?.ok ? gds.data.reason : gds?.error}. The exact top-${k} above (SIMILAR) and the vector index replace it.` });
+  }
+  return { outputs, recall };
+}
