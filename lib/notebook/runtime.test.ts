@@ -149,8 +149,14 @@ describe('NotebookRuntime', () => {
     const rt = new NotebookRuntime({ cells: cells(log), services: log, seed: 7 });
     rt.setParams(A, { n: 5 });
     await rt.run(A);
-    const file = toNotebookFile(rt.getSnapshot(), rt.cells.map((c) => c.id), { fingerprint: 'abc', name: 'demo' }, new Date(0));
-    expect(file.cells.a).toEqual({ params: { n: 5 }, status: 'done', summary: { n: 5 } });
+    const file = await toNotebookFile({
+      snapshot: rt.getSnapshot(),
+      ids: rt.cells.map((c) => c.id),
+      dataset: { kind: 'other', fingerprint: 'abc', name: 'demo' },
+      backend: null,
+      now: new Date(0),
+    });
+    expect(file.cells.a).toMatchObject({ params: { n: 5 }, status: 'done', summary: { n: 5 } });
     const text = JSON.stringify(file);
     const parsed = parseNotebookFile(text);
     expect(parsed.ok).toBe(true);
@@ -169,7 +175,7 @@ describe('NotebookRuntime', () => {
   it('rejects malformed notebook files with the field named', () => {
     expect(parseNotebookFile('{')).toMatchObject({ ok: false });
     const r = parseNotebookFile(JSON.stringify({ format: 'atelier-notebook', version: 1, savedAt: 'x', seed: 1.5, dataset: null, cells: {} }));
-    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^invalid notebook file: seed:/) });
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^invalid notebook file: version 1 file: seed:/) });
   });
 
   it('refuses artifact reads from cells that are not ancestors', async () => {

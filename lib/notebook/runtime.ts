@@ -6,7 +6,7 @@
 import { ancestors, descendants, planRun, validateGraph } from './graph';
 import { defaultParams, validateParams } from './params';
 import { ProgressTracker } from './progress';
-import { initialCellState, isActive, transitionCell, type CellEvent } from './transition';
+import { initialCellState, isActive, transitionCell, type CellEvent, type SavedCellResult } from './transition';
 import {
   CancelledError,
   CellFailure,
@@ -93,8 +93,12 @@ export class NotebookRuntime<S> {
     return { ok: true };
   }
 
-  /** Restores saved parameters and statuses (from a notebook file). Outputs are not restored. */
-  restore(cells: Record<string, { params: AnyParamValues; hadRun: boolean }>, seed?: number): string[] {
+  /**
+   * Restores saved parameters and statuses (from a notebook file or the autosave), and the saved
+   * outputs where given: those cells show them marked as saved, and count as not run (no artifacts),
+   * so running a later cell runs them first.
+   */
+  restore(cells: Record<string, { params: AnyParamValues; hadRun: boolean; saved?: SavedCellResult }>, seed?: number): string[] {
     const warnings: string[] = [];
     if (seed !== undefined) this.snapshot = { ...this.snapshot, seed };
     for (const [id, saved] of Object.entries(cells)) {
@@ -110,7 +114,7 @@ export class NotebookRuntime<S> {
         continue;
       }
       this.artifacts.delete(def.id);
-      this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun });
+      this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun, saved: saved.saved });
     }
     this.emit();
     return warnings;
@@ -140,7 +144,7 @@ export class NotebookRuntime<S> {
 
   private enqueue(targets: CellId[]): Promise<void> {
     for (const t of targets) this.def(t);
-    const plan = planRun(this.cells, targets, (id) => this.state(id).status);
+    const plan = planRun(this.cells, targets, (id) => this.usableStatus(id));
     const queued = plan.filter((id) => !isActive(this.state(id)));
     for (const id of queued) this.dispatch(id, { type: 'queue' });
     this.emit();
@@ -153,7 +157,7 @@ export class NotebookRuntime<S> {
       const id = plan[i];
       // Cancelled (or otherwise dequeued) while waiting.
       if (this.state(id).status !== 'queued') continue;
-      const failedDep = [...ancestors(this.cells, id)].find((a) => this.state(a).status !== 'done');
+      const failedDep = [...ancestors(this.cells, id)].find((a) => this.usableStatus(a) !== 'done');
       if (failedDep) {
         const dep = this.def(failedDep);
         this.dispatch(id, {
@@ -227,6 +231,12 @@ export class NotebookRuntime<S> {
       this.snapshot = { ...this.snapshot, running: null };
       this.emit();
     }
+  }
+
+  /** A cell showing saved results has no artifacts: for planning it is stale. */
+  private usableStatus(id: CellId): CellState['status'] {
+    const s = this.state(id);
+    return s.savedAt !== null && s.status === 'done' ? 'stale' : s.status;
   }
 
   private def(id: CellId): CellDefinition<ParamSpecs, S> {
