@@ -13,10 +13,10 @@ export const ABS_TOLERANCE = 1e-6;
 export const REL_TOLERANCE = 1e-3;
 export const TOLERANCE_RULE =
   'identical: equal; within tolerance: |new − saved| ≤ 1e-6 + 0.001·|saved| (floats on another backend); different: anything else. ' +
-  'Timings and cache notes are shown but not judged.';
+  'Timings, cache notes and engine versions (backend, DuckDB) are shown but not judged; a cell saved without figures is not compared.';
 
 /** A figure's name says it measures time or speed: it changes from run to run and is not judged. */
-const TIMING = /(seconds?\b|seconds_|\btime\b|duration|per second|\/s\b|_ms\b|elapsed|\beta\b|throughput|backend)/i;
+const TIMING = /(seconds?\b|seconds_|\btime\b|duration|per second|\/s\b|_ms\b|elapsed|\beta\b|throughput|backend|cache|duckdb|version)/i;
 
 export interface FigureComparison {
   name: string;
@@ -74,6 +74,8 @@ export function compareCell(
 ): CellComparison {
   const a = cellFigures(saved.summary, saved.outputs);
   const b = cellFigures(current.summary, current.outputs);
+  // Nothing was saved (a version 1 file without summaries): there is nothing to judge the new figures against.
+  if (a.size === 0) return { verdict: 'not compared', figures: [...b].map(([name, v]) => ({ name, saved: undefined, current: v, verdict: 'not compared' as const })) };
   const names = [...new Set([...a.keys(), ...b.keys()])];
   const figures = names.map((name) => ({ name, saved: a.get(name), current: b.get(name), verdict: compareValue(name, a.get(name), b.get(name)) }));
   return { verdict: worst(figures.map((f) => f.verdict)), figures };

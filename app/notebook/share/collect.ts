@@ -28,9 +28,13 @@ export interface CollectOptions extends SaveOutputOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any host's services
 type AnyRuntime = NotebookRuntime<any>;
 
+/** A cell's state, or null where the host's notebook has no such cell (the headless runner has fewer). */
+const stateOf = (runtime: AnyRuntime, id: string) => runtime.getSnapshot().states.get(cellId(id)) ?? null;
+
 /** The dataset in force, as the file records it; null before the Data cell ran. */
 export function datasetIdentity(runtime: AnyRuntime, files: readonly FileIdentity[] = []): DatasetIdentity | null {
-  const state = runtime.state(DATA);
+  const state = stateOf(runtime, DATA);
+  if (!state) return null;
   const info = runtime.artifactsOf(DATA)?.info as DatasetInfo | undefined;
   const source = String(state.params.source ?? '');
   if (!info) {
@@ -53,9 +57,9 @@ export function recommendationSamples(runtime: AnyRuntime): RecommendationSample
   const als = runtime.artifactsOf(cellId('als'));
   const model = als?.model as AlsModel | undefined;
   const holdout = als?.holdout as HoldoutSpec | undefined;
-  if (model && runtime.state(cellId('als')).status === 'done') {
+  if (model && stateOf(runtime, 'als')?.status === 'done') {
     const users = Array.from(holdout?.users ?? []).filter((u) => model.hasUser(u)).slice(0, SAMPLE_CUSTOMERS);
-    const filter = Boolean(runtime.state(cellId('als')).params.filterAlreadyBought);
+    const filter = Boolean(stateOf(runtime, 'als')?.params.filterAlreadyBought);
     out.push({
       cell: 'als',
       title: `ALS top-12 of the first ${users.length} scored holdout customers`,
@@ -63,7 +67,7 @@ export function recommendationSamples(runtime: AnyRuntime): RecommendationSample
     });
   }
   const hybrid = runtime.artifactsOf(cellId('hybrid'))?.recommendations as HybridArtifact | undefined;
-  if (hybrid && runtime.state(cellId('hybrid')).status === 'done') {
+  if (hybrid && stateOf(runtime, 'hybrid')?.status === 'done') {
     const lists = hybrid.lists.slice(0, SAMPLE_CUSTOMERS);
     out.push({ cell: 'hybrid', title: `Hybrid lists of the first ${lists.length} customers`, customers: lists.map((l, u) => ({ customer: log.userKeys[u], items: l.items.map((i) => log.itemKeys[i]) })) });
   }
@@ -73,13 +77,13 @@ export function recommendationSamples(runtime: AnyRuntime): RecommendationSample
 /** The submission CSV's hash and row count, when the Evaluate cell made one. */
 export async function submissionHash(runtime: AnyRuntime): Promise<{ sha256: string; rows: number } | null> {
   const csv = runtime.artifactsOf(cellId('evaluate'))?.submission;
-  if (typeof csv !== 'string' || runtime.state(cellId('evaluate')).status !== 'done') return null;
+  if (typeof csv !== 'string' || stateOf(runtime, 'evaluate')?.status !== 'done') return null;
   return { sha256: await sha256Hex(csv), rows: Math.max(0, csv.trimEnd().split('\n').length - 1) };
 }
 
 /** The whole notebook file of a runtime. */
 export async function collectNotebookFile(runtime: AnyRuntime, options: CollectOptions = {}): Promise<NotebookFile> {
-  const system = runtime.state(cellId('system')).summary;
+  const system = stateOf(runtime, 'system')?.summary;
   const backend = options.backend ?? (typeof system?.backend === 'string' ? system.backend : null);
   return toNotebookFile(
     {

@@ -1,0 +1,101 @@
+/**
+ * Runs a notebook file headless: the same cells (lib/ code) as the browser,
+ * with Node services, then compares each cell's figures with the saved ones
+ * (lib/notebook/compare.ts rule) and builds the updated notebook file.
+ */
+import { compareCell, type CellComparison } from '@/lib/notebook/compare';
+import { restoreInput, type NotebookFile } from '@/lib/notebook/file';
+import { formatProgress } from '@/lib/notebook/progress';
+import { NotebookRuntime } from '@/lib/notebook/runtime';
+import { fromSavedOutputs } from '@/lib/notebook/saved-output';
+import type { CellDefinition, CellId } from '@/lib/notebook/types';
+import { alsCell } from '@/app/notebook/cells/als';
+import { CELLS } from '@/app/notebook/cells';
+import { collectNotebookFile } from '@/app/notebook/share/collect';
+import { headlessDataCell } from './data-cell';
+import { headlessServices, type HeadlessServices } from './services';
+
+/** The cells the headless runner has, in notebook order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
+export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, alsCell];
+
+/** Cells of the browser notebook that do not run headless yet, and why. */
+export const NOT_HEADLESS: Readonly<Record<string, string>> = {
+  system: 'probes the browser (WebGPU, cross-origin isolation)',
+  explore: 'imports the browser Data cell module for its id; its SQL would run on native DuckDB unchanged',
+  graph: 'loads Neo4j through the server actions; not wired to NEO4J_URI headless yet',
+  embeddings: 'decodes product photos with a canvas',
+  towers: 'trains in the browser ML worker (TF.js WebGPU/WASM); its handlers are not served headless yet',
+  hybrid: 'needs the Embeddings cell',
+  evaluate: 'needs the Embeddings and Hybrid cells',
+};
+
+export interface RunOptions {
+  dataDir?: string | null;
+  duckdbPath?: string;
+  /** Progress lines (rate and ETA) and cell starts/ends. */
+  onLine?: (line: string) => void;
+}
+
+export interface RunResult {
+  ok: boolean;
+  /** The failing cell's title and message when !ok. */
+  failure: { cell: string; message: string; hint?: string } | null;
+  ran: string[];
+  skipped: { cell: string; title: string; why: string }[];
+  comparisons: Map<string, CellComparison>;
+  file: NotebookFile;
+}
+
+export async function runNotebook(input: NotebookFile, options: RunOptions = {}): Promise<RunResult> {
+  const say = options.onLine ?? (() => undefined);
+  const services = headlessServices({ dataDir: options.dataDir ?? null, duckdbPath: options.duckdbPath });
+  const runtime = new NotebookRuntime<HeadlessServices>({ cells: HEADLESS_CELLS, services, seed: input.seed });
+  const available = new Set<string>(HEADLESS_CELLS.map((c) => c.id));
+  // Parameters only: every cell runs here.
+  const params = Object.fromEntries(Object.entries(restoreInput(input)).filter(([id]) => available.has(id)).map(([id, c]) => [id, { params: c.params, hadRun: false }]));
+  for (const w of runtime.restore(params, input.seed)) say(`warning: ${w}`);
+  const ranBefore = (id: string) => ['done', 'stale', 'error'].includes(input.cells[id]?.status ?? 'idle');
+  const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id)).map((c) => c.id);
+  const skipped = CELLS.filter((c) => ranBefore(c.id) && !available.has(c.id)).map((c) => ({ cell: c.id as string, title: c.title, why: NOT_HEADLESS[c.id] ?? 'not available headless' }));
+
+  let lastLine = 0;
+  let lastLabel = '';
+  const off = runtime.subscribe(() => {
+    const id = runtime.getSnapshot().running;
+    const p = id ? runtime.state(id).progress : null;
+    if (!id || !p) return;
+    const now = Date.now();
+    if (p.label === lastLabel && now - lastLine < 1000) return;
+    lastLine = now;
+    lastLabel = p.label;
+    say(`  ${id}: ${formatProgress(p)}`);
+  });
+  const ran: string[] = [];
+  let failure: RunResult['failure'] = null;
+  try {
+    for (const id of targets) {
+      const def = HEADLESS_CELLS.find((c) => c.id === id)!;
+      say(`▶ ${def.title}`);
+      const t0 = Date.now();
+      await runtime.run(id);
+      const s = runtime.state(id);
+      if (s.status !== 'done') {
+        failure = { cell: def.title, message: s.error?.message ?? s.status, hint: s.error?.hint };
+        break;
+      }
+      ran.push(id);
+      say(`✓ ${def.title} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+    const comparisons = new Map<string, CellComparison>();
+    for (const id of ran) {
+      const saved = input.cells[id];
+      if (saved?.status === 'done') comparisons.set(id, compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId)));
+    }
+    const file = await collectNotebookFile(runtime, { files: services.pickedFiles, backend: 'cpu (Node, headless)' });
+    return { ok: failure === null, failure, ran, skipped, comparisons, file };
+  } finally {
+    off();
+    services.close();
+  }
+}
