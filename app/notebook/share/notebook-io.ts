@@ -132,12 +132,21 @@ export async function shareLink(runtime: Rt): Promise<string> {
   return url;
 }
 
-/** Runs every cell and compares each saved cell's figures with the new ones. */
+/** Re-runs every cell the notebook had results for (and what they need), then compares each one's figures with the saved ones. */
 export async function rerunAndCompare(runtime: Rt): Promise<void> {
   const ref = shareStore.get().reference;
   if (!ref) return say('Open a notebook file or link first: there is nothing saved to compare with.', true);
   shareStore.set({ comparing: true, comparisons: null });
-  await runtime.runAll();
+  const targets = runtime.cells.filter((c) => ref.file.cells[c.id]?.status === 'done');
+  say(`Re-running ${targets.map((c) => c.title).join(', ')}…`);
+  try {
+    for (const c of targets) {
+      await runtime.run(c.id);
+      if (runtime.state(c.id).status !== 'done') break;
+    }
+  } finally {
+    shareStore.set({ comparing: false });
+  }
   const out = new Map<string, CellComparison>();
   for (const c of runtime.cells) {
     const saved = ref.file.cells[c.id];
@@ -145,7 +154,7 @@ export async function rerunAndCompare(runtime: Rt): Promise<void> {
     out.set(c.id, compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(c.id)));
   }
   const count = (v: string) => [...out.values()].filter((x) => x.verdict === v).length;
-  shareStore.set({ comparing: false, comparisons: out });
+  shareStore.set({ comparisons: out });
   say(`Re-run and compare: ${count('identical')} identical, ${count('within tolerance')} within tolerance, ${count('different')} different. Rule: ${TOLERANCE_RULE}`, count('different') > 0);
 }
 
