@@ -5,7 +5,7 @@
  */
 import { compareCell, type CellComparison } from '@/lib/notebook/compare';
 import { restoreInput, type NotebookFile } from '@/lib/notebook/file';
-import { formatProgress } from '@/lib/notebook/progress';
+import { formatProgress, ProgressTracker } from '@/lib/notebook/progress';
 import { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import type { CellDefinition, CellId } from '@/lib/notebook/types';
@@ -59,17 +59,27 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id)).map((c) => c.id);
   const skipped = CELLS.filter((c) => ranBefore(c.id) && !available.has(c.id)).map((c) => ({ cell: c.id as string, title: c.title, why: NOT_HEADLESS[c.id] ?? 'not available headless' }));
 
+  // Rate and ETA over a cell's whole run in one unit: cells change the label every phase
+  // ("ALS iteration 3/15 (users)"), which restarts the runtime's own per-label rate.
   let lastLine = 0;
-  let lastLabel = '';
+  let stream = '';
+  let tracker = new ProgressTracker();
+  let lastShown: unknown = null;
   const off = runtime.subscribe(() => {
     const id = runtime.getSnapshot().running;
     const p = id ? runtime.state(id).progress : null;
-    if (!id || !p) return;
+    if (!id || !p || p === lastShown) return;
+    lastShown = p;
+    const key = `${id}|${p.unit}|${p.total}`;
+    if (key !== stream) {
+      stream = key;
+      tracker = new ProgressTracker();
+    }
+    const whole = tracker.update({ label: 'whole cell', done: p.done, total: p.total, unit: p.unit });
     const now = Date.now();
-    if (p.label === lastLabel && now - lastLine < 1000) return;
+    if (now - lastLine < 1000 && p.done < p.total) return;
     lastLine = now;
-    lastLabel = p.label;
-    say(`  ${id}: ${formatProgress(p)}`);
+    say(`  ${id}: ${formatProgress({ ...whole, label: p.label })}`);
   });
   const ran: string[] = [];
   let failure: RunResult['failure'] = null;
