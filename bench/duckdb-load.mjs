@@ -34,7 +34,7 @@ if (gen.status !== 0) throw new Error('could not generate the benchmark files');
 
 const COLUMNS = "{'t_dat': 'DATE', 'customer_id': 'VARCHAR', 'article_id': 'VARCHAR', 'price': 'DOUBLE', 'sales_channel_id': 'BIGINT'}";
 const file = (format) => path.join(dir, `transactions.${format}`);
-// The same statement the browser's CSV loader runs (app/notebook/data/stream.ts), rejects table included.
+// The same statement the browser's CSV loader runs (lib/data/duckdb/stream.ts), rejects table included.
 const PEER_SQL = {
   csv: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_csv('${f}', header = true, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
   parquet: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_parquet('${f}')`,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bench/graph-load: PURCHASED relationships per second written into a real embedded Neo4j
-// (started here on a free port with a temporary data dir) by our loader (lib/graph/load: batches of
+// (started here on a free port with a temporary data dir) by our loader (lib/graph/server/load: batches of
 // 10,000 folded rows sent as columns with per-batch node dictionaries, CREATE in explicit
 // transactions with checkpoints) against the seeds'
 // loop (one auto-commit MERGE per transaction row), in the same run, alternating, medians.
@@ -15,17 +15,18 @@ import { spawnSync } from 'node:child_process';
 import { alternate, args, report, writeResults } from './lib/report.mjs';
 import { startNeo4j } from '../scripts/neo4j-lib.mjs';
 
-// TypeScript sources need tsx: re-run this file under `node --import tsx` (as bench/als.mjs does for its TS part).
+// TypeScript sources need tsx: re-run this file under `node --import tsx`; the react-server condition
+// resolves the server-only guard of lib/graph/server to its empty server build.
 if (!process.env.ATELIER_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=react-server', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, ATELIER_BENCH_TSX: '1' },
   });
   process.exit(r.status ?? 1);
 }
 const { demoInput } = await import('./node/graph-demo.ts');
-const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/conn.ts');
-const { closeDrivers } = await import('../lib/graph/driver.ts');
-const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/load.ts');
+const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/server/conn.ts');
+const { closeDrivers } = await import('../lib/graph/server/driver.ts');
+const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/server/load.ts');
 const { chunkRows } = await import('../lib/graph/rows.ts');
 
 const BENCH = 'graph-load';

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // bench/graph-queries: customers per second for the two graph queries the hybrid recommender runs
-// for every customer, batched (`UNWIND $customers`, lib/graph/copurchase + candidates) against the
+// for every customer, batched (`UNWIND $customers`, lib/graph/server/copurchase + candidates) against the
 // seeds' loop (one query per customer), on a real embedded Neo4j started here. Co-purchase: ours is
 // the app's path (one batched query for the two-hop baskets, scored on the server with typed arrays,
-// lib/graph/copurchase-bulk); the loop runs the all-Cypher query per customer. Candidate filter: ours
-// is the app's path (two batched queries joined on the server, lib/graph/candidates); the loop runs
+// lib/graph/server/copurchase-bulk); the loop runs the all-Cypher query per customer. Candidate filter: ours
+// is the app's path (two batched queries joined on the server, lib/graph/server/candidates); the loop runs
 // the all-Cypher filter per customer.
 // Dataset: a seeded demo with 10,000 customers (--quick: the `small` demo, 2,000 customers), loaded
-// with lib/graph/load. Candidates per customer: the 50 most-bought products. Ours runs over all
+// with lib/graph/server/load. Candidates per customer: the 50 most-bought products. Ours runs over all
 // customers; the seeds' loop over the first PEER_CUSTOMERS (a rate; stated in `note`). Both return
 // the same lists (checked on the peer's customers before timing).
 import { spawnSync } from 'node:child_process';
@@ -18,22 +18,23 @@ import { isDeepStrictEqual } from 'node:util';
 import { alternate, args, report, writeResults } from './lib/report.mjs';
 import { startNeo4j } from '../scripts/neo4j-lib.mjs';
 
-// TypeScript sources need tsx: re-run this file under `node --import tsx`.
+// TypeScript sources need tsx: re-run this file under `node --import tsx`; the react-server condition
+// resolves lib/graph/server's 'server-only' guard to its empty server build.
 if (!process.env.ATELIER_BENCH_TSX) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=react-server', new URL(import.meta.url).pathname, ...process.argv.slice(2)], {
     stdio: 'inherit', env: { ...process.env, ATELIER_BENCH_TSX: '1' },
   });
   process.exit(r.status ?? 1);
 }
 
 const { demoInput } = await import('./node/graph-demo.ts');
-const { graphsFor } = await import('../lib/graph/conn.ts');
-const { closeDrivers } = await import('../lib/graph/driver.ts');
-const { directPort } = await import('../lib/graph/load.ts');
+const { graphsFor } = await import('../lib/graph/server/conn.ts');
+const { closeDrivers } = await import('../lib/graph/server/driver.ts');
+const { directPort } = await import('../lib/graph/server/load.ts');
 const { runLoad } = await import('../lib/graph/pipeline.ts');
-const { coPurchasePerCustomer } = await import('../lib/graph/copurchase.ts');
-const { coPurchaseBulk } = await import('../lib/graph/copurchase-bulk.ts');
-const { candidateFilter, candidateFilterPerCustomer } = await import('../lib/graph/candidates.ts');
+const { coPurchasePerCustomer } = await import('../lib/graph/server/copurchase.ts');
+const { coPurchaseBulk } = await import('../lib/graph/server/copurchase-bulk.ts');
+const { candidateFilter, candidateFilterPerCustomer } = await import('../lib/graph/server/candidates.ts');
 
 const BENCH = 'graph-queries';
 const RUNS = 3;

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol';
+import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol/backend';
 
 let wasmPathsSet = false;
 

@@ -6,6 +6,6 @@
 import { serveRpc } from '../lib/rpc/server';
 import type { PortLike } from '../lib/rpc/wire';
 import { handlers } from './ml/handlers';
-import type { MlMethods } from './protocol';
+import type { MlMethods } from './protocol/ml';
 
 serveRpc<MlMethods>(self as unknown as PortLike, handlers);

@@ -6,14 +6,15 @@
  * never Cypher.
  */
 import { z } from 'zod';
-import { candidateFilter, type CandidateResult } from '@/lib/graph/candidates';
+import { candidateFilter, type CandidateResult } from '@/lib/graph/server/candidates';
 import { checkPurchaseColumns } from '@/lib/graph/columns';
-import { graphsFromEnv, type Graphs } from '@/lib/graph/conn';
-import type { CoPurchaseResult } from '@/lib/graph/copurchase';
-import { coPurchaseBulk } from '@/lib/graph/copurchase-bulk';
-import { configFromEnv, describeNeo4jError } from '@/lib/graph/driver';
-import { customerView, productView, topCustomers, type CustomerView, type ProductView } from '@/lib/graph/browse';
-import { beginLoad, finishLoad, graphCounts, writeBatch, type LoadCheck, type LoadCounts, type LoadStart } from '@/lib/graph/load';
+import { graphsFromEnv, type Graphs } from '@/lib/graph/server/conn';
+import type { CoPurchaseResult } from '@/lib/graph/server/copurchase';
+import { coPurchaseBulk } from '@/lib/graph/server/copurchase-bulk';
+import { configFromEnv, describeNeo4jError } from '@/lib/graph/server/driver';
+import { customerView, productView, topCustomers } from '@/lib/graph/server/browse';
+import type { CustomerView, LoadCheck, LoadCounts, LoadStart, ProductView } from '@/lib/graph/model';
+import { beginLoad, finishLoad, graphCounts, writeBatch } from '@/lib/graph/server/load';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 

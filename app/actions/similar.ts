@@ -1,15 +1,15 @@
 'use server';
 /**
  * Server actions of the Image embeddings cell: thin wrappers that validate
- * input (zod), call lib/graph/similar.ts on the products graph
+ * input (zod), call lib/graph/server/similar.ts on the products graph
  * (NEO4J_PRODUCTS_URI when set, else the main graph) and return
  * `{ok: true, data} | {ok: false, error, hint}` instead of throwing.
  * Embeddings travel as base64 of little-endian float32 (a third of JSON's size),
  * so a batch of 40 rows of 2048-d stays under the 1 MB action body limit.
  */
 import { z } from 'zod';
-import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/driver';
-import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/similar';
+import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/server/driver';
+import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 

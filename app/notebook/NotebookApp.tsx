@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { NotebookRuntime, type NotebookSnapshot } from '@/lib/notebook/runtime';
-import { BACKEND_ORDER, isBackendName } from '@/workers/protocol';
+import { BACKEND_ORDER, isBackendName } from '@/workers/protocol/backend';
 import { CELLS } from './cells';
 import { CellView } from './CellView';
 import { ShareBar } from './share/ShareBar';

@@ -4,7 +4,8 @@
  * `?backend=wasm` in the URL wins over the saved setting.
  */
 import { RpcClient, type RpcProtocolError } from '@/lib/rpc/client';
-import { isBackendName, type BackendName, type BackendReport, type MlMethods } from '@/workers/protocol';
+import { isBackendName, type BackendName, type BackendReport } from '@/workers/protocol/backend';
+import type { MlMethods } from '@/workers/protocol/ml';
 
 export const BACKEND_SETTING_KEY = 'atelier.backend';
 

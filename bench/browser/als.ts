@@ -11,7 +11,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { AlsModel, evaluateAls, evaluatePopularity, fitAls, holdoutFromPairs, makeSolver, prepareInteractions, sampleHoldout, wasmSimdAvailable, type AlsParams, type AlsSolverName, type HoldoutSpec } from '../../lib/cf';
 import type { Csr } from '../../lib/data/csr';
-import { mulberry32 } from '../../lib/cf/linalg';
+import { mulberry32 } from '../../lib/util/random';
 
 async function text(path: string): Promise<string> {
   const r = await fetch(`/data/${path}`);

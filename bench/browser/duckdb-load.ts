@@ -4,8 +4,8 @@
  * Files arrive through <input type=file> (Playwright setInputFiles), so the
  * browser reads them from disk by ranges, as it does for a person's files.
  */
-import { getDuckDb } from '@/app/notebook/duckdb';
-import { csvIntoDuckDb, parquetIntoDuckDb } from '@/app/notebook/data/stream';
+import { getDuckDb } from '@/workers/duckdb';
+import { csvIntoDuckDb, parquetIntoDuckDb } from '@/lib/data/duckdb';
 import { HM_SCHEMAS } from '@/lib/data/schema';
 
 type TableName = keyof typeof HM_SCHEMAS;

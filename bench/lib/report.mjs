@@ -38,6 +38,7 @@ export function report(fig) {
     ...(fig.backend ? { backend: fig.backend } : {}),
     ...(fig.variant ? { variant: fig.variant } : {}),
     ...(fig.note ? { note: fig.note } : {}),
+    ...(fig.threads ? { threads: fig.threads } : {}),
     runs: fig.runs ?? null,
     machine: machine(),
   };

@@ -6,7 +6,7 @@
  * factors with float64 scratch vectors; no allocation inside the row loop.
  */
 import { gram } from './linalg';
-import { CancelledError } from '../notebook/types';
+import { throwIfAborted } from '../util/cancel';
 import type { AlsSolver, SolveArgs } from './types';
 
 /** Solves rows [rowStart, rowEnd) of one half-step; exported so a caller can split rows across threads. */
@@ -91,7 +91,7 @@ export function cgSolver(chunkEntries = 200_000): AlsSolver {
       const n = confidence.nRows;
       let row = 0;
       while (row < n) {
-        throwIfAborted(signal);
+        throwIfAborted(signal, 'ALS fit cancelled');
         let end = row + 1;
         const limit = confidence.indptr[row] + chunkEntries;
         while (end < n && confidence.indptr[end + 1] <= limit) end++;
@@ -106,7 +106,3 @@ export function cgSolver(chunkEntries = 200_000): AlsSolver {
 
 /** Lets pending messages (cancel) run; setTimeout exists in Node, pages and workers. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError('ALS fit cancelled');
-}

@@ -28,7 +28,7 @@ import {
   type AlsParams,
   type AlsSolverName,
 } from './index';
-import { mulberry32 as mulberry32Fixture } from './linalg';
+import { mulberry32 as mulberry32Fixture } from '../util/random';
 
 const PARAMS: AlsParams = { factors: 8, regularization: 5, alpha: 5, iterations: 12, cgSteps: 3, seed: 7 };
 const SOLVERS: AlsSolverName[] = ['exact', 'cg', 'cg-js', 'tfjs'];

@@ -3,11 +3,12 @@
  * alternating half-steps (users, then items), a divergence check after each,
  * and the loss per iteration.
  */
-import { nnz, type Csr } from '../data/csr';
-import { transposeLinear } from './coo';
-import { throwIfAborted, yieldToEventLoop } from './cg';
+import { nnz, transposeCsr, type Csr } from '../data/csr';
+import { yieldToEventLoop } from './cg';
+import { throwIfAborted } from '../util/cancel';
 import { alsLoss } from './loss';
-import { maxAbs, mulberry32 } from './linalg';
+import { maxAbs } from './linalg';
+import { mulberry32 } from '../util/random';
 import { AlsModel } from './model';
 import { AlsDivergedError, CfInputError, validateAlsParams, type AlsParams, type AlsSolver } from './types';
 import { confidenceFromWeights } from './weights';
@@ -55,7 +56,7 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
     );
   }
   const cui = confidenceFromWeights(weights, params.alpha);
-  const ciu = transposeLinear(cui);
+  const ciu = transposeCsr(cui);
   const k = params.factors;
   const x = initFactors(cui, k, params.seed);
   const y = initFactors(ciu, k, params.seed + 1);
@@ -63,7 +64,7 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
   const computeLoss = options.computeLoss ?? true;
   try {
     for (let it = 1; it <= params.iterations; it++) {
-      throwIfAborted(signal);
+      throwIfAborted(signal, 'ALS fit cancelled');
       const t0 = now();
       for (const side of ['users', 'items'] as const) {
         const users = side === 'users';

@@ -66,6 +66,3 @@ export function maxAbs(x: Float32Array): number {
   }
   return m;
 }
-
-/** Seeded uniform [0, 1) generator (mulberry32): the project's one, kept exported here for lib/cf's callers. */
-export { mulberry32 } from '../util/random';

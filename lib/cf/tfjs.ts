@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Csr } from '../data/csr';
-import { throwIfAborted, yieldToEventLoop } from './cg';
+import { yieldToEventLoop } from './cg';
+import { throwIfAborted } from '../util/cancel';
 import type { AlsSolver, SolveArgs } from './types';
 
 interface Batch {
@@ -61,7 +62,7 @@ export function tfjsSolver(options: TfjsSolverOptions = {}): AlsSolver {
         let done = 0;
         let lastYield = Date.now();
         for (const batch of batches) {
-          throwIfAborted(signal);
+          throwIfAborted(signal, 'ALS fit cancelled');
           const b = batch.rows.length;
           const x0 = new Float32Array(b * k);
           for (let j = 0; j < b; j++) x0.set(target.subarray(batch.rows[j] * k, (batch.rows[j] + 1) * k), j * k);

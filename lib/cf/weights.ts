@@ -13,10 +13,9 @@
  * Ids keep the log's dense id space: filtered users and items simply have no
  * entries, so artifacts of other cells index the same way.
  */
-import type { Csr } from '../data/csr';
+import { csrFromCoo, type Csr } from '../data/csr';
 import type { InteractionLog } from '../data/dataset';
 import { assertNever } from '../util/assert';
-import { csrFromCooLinear } from './coo';
 import { CfInputError } from './types';
 
 export type Weighting = 'count' | 'recency' | 'bm25' | 'tfidf';
@@ -114,7 +113,7 @@ export function prepareInteractions(log: LogColumns, opts: WeightOptions): Prepa
     } else vals[w] = 1;
     w++;
   }
-  const counts = csrFromCooLinear(nUsers, nItems, rows, cols, vals);
+  const counts = csrFromCoo(nUsers, nItems, rows, cols, vals, false);
   const weights = applyScheme(counts, opts);
   return { weights, filteredUsers, filteredItems, userCounts, itemCounts, referenceDay };
 }

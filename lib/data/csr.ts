@@ -15,8 +15,11 @@ export interface Csr {
 }
 
 /**
- * Builds a CSR from coordinate triples, summing duplicates (repeated purchases
- * add up). Throws on ids outside the shape or non-finite weights.
+ * Builds a CSR from coordinate triples, summing duplicates (repeated purchases add up), in linear
+ * time (31.8M purchases at hm-scale): two stable counting sorts (by column, then by row), then
+ * duplicates merged in their input order. Throws on ids outside the shape or non-finite weights;
+ * `check = false` skips that pass for callers that validated their ids already. Missing `values`
+ * count 1 each.
  */
 export function csrFromCoo(
   nRows: number,
@@ -24,45 +27,52 @@ export function csrFromCoo(
   rows: ArrayLike<number>,
   cols: ArrayLike<number>,
   values?: ArrayLike<number>,
+  check = true,
 ): Csr {
   const n = rows.length;
   if (cols.length !== n || (values && values.length !== n)) {
     throw new Error(`invalid COO arrays: rows ${n}, cols ${cols.length}, values ${values?.length ?? 'none'}; expected equal lengths`);
   }
-  const counts = new Int32Array(nRows + 1);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    const c = cols[i];
-    if (!(r >= 0 && r < nRows && Number.isInteger(r))) throw new Error(`invalid row id at entry ${i}: ${r}; expected 0..${nRows - 1}`);
-    if (!(c >= 0 && c < nCols && Number.isInteger(c))) throw new Error(`invalid column id at entry ${i}: ${c}; expected 0..${nCols - 1}`);
-    if (values && !Number.isFinite(values[i])) throw new Error(`invalid weight at entry ${i}: ${values[i]}; expected a finite number`);
-    counts[r + 1]++;
+  if (check) {
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      const c = cols[i];
+      if (!(r >= 0 && r < nRows && Number.isInteger(r))) throw new Error(`invalid row id at entry ${i}: ${r}; expected 0..${nRows - 1}`);
+      if (!(c >= 0 && c < nCols && Number.isInteger(c))) throw new Error(`invalid column id at entry ${i}: ${c}; expected 0..${nCols - 1}`);
+      if (values && !Number.isFinite(values[i])) throw new Error(`invalid weight at entry ${i}: ${values[i]}; expected a finite number`);
+    }
   }
-  for (let r = 0; r < nRows; r++) counts[r + 1] += counts[r];
-  const cursor = counts.slice(0, nRows);
-  const tmpCols = new Int32Array(n);
-  const tmpVals = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = cursor[rows[i]]++;
-    tmpCols[at] = cols[i];
-    tmpVals[at] = values ? values[i] : 1;
+  // Pass 1: order entries by column (stable).
+  const colStart = new Int32Array(nCols + 1);
+  for (let i = 0; i < n; i++) colStart[cols[i] + 1]++;
+  for (let c = 0; c < nCols; c++) colStart[c + 1] += colStart[c];
+  const byCol = new Int32Array(n);
+  for (let i = 0; i < n; i++) byCol[colStart[cols[i]]++] = i;
+  // Pass 2: stable by row, so columns end up sorted within each row.
+  const rowStart = new Int32Array(nRows + 1);
+  for (let i = 0; i < n; i++) rowStart[rows[i] + 1]++;
+  for (let r = 0; r < nRows; r++) rowStart[r + 1] += rowStart[r];
+  const cursor = rowStart.slice(0, nRows);
+  const order = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const i = byCol[j];
+    order[cursor[rows[i]]++] = i;
   }
-  // Sort each row by column and merge duplicates.
+  // Merge duplicates (same row and column are now adjacent).
   const indptr = new Int32Array(nRows + 1);
   const indices = new Int32Array(n);
   const data = new Float32Array(n);
   let w = 0;
   for (let r = 0; r < nRows; r++) {
-    const start = counts[r];
-    const end = counts[r + 1];
-    const order = Array.from({ length: end - start }, (_, k) => start + k).sort((a, b) => tmpCols[a] - tmpCols[b]);
     let last = -1;
-    for (const k of order) {
-      if (tmpCols[k] === last) data[w - 1] += tmpVals[k];
+    for (let j = rowStart[r]; j < rowStart[r + 1]; j++) {
+      const i = order[j];
+      const c = cols[i];
+      if (c === last) data[w - 1] += values ? values[i] : 1;
       else {
-        indices[w] = tmpCols[k];
-        data[w] = tmpVals[k];
-        last = tmpCols[k];
+        indices[w] = c;
+        data[w] = values ? values[i] : 1;
+        last = c;
         w++;
       }
     }
@@ -71,12 +81,12 @@ export function csrFromCoo(
   return { nRows, nCols, indptr, indices: indices.slice(0, w), data: data.slice(0, w) };
 }
 
-/** The transpose (items × users). */
+/** The transpose (items × users), in linear time. */
 export function transposeCsr(m: Csr): Csr {
   const nnz = m.indices.length;
   const rows = new Int32Array(nnz);
-  for (let r = 0; r < m.nRows; r++) for (let k = m.indptr[r]; k < m.indptr[r + 1]; k++) rows[k] = r;
-  return csrFromCoo(m.nCols, m.nRows, m.indices, rows, m.data);
+  for (let r = 0; r < m.nRows; r++) rows.fill(r, m.indptr[r], m.indptr[r + 1]);
+  return csrFromCoo(m.nCols, m.nRows, m.indices, rows, m.data, false);
 }
 
 /** Number of stored entries. */

@@ -29,5 +29,5 @@ export { Fingerprint, fingerprintTable } from './fingerprint';
 export { EXPLORE_QUERIES, COLUMNS_SQL, PRICE_BINS, DEFAULT_SQL, tableColumns, missingColumns, sparsitySummary, pagedSql, countSql, type ExploreQuery, type TableColumns } from './explore';
 export { generateDemo, generateDemoTables, DEMO_PRESETS, DEMO_FIRST_DAY, DEMO_LAST_DAY, isDemoPreset, articleSvg, articleImageDataUrl, type DemoPreset, type DemoDataset, type TransactionChunk } from './demo';
 export { lookOf } from './demo/images';
-export { mulberry32, deriveSeed } from './random';
+export { mulberry32, deriveSeed } from '../util/random';
 export { toArrowTable, fromArrowTable, columnToVector } from './arrow';

@@ -96,7 +96,7 @@ describe('parquet-wasm reading and the Arrow fast check', () => {
     expect(wrong.message).toBe('numeric.parquet, column article_id: expected string values, found bigint values such as "108775015"');
 
     // Overwrite the data pages (magic bytes and footer intact). In memory the synchronous reader reports it; a Blob is
-    // read by the async reader, which panics instead, so the app runs that in a worker (app/notebook/data/parquet-worker.ts).
+    // read by the async reader, which panics instead, so the app runs that in a worker (workers/parquet.worker.ts).
     const big = await write('big.parquet', `SELECT DATE '2020-01-01' + (i % 700)::INTEGER AS t_dat, md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS customer_id, lpad((i % 9000)::VARCHAR, 10, '0') AS article_id, random() AS price, 1 + i % 2 AS sales_channel_id FROM range(20000) t(i)`, 20000);
     const damaged = new Uint8Array(big.slice(0));
     damaged.fill(0xff, 4, Math.floor(damaged.length / 2));

@@ -65,7 +65,7 @@ export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = {
     dim: 1792,
     format: { kind: 'graph', featureNode: HUB_NODE },
     vendoredUrl: '/vendor/models/mobilenet-v2-140-hub/model.json',
-    source: 'npm nsfwjs 4.4.0 (MIT), dist/models/mobilenet_v2_mid: TF-Hub imagenet/mobilenet_v2_140_224/feature_vector, uint8-quantised',
+    source: 'npm nsfwjs 4.3.0 (MIT), dist/models/mobilenet_v2_mid: TF-Hub imagenet/mobilenet_v2_140_224/feature_vector, uint8-quantised',
     shippable: true,
   },
   'nsfw-mobilenet-v2': {
@@ -76,7 +76,7 @@ export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = {
     dim: 1280,
     format: { kind: 'layers', featureLayer: 'flatten_1' },
     vendoredUrl: '/vendor/models/nsfw-mobilenet-v2/model.json',
-    source: 'npm nsfwjs 4.4.0 (MIT), dist/models/mobilenet_v2, uint8-quantised',
+    source: 'npm nsfwjs 4.3.0 (MIT), dist/models/mobilenet_v2, uint8-quantised',
     shippable: true,
   },
   'nsfw-inception-v3': {
@@ -87,7 +87,7 @@ export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = {
     dim: 2048,
     format: { kind: 'layers', featureLayer: 'flatten_1' },
     vendoredUrl: '/vendor/models/nsfw-inception-v3/model.json',
-    source: 'npm nsfwjs 4.4.0 (MIT), dist/models/inception_v3, uint8-quantised',
+    source: 'npm nsfwjs 4.3.0 (MIT), dist/models/inception_v3, uint8-quantised',
     shippable: true,
   },
   'tm-mobilenet-v2-035': {

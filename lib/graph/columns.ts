@@ -5,27 +5,8 @@
  * of a JSON object repeating every key, and Neo4j looks up each distinct node once per batch.
  * Pure (no driver): the browser encodes, the server checks and writes.
  */
-import type { PurchaseRow } from './model';
+import type { PurchaseColumns, PurchaseRow } from './model';
 
-/** A batch of PURCHASED relationships in columns (all per-relationship arrays have the same length). */
-export interface PurchaseColumns {
-  /** Distinct customer ids of the batch. */
-  customers: string[];
-  /** Distinct product codes of the batch. */
-  products: string[];
-  /** Per relationship: position in `customers`. */
-  customer: number[];
-  /** Per relationship: position in `products`. */
-  product: number[];
-  /** Per relationship: day, as days since 1970-01-01 (UTC). */
-  day: number[];
-  /** Per relationship: sales channel id (0 = unknown). */
-  channel: number[];
-  /** Per relationship: folded transaction rows (>= 1). */
-  quantity: number[];
-  /** Per relationship: mean unit price. */
-  price: number[];
-}
 
 const MS_PER_DAY = 86_400_000;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

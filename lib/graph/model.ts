@@ -14,8 +14,6 @@
  * (Product)-[:IN_GARMENT_GROUP]->(GarmentGroup), (Product)-[:HAS_COLOUR]->(Colour)
  * (:AtelierLoad {fingerprint}) holds the loader's checkpoints.
  */
-import type { PurchaseColumns } from './columns';
-
 /** A customer node's properties. */
 export interface CustomerRow {
   id: string;
@@ -110,4 +108,123 @@ export function constraintStatements(labels?: readonly string[]): string[] {
     (n) =>
       `CREATE CONSTRAINT ${n.label.toLowerCase()}_${n.key} IF NOT EXISTS FOR (n:${n.label}) REQUIRE n.${n.key} IS UNIQUE`,
   );
+}
+
+/** A batch of PURCHASED relationships in columns (all per-relationship arrays have the same length). */
+export interface PurchaseColumns {
+  /** Distinct customer ids of the batch. */
+  customers: string[];
+  /** Distinct product codes of the batch. */
+  products: string[];
+  /** Per relationship: position in `customers`. */
+  customer: number[];
+  /** Per relationship: position in `products`. */
+  product: number[];
+  /** Per relationship: day, as days since 1970-01-01 (UTC). */
+  day: number[];
+  /** Per relationship: sales channel id (0 = unknown). */
+  channel: number[];
+  /** Per relationship: folded transaction rows (>= 1). */
+  quantity: number[];
+  /** Per relationship: mean unit price. */
+  price: number[];
+}
+
+/** What the client intends to load. */
+export interface LoadPlan {
+  /** Dataset fingerprint (DatasetInfo.fingerprint); keys the checkpoint. */
+  fingerprint: string;
+  /** Rows per batch the client uses; a different value restarts the checkpoint. */
+  batchSize: number;
+  /** Number of batches per phase. */
+  batches: Record<LoadPhase, number>;
+}
+
+/** Result of beginLoad: where to resume, and whether an older dataset's graph was removed. */
+export interface LoadStart {
+  /** First batch index still to write, per phase. */
+  resume: Record<LoadPhase, number>;
+  /** True when the graph held another dataset and was cleared. */
+  cleared: boolean;
+  /** True when the checkpoint says this exact load already finished. */
+  complete: boolean;
+}
+
+/** Expected and actual counts after a load. */
+export interface LoadCounts {
+  customers: number;
+  products: number;
+  /** PURCHASED relationships. */
+  purchases: number;
+  /** Sum of PURCHASED.quantity = transaction rows. */
+  units: number;
+}
+
+/**
+ * How beginLoad treats what is already in the graph: `auto` clears it only when a checkpoint of
+ * another dataset is there, `always` clears first, `never` merges into whatever is there.
+ */
+export type ReplacePolicy = 'auto' | 'always' | 'never';
+
+/** Result of finishLoad. */
+export interface LoadCheck {
+  ok: boolean;
+  expected: LoadCounts;
+  actual: LoadCounts;
+  /** Human-readable differences, empty when ok. */
+  mismatches: string[];
+}
+
+/** What the loop needs from the server side (direct calls or server actions). */
+export interface GraphLoadPort {
+  begin(plan: LoadPlan, replace: ReplacePolicy): Promise<LoadStart>;
+  /** Writes one batch: node rows, or PURCHASED relationships in columns. */
+  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, batch: PhaseBatch[P]): Promise<void>;
+  finish(fingerprint: string, expected: LoadCounts): Promise<LoadCheck>;
+}
+
+/** A product's catalogue place, as browse shows it. */
+export interface ProductCard {
+  code: string;
+  name: string | null;
+  department: string | null;
+  index: string | null;
+  index_group: string | null;
+  product_type: string | null;
+  product_group: string | null;
+  section: string | null;
+  garment_group: string | null;
+  colour: string | null;
+}
+
+/** One PURCHASED relationship with the product's card. */
+export interface PurchaseLine extends ProductCard {
+  t_dat: string;
+  channel: number;
+  quantity: number;
+  price: number;
+}
+
+/** What browse shows for a customer. */
+export interface CustomerView {
+  id: string;
+  age: number | null;
+  club_member_status: string | null;
+  fashion_news_frequency: string | null;
+  /** Newest first, at most `limit`. */
+  purchases: PurchaseLine[];
+  /** All purchases of the customer (may exceed purchases.length). */
+  totalPurchases: number;
+  departments: { name: string; units: number }[];
+  indexes: { name: string; units: number }[];
+  /** Customers sharing the most products with this one. */
+  neighbours: { id: string; shared: number }[];
+}
+
+/** What browse shows for a product. */
+export interface ProductView extends ProductCard {
+  product_code: string | null;
+  buyers: number;
+  units: number;
+  similar: { code: string; name: string | null; score: number; rank: number }[];
 }

@@ -1,7 +1,7 @@
 /**
  * The Graph cell's neighbourhood picture (pure: safe to import from browser code).
  */
-import type { CustomerView } from './browse';
+import type { CustomerView } from './model';
 
 /** A small picture of a customer's neighbourhood: customer → products → departments, plus neighbours. */
 export function customerGraph(view: CustomerView, maxProducts = 15): {

@@ -1,21 +1,14 @@
 /**
  * The load loop, shared by the browser (the Graph cell, through server actions) and Node (tests,
- * benchmarks, headless runs, straight to lib/graph/load): plan → begin (resume point) → batches of
+ * benchmarks, headless runs, straight to lib/graph/server/load): plan → begin (resume point) → batches of
  * every phase with progress and cancellation → count check. A failed or cancelled load resumes from
  * its checkpoint on the next run.
  */
 import { purchaseColumns, purchaseRowBytes } from './columns';
-import { LOAD_PHASES, type LoadPhase, type PhaseBatch, type PhaseRows } from './model';
-import type { LoadCheck, LoadCounts, LoadPlan, LoadStart, ReplacePolicy } from './load';
+import { type GraphLoadPort, LOAD_PHASES, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type PhaseRows, type ReplacePolicy } from './model';
 import { chunkRows } from './rows';
+import { throwIfAborted } from '../util/cancel';
 
-/** What the loop needs from the server side (direct calls or server actions). */
-export interface GraphLoadPort {
-  begin(plan: LoadPlan, replace: ReplacePolicy): Promise<LoadStart>;
-  /** Writes one batch: node rows, or PURCHASED relationships in columns. */
-  write<P extends LoadPhase>(fingerprint: string, phase: P, index: number, batch: PhaseBatch[P]): Promise<void>;
-  finish(fingerprint: string, expected: LoadCounts): Promise<LoadCheck>;
-}
 
 /** Everything to load, already built (see rows.ts). */
 export interface LoadInput {
@@ -65,14 +58,6 @@ export function expectedCounts(input: LoadInput): LoadCounts {
   };
 }
 
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) {
-    const err = new Error('graph load cancelled; run again to resume');
-    err.name = 'CancelledError';
-    throw err;
-  }
-}
-
 /** Runs a whole (or resumed) load through a port. */
 export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadOptions = {}): Promise<LoadReport> {
   const batchSize = opts.batchSize ?? 10_000;
@@ -89,7 +74,7 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
     batchSize,
     batches: { products: batches.products.length, customers: batches.customers.length, purchases: batches.purchases.length },
   };
-  throwIfAborted(opts.signal);
+  throwIfAborted(opts.signal, 'graph load cancelled; run again to resume');
   const start = await port.begin(plan, opts.replace ?? 'auto');
   const written = { products: 0, customers: 0, purchases: 0 };
   const seconds = { products: 0, customers: 0, purchases: 0 };
@@ -102,7 +87,7 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
     opts.onProgress?.({ phase, done, total, skippedBatches: from });
     const t0 = performance.now();
     for (let i = from; i < list.length; i++) {
-      throwIfAborted(opts.signal);
+      throwIfAborted(opts.signal, 'graph load cancelled; run again to resume');
       await port.write(input.fingerprint, phase, i, wire(phase, list[i]));
       done += list[i].length;
       written[phase] += list[i].length;
@@ -111,7 +96,7 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
     }
     seconds[phase] = (performance.now() - t0) / 1000;
   }
-  throwIfAborted(opts.signal);
+  throwIfAborted(opts.signal, 'graph load cancelled; run again to resume');
   const check = await port.finish(input.fingerprint, expectedCounts(input));
   return { start, check, written, seconds };
 }

@@ -8,7 +8,6 @@ import { defaultParams, validateParams } from './params';
 import { ProgressTracker } from './progress';
 import { initialCellState, isActive, transitionCell, type CellEvent, type SavedCellResult } from './transition';
 import {
-  CancelledError,
   CellFailure,
   type AnyParamValues,
   type ArtifactReader,
@@ -18,6 +17,7 @@ import {
   type CellState,
   type ParamSpecs,
 } from './types';
+import { CancelledError, isCancelled } from '../util/cancel';
 
 /** What subscribers see; replaced (never mutated) on every change. */
 export interface NotebookSnapshot {
@@ -224,7 +224,7 @@ export class NotebookRuntime<S> {
       // New results: whatever was computed from the old ones is out of date.
       for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
     } catch (err) {
-      if (controller.signal.aborted || isCancel(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
+      if (controller.signal.aborted || isCancelled(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
       else this.dispatch(id, { type: 'fail', at: this.now(), error: toCellError(err) });
     } finally {
       this.controller = null;
@@ -256,14 +256,6 @@ export class NotebookRuntime<S> {
   }
 }
 
-/**
- * Only our own cancellation counts as a cancel. A DOMException named
- * AbortError from elsewhere (a lost WebGPU device, an aborted fetch) is a
- * failure and must show its message.
- */
-function isCancel(err: unknown): boolean {
-  return err instanceof CancelledError || (err instanceof Error && err.name === 'CancelledError');
-}
 
 /** Turns anything thrown into a message + hint + details. */
 export function toCellError(err: unknown): CellError {

@@ -133,14 +133,6 @@ export class CellFailure extends Error {
   }
 }
 
-/** Raised (and recognised) when a run is cancelled through its AbortSignal. */
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
 /** Reads the artifacts of the cells this cell depends on (and their ancestors). */
 export interface ArtifactReader {
   /** Returns the artifact or throws a CellFailure naming the cell to run. */

@@ -7,7 +7,7 @@
  * server actions) and the in-memory functions here are interchangeable.
  */
 import type { ItemCatalog } from '../data/dataset';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { blend } from './blend';
 import { coPurchaseScorer } from './copurchase';
 import { filterByPlace } from './filter';

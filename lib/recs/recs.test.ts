@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { filterOne } from '../graph/candidates';
-import { coPurchaseReference } from '../graph/copurchase';
+import { filterOne } from '../graph/server/candidates';
+import { coPurchaseReference } from '../graph/server/copurchase';
 import { purchaseRows } from '../graph/rows';
 import { evaluateRanking } from '../metrics';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from './fixture';
 import {
   blend, boughtBy, buyersOf, coPurchaseFor, coPurchaseScorer, countDailyPurchases, filterByPlace, historyBefore, hybridRecommend, leakedPairs, memoryPorts,

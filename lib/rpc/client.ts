@@ -3,7 +3,7 @@
  * pending map, progress callbacks, cancellation (AbortSignal) and timeouts.
  * Unknown or malformed replies are rejected and reported, never guessed at.
  */
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { fromWireError, type FromWorker, type PortLike, type RpcMap, type WireProgress } from './wire';
 
 export interface CallOptions {

@@ -3,7 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { RpcClient, RpcProtocolError, RpcTimeoutError } from './client';
 import { serveRpc } from './server';
 import type { PortLike } from './wire';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 
 type Methods = {
   double: { req: { xs: Float32Array }; res: { ys: Float32Array } };

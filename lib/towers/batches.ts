@@ -2,30 +2,8 @@
  * Input checks and the seeded batch plan shared by the TF.js and reference
  * trainers: the same seed gives the same shuffles and negatives everywhere.
  */
-import { mulberry32 } from '../util/random';
+import { epochSeed, mulberry32, permutation } from '../util/random';
 import { TowersInputError, type CategoricalFeature, type MfConfig, type MfData, type TwoTowerConfig, type TwoTowerData } from './types';
-
-/** Derives an independent 32-bit seed for (seed, epoch, stream). */
-export function deriveSeed(seed: number, epoch: number, stream: number): number {
-  let h = (seed >>> 0) ^ Math.imul(epoch + 1, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A seeded permutation of 0..n-1 (Fisher–Yates). */
-export function permutation(n: number, seed: number): Int32Array {
-  const r = mulberry32(seed);
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
 
 function checkInt(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min) throw new TowersInputError(name, `invalid ${name}: ${v}; expected a whole number ≥ ${min}`);
@@ -122,8 +100,8 @@ export interface TwoTowerBatch {
  */
 export function* twoTowerBatches(data: TwoTowerData, cfg: TwoTowerConfig, epoch: number): Generator<TwoTowerBatch> {
   const n = data.users.length;
-  const order = permutation(n, deriveSeed(cfg.seed, epoch, 1));
-  const rand = mulberry32(deriveSeed(cfg.seed, epoch, 2));
+  const order = permutation(n, epochSeed(cfg.seed, epoch, 1));
+  const rand = mulberry32(epochSeed(cfg.seed, epoch, 2));
   const nNeg = cfg.negativeSource === 'sampled' ? cfg.negatives : 0;
   for (let start = 0; start < n; start += cfg.batchSize) {
     const b = Math.min(cfg.batchSize, n - start);
@@ -150,7 +128,7 @@ export const stepsPerEpoch = (nExamples: number, batchSize: number): number => M
 
 /** Seeded train/validation split of row indices (validation = the first ⌊fraction·n⌉ of a permutation). */
 export function splitRows(n: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
-  const p = permutation(n, deriveSeed(seed, -1, 3));
+  const p = permutation(n, epochSeed(seed, -1, 3));
   const nVal = Math.round(n * fraction);
   return { validation: p.slice(0, nVal).sort(), train: p.slice(nVal).sort() };
 }

@@ -5,7 +5,7 @@
  * worker can hear cancel messages, and reports each epoch.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { assertNever } from '../util/assert';
 import { NonFiniteLossError, type EpochReport, type OptimizerName } from './types';
 

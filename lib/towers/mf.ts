@@ -6,8 +6,8 @@
  * split. The plain JS mirror is refMfLossAndGrad in reference.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../util/random';
-import { deriveSeed, permutation, splitRows, stepsPerEpoch, validateMf } from './batches';
+import { epochSeed, mulberry32, permutation } from '../util/random';
+import { splitRows, stepsPerEpoch, validateMf } from './batches';
 import { lookup } from './lookup';
 import { checkpointingHooks, makeOptimizer, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { MfBatch } from './reference';
@@ -15,7 +15,7 @@ import type { EpochReport, MfConfig, MfData, TowerEmbeddings } from './types';
 
 /** Seeded initial weights (Keras defaults: embeddings U(-0.05, 0.05), Glorot-uniform kernels, zero biases). */
 export function initMfWeights(data: MfData, cfg: MfConfig): NamedWeight[] {
-  const rand = mulberry32(deriveSeed(cfg.seed, -1, 11));
+  const rand = mulberry32(epochSeed(cfg.seed, -1, 11));
   const uniform = (n: number, lim: number) => Float32Array.from({ length: n }, () => (2 * rand() - 1) * lim);
   const glorot = Math.sqrt(6 / (cfg.dim + cfg.hidden));
   return [
@@ -91,7 +91,7 @@ function take(data: MfData, rows: Int32Array): MfBatch {
 
 /** The batches of one epoch over the training rows, in a seeded order. */
 export function* mfBatches(data: MfData, train: Int32Array, cfg: MfConfig, epoch: number): Generator<MfBatch> {
-  const order = permutation(train.length, deriveSeed(cfg.seed, epoch, 12));
+  const order = permutation(train.length, epochSeed(cfg.seed, epoch, 12));
   for (let s = 0; s < train.length; s += cfg.batchSize) {
     yield take(data, Int32Array.from(order.subarray(s, s + cfg.batchSize), (o) => train[o]));
   }

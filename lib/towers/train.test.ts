@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { timeSplit } from '../data/seed-protocol';
-import { CancelledError } from '../notebook/types';
+import { CancelledError } from '../util/cancel';
 import { evaluateEmbeddings, evaluatePopularity, evaluateRandom, positivesFromSplit, testPositives } from './evaluate';
 import { plantedInteractions } from './fixtures';
 import { trainMf } from './mf';

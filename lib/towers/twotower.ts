@@ -7,15 +7,15 @@
  * positives. The plain JS mirror is reference.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../util/random';
-import { deriveSeed, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
+import { epochSeed, mulberry32 } from '../util/random';
+import { stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
 import { checkpointingHooks, makeOptimizer, normalArray, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
 /** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
 export function initTwoTowerWeights(data: TwoTowerData, cfg: TwoTowerConfig): NamedWeight[] {
-  const rand = mulberry32(deriveSeed(cfg.seed, -1, 7));
+  const rand = mulberry32(epochSeed(cfg.seed, -1, 7));
   const table = (name: string, rows: number): NamedWeight => ({ name, shape: [rows, cfg.dim], values: normalArray(rows * cfg.dim, cfg.initScale, rand) });
   return [
     table('user', data.nUsers),

@@ -13,8 +13,7 @@ import { TOLERANCE_RULE } from '@/lib/notebook/compare';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile } from '@/lib/notebook/file';
 import { reportHtml } from '@/lib/notebook/report';
-import { CELLS } from '@/app/notebook/cells';
-import { runNotebook } from './run';
+import { CELL_TITLES, runNotebook } from './run';
 
 const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--check]';
 
@@ -71,7 +70,7 @@ async function main(): Promise<number> {
     console.log(`note: this notebook was made with ${ds.name} (fingerprint ${ds.fingerprint.slice(0, 12)}); the loaded data (${result.file.dataset.name}, ${result.file.dataset.fingerprint.slice(0, 12)}) differs`);
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(metricsJson(result.file), null, 1) + '\n');
-  if (args.report) writeFileSync(args.report, reportHtml(result.file, CELLS.map((c) => ({ id: c.id, title: c.title, explanation: c.explanation }))));
+  if (args.report) writeFileSync(args.report, reportHtml(result.file, CELL_TITLES));
   if (args.out) writeFileSync(args.out, JSON.stringify(result.file, null, 1) + '\n');
   return args.check && different > 0 ? 3 : 0;
 }

@@ -16,10 +16,9 @@ import type { FileIdentity } from '@/lib/notebook/file-schema';
 import { CellFailure, defineCell, type CellDefinition, type JsonValue } from '@/lib/notebook/types';
 import { dataCell, DEMO_VERSION, type DataArtifacts } from '@/app/notebook/cells/data';
 import { svgResolver } from '@/app/notebook/data/images';
-import { stage, swapIn } from '@/app/notebook/data/install';
+import { stage, swapIn, type DuckDbHandle } from '@/lib/data/duckdb';
 import { readSource, type SourceName } from '@/app/notebook/data/load';
 import { datasetOutputs } from '@/app/notebook/data/outputs';
-import type { DuckDbHandle } from '@/app/notebook/duckdb';
 import type { HeadlessServices } from './services';
 
 /** Data files of a folder (images are not read headless). */

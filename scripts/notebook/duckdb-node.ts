@@ -6,7 +6,7 @@
 import { DuckDBInstance, dateValue, type DuckDBAppender } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import type { Column, ColumnTable } from '@/lib/data/table';
-import { ident, type DuckDbHandle } from '@/app/notebook/duckdb';
+import { ident, type DuckDbHandle } from '@/lib/data/duckdb';
 
 const MS_PER_DAY = 86_400_000;
 

@@ -10,7 +10,6 @@ import { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import type { CellDefinition, CellId } from '@/lib/notebook/types';
 import { alsCell } from '@/app/notebook/cells/als';
-import { CELLS } from '@/app/notebook/cells';
 import { collectNotebookFile } from '@/app/notebook/share/collect';
 import { headlessDataCell } from './data-cell';
 import { headlessServices, type HeadlessServices } from './services';
@@ -19,16 +18,28 @@ import { headlessServices, type HeadlessServices } from './services';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, alsCell];
 
-/** Cells of the browser notebook that do not run headless yet, and why. */
-export const NOT_HEADLESS: Readonly<Record<string, string>> = {
-  system: 'probes the browser (WebGPU, cross-origin isolation)',
-  explore: 'imports the browser Data cell module for its id; its SQL would run on native DuckDB unchanged',
-  graph: 'loads Neo4j through the server actions; not wired to NEO4J_URI headless yet',
-  embeddings: 'decodes product photos with a canvas',
-  towers: 'trains in the browser ML worker (TF.js WebGPU/WASM); its handlers are not served headless yet',
-  hybrid: 'needs the Embeddings cell',
-  evaluate: 'needs the Embeddings and Hybrid cells',
+/**
+ * Cells of the browser notebook that do not run headless yet: title and why. (Titles are repeated
+ * here because importing the cells' index pulls in the server actions, which only Next.js may load.)
+ */
+export const NOT_HEADLESS: Readonly<Record<string, { title: string; why: string }>> = {
+  system: { title: 'System', why: 'probes the browser (WebGPU, cross-origin isolation) and Neo4j through a server action' },
+  explore: { title: 'Explore', why: 'not wired yet; its SQL would run on native DuckDB unchanged' },
+  graph: { title: 'Graph', why: 'loads Neo4j through the server actions; not wired to NEO4J_URI headless yet' },
+  embeddings: { title: 'Image embeddings', why: 'decodes product photos with a canvas' },
+  towers: { title: 'Neural models', why: 'its ML worker handlers are not served headless yet' },
+  hybrid: { title: 'Hybrid recommendations', why: 'needs the Image embeddings cell' },
+  evaluate: { title: 'Evaluate and export', why: 'needs the Image embeddings and Hybrid cells' },
 };
+
+/** Every cell's id and title, in notebook order (report headings). */
+export const CELL_TITLES: readonly { id: string; title: string; explanation?: string }[] = [
+  { id: 'system', title: NOT_HEADLESS.system.title },
+  ...HEADLESS_CELLS.slice(0, 1).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
+  ...['explore', 'graph', 'embeddings'].map((id) => ({ id, title: NOT_HEADLESS[id].title })),
+  ...HEADLESS_CELLS.slice(1).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
+  ...['towers', 'hybrid', 'evaluate'].map((id) => ({ id, title: NOT_HEADLESS[id].title })),
+];
 
 export interface RunOptions {
   dataDir?: string | null;
@@ -57,7 +68,9 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   for (const w of runtime.restore(params, input.seed)) say(`warning: ${w}`);
   const ranBefore = (id: string) => ['done', 'stale', 'error'].includes(input.cells[id]?.status ?? 'idle');
   const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id)).map((c) => c.id);
-  const skipped = CELLS.filter((c) => ranBefore(c.id) && !available.has(c.id)).map((c) => ({ cell: c.id as string, title: c.title, why: NOT_HEADLESS[c.id] ?? 'not available headless' }));
+  const skipped = Object.keys(input.cells)
+    .filter((id) => ranBefore(id) && !available.has(id))
+    .map((id) => ({ cell: id, title: NOT_HEADLESS[id]?.title ?? id, why: NOT_HEADLESS[id]?.why ?? 'not a cell of this app' }));
 
   // Rate and ETA over a cell's whole run in one unit: cells change the label every phase
   // ("ALS iteration 3/15 (users)"), which restarts the runtime's own per-label rate.

@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { RpcClient } from '@/lib/rpc/client';
 import type { Handlers } from '@/lib/rpc/server';
 import type { FileIdentity } from '@/lib/notebook/file-schema';
-import { CancelledError } from '@/lib/notebook/types';
+import { CancelledError } from '@/lib/util/cancel';
 import type { AppServices } from '@/app/notebook/services';
-import type { DuckDbHandle } from '@/app/notebook/duckdb';
+import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { alsHandlers } from '@/workers/ml/als';
-import type { BackendReport, MlMethods } from '@/workers/protocol';
+import type { BackendReport } from '@/workers/protocol/backend';
+import type { MlMethods } from '@/workers/protocol/ml';
 import { nodeDuckDb } from './duckdb-node';
 
 export interface HeadlessServices extends AppServices {

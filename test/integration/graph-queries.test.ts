@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeDrivers, type Neo4jConfig } from '../../lib/graph/driver';
-import { graphsFor, readQuery, type Graphs } from '../../lib/graph/conn';
-import { clearGraph, directPort, graphCounts } from '../../lib/graph/load';
+import { closeDrivers, type Neo4jConfig } from '../../lib/graph/server/driver';
+import { graphsFor, readQuery, type Graphs } from '../../lib/graph/server/conn';
+import { clearGraph, directPort, graphCounts } from '../../lib/graph/server/load';
 import { runLoad } from '../../lib/graph/pipeline';
-import { candidateFilter, candidateFilterComposed, candidateFilterCypher, candidateFilterPerCustomer } from '../../lib/graph/candidates';
-import { coPurchase, coPurchasePerCustomer, coPurchaseReference } from '../../lib/graph/copurchase';
-import { coPurchaseBulk } from '../../lib/graph/copurchase-bulk';
-import { customerView, productView } from '../../lib/graph/browse';
+import { candidateFilter, candidateFilterComposed, candidateFilterCypher, candidateFilterPerCustomer } from '../../lib/graph/server/candidates';
+import { coPurchase, coPurchasePerCustomer, coPurchaseReference } from '../../lib/graph/server/copurchase';
+import { coPurchaseBulk } from '../../lib/graph/server/copurchase-bulk';
+import { customerView, productView } from '../../lib/graph/server/browse';
 import { customerGraph } from '../../lib/graph/picture';
 import {
   CANDIDATE_REQUESTS, EXPECTED_CANDIDATES, EXPECTED_CO_PURCHASE, FIXTURE_PURCHASES, fixtureInput,

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CustomerTable } from '../../lib/data/dataset';
 import { subsetRows } from '../../lib/data/interactions';
-import { candidateFilter } from '../../lib/graph/candidates';
-import { graphsFor, type Graphs } from '../../lib/graph/conn';
-import { coPurchase } from '../../lib/graph/copurchase';
-import { closeDrivers } from '../../lib/graph/driver';
-import { clearGraph, directPort } from '../../lib/graph/load';
+import { candidateFilter } from '../../lib/graph/server/candidates';
+import { graphsFor, type Graphs } from '../../lib/graph/server/conn';
+import { coPurchase } from '../../lib/graph/server/copurchase';
+import { closeDrivers } from '../../lib/graph/server/driver';
+import { clearGraph, directPort } from '../../lib/graph/server/load';
 import { runLoad } from '../../lib/graph/pipeline';
 import { customerRows, productRows, purchaseRows } from '../../lib/graph/rows';
 import { crossChecked, graphPorts, historyBefore, hybridRecommend, memoryPorts, popularBefore, type CandidateRanker, type GraphQueries } from '../../lib/recs';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bruteForceTopK } from '../../lib/embed/knn';
-import { closeDrivers, getDriver } from '../../lib/graph/driver';
-import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget, type SimilarRow } from '../../lib/graph/similar';
+import { closeDrivers, getDriver } from '../../lib/graph/server/driver';
+import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget, type SimilarRow } from '../../lib/graph/server/similar';
 import { uniformArray } from '../../lib/util/random';
 
 const { main } = inject('neo4j');

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { closeDrivers, serverInfo, type Neo4jConfig } from '../../lib/graph/driver';
+import { closeDrivers, serverInfo, type Neo4jConfig } from '../../lib/graph/server/driver';
 import { findFreePort } from '../../scripts/neo4j-lib.mjs';
 
 const { main } = inject('neo4j');

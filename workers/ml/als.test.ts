@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AlsModel, holdoutFromPairs, prepareInteractions } from '../../lib/cf';
-import { CancelledError } from '../../lib/notebook/types';
+import { CancelledError } from '../../lib/util/cancel';
 import type { HandlerContext } from '../../lib/rpc/server';
-import type { AlsFitRequest } from '../als-protocol';
+import type { AlsFitRequest } from '../protocol/als';
 import { alsHandlers } from './als';
 
 function request(iterations: number): AlsFitRequest {

@@ -10,38 +10,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { evaluateAls, fitAls, makeSolver, wasmSimdAvailable } from '../../lib/cf';
 import type { Handlers } from '../../lib/rpc/server';
-import type { AlsFitResult } from '../als-protocol';
-import type { BackendName, MlMethods } from '../protocol';
+import type { AlsFitResult } from '../protocol/als';
+import type { BackendName } from '../protocol/backend';
+import type { MlMethods } from '../protocol/ml';
+import { idbStore } from './idb';
 
 /** Progress posts at most every 100 ms: a row chunk can take a millisecond. */
 const PROGRESS_MS = 100;
-const DB = 'atelier-als';
-const STORE = 'fits';
-
-/** Runs one request on the cache store; undefined where IndexedDB does not exist (Node tests). */
-async function withStore<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
-  if (typeof indexedDB === 'undefined') return undefined;
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
-  });
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const req = f(db.transaction(STORE, mode).objectStore(STORE));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
-    });
-  } finally {
-    db.close();
-  }
-}
+const cache = idbStore('atelier-als', 'fits');
 
 export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
   'als.fit': async (req, ctx) => {
     if (req.cacheKey) {
-      const hit = await withStore<AlsFitResult>('readonly', (s) => s.get(req.cacheKey!)).catch((err: unknown) => {
+      const hit = await cache.request<AlsFitResult>('readonly', (s) => s.get(req.cacheKey!)).catch((err: unknown) => {
         ctx.log(`ALS cache unavailable: ${(err as Error).message}`);
         return undefined;
       });
@@ -95,7 +76,7 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
     };
     if (req.cacheKey) {
       // Stored before replying: the reply transfers (detaches) these arrays.
-      await withStore('readwrite', (s) => s.put(result, req.cacheKey!)).catch((err: unknown) => ctx.log(`ALS cache not written: ${(err as Error).message}`));
+      await cache.request('readwrite', (s) => s.put(result, req.cacheKey!)).catch((err: unknown) => ctx.log(`ALS cache not written: ${(err as Error).message}`));
     }
     return result;
   },

@@ -3,60 +3,28 @@
  * `backbone|article`, so a reload or a second run resumes where it stopped.
  * Without IndexedDB (Node, private modes) every call is a miss.
  */
-const DB = 'atelier-embeddings';
-const STORE = 'vectors';
+import { idbStore } from './idb';
 
-let dbPromise: Promise<IDBDatabase | null> | null = null;
-
-function open(): Promise<IDBDatabase | null> {
-  if (typeof indexedDB === 'undefined') return Promise.resolve(null);
-  dbPromise ??= new Promise<IDBDatabase | null>((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
-  });
-  return dbPromise;
-}
-
-function done<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
-  });
-}
+const store = idbStore('atelier-embeddings', 'vectors');
 
 export const cacheKey = (backbone: string, key: string) => `${backbone}|${key}`;
 
 /** Cached vectors for `keys` (undefined where absent or of the wrong width). */
 export async function getCached(backbone: string, keys: readonly string[], dim: number): Promise<(Float32Array | undefined)[]> {
-  const db = await open();
-  if (!db) return keys.map(() => undefined);
-  const store = db.transaction(STORE, 'readonly').objectStore(STORE);
-  const got = await Promise.all(keys.map((k) => done(store.get(cacheKey(backbone, k)) as IDBRequest<ArrayBuffer | undefined>)));
+  const got = await store.requests((s) => keys.map((k) => s.get(cacheKey(backbone, k)) as IDBRequest<ArrayBuffer | undefined>));
+  if (!got) return keys.map(() => undefined);
   return got.map((b) => (b instanceof ArrayBuffer && b.byteLength === dim * 4 ? new Float32Array(b) : undefined));
 }
 
 /** Stores one vector per key (copies the data). */
 export async function putCached(backbone: string, keys: readonly string[], vectors: Float32Array, dim: number): Promise<void> {
-  const db = await open();
-  if (!db) return;
-  const tx = db.transaction(STORE, 'readwrite');
-  const store = tx.objectStore(STORE);
-  keys.forEach((k, i) => store.put(vectors.slice(i * dim, (i + 1) * dim).buffer, cacheKey(backbone, k)));
-  await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('indexedDB write failed'));
-  });
+  await store.write((s) => keys.forEach((k, i) => s.put(vectors.slice(i * dim, (i + 1) * dim).buffer, cacheKey(backbone, k))));
 }
 
 /** Deletes the entries of one backbone (or all); returns how many. */
 export async function clearCached(backbone: string | null): Promise<number> {
-  const db = await open();
-  if (!db) return 0;
-  const store = db.transaction(STORE, 'readwrite').objectStore(STORE);
-  const keys = (await done(store.getAllKeys())) as string[];
+  const keys = ((await store.request('readonly', (s) => s.getAllKeys())) ?? []) as string[];
   const doomed = backbone === null ? keys : keys.filter((k) => k.startsWith(`${backbone}|`));
-  await Promise.all(doomed.map((k) => done(store.delete(k))));
+  await store.write((s) => doomed.forEach((k) => s.delete(k)));
   return doomed.length;
 }

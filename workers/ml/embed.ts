@@ -10,10 +10,10 @@ import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
 import { blockedTopK } from '../../lib/embed/knn';
 import type { RgbImage } from '../../lib/embed/preprocess';
 import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
-import { CancelledError } from '../../lib/notebook/types';
+import { CancelledError } from '../../lib/util/cancel';
 import type { Handlers } from '../../lib/rpc/server';
-import type { EmbedImagesResult, EmbedSource } from '../embed-protocol';
-import type { MlMethods } from '../protocol';
+import type { EmbedImagesResult, EmbedSource } from '../protocol/embed';
+import type { MlMethods } from '../protocol/ml';
 import { clearCached, getCached, putCached } from './embed-cache';
 
 let loaded: { id: BackboneId; extractor: Extractor } | null = null;

@@ -1,10 +1,10 @@
 /**
  * The ML worker's handler registry: one line per cell domain. Handlers are
  * thin adapters over lib/; `satisfies` makes the compiler check that every
- * method in workers/protocol.ts has exactly one handler.
+ * method in workers/protocol/ml.ts has exactly one handler.
  */
 import type { Handlers } from '../../lib/rpc/server';
-import type { MlMethods } from '../protocol';
+import type { MlMethods } from '../protocol/ml';
 import { alsHandlers } from './als';
 import { embedHandlers } from './embed';
 import { systemHandlers } from './system';

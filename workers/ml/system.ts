@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { selfTest } from '../../lib/compute/selftest';
 import { initBackend } from '../backend';
 import type { Handlers } from '../../lib/rpc/server';
-import type { BackendName, MlMethods } from '../protocol';
+import type { BackendName } from '../protocol/backend';
+import type { MlMethods } from '../protocol/ml';
 
 export const systemHandlers: Pick<Handlers<MlMethods>, 'backend.init' | 'backend.selftest'> = {
   'backend.init': ({ preferred }) => initBackend(preferred),

@@ -13,36 +13,12 @@ import { trainMf } from '../../lib/towers/mf';
 import type { TrainCheckpoint } from '../../lib/towers/loop';
 import { trainTwoTower } from '../../lib/towers/twotower';
 import type { EpochReport, TowerEmbeddings } from '../../lib/towers/types';
-import type { BackendName, MlMethods } from '../protocol';
-import type { TowersEvalSpec, TowersTrainResult } from '../towers-protocol';
+import type { BackendName } from '../protocol/backend';
+import type { MlMethods } from '../protocol/ml';
+import type { TowersEvalSpec, TowersTrainResult } from '../protocol/towers';
+import { idbStore } from './idb';
 
-const DB = 'atelier-towers';
-const STORE = 'checkpoints';
-
-function openDb(): Promise<IDBDatabase> | null {
-  if (typeof indexedDB === 'undefined') return null;
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error(`indexedDB.open(${DB}) failed`));
-  });
-}
-
-async function withStore<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T | undefined> {
-  const open = openDb();
-  if (!open) return undefined;
-  const db = await open;
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const req = f(db.transaction(STORE, mode).objectStore(STORE));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
-    });
-  } finally {
-    db.close();
-  }
-}
+const cache = idbStore('atelier-towers', 'checkpoints');
 
 /** Stored checkpoint plus the config it belongs to (a key collision must not resume a different model). */
 interface Stored {
@@ -52,7 +28,7 @@ interface Stored {
 
 /** The checkpoint stored under `cacheKey`, if it was saved for exactly this model config. */
 async function cachedCheckpoint(cacheKey: string | null, configJson: string, epochs: number, ctx: HandlerContext): Promise<TrainCheckpoint | undefined> {
-  const stored = cacheKey ? await withStore<Stored>('readonly', (s) => s.get(cacheKey)) : undefined;
+  const stored = cacheKey ? await cache.request<Stored>('readonly', (s) => s.get(cacheKey)) : undefined;
   const resume = stored && stored.configJson === configJson ? stored.checkpoint : undefined;
   if (resume) ctx.log(`resuming from the cached checkpoint after epoch ${resume.epochsDone} of ${epochs}`);
   for (const h of resume?.history ?? []) ctx.log(formatEpochLine(h));
@@ -60,7 +36,7 @@ async function cachedCheckpoint(cacheKey: string | null, configJson: string, epo
 }
 
 function saver(cacheKey: string | null, configJson: string) {
-  return cacheKey ? async (checkpoint: TrainCheckpoint) => void (await withStore('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, cacheKey))) : undefined;
+  return cacheKey ? async (checkpoint: TrainCheckpoint) => void (await cache.request('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, cacheKey))) : undefined;
 }
 
 /** Progress posts at most every 100 ms: a step can take a millisecond. */
@@ -142,12 +118,12 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
 
   'towers.clearCache': async ({ cacheKey }) => {
     if (cacheKey) {
-      const had = await withStore<number>('readonly', (s) => s.count(cacheKey));
-      await withStore('readwrite', (s) => s.delete(cacheKey));
+      const had = await cache.request<number>('readonly', (s) => s.count(cacheKey));
+      await cache.request('readwrite', (s) => s.delete(cacheKey));
       return { deleted: had ?? 0 };
     }
-    const n = await withStore<number>('readonly', (s) => s.count());
-    await withStore('readwrite', (s) => s.clear());
+    const n = await cache.request<number>('readonly', (s) => s.count());
+    await cache.request('readwrite', (s) => s.clear());
     return { deleted: n ?? 0 };
   },
 };

@@ -10,16 +10,16 @@ import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/de
 import { DataError, describeBadRow, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
 import { InteractionLogBuilder } from '@/lib/data/interactions';
-import { CancelledError, CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
+import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
+import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
-import { getDuckDb, ident, type DuckDbHandle } from '../duckdb';
+import { getDuckDb } from '@/workers/duckdb';
+import { LARGE_FILE_BYTES, dropStaged, loadLargeHm, stage, stageEnumKeyedTransactions, swapIn, type DuckDbHandle } from '@/lib/data/duckdb';
 import { dataFiles, imageFiles } from '../data/files';
-import { dropStaged, stage, staging, swapIn } from '../data/install';
 import { photoResolver, releaseObjectUrls, svgResolver } from '../data/images';
 import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/load';
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
-import { LARGE_FILE_BYTES, loadLargeHm } from '../data/large';
 import { hmTableOf } from '@/lib/data/readers/hm';
 
 export const DATA_CELL = cellId('data');
@@ -131,21 +131,12 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   const customerKeys = demo.customers.columns.customer_id.values as string[];
   const articleKeys = demo.articles.columns.article_id.values as string[];
   const builder = new InteractionLogBuilder(customerKeys, articleKeys);
-  // customer_id as an ENUM of the customers' ids: 4 bytes a row in DuckDB instead of a 64-character string, which is
-  // what lets 31.8M rows fit DuckDB-WASM's 3.1 GiB (as in the large H&M file path, app/notebook/data/large.ts).
-  const keyType = `customer_key_${Date.now().toString(36)}`;
-  const tx = ident(staging('transactions'));
-  const chunkTable = ident('_demo_chunk');
-  await db.run(`CREATE TYPE ${keyType} AS ENUM (SELECT customer_id FROM ${ident(staging('customers'))})`);
-  await db.run(`DROP TABLE IF EXISTS ${tx}`);
-  await db.run(`CREATE TABLE ${tx} (t_dat DATE, customer_id ${keyType}, article_id VARCHAR, price DOUBLE, sales_channel_id INTEGER)`);
+  // customer_id as an ENUM of the customers' ids keeps 31.8M rows within DuckDB-WASM's memory (lib/data/duckdb/staging.ts).
+  const append = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
   let done = 0;
   for (const chunk of demo.transactions(1_000_000)) {
     check();
-    await db.run(`DROP TABLE IF EXISTS ${chunkTable}`);
-    await db.insert('_demo_chunk', chunk.table, 'create');
-    await db.run(`INSERT INTO ${tx} SELECT t_dat, CAST(customer_id AS ${keyType}), article_id, price, sales_channel_id FROM ${chunkTable}`);
-    await db.run(`DROP TABLE ${chunkTable}`);
+    await append(chunk.table);
     const cols = chunk.table.columns;
     builder.add(chunk.customer, chunk.article, cols.t_dat.values as Int32Array, cols.price.values as Float64Array, cols.sales_channel_id.values as Float64Array);
     done += chunk.table.length;
@@ -200,7 +191,7 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     if (big && articles) {
       releaseObjectUrls();
       const customers = files.find((f) => hmTableOf(f.name) === 'customers' && /\.(csv|parquet)$/i.test(f.name));
-      return loadLargeHm(db, { articles, customers, transactions: big }, policy, imageFiles(), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
+      return loadLargeHm(db, { articles, customers, transactions: big }, policy, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
     }
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
     read = await readSource(src, files, policy, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);

@@ -12,7 +12,7 @@ import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/q
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
 import { prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
-import type { EmbedSource } from '@/workers/embed-protocol';
+import type { EmbedSource } from '@/workers/protocol/embed';
 import { defineAppCell } from '../define';
 
 export const EMBEDDINGS_CELL = cellId('embeddings');

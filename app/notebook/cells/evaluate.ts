@@ -13,7 +13,8 @@ import type { CustomerTable, InteractionLog, ItemCatalog } from '@/lib/data/data
 import { splitLastDays } from '@/lib/data/split';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { evaluateRanking, type MetricReport } from '@/lib/metrics';
-import { CancelledError, CellFailure, cellId, type CellOutput, type JsonValue, type Scalar } from '@/lib/notebook/types';
+import { CellFailure, cellId, type CellOutput, type JsonValue, type Scalar } from '@/lib/notebook/types';
+import { CancelledError } from '@/lib/util/cancel';
 import {
   checkSubmission, historyBefore, hybridRecommend, leakedPairs, memoryPorts, modelLists, neighboursByItem, popularBefore,
   popularityLists, sampleTruth, similarLists, submissionCsv, testTruth, type CandidateRanker,

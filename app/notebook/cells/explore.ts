@@ -9,7 +9,7 @@ import { COLUMNS_SQL, DEFAULT_SQL, EXPLORE_QUERIES, countSql, missingColumns, pa
 import { cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { assertNever } from '@/lib/util/assert';
 import { defineAppCell } from '../define';
-import type { DuckDbHandle } from '../duckdb';
+import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { DATA_CELL } from './data';
 
 export const EXPLORE_CELL = cellId('explore');

@@ -10,10 +10,11 @@ import {
 } from '@/app/actions/graph';
 import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { customerGraph } from '@/lib/graph/picture';
-import type { LoadPhase, PhaseBatch } from '@/lib/graph/model';
-import { expectedCounts, runLoad, type GraphLoadPort, type LoadInput } from '@/lib/graph/pipeline';
+import type { GraphLoadPort, LoadPhase, PhaseBatch } from '@/lib/graph/model';
+import { expectedCounts, runLoad, type LoadInput } from '@/lib/graph/pipeline';
 import { customerRows, productRows, purchaseRows } from '@/lib/graph/rows';
-import { CancelledError, CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
+import { CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
+import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
 
 export const GRAPH_CELL = cellId('graph');

@@ -13,7 +13,7 @@ import { evaluateEmbeddings, evaluatePopularity, evaluateRandom, positivesFromSp
 import { parseEpochLine } from '@/lib/towers/progress';
 import { mostPopular, similarItems } from '@/lib/towers/recommend';
 import { DEFAULT_MF, DEFAULT_TWO_TOWER, TowersInputError, type CategoricalFeature, type EpochReport, type MfConfig, type TwoTowerConfig } from '@/lib/towers/types';
-import type { TowersTrainResult } from '@/workers/towers-protocol';
+import type { TowersTrainResult } from '@/workers/protocol/towers';
 import { defineAppCell } from '../define';
 
 export const TOWERS_CELL = cellId('towers');

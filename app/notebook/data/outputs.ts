@@ -3,7 +3,7 @@ import type { BuiltDataset } from '@/lib/data/build';
 import type { BadRows } from '@/lib/data/errors';
 import { formatIsoDay } from '@/lib/data/table';
 import type { CellOutput, Scalar } from '@/lib/notebook/types';
-import type { DuckDbHandle } from '../duckdb';
+import type { DuckDbHandle } from '@/lib/data/duckdb';
 
 const scalar = (v: unknown): Scalar => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v));
 

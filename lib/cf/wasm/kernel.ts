@@ -8,7 +8,8 @@
  * The two CSRs are copied in once per fit and reused every iteration; factors
  * are copied in and out per half-step (O(rows·k), small next to the solve).
  */
-import { yieldToEventLoop, throwIfAborted, cgSolveRows } from '../cg';
+import { yieldToEventLoop, cgSolveRows } from '../cg';
+import { throwIfAborted } from '../../util/cancel';
 import type { Csr } from '../../data/csr';
 import { gram } from '../linalg';
 import type { AlsSolver, SolveArgs } from '../types';
@@ -120,7 +121,7 @@ export function wasmCgSolver(chunkEntries = 400_000): AlsSolver {
       const scratch = align(k * k * 4);
       let row = 0;
       while (row < m.nRows) {
-        throwIfAborted(signal);
+        throwIfAborted(signal, 'ALS fit cancelled');
         let end = row + 1;
         const limit = m.indptr[row] + chunkEntries;
         while (end < m.nRows && m.indptr[end + 1] <= limit) end++;

@@ -3,7 +3,7 @@
  * colourways (as H&M's product_code / article_id), plus the hidden traits the
  * transaction generator needs (department, colour, popularity, launch day).
  */
-import { CdfSampler, deriveSeed, mulberry32, normal, pareto, pick, type Rng } from '../random';
+import { CdfSampler, deriveSeed, mulberry32, normal, pareto, pick, type Rng } from '../../util/random';
 import type { ColumnTable } from '../table';
 import { allocColumns } from '../validate';
 import { HM_ARTICLES } from '../schema';

@@ -3,7 +3,7 @@
  * favourite departments and colours, online share, activity) that drive the
  * transactions, so recommenders have real signal to find.
  */
-import { CdfSampler, deriveSeed, mulberry32, normal, pick, type Rng } from '../random';
+import { CdfSampler, deriveSeed, mulberry32, normal, pick, type Rng } from '../../util/random';
 import type { ColumnTable } from '../table';
 import { allocColumns } from '../validate';
 import { HM_CUSTOMERS } from '../schema';

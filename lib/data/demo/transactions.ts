@@ -6,7 +6,7 @@
  * (duplicates, as in Kaggle), and customers who buy from their favourite
  * departments and colours.
  */
-import { AliasSampler, CdfSampler, deriveSeed, mulberry32, type Rng } from '../random';
+import { AliasSampler, CdfSampler, deriveSeed, mulberry32, type Rng } from '../../util/random';
 import type { ColumnTable } from '../table';
 import type { ArticleTraits } from './articles';
 import { TASTE_COLOURS, TASTE_DEPTS, type CustomerTraits } from './customers';

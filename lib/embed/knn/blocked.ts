@@ -6,7 +6,7 @@
  * Runs on whatever backend the caller chose (GPU in the worker).
  */
 import type * as tfType from '@tensorflow/tfjs';
-import { CancelledError } from '../../notebook/types';
+import { CancelledError } from '../../util/cancel';
 import { checkKnnInput, rowNorms, type KnnOptions, type KnnResult, type VectorSet } from './types';
 
 type Tf = typeof tfType;

@@ -2,7 +2,7 @@
  * Brute-force exact cosine top-k in plain TypeScript (float64 sums): the
  * obviously correct reference. O(n^2 d) time, O(n) extra memory per row.
  */
-import { CancelledError } from '../../notebook/types';
+import { CancelledError } from '../../util/cancel';
 import { checkKnnInput, rowNorms, type KnnOptions, type KnnResult, type VectorSet } from './types';
 
 /** Exact top-k by cosine; ties broken by the lower index. */

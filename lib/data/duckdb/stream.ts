@@ -1,0 +1,171 @@
+/**
+ * Large files into DuckDB without holding them in JS memory: Parquet is read
+ * one row group at a time by parquet-wasm into Arrow IPC, checked on Arrow's
+ * buffers (lib/data/arrow-validate) and handed to DuckDB as it is; a group
+ * with any doubt goes through the row-level validator (lib/data/validate),
+ * which names the bad rows and drops them. CSV is registered as a file
+ * handle and read by DuckDB's own read_csv with the schema's column types,
+ * rejected rows kept in DuckDB's reject tables.
+ */
+import { tableFromIPC } from 'apache-arrow';
+import { arrowIsClean } from '../arrow-validate';
+import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { arrowColumns, openParquet } from '../parquet';
+import { duckdbType, type TableSchema } from '../schema';
+import type { ColumnTable } from '../table';
+import { validateColumns } from '../validate';
+import type { DuckDbHandle } from './handle';
+import { ident } from './sql';
+
+/** The row-in-group column a validated chunk carries when ids are converted (for the bad rows' numbers). */
+const ROW_COLUMN = '_row_in_group';
+
+/** Options of parquetIntoDuckDb. */
+export interface ParquetLoadOptions {
+  /** Column types that replace the schema's (e.g. customer_id as an ENUM); values that do not convert are bad rows. */
+  types?: Record<string, string>;
+  /** Called between row groups; throws to cancel. */
+  check?: () => void;
+  /** Filled with where the time went (ms): waiting for the Parquet worker, checking in the page, DuckDB. */
+  timings?: { read: number; check: number; duckdb: number };
+}
+
+/** Streams a Parquet file into `table` (created), row group by row group. Returns the rows loaded and the bad rows. */
+export async function parquetIntoDuckDb(
+  db: DuckDbHandle,
+  file: Blob & { name: string },
+  schema: TableSchema,
+  table: string,
+  policy: BadRowPolicy,
+  onProgress?: (done: number, total: number) => void,
+  options: ParquetLoadOptions = {},
+): Promise<{ rows: number; bad: BadRows }> {
+  const types = options.types ?? {};
+  const h = await openParquet(file, file.name);
+  for (const c of schema.columns) {
+    if (!h.columns.includes(c.name)) {
+      throw new DataError({ file: file.name, column: c.name }, `a column named ${c.name} in ${schema.table}`, `only ${h.columns.map((k) => JSON.stringify(k)).join(', ')}`);
+    }
+  }
+  const names = schema.columns.map((c) => c.name);
+  const typeOf = (c: TableSchema['columns'][number]) => types[c.name] ?? duckdbType(c.type);
+  const bad = new BadRowCollector(file.name);
+  const target = ident(table);
+  const chunk = ident(`${table}_chunk`);
+  const converted = ident(`${table}_converted`);
+  const typed = Object.keys(types).length > 0;
+  await db.run(`DROP TABLE IF EXISTS ${target}`);
+  await db.run(`DROP TABLE IF EXISTS ${chunk}`);
+  await db.run(`DROP TABLE IF EXISTS ${converted}`);
+  await db.run(`CREATE TABLE ${target} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
+  const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)}) AS ${ident(c.name)}` : ident(c.name))).join(', ');
+  // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
+  const unconverted = Object.entries(types).map(([c, t]) => ({ c, where: `${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS ${t}) IS NULL` }));
+  // The next row group is read (in the Parquet worker) while this one is checked and inserted.
+  const read = (g: number) => (g < h.rowGroups.length ? h.readIpc({ columns: names, rowGroups: [g] }) : null);
+  let next = read(0);
+  const tm = options.timings ?? { read: 0, check: 0, duckdb: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof tm) => {
+    const now = performance.now();
+    tm[k] += now - t;
+    t = now;
+  };
+  for (let g = 0; g < h.rowGroups.length; g++) {
+    const ipc = await next!;
+    lap('read');
+    next = read(g + 1);
+    // A failed prefetch is reported when its turn comes, not as an unhandled rejection.
+    next?.catch(() => undefined);
+    options.check?.();
+    const { rowStart, rowEnd } = h.rowGroups[g];
+    const arrow = tableFromIPC(ipc);
+    if (arrow.numRows !== rowEnd - rowStart) throw new DataError({ file: file.name }, `${rowEnd - rowStart} rows in row group ${g + 1}`, `${arrow.numRows}; the file is damaged`);
+    let data: Uint8Array | ColumnTable = ipc;
+    // Where the chunk's row k came from in the group: its rowid, or (after validation dropped rows) a kept row column.
+    let rowCol = 'rowid';
+    if (!arrowIsClean(arrow, schema)) {
+      const cols = arrowColumns(arrow);
+      const withRow = typed ? { ...schema, columns: [...schema.columns, { name: ROW_COLUMN, type: 'int' as const, nullable: false }] } : schema;
+      if (typed) {
+        cols[ROW_COLUMN] = Float64Array.from({ length: arrow.numRows }, (_, k) => k);
+        rowCol = ident(ROW_COLUMN);
+      }
+      const v = validateColumns(cols, arrow.numRows, withRow, file.name);
+      // Row numbers of this group's bad rows are relative to the group: shift them to the file.
+      for (const e of v.bad.examples) bad.add({ ...e, row: e.row + rowStart });
+      bad.count += v.bad.count - v.bad.examples.length;
+      data = v.table;
+    }
+    lap('check');
+    if ((data instanceof Uint8Array ? arrow.numRows : data.length) > 0) {
+      // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
+      const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
+      if (!typed && inOrder) {
+        // The IPC bytes are transferred to DuckDB's worker, not copied.
+        await db.insert(table, data, 'append');
+      } else {
+        await db.insert(`${table}_chunk`, data, 'create');
+        // One conversion per value: the converted chunk remembers which replaced columns were null before converting,
+        // so a null after it is a value that did not convert (a bad row), found without converting again.
+        const flags = unconverted.map((u, k) => `${ident(u.c)} IS NULL AS _was_null_${k}`);
+        await db.run(`CREATE TABLE ${converted} AS SELECT ${[select, ...flags].join(', ')} FROM ${chunk}`);
+        const failed = unconverted.map((u, k) => `(${ident(u.c)} IS NULL AND NOT _was_null_${k})`).join(' OR ') || 'false';
+        const [{ n: dropped }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${converted} WHERE ${failed}`);
+        if (dropped > 0) {
+          let added = 0;
+          for (const u of unconverted) {
+            const ex = await db.rows<{ v: string; r: number }>(`SELECT CAST(${ident(u.c)} AS VARCHAR) AS v, ${rowCol} AS r FROM ${chunk} WHERE ${u.where} ORDER BY r LIMIT 5`);
+            for (const e of ex) bad.add({ row: rowStart + Number(e.r) + 1, column: u.c, expected: `a ${u.c} present in the ${u.c.replace(/_id$/, '')}s table`, found: JSON.stringify(e.v) });
+            added += ex.length;
+          }
+          // add() counted the examples; the rest of the group's dropped rows are counted here.
+          bad.count += Math.max(0, dropped - added);
+        }
+        await db.run(`INSERT INTO ${target} SELECT ${names.map(ident).join(', ')} FROM ${converted}${dropped ? ` WHERE NOT (${failed})` : ''}`);
+        await db.run(`DROP TABLE ${chunk}`);
+        await db.run(`DROP TABLE ${converted}`);
+      }
+    }
+    lap('duckdb');
+    onProgress?.(rowEnd, h.numRows);
+  }
+  const result = bad.result();
+  enforceBadRowPolicy(result, policy);
+  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
+  return { rows: n, bad: result };
+}
+
+/**
+ * Loads a CSV file into `table` with DuckDB's reader (the file is registered,
+ * not copied). Rows that do not parse are counted from DuckDB's reject table.
+ */
+export async function csvIntoDuckDb(
+  db: DuckDbHandle,
+  file: File,
+  schema: TableSchema,
+  table: string,
+  policy: BadRowPolicy,
+  /** Column types that replace the schema's (e.g. customer_id as an ENUM). */
+  types: Record<string, string> = {},
+): Promise<{ rows: number; bad: BadRows }> {
+  const name = `upload_${table}.csv`;
+  await db.registerFile(name, file);
+  const cols = schema.columns.map((c) => `'${c.name}': '${types[c.name] ?? duckdbType(c.type)}'`).join(', ');
+  await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+  await db.run(
+    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv('${name}', header = true, columns = {${cols}}, store_rejects = true, rejects_table = 'reject_errors_${table}', rejects_scan = 'reject_scans_${table}')`,
+  );
+  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
+  const rejects = await db.rows<{ line: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
+    `SELECT line, column_name, error_type, csv_line, error_message FROM reject_errors_${table} ORDER BY line LIMIT 5`,
+  );
+  const [{ k }] = await db.rows<{ k: number }>(`SELECT count(DISTINCT line) AS k FROM reject_errors_${table}`);
+  const bad: BadRows = {
+    file: file.name,
+    count: k,
+    examples: rejects.map((r) => ({ row: Number(r.line) - 1, column: r.column_name ?? '(all)', expected: r.error_type, found: r.error_message.split('\n')[0] })),
+  };
+  enforceBadRowPolicy(bad, policy);
+  return { rows: n, bad };
+}

@@ -1,0 +1,37 @@
+/**
+ * Gradient-boosted decision trees (LightGBM's method) in plain TypeScript,
+ * for the learned ranker of the two-stage recommender: `binary` (logloss) and
+ * `lambdarank` objectives, histogram-based leaf-wise growth with L2
+ * regularisation, minDataInLeaf, a minimum hessian sum, feature fraction and
+ * bagging from a seed, and NaN = missing sent to the better side of each split.
+ * Runs in Node and in a worker (no browser globals).
+ *
+ * Two growers behind one boosting loop: `histogram` (the fast path,
+ * `histogram.ts`) and `exact` (the plain reference, `exact.ts`); the
+ * conformance test holds them to the same trees.
+ *
+ * Where we knowingly differ from LightGBM: leaves count their rows exactly
+ * (LightGBM estimates counts from hessian sums, which matters for
+ * minDataInLeaf when hessians vary); a split must gain more than 1e-10 and
+ * near-equal gains are ties won by the lower feature; gradients are float64
+ * and the lambdarank sigmoid is computed, not looked up in a table; bagging
+ * keeps each row with probability baggingFraction, every round (LightGBM's
+ * bagging_freq = 1); bin bounds come from at most 200,000 seeded rows.
+ */
+import { trainWith, type TrainOptions } from './train';
+import type { GbdtData, GbdtParams } from './params';
+import type { GbdtModel } from './model';
+
+export { DEFAULT_GBDT_PARAMS, type GbdtData, type GbdtParams } from './params';
+export { gbdtFromJSON, type GbdtModel } from './model';
+export type { TrainOptions } from './train';
+
+/**
+ * Trains a model on `data` (row-major X, n × nFeatures, NaN = missing; labels
+ * y; query sizes `groups` for lambdarank) with `params` over
+ * DEFAULT_GBDT_PARAMS. Throws on invalid input (the message names the field
+ * and value) and CancelledError when `opts.signal` aborts (checked between rounds).
+ */
+export function trainGbdt(data: GbdtData, params: Partial<GbdtParams>, opts: TrainOptions = {}): GbdtModel {
+  return trainWith('histogram', data, params, opts);
+}
