@@ -9,7 +9,7 @@ import type { NotebookRuntime } from '@/lib/notebook/runtime';
 import { cellId } from '@/lib/notebook/types';
 import { subscribePicked } from '../data/files';
 import type { AppServices } from '../services';
-import { checkDataset, checkPicked, exportAs, openNotebookFile, rerunAndCompare, restoreOnLoad, saveNotebook, shareLink, startAutosave } from './notebook-io';
+import { checkDataset, checkPicked, exportAs, type ExportKind, openNotebookFile, rerunAndCompare, restoreOnLoad, saveNotebook, shareLink, startAutosave } from './notebook-io';
 import { SERVER_STATE, shareStore } from './store';
 
 type Rt = NotebookRuntime<AppServices>;
@@ -81,7 +81,7 @@ export function ShareBar({ runtime, active }: { runtime: Rt; active: boolean }) 
         data-testid="export"
         value=""
         onChange={(e) => {
-          const v = e.target.value as Parameters<typeof exportAs>[1] | '';
+          const v = e.target.value as ExportKind | '';
           if (v) void exportAs(runtime, v).catch(fail);
         }}
       >
@@ -90,6 +90,8 @@ export function ShareBar({ runtime, active }: { runtime: Rt; active: boolean }) 
         <option value="metrics-csv">Metrics (CSV)</option>
         <option value="metrics-json">Metrics (JSON)</option>
         <option value="recs-csv">Recommendations (CSV)</option>
+        <option value="als-npy">ALS factors (.npy)</option>
+        <option value="embeddings-npy">Image embeddings (.npy)</option>
       </select>
       {link && <input readOnly data-testid="share-link" value={link} onFocus={(e) => e.target.select()} style={{ width: 160, fontSize: 12 }} />}
       {s.message && (

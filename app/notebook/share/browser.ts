@@ -56,10 +56,10 @@ export async function fileIdentity(file: File): Promise<FileIdentity> {
   return { name: file.name, size: file.size, sha256: `sha256-sampled:${await sha256Hex(both)}` };
 }
 
-/** Offers text as a download. */
-export function download(name: string, text: string, type: string): void {
+/** Offers text or bytes as a download. */
+export function download(name: string, data: string | Uint8Array, type: string): void {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.href = URL.createObjectURL(new Blob([data as BlobPart], { type }));
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);

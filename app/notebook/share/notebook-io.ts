@@ -7,13 +7,16 @@ import { compareCell, TOLERANCE_RULE, type CellComparison } from '@/lib/notebook
 import { metricsCsv, metricsJson, recommendationsCsv } from '@/lib/notebook/export';
 import { parseNotebookFile, restoreInput, type NotebookFile, type ParseResult } from '@/lib/notebook/file';
 import type { FileIdentity } from '@/lib/notebook/file-schema';
+import type { AlsModel } from '@/lib/cf';
+import type { InteractionLog } from '@/lib/data/dataset';
+import { npyFloat32 } from '@/lib/notebook/npy';
 import { reportHtml } from '@/lib/notebook/report';
 import type { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import { decodeShareFragment, encodeShareFragment } from '@/lib/notebook/share-link';
 import { cellId } from '@/lib/notebook/types';
 import { dataFiles } from '../data/files';
-import type { AppServices } from '../services';
+import { BACKEND_SETTING_KEY, backendOverrideFrom, type AppServices } from '../services';
 import { browserSaveOptions, download, fileIdentity, readAutosave, writeAutosave } from './browser';
 import { collectNotebookFile, datasetIdentity } from './collect';
 import { shareStore } from './store';
@@ -29,8 +32,16 @@ async function pickedIdentities(runtime: Rt): Promise<FileIdentity[]> {
   return Promise.all(dataFiles().map(fileIdentity));
 }
 
+/** The backend the System cell found, else the one asked for (URL or setting), else null (automatic, not yet probed). */
+function backendInUse(runtime: Rt): string | null {
+  const found = runtime.getSnapshot().states.get(cellId('system'))?.summary?.backend;
+  if (typeof found === 'string') return found;
+  const asked = backendOverrideFrom(window.location.search, window.localStorage.getItem(BACKEND_SETTING_KEY));
+  return asked ? `${asked} (requested)` : null;
+}
+
 export async function currentFile(runtime: Rt): Promise<NotebookFile> {
-  return collectNotebookFile(runtime, { ...browserSaveOptions, files: await pickedIdentities(runtime) });
+  return collectNotebookFile(runtime, { ...browserSaveOptions, files: await pickedIdentities(runtime), backend: backendInUse(runtime) });
 }
 
 export async function saveNotebook(runtime: Rt): Promise<void> {
@@ -158,7 +169,10 @@ export async function rerunAndCompare(runtime: Rt): Promise<void> {
   say(`Re-run and compare: ${count('identical')} identical, ${count('within tolerance')} within tolerance, ${count('different')} different. Rule: ${TOLERANCE_RULE}`, count('different') > 0);
 }
 
-export async function exportAs(runtime: Rt, what: 'report' | 'metrics-csv' | 'metrics-json' | 'recs-csv'): Promise<void> {
+export type ExportKind = 'report' | 'metrics-csv' | 'metrics-json' | 'recs-csv' | 'als-npy' | 'embeddings-npy';
+
+export async function exportAs(runtime: Rt, what: ExportKind): Promise<void> {
+  if (what === 'als-npy' || what === 'embeddings-npy') return exportMatrices(runtime, what);
   const file = await currentFile(runtime);
   if (what === 'report') {
     const cells = runtime.cells.map((c) => ({ id: c.id, title: c.title, explanation: c.explanation }));
@@ -218,4 +232,26 @@ export async function checkPicked(): Promise<void> {
     lines.push(same ? `${f.name}: matches` : `${f.name}: differs (${got.size.toLocaleString('en-US')} bytes, the notebook's had ${f.size.toLocaleString('en-US')})`);
   }
   shareStore.set({ datasetCheck: { ok, text: `Picked files against the notebook's: ${lines.join('; ')}.` } });
+}
+
+/**
+ * ALS factors or image embeddings as NumPy .npy (float32, rows × columns), each with a text file
+ * of its rows' ids (line r = row r), for use elsewhere.
+ */
+function exportMatrices(runtime: Rt, what: 'als-npy' | 'embeddings-npy'): void {
+  const log = runtime.artifactsOf(cellId('data'))?.interactions as InteractionLog | undefined;
+  if (what === 'als-npy') {
+    const model = runtime.artifactsOf(cellId('als'))?.model as AlsModel | undefined;
+    if (!model || !log) return say('Run the Collaborative filtering cell first: there are no ALS factors to export.', true);
+    download('als-item-factors.npy', npyFloat32(model.itemFactors, [model.nItems, model.factors]), 'application/octet-stream');
+    download('als-item-ids.txt', log.itemKeys.slice(0, model.nItems).join('\n') + '\n', 'text/plain');
+    download('als-user-factors.npy', npyFloat32(model.userFactors, [model.nUsers, model.factors]), 'application/octet-stream');
+    download('als-user-ids.txt', log.userKeys.slice(0, model.nUsers).join('\n') + '\n', 'text/plain');
+    return say(`Exported ALS factors: ${model.nItems} articles and ${model.nUsers} customers × ${model.factors} (float32 .npy, ids in the .txt files).`);
+  }
+  const emb = runtime.artifactsOf(cellId('embeddings'))?.embeddings as { backbone: string; dim: number; rows: Int32Array; vectors: Float32Array } | undefined;
+  if (!emb || !log) return say('Run the Image embeddings cell first: there are no embeddings to export.', true);
+  download(`embeddings-${emb.backbone}.npy`, npyFloat32(emb.vectors, [emb.rows.length, emb.dim]), 'application/octet-stream');
+  download(`embeddings-${emb.backbone}-ids.txt`, Array.from(emb.rows, (r) => log.itemKeys[r]).join('\n') + '\n', 'text/plain');
+  say(`Exported ${emb.rows.length} image embeddings × ${emb.dim} (${emb.backbone}, float32 .npy, article ids in the .txt file).`);
 }
