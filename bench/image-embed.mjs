@@ -12,6 +12,7 @@
 // --quick: batch 2, 1 timed run each, precision on the first 300 photos.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv } from './lib/python.mjs';
@@ -26,7 +27,7 @@ const DEFAULT = 'mobilenet-v2-140-hub';
 const DATA_DIR = process.env.DATA_DIR ?? path.resolve(root, '../shared/data');
 
 vendorModels();
-const python = await ensureVenv(['torch', 'torchvision', 'numpy']);
+const python = await ensureVenv(['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
 
 /** One page: build/load the backbone, warm up once, time one batch. */
 async function oursOnce(backbone, backend, b) {
@@ -63,6 +64,47 @@ for (const t of timing) {
     bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
     peer_value: peer, better: 'lower', model: t.backbone, backend: 'wasm', variant: t.variant, note: t.note, runs: oursRuns.length,
   });
+}
+
+// ResNet50V2 with the same (seeded random) weights: ours on WASM in Node against Keras CPU (the
+// seeds' framework) and PyTorch CPU, batch 1 and 16, plus peak memory of each process. The weights
+// are written once by the Keras parity test's peer (test/keras/keras_peer.py) and read by all three
+// sides except PyTorch: torchvision has no ResNet50V2, so its ResNet50 (v1.5, post-activation, 25.6M
+// parameters vs 23.6M, random weights) stands in. Peers get ours's thread count.
+{
+  const weightsDir = path.join(root, '.data', 'keras-parity', 'bench-resnet50v2-42');
+  if (!existsSync(path.join(weightsDir, 'model', 'model.json'))) {
+    const w = spawnSync(python, [path.join(root, 'test/keras/keras_peer.py'), weightsDir, 'resnet50v2', '42'], { encoding: 'utf8' });
+    if (w.status !== 0) throw new Error(`keras_peer: ${w.stderr}`);
+  }
+  const modelDir = path.join(weightsDir, 'model');
+  const lastJson = (p, who) => {
+    if (p.status !== 0) throw new Error(`${who}: ${p.stderr}`);
+    return JSON.parse(p.stdout.trim().split('\n').pop());
+  };
+  const oursNode = (b, r, w) =>
+    lastJson(spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/keras-embed.ts'), modelDir, String(b), String(r), String(w)], { encoding: 'utf8', cwd: root }), 'ours (node wasm)');
+  const kerasRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/keras_embed_peer.py'), modelDir, String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'keras peer');
+  const torchRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), 'resnet50', String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'torch peer');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const b of quick ? [1, 2] : [1, 16]) {
+    const r = quick ? 1 : 3;
+    // One process per side, alternating, each with a warm-up pass first.
+    const o = oursNode(b, r, 1);
+    const threads = o.threads === 'multi' ? os.cpus().length : 1;
+    const k = kerasRun(b, r, 1, threads);
+    const t = torchRun(b, r, 1, threads);
+    const size = { batch: b, input: '224x224x3', photo: '360x540 synthetic (ours includes the resize)', threads };
+    const common = { bench: BENCH, dataset: 'synthetic', model: 'resnet50v2', backend: 'wasm-node', variant: 'keras-random-weights', runs: r };
+    report({ ...common, figure: 'seconds_per_image', size, ours: median(o.secondsPerImage), peer: `Keras ${k.keras} (TensorFlow ${k.tensorflow} CPU) ResNet50V2, same weights`, peer_value: median(k.seconds_per_image), better: 'lower',
+      note: 'ours: the app\'s ResNet50V2 with the Keras-written files, TF.js wasm in Node' });
+    report({ ...common, figure: 'seconds_per_image', size, ours: median(o.secondsPerImage), peer: `torch ${t.torch} + torchvision ${t.torchvision} resnet50 (CPU; stands in: torchvision has no ResNet50V2)`, peer_value: median(t.seconds_per_image), better: 'lower',
+      note: 'PyTorch runs ResNet50 v1.5 with random weights: the nearest torchvision model, not the same network' });
+    report({ ...common, figure: 'peak_memory_bytes', size, ours: o.peakRssBytes, peer: `Keras ${k.keras} (TensorFlow ${k.tensorflow} CPU), peak RSS of its process`, peer_value: k.peak_rss_bytes, better: 'lower',
+      note: 'peak resident memory of each whole process (Node + TF.js wasm vs Python + TensorFlow)' });
+    report({ ...common, figure: 'peak_memory_bytes', size, ours: o.peakRssBytes, peer: `torch ${t.torch} resnet50 (CPU), peak RSS of its process`, peer_value: t.peak_rss_bytes, better: 'lower',
+      note: 'peak resident memory of each whole process; PyTorch runs ResNet50 v1.5' });
+  }
 }
 
 // WebGPU on SwiftShader (CPU emulation): one image, one timed run.

@@ -84,7 +84,7 @@ test.describe(() => {
     writeFileSync(broken, 't_dat,customer_id,price,sales_channel_id\n2020-09-01,abc,0.1,2\n');
     await page.getByTestId('data-picker').getByRole('button', { name: 'Clear' }).click();
     await page.getByTestId('data-files-input').setInputFiles([broken, path.join(HM, 'articles.parquet')]);
-    await runCell(page, 'data');
+    await runCell(page, 'data', 'error');
     const dataCell = page.getByTestId('cell-data');
     await expect(dataCell).toContainText('Load failed: transactions_train.csv, column article_id: expected a column named article_id in the transactions header');
     await expect(dataCell).toContainText('Still using the previous dataset');

@@ -29,6 +29,9 @@ test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j
   await expect(gallery.locator('figure.highlight')).toHaveCount(1);
   await expect(gallery.locator('figcaption').nth(1)).toContainText(/^\s*0?\.\d{3} · .+ · .+/);
   await expect(cell).toContainText('Precision@10');
+  // The gallery's neighbours are read back from Neo4j (SIMILAR), as seed 001 queried them; no GDS in the embedded server.
+  await expect(cell.getByText(/and its 10 most similar \(SIMILAR read from Neo4j\)/).first()).toBeVisible();
+  await expect(cell).toContainText('GDS KNN (seed 001’s gds.knn.write) not run: the server has no Graph Data Science plugin');
 
   const written = num(await metric(page, 'embeddings', 'SIMILAR relationships written'));
   const inNeo4j = num(await metric(page, 'embeddings', 'SIMILAR in Neo4j'));

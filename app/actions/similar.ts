@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/server/driver';
+import { detectGds, gdsKnnRecall } from '@/lib/graph/server/gds';
 import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
@@ -84,4 +85,29 @@ export async function similarStatsAction(input: { code?: string }) {
   const p = z.object({ code: code.optional() }).safeParse(input);
   if (!p.success) return invalid(p.error);
   return guard(async (t) => ({ ...(await similarStats(t)), of: p.data.code ? await similarOf(t, p.data.code) : null }));
+}
+
+/** Whether the products graph has GDS (never fails: absent is an answer). */
+export async function gdsStatusAction(input: Record<string, never>) {
+  const p = z.object({}).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard((t) => detectGds(t));
+}
+
+/** Seed 001's gds.knn.write (topK k, randomSeed 42, concurrency 1) and its recall against the exact SIMILAR. */
+export async function gdsKnnAction(input: { k: number }) {
+  const p = z.object({ k: z.number().int().min(1).max(100) }).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard((t) => gdsKnnRecall(t, p.data.k));
+}
+
+/** The SIMILAR sets of `codes` as Neo4j holds them (for the gallery), best first. */
+export async function similarFromGraphAction(input: { codes: string[] }) {
+  const p = z.object({ codes: z.array(code).max(50) }).safeParse(input);
+  if (!p.success) return invalid(p.error);
+  return guard(async (t) => {
+    const out: Record<string, { code: string; score: number; rank: number }[]> = {};
+    for (const c of p.data.codes) out[c] = await similarOf(t, c);
+    return out;
+  });
 }

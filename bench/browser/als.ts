@@ -58,7 +58,7 @@ async function asos(): Promise<Prepared> {
   const isTest = new Uint8Array(user.length);
   for (const rows of rowsOf.values()) if (rows.length >= 2) isTest[rows[Math.floor(rand() * rows.length)]] = 1;
   const day = Int32Array.from(isTest, (t) => (t ? 1 : 0));
-  const p = prepareInteractions({ nUsers: users.size, nItems: items.size, user, item, day }, { weighting: 'count', maxDay: 0 });
+  const p = prepareInteractions({ nUsers: users.size, nItems: items.size, user, item, day }, { weighting: 'count', endDay: 1 });
   const tu: number[] = [];
   const ti: number[] = [];
   isTest.forEach((t, r) => t && (tu.push(user[r]), ti.push(item[r])));
@@ -82,7 +82,7 @@ async function hm(): Promise<Prepared> {
     day[r] = Date.parse(`${d}T00:00:00Z`) / 86_400_000;
   });
   const from = Date.parse('2020-09-09T00:00:00Z') / 86_400_000;
-  const p = prepareInteractions({ nUsers: users.size, nItems: items.size, user, item, day }, { weighting: 'recency', halfLifeDays: 30, maxDay: from - 1 });
+  const p = prepareInteractions({ nUsers: users.size, nItems: items.size, user, item, day }, { weighting: 'recency', halfLifeDays: 30, endDay: from });
   const tu: number[] = [];
   const ti: number[] = [];
   for (let r = 0; r < n; r++) if (day[r] >= from && day[r] <= from + 6) (tu.push(user[r]), ti.push(item[r]));

@@ -37,8 +37,10 @@ export function report(fig) {
     ...(fig.model ? { model: fig.model } : {}),
     ...(fig.backend ? { backend: fig.backend } : {}),
     ...(fig.variant ? { variant: fig.variant } : {}),
-    ...(fig.note ? { note: fig.note } : {}),
+    ...(fig.strategy ? { strategy: fig.strategy } : {}),
+    ...(fig.baseline ? { baseline: fig.baseline, baseline_value: round(fig.baseline_value), diff_ci: fig.diff_ci ? fig.diff_ci.map(round) : null } : {}),
     ...(fig.threads ? { threads: fig.threads } : {}),
+    ...(fig.note ? { note: fig.note } : {}),
     runs: fig.runs ?? null,
     machine: machine(),
   };

@@ -2,14 +2,15 @@
 
 Random weights (as ours in the timing figures), eval mode, no grad, the same
 batch size, all cores. Prints JSON: {"seconds_per_image": [...], "torch": version}.
-Usage: python embed_peer.py MODEL BATCH RUNS WARMUP   (MODEL: resnet50 | mobilenet_v2)
+Usage: python embed_peer.py MODEL BATCH RUNS WARMUP [THREADS]   (MODEL: resnet50 | mobilenet_v2; THREADS default: all cores)
 """
-import json, os, sys, time
+import json, os, resource, sys, time
 import torch, torchvision
 
 model_name, batch, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+threads = int(sys.argv[5]) if len(sys.argv) > 5 else os.cpu_count()
 torch.manual_seed(0)
-torch.set_num_threads(os.cpu_count())
+torch.set_num_threads(threads)
 model = getattr(torchvision.models, model_name)(weights=None).eval()
 # The embedding, not the classifier: drop the last layer as Keras's include_top=False + avg pool does.
 if model_name == "resnet50":
@@ -25,4 +26,5 @@ with torch.inference_mode():
         y.numpy()
         if i >= warmup:
             out.append((time.perf_counter() - t0) / batch)
-print(json.dumps({"seconds_per_image": out, "torch": torch.__version__, "torchvision": torchvision.__version__, "dim": int(y.shape[1])}))
+print(json.dumps({"seconds_per_image": out, "torch": torch.__version__, "torchvision": torchvision.__version__, "dim": int(y.shape[1]),
+                  "threads": threads, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))

@@ -39,7 +39,7 @@ describe('prepareInteractions', () => {
   });
 
   it('applies the day cut-off before counting and filtering', () => {
-    const p = prepareInteractions(log, { weighting: 'count', maxDay: 100 });
+    const p = prepareInteractions(log, { weighting: 'count', endDay: 101 });
     expect(entries(p.weights)).toEqual([
       [0, 1, 1],
       [0, 2, 1],

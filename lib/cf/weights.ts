@@ -30,8 +30,12 @@ export interface WeightOptions {
   minUserCount?: number;
   /** Items with fewer interactions are filtered out. Default 1. */
   minItemCount?: number;
-  /** Only rows with day ≤ maxDay are used (a training cut-off). */
-  maxDay?: number;
+  /**
+   * Only rows with day < endDay are used (a training cut-off). The one day
+   * convention of the project: the cutoff day itself is the first test day, as
+   * in `historyBefore`, `popularBefore` and `asOfSplit`.
+   */
+  endDay?: number;
   /** BM25 parameters; defaults K1 = 100, B = 0.8 as in `implicit`. */
   bm25K1?: number;
   bm25B?: number;
@@ -64,14 +68,15 @@ export function prepareInteractions(log: LogColumns, opts: WeightOptions): Prepa
   const minItem = opts.minItemCount ?? 1;
   if (!Number.isInteger(minUser) || minUser < 1) throw new CfInputError(`invalid minUserCount: ${minUser}; expected a whole number ≥ 1`);
   if (!Number.isInteger(minItem) || minItem < 1) throw new CfInputError(`invalid minItemCount: ${minItem}; expected a whole number ≥ 1`);
-  const maxDay = opts.maxDay ?? Infinity;
+  const endDay = opts.endDay ?? Infinity;
+  if (Number.isNaN(endDay)) throw new CfInputError(`invalid endDay: ${endDay}; expected a day number or Infinity`);
 
   const userCounts = new Int32Array(nUsers);
   const itemCounts = new Int32Array(nItems);
   let lastDay = -Infinity;
   for (let i = 0; i < n; i++) {
     const d = day[i];
-    if (!(d <= maxDay)) continue;
+    if (!(d < endDay)) continue;
     const u = user[i];
     const it = item[i];
     if (!(u >= 0 && u < nUsers)) throw new CfInputError(`invalid user id at row ${i}: ${u}; expected 0..${nUsers - 1}`);
@@ -95,14 +100,14 @@ export function prepareInteractions(log: LogColumns, opts: WeightOptions): Prepa
   }
 
   let kept = 0;
-  for (let i = 0; i < n; i++) if (day[i] <= maxDay && keepUser(user[i]) && keepItem(item[i])) kept++;
+  for (let i = 0; i < n; i++) if (day[i] < endDay && keepUser(user[i]) && keepItem(item[i])) kept++;
   const rows = new Int32Array(kept);
   const cols = new Int32Array(kept);
   const vals = new Float32Array(kept);
   let w = 0;
   for (let i = 0; i < n; i++) {
     const d = day[i];
-    if (!(d <= maxDay)) continue;
+    if (!(d < endDay)) continue;
     if (!keepUser(user[i]) || !keepItem(item[i])) continue;
     rows[w] = user[i];
     cols[w] = item[i];

@@ -46,6 +46,8 @@ export interface BuildOptions {
   badRows?: BadRowPolicy;
   /** Image for an article (by article_id and its row in `articles`, -1 when absent), or null. */
   imageUrl?: (articleId: string, row: number) => string | null;
+  /** The transactions file's name, for join messages; default "transactions". */
+  transactionsFile?: string;
 }
 
 /** Builds the InteractionLog, ItemCatalog, CustomerTable and DatasetInfo. */
@@ -67,7 +69,7 @@ export function buildDataset(tables: SourceTables, o: BuildOptions): BuiltDatase
   ];
   for (const [column, values, rows, table] of checks) {
     if (rows.size === 0) continue;
-    const bad = new BadRowCollector('transactions');
+    const bad = new BadRowCollector(o.transactionsFile ?? 'transactions');
     for (let i = 0; i < tx.length; i++) {
       const v = values[i];
       if (v === null || !rows.has(v)) {

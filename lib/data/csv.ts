@@ -45,17 +45,31 @@ export interface CsvOptions {
   delimiter?: string;
   /** Whether double quotes delimit fields (RFC 4180); default true. MovieLens files are unquoted. */
   quotes?: boolean;
+  /** File name for error messages; default "(CSV text)". */
+  file?: string;
+  /** Longest field accepted, in characters; default MAX_FIELD_CHARS. A longer one is an error, not a row. */
+  maxField?: number;
 }
+
+/** Longest CSV field accepted by default (1 MiB of text): H&M's longest, detail_desc, is under 1 kB. */
+export const MAX_FIELD_CHARS = 2 ** 20;
 
 /**
  * Parses CSV text into rows of fields (RFC 4180: quoted fields, doubled
  * quotes, CRLF or LF). A trailing newline does not produce an empty row.
  * Returns each row with its 1-based line number for error messages.
+ * A file that cannot be parsed to its end is an error, never a shorter table:
+ * an unterminated quote, or a field longer than `maxField`, throws a DataError
+ * naming the line where the field starts.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): { fields: string[]; line: number }[] {
   const delim = options.delimiter ?? ',';
   if (delim.length !== 1) throw new Error(`invalid delimiter: ${JSON.stringify(delim)}; expected one character`);
   const quotes = options.quotes ?? true;
+  const file = options.file ?? '(CSV text)';
+  const maxField = options.maxField ?? MAX_FIELD_CHARS;
+  const tooLong = (at: number, length: number, col: number) =>
+    new DataError({ file }, `fields of at most ${maxField} characters`, `a field of ${length} characters starting on line ${at} (field ${col})`);
   const d = delim.charCodeAt(0);
   const rows: { fields: string[]; line: number }[] = [];
   const n = text.length;
@@ -72,9 +86,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
         for (;;) {
           const q = text.indexOf('"', j);
           if (q < 0) {
-            out += text.slice(j);
-            j = n;
-            break;
+            throw new DataError(
+              { file },
+              `a closing quote for the field that opens on line ${line} (field ${fields.length + 1})`,
+              `the end of the file ${n - i} characters later; the quote swallows the rest of the file`,
+            );
           }
           out += text.slice(j, q);
           if (text.charCodeAt(q + 1) === 34) {
@@ -87,6 +103,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
         }
         for (let k = i; k < j; k++) if (text.charCodeAt(k) === 10) line++;
         value = out;
+        if (value.length > maxField) throw tooLong(startLine, value.length, fields.length + 1);
         i = j;
         // Anything between the closing quote and the delimiter is kept, as lenient readers do.
         while (i < n && text.charCodeAt(i) !== d && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) value += text[i++];
@@ -97,6 +114,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
           if (c === d || c === 10 || c === 13) break;
           j++;
         }
+        if (j - i > maxField) throw tooLong(line, j - i, fields.length + 1);
         value = text.slice(i, j);
         i = j;
       }

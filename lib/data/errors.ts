@@ -91,6 +91,27 @@ export function enforceBadRowPolicy(bad: BadRows, policy: BadRowPolicy): void {
   );
 }
 
+/** Default of the Data cell's "minimum share of rows kept" (a load that keeps less is a failure). */
+export const MIN_KEPT_SHARE = 0.5;
+
+/**
+ * Throws a DataError when a load under "skip bad rows" keeps nothing, or less than `minShare`
+ * (0..1) of a file's rows: such a file is wrong as a whole (every price negative, every date
+ * in another format), and loading what is left would silently replace a good dataset.
+ */
+export function enforceKeptShare(bad: BadRows, kept: number, minShare: number = MIN_KEPT_SHARE): void {
+  const total = kept + bad.count;
+  if (total === 0) throw new DataError({ file: bad.file }, 'at least one row', 'no rows');
+  if (kept > 0 && kept / total >= minShare) return;
+  const first = bad.examples[0];
+  const pct = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 2 : 0)}%`;
+  throw new DataError(
+    first ? { file: bad.file, row: first.row, column: first.column } : { file: bad.file },
+    kept === 0 ? 'at least one valid row' : `at least ${pct(minShare)} of the rows to be valid`,
+    `${bad.count} bad row${bad.count === 1 ? '' : 's'} of ${total} (${kept} kept, ${pct(kept / total)})${first ? `; the first: expected ${first.expected}, found ${first.found}` : ''}. Nothing was loaded`,
+  );
+}
+
 /** Quotes a found value for messages, shortened so a 3 MB line does not end up in the UI. */
 export function shown(value: string | null | undefined): string {
   if (value === null || value === undefined) return 'nothing';

@@ -23,7 +23,7 @@ export {
   InteractionLogBuilder, buildInteractionLog, sortByDay, subsetRows, compactLog, filterMinCounts, rowWeights, interactionMatrix,
   type MinCounts, type WeightScheme,
 } from './interactions';
-export { splitLastDays, splitLastFraction, leaveLastOut, type Split } from './split';
+export { splitLastDays, splitLastFraction, leaveLastOut, hasDates, randomHoldoutPerUser, type Split } from './split';
 export { buildDataset, catalogFor, customerTableFor, type SourceTables, type BuiltDataset, type BuildOptions } from './build';
 export { Fingerprint, fingerprintTable } from './fingerprint';
 export { EXPLORE_QUERIES, COLUMNS_SQL, PRICE_BINS, DEFAULT_SQL, tableColumns, missingColumns, sparsitySummary, pagedSql, countSql, type ExploreQuery, type TableColumns } from './explore';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutoffSplit, protocolSplit, timeSplit } from './seed-protocol';
+import { cutoffSplit, protocolSplit, randomUserSplit, timeSplit, validationSplit } from './seed-protocol';
+import { randomHoldoutMask } from './split';
 
 // 3 users, 4 items; rows in time order t = 0..9.
 const log = {
@@ -43,5 +44,28 @@ describe('seed evaluation protocol', () => {
     const s = cutoffSplit(log, 5, 8, { minUserInteractions: 1, minTestValue: -Infinity });
     expect(s.counts.interactions).toBe(8);
     expect(s.counts.trainInteractions).toBe(5);
+  });
+
+  it('validationSplit carves the last share of the training part, never touching the test period', () => {
+    const outer = timeSplit(log, 0.2, { minUserInteractions: 1, minTestValue: -Infinity });
+    const inner = validationSplit(outer, 0.25, { minUserInteractions: 1, minTestValue: -Infinity });
+    // 8 training rows: the last 2 (t = 6, 7) are the validation period.
+    expect(inner.counts.interactions).toBe(8);
+    expect(inner.counts.trainInteractions).toBe(6);
+    expect(inner.counts.testInteractions + inner.counts.coldTestDropped).toBe(2);
+  });
+
+  it('randomUserSplit holds out a seeded share of each user, keeping at least one row to train on', () => {
+    const a = randomUserSplit(log, 0.5, { minUserInteractions: 1, minTestValue: -Infinity, seed: 7 });
+    const b = randomUserSplit(log, 0.5, { minUserInteractions: 1, minTestValue: -Infinity, seed: 7 });
+    expect(a.relevant.map((r) => [...r])).toEqual(b.relevant.map((r) => [...r]));
+    // Users 0 (4 rows) and 1 (4 rows) hold out 2 each, user 2 (2 rows) 1: 5 test rows, 5 training rows.
+    const mask = randomHoldoutMask(log.user, log.nUsers, 0.5, 7);
+    expect(mask.reduce((s, x) => s + x, 0)).toBe(5);
+    for (let u = 0; u < 3; u++) expect(log.user.some((x, r) => x === u && mask[r] === 0)).toBe(true);
+    expect(a.counts.trainInteractions).toBe(5);
+    // A user under the minimum keeps all its rows (and is dropped by the protocol).
+    const m = randomHoldoutMask(log.user, log.nUsers, 0.5, 7, 3);
+    expect(log.user.filter((u, r) => u === 2 && m[r] === 1)).toEqual([]);
   });
 });

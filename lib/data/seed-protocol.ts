@@ -7,6 +7,7 @@
  * split so that "items" means items a model can recommend.
  */
 import { csrFromCoo, type Csr } from './csr';
+import { randomHoldoutMask } from './split';
 
 /** Interactions as parallel arrays; `time` is any monotone unit (seconds, days). */
 export interface Interactions {
@@ -123,6 +124,30 @@ export function timeSplit(log: Interactions, testFraction: number, opts: Protoco
   const nTest = Math.round(n * testFraction);
   for (let k = n - nTest; k < n; k++) isTest[order[k]] = 1;
   return protocolSplit(log, isTest, opts);
+}
+
+/**
+ * The seed's time split applied to a split's own training part: its last
+ * `testFraction` (training rows are in time order) becomes a validation
+ * period. Settings are tuned on this, never on the real test users. Ids of
+ * the result are dense over the inner training part; `userIds`/`itemIds`
+ * map them to the outer split's dense ids.
+ */
+export function validationSplit(split: ProtocolSplit, testFraction: number, opts: ProtocolOptions): ProtocolSplit {
+  const n = split.trainUsers.length;
+  const time = Int32Array.from({ length: n }, (_, r) => r);
+  return timeSplit({ nUsers: split.train.nRows, nItems: split.train.nCols, user: split.trainUsers, item: split.trainItems, value: split.trainValues, time }, testFraction, opts);
+}
+
+/**
+ * For logs without a usable time column (ASOS): a seeded random per-user
+ * holdout (randomHoldoutMask): each user with at least `minUserInteractions`
+ * (and 2) interactions holds out round(testFraction·n) of them, at least one,
+ * and keeps at least one for training.
+ */
+export function randomUserSplit(log: Interactions, testFraction: number, opts: ProtocolOptions & { seed: number }): ProtocolSplit {
+  check('testFraction', testFraction > 0 && testFraction < 1, testFraction, '0 < f < 1');
+  return protocolSplit(log, randomHoldoutMask(log.user, log.nUsers, testFraction, opts.seed, opts.minUserInteractions), opts);
 }
 
 /** Split at a time: rows with time ≥ `from` (and < `until`, when given) are the test period; later rows are dropped. */

@@ -179,9 +179,12 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       if (!ok) throw new DataError({ file, column: c.name }, `${c.type} values`, `${typeof v === 'object' ? (v as object).constructor.name : typeof v} values such as ${shown(String(v))}`);
     }
   }
-  // Column by column (tight loops), remembering each row's first problem; then the good rows are kept.
-  const firstBad = new Int32Array(n).fill(-1);
-  const problems: { expected: string; found: string }[] = [];
+  // Column by column (tight loops), remembering each row's leftmost bad column; then the good rows are kept.
+  // Columns are checked left to right, so a row's first problem found is its leftmost one. Only the first
+  // MAX_EXAMPLES problems of each column keep their text: the first bad rows of the file are among them.
+  const MAX_EXAMPLES = 5;
+  const badColumn = new Int16Array(n).fill(-1);
+  const details = schema.columns.map(() => new Map<number, { expected: string; found: string }>());
   const parsed: Column[] = [];
   schema.columns.forEach((spec, k) => {
     const raw = data[spec.name];
@@ -202,26 +205,24 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       }
       const p = coerce(spec, v);
       if (p.ok) setCell(col, r, p.value);
-      else if (firstBad[r] < 0 || firstBad[r] % 1000 > k) {
-        // Keep the leftmost column's problem for the row.
-        firstBad[r] = problems.length * 1000 + k;
-        problems.push({ expected: p.expected, found: shown(v === null || v === undefined ? null : String(v)) });
+      else {
+        if (badColumn[r] < 0) badColumn[r] = k;
+        if (details[k].size < MAX_EXAMPLES) details[k].set(r, { expected: p.expected, found: shown(v === null || v === undefined ? null : String(v)) });
       }
     }
     parsed.push(col);
   });
-  const bad = new BadRowCollector(file);
+  const bad = new BadRowCollector(file, MAX_EXAMPLES);
   const keep = new Uint8Array(n);
   let w = 0;
   for (let r = 0; r < n; r++) {
-    if (firstBad[r] < 0) {
+    const k = badColumn[r];
+    if (k < 0) {
       keep[r] = 1;
       w++;
-      continue;
-    }
-    const k = firstBad[r] % 1000;
-    const pr = problems[Math.floor(firstBad[r] / 1000)];
-    bad.add({ row: r + 1, column: schema.columns[k].name, expected: pr.expected, found: pr.found });
+    } else if (bad.examples.length < MAX_EXAMPLES) {
+      bad.add({ row: r + 1, column: schema.columns[k].name, ...details[k].get(r)! });
+    } else bad.count++;
   }
   const columns: Record<string, Column> = {};
   schema.columns.forEach((spec, k) => (columns[spec.name] = w === n ? parsed[k] : filterRows({ name: schema.table, length: n, columns: { c: parsed[k] } }, keep).columns.c));

@@ -54,7 +54,7 @@ export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = {
     dim: 2048,
     format: { kind: 'resnet50v2' },
     vendoredUrl: null,
-    source: 'weights you convert from Keras with tensorflowjs_converter (not shipped: none are available offline)',
+    source: 'weights you convert from Keras with scripts/keras_to_tfjs.py (or tensorflowjs_converter); not shipped: none are available offline',
     shippable: true,
   },
   'mobilenet-v2-140-hub': {

@@ -27,7 +27,7 @@ export interface Extractor {
 export class MissingWeightsError extends Error {
   constructor(spec: BackboneSpec) {
     super(
-      `${spec.label} needs weights: pick the model.json and shards that tensorflowjs_converter wrote, or give their URL. ` +
+      `${spec.label} needs weights: pick the model.json and shards that scripts/keras_to_tfjs.py (or tensorflowjs_converter) wrote, or give their URL. ` +
         'Without them the embeddings would be noise.',
     );
     this.name = 'MissingWeightsError';

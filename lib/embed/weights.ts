@@ -106,6 +106,7 @@ export function artifactsFromFiles(json: ConverterModelJson, files: ReadonlyMap<
     }
   }
   const total = parts.reduce((s, b) => s + b.byteLength, 0);
+  checkWeightBytes(json.weightsManifest.flatMap((g) => g.weights) as tfType.io.WeightsManifestEntry[], total, parts.length);
   const joined = new Uint8Array(total);
   let o = 0;
   for (const b of parts) {
@@ -113,6 +114,37 @@ export function artifactsFromFiles(json: ConverterModelJson, files: ReadonlyMap<
     o += b.byteLength;
   }
   return { format, modelTopology: json.modelTopology as tfType.io.ModelArtifacts['modelTopology'], weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tfType.io.WeightsManifestEntry[], weightData: joined.buffer };
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+
+/** Bytes one weight takes in the shards (quantized weights take their quantized size); null when unknown. */
+function weightBytes(w: tfType.io.WeightsManifestEntry): number | null {
+  const per = BYTES[w.quantization?.dtype ?? w.dtype];
+  return per === undefined ? null : per * w.shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Checks that the shards hold exactly the bytes the manifest describes; a
+ * short total names the first weight that is cut off.
+ */
+export function checkWeightBytes(specs: readonly tfType.io.WeightsManifestEntry[], total: number, shards: number): void {
+  let need = 0;
+  let firstCut: tfType.io.WeightsManifestEntry | null = null;
+  for (const w of specs) {
+    const b = weightBytes(w);
+    if (b === null) return; // strings or unknown dtypes: TF.js checks those itself
+    need += b;
+    if (!firstCut && need > total) firstCut = w;
+  }
+  if (total === need) return;
+  if (firstCut) {
+    throw new Error(
+      `invalid weight data: ${total} bytes in ${shards} shard(s), the manifest needs ${need}: weight ${firstCut.name} [${firstCut.shape.join(',')}] ` +
+        'and the ones after it are cut off (a shard is truncated, or belongs to another model.json)',
+    );
+  }
+  throw new Error(`invalid weight data: ${total} bytes in ${shards} shard(s), the manifest needs ${need}: the shards belong to another model.json`);
 }
 
 /**
@@ -140,8 +172,23 @@ export function compareManifest(model: tfType.LayersModel, specs: readonly Weigh
  */
 export function loadConverterWeights(tf: Tf, model: tfType.LayersModel, artifacts: tfType.io.ModelArtifacts): void {
   const specs = artifacts.weightSpecs;
+  if (artifacts.format === 'graph-model') {
+    throw new Error(`invalid weights: a graph model (format graph-model); ${model.name} needs the layers format that tensorflowjs_converter --input_format=keras writes`);
+  }
   if (!specs || !artifacts.weightData) throw new Error('invalid weights: the files hold no weights manifest or no weight data');
-  const problems = compareManifest(model, specs.map((s) => ({ name: s.name, shape: [...s.shape], dtype: s.dtype })));
+  const entries = specs.map((s) => ({ name: s.name, shape: [...s.shape], dtype: s.dtype }));
+  const want = converterWeightManifest(model);
+  const wanted = new Set(want.map((w) => w.name));
+  const known = entries.filter((e) => wanted.has(e.name)).length;
+  if (known < want.length / 2) {
+    // Not a near miss: a different network's file (e.g. a MobileNet model.json given as ResNet50V2 weights).
+    const e = entries[0];
+    throw new Error(
+      `invalid weights: not ${model.name} weights: ${known} of the file's ${entries.length} weights are ${model.name}'s ` +
+        `(its first is ${e ? `${e.name} [${e.shape.join(',')}]` : 'none'}; expected ${want[0].name} [${want[0].shape.join(',')}] and ${want.length - 1} more)`,
+    );
+  }
+  const problems = compareManifest(model, entries);
   if (problems.length > 0) {
     throw new Error(`invalid weights: ${problems.length} mismatches with ${model.name}: ${problems.slice(0, 5).join('; ')}`);
   }

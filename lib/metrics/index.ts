@@ -12,3 +12,4 @@ export {
   type MetricReport,
   type Truth,
 } from './ranking';
+export { bootstrapMean, pairedDifference, verdictOf, type BootstrapOptions, type Interval, type PairedDifference, type Verdict } from './bootstrap';

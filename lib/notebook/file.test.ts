@@ -23,6 +23,7 @@ function cells(runs: string[]): CellDefinition<any, null>[] {
             { kind: 'metrics', title: 'Fit', values: [{ name: 'loss', value: Number(ctx.params.n) / 3 }, { name: 'time per iteration', value: 0.1, unit: 's' }] },
             { kind: 'plot', title: 'loss', plot: { marks: [{ data: [{ i: 1, loss: 0.5, day: new Date(0) }, { i: 2, loss: Infinity }] }, { data: [0] }] } },
             { kind: 'images', items: [{ src: 'data:image/svg+xml,<svg/>', caption: 'one' }, { src: 'blob:http://x/1', caption: 'two' }] },
+            { kind: 'markdown', text: 'Download: [submission.csv](blob:http://x/2), see [docs](https://example.org)' },
           ],
           artifacts: { value: Number(ctx.params.n) * 10 },
           summary: { n: Number(ctx.params.n), map_at_12: Number(ctx.params.n) / 100 },
@@ -60,7 +61,7 @@ describe('notebook file v2', () => {
     expect(file.app.name).toBe('atelier');
     expect(file.cells.a.status).toBe('done');
     expect(file.cells.a.finishedAt).toMatch(/^\d{4}-/);
-    const [metrics, chart, images] = file.cells.a.outputs;
+    const [metrics, chart, images, markdown] = file.cells.a.outputs;
     expect(metrics).toMatchObject({ kind: 'metrics', values: [{ name: 'loss', value: 64 / 3 }, { name: 'time per iteration' }] });
     expect(chart).toEqual({
       kind: 'chart',
@@ -69,6 +70,7 @@ describe('notebook file v2', () => {
       data: [{ mark: 0, i: 1, loss: 0.5, day: '1970-01-01T00:00:00.000Z' }, { mark: 0, i: 2, loss: null }, { mark: 1, value: 0 }],
     });
     expect(images).toMatchObject({ kind: 'images', items: [{ src: 'data:image/svg+xml,<svg/>', caption: 'one' }, { src: '', caption: 'two' }] });
+    expect(markdown).toEqual({ kind: 'markdown', text: 'Download: submission.csv (not in the file: re-run the cell to download), see [docs](https://example.org)' });
     expect(file.cells.b).toMatchObject({ status: 'idle', outputs: [], finishedAt: null });
   });
 
@@ -83,7 +85,7 @@ describe('notebook file v2', () => {
     const a = rt.state(A);
     expect(runs).toEqual([]);
     expect(a).toMatchObject({ status: 'done', params: { n: 64, label: 'hello' }, savedAt: file.cells.a.finishedAt, summary: { n: 64 } });
-    expect(a.outputs.map((o) => o.kind)).toEqual(['metrics', 'chart', 'images']);
+    expect(a.outputs.map((o) => o.kind)).toEqual(['metrics', 'chart', 'images', 'markdown']);
     expect(rt.getSnapshot().seed).toBe(7);
     // Saved results have no artifacts: running B runs A first, and A's new results replace the saved ones.
     await rt.run(B);

@@ -79,6 +79,41 @@ describe('NotebookRuntime', () => {
     expect(rt.artifactsOf(C)).toEqual({ value: 62 });
   });
 
+  it('a failure that retains artifacts is an error, stops Run all, and keeps the old artifacts for later cells', async () => {
+    const log: Log = [];
+    let fail = false;
+    const list = cells(log);
+    const a = list[0];
+    list[0] = {
+      ...a,
+      async run(ctx) {
+        const r = await a.run(ctx);
+        if (fail) throw new CellFailure('load failed', 'fix the file', undefined, { value: 20 });
+        return r;
+      },
+    };
+    const rt = new NotebookRuntime({ cells: list, services: log });
+    await rt.runAll();
+    expect(rt.artifactsOf(C)).toEqual({ value: 42 });
+    fail = true;
+    rt.setParams(A, { n: 5 });
+    log.length = 0;
+    await rt.runAll();
+    expect(rt.state(A).status).toBe('error');
+    expect(rt.state(A).error?.message).toBe('load failed');
+    // Run all stops at the failed cell: B and C do not run on anything new.
+    expect(log).toEqual(['a']);
+    expect(rt.state(B).status).toBe('error');
+    expect(rt.artifactsOf(A)).toEqual({ value: 20 });
+    // Run on its own, a later cell uses the retained artifacts without re-running the failed cell.
+    log.length = 0;
+    await rt.run(B);
+    expect(log).toEqual(['b']);
+    expect(rt.state(B).status).toBe('done');
+    expect(rt.artifactsOf(B)).toEqual({ value: 21 });
+    expect(rt.state(A).status).toBe('error');
+  });
+
   it('re-running a cell makes its descendants stale', async () => {
     const log: Log = [];
     const rt = new NotebookRuntime({ cells: cells(log), services: log });

@@ -39,6 +39,8 @@ export class NotebookRuntime<S> {
   readonly cells: readonly CellDefinition<any, S>[];
   private readonly byId: Map<CellId, CellDefinition<ParamSpecs, S>>;
   private readonly artifacts = new Map<CellId, Record<string, unknown>>();
+  /** Cells whose last run failed but handed on earlier artifacts (CellFailure.retained): usable by a cell run alone, never by Run all. */
+  private readonly retained = new Set<CellId>();
   private snapshot: NotebookSnapshot;
   private readonly listeners = new Set<() => void>();
   private chain: Promise<void> = Promise.resolve();
@@ -114,6 +116,7 @@ export class NotebookRuntime<S> {
         continue;
       }
       this.artifacts.delete(def.id);
+      this.retained.delete(def.id);
       this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun, saved: saved.saved });
     }
     this.emit();
@@ -144,7 +147,9 @@ export class NotebookRuntime<S> {
 
   private enqueue(targets: CellId[]): Promise<void> {
     for (const t of targets) this.def(t);
-    const plan = planRun(this.cells, targets, (id) => this.usableStatus(id));
+    // A failed cell that retained its artifacts is not re-run for a descendant run on its own (its old results stay usable);
+    // it is re-run when it is itself a target (Run all, or its own Run button).
+    const plan = planRun(this.cells, targets, (id) => (this.retained.has(id) && !targets.includes(id) ? 'done' : this.usableStatus(id)));
     const queued = plan.filter((id) => !isActive(this.state(id)));
     for (const id of queued) this.dispatch(id, { type: 'queue' });
     this.emit();
@@ -157,7 +162,8 @@ export class NotebookRuntime<S> {
       const id = plan[i];
       // Cancelled (or otherwise dequeued) while waiting.
       if (this.state(id).status !== 'queued') continue;
-      const failedDep = [...ancestors(this.cells, id)].find((a) => this.usableStatus(a) !== 'done');
+      const usable = (a: CellId) => this.usableStatus(a) === 'done' || (this.retained.has(a) && !plan.includes(a));
+      const failedDep = [...ancestors(this.cells, id)].find((a) => !usable(a));
       if (failedDep) {
         const dep = this.def(failedDep);
         this.dispatch(id, {
@@ -180,6 +186,7 @@ export class NotebookRuntime<S> {
     this.snapshot = { ...this.snapshot, running: id };
     this.dispatch(id, { type: 'start', at: this.now() });
     this.artifacts.delete(id);
+    this.retained.delete(id);
     this.emit();
     const allowed = ancestors(this.cells, id);
     const reader: ArtifactReader = {
@@ -224,6 +231,10 @@ export class NotebookRuntime<S> {
       // New results: whatever was computed from the old ones is out of date.
       for (const d of descendants(this.cells, id)) this.dispatch(d, { type: 'invalidate' });
     } catch (err) {
+      if (err instanceof CellFailure && err.retained) {
+        this.artifacts.set(id, err.retained);
+        this.retained.add(id);
+      }
       if (controller.signal.aborted || isCancelled(err)) this.dispatch(id, { type: 'cancel', at: this.now() });
       else this.dispatch(id, { type: 'fail', at: this.now(), error: toCellError(err) });
     } finally {

@@ -53,7 +53,7 @@ export async function toSavedOutputs(outputs: readonly CellOutput[], options: Sa
         out.push({ kind: 'metrics', ...(o.title ? { title: o.title } : {}), values: o.values.map((v) => ({ name: v.name, value: finite(v.value), ...(v.unit ? { unit: v.unit } : {}) })) });
         break;
       case 'markdown':
-        out.push({ kind: 'markdown', text: o.text });
+        out.push({ kind: 'markdown', text: deadLinks(o.text) });
         break;
       case 'log':
         out.push({ kind: 'log', ...(o.title ? { title: o.title } : {}), lines: [...o.lines] });
@@ -71,6 +71,11 @@ export async function toSavedOutputs(outputs: readonly CellOutput[], options: Sa
 /** Saved outputs as live ones (charts stay charts: they are shown as drawn). */
 export function fromSavedOutputs(saved: readonly SavedOutput[]): CellOutput[] {
   return saved.map((o) => ({ ...o }) as CellOutput);
+}
+
+/** Object URLs (a download made by the run) die with the page: the file keeps the link text, marked as not saved. */
+function deadLinks(text: string): string {
+  return text.replace(/\[([^\]]*)\]\(blob:[^)]*\)/g, '$1 (not in the file: re-run the cell to download)');
 }
 
 /** JSON has no NaN or Infinity: they are saved as null. */

@@ -127,6 +127,11 @@ export class CellFailure extends Error {
     message: string,
     readonly hint?: string,
     readonly details?: string,
+    /**
+     * Artifacts the failed cell still hands on (e.g. the Data cell's previous dataset after a failed load):
+     * the cell shows the error and Run all stops there, but cells that already used them keep working.
+     */
+    readonly retained?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'CellFailure';

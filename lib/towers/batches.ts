@@ -123,6 +123,14 @@ export function* twoTowerBatches(data: TwoTowerData, cfg: TwoTowerConfig, epoch:
   }
 }
 
+/** log(share of each item among the positives): the logQ correction of in-batch negatives. */
+export function logItemShare(data: TwoTowerData): Float32Array {
+  const counts = new Float32Array(data.nItems);
+  for (const i of data.items) counts[i]++;
+  // Items without positives never appear as in-batch negatives; any finite value does.
+  return counts.map((c) => Math.log(Math.max(c, 1) / data.items.length));
+}
+
 /** Number of steps per epoch. */
 export const stepsPerEpoch = (nExamples: number, batchSize: number): number => Math.ceil(nExamples / batchSize);
 

@@ -45,20 +45,30 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-const cases: [TwoTowerLoss, NegativeSource][] = [
-  ['bce', 'sampled'],
-  ['softmax', 'sampled'],
-  ['bce', 'in-batch'],
-  ['softmax', 'in-batch'],
+/** Loss, negatives, and whether the item bias and the logQ correction are on. */
+const cases: [TwoTowerLoss, NegativeSource, boolean][] = [
+  ['bce', 'sampled', false],
+  ['softmax', 'sampled', false],
+  ['bce', 'in-batch', false],
+  ['softmax', 'in-batch', false],
+  ['bce', 'sampled', true],
+  ['softmax', 'sampled', true],
+  ['bce', 'in-batch', true],
+  ['softmax', 'in-batch', true],
 ];
 
-describe('two-tower gradients', () => {
-  for (const [loss, negativeSource] of cases) {
-    const cfg: TwoTowerConfig = { ...DEFAULT_TWO_TOWER, dim: 3, batchSize: 4, negatives: 3, loss, negativeSource, l2: 0.01, initScale: 0.5, seed: 3 };
-    const batch = twoTowerBatches(tiny, cfg, 0).next().value!;
+/** Initial weights, with a non-zero item bias so that the forward pass depends on it. */
+const initWithBias = (cfg: TwoTowerConfig) =>
+  initTwoTowerWeights(tiny, cfg).map((w) => (w.name === 'item.bias' ? { ...w, values: Float32Array.from(w.values, (_, i) => 0.3 * i - 0.7) } : w));
 
-    it(`reference matches numerical gradients (${loss}, ${negativeSource})`, () => {
-      const w = toRef(initTwoTowerWeights(tiny, cfg));
+describe('two-tower gradients', () => {
+  for (const [loss, negativeSource, extras] of cases) {
+    const cfg: TwoTowerConfig = { ...DEFAULT_TWO_TOWER, dim: 3, batchSize: 4, negatives: 3, loss, negativeSource, l2: 0.01, initScale: 0.5, seed: 3, itemBias: extras, logQ: extras };
+    const batch = twoTowerBatches(tiny, cfg, 0).next().value!;
+    const label = `${loss}, ${negativeSource}${extras ? ', item bias + logQ' : ''}`;
+
+    it(`reference matches numerical gradients (${label})`, () => {
+      const w = toRef(initWithBias(cfg));
       const { grads } = refTwoTowerLossAndGrad(tiny, cfg, w, batch);
       const num = numericalGrads(w, (ww) => refTwoTowerLossAndGrad(tiny, cfg, ww, batch).loss);
       grads.forEach((g, t) => expect(maxAbsDiff(g, num[t])).toBeLessThan(1e-7));
@@ -66,9 +76,9 @@ describe('two-tower gradients', () => {
     });
 
     for (const lookup of ['scatter', 'onehot', 'gather'] as LookupMode[]) {
-      it(`TF.js (${lookup}) matches the reference loss and gradients (${loss}, ${negativeSource})`, () => {
+      it(`TF.js (${lookup}) matches the reference loss and gradients (${label})`, () => {
         const c = { ...cfg, lookup };
-        const init = initTwoTowerWeights(tiny, c);
+        const init = initWithBias(c);
         const ref = refTwoTowerLossAndGrad(tiny, c, toRef(init), batch);
         const model = new TwoTowerModel(tiny, c, init);
         const { value, grads } = tf.variableGrads(() => model.loss(batch), model.vars);

@@ -3,6 +3,11 @@
  * last 20% by time, cold users/items dropped, test ratings ≥ 4, K = 10),
  * trained on the training split only, on the WASM backend. The seed
  * notebook reported NDCG@10 0.0345, HitRate@10 0.221, Coverage@10 0.191.
+ *
+ * The settings of the second test (item bias, L2 0.001 on the tower outputs,
+ * 20 epochs at learning rate 0.005) were chosen on a
+ * validation period carved from the training part (its last 20% by time,
+ * `validationSplit`; scripts/towers-movielens-tune.ts), not on the test users.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -46,12 +51,27 @@ describe.skipIf(!present)('two-tower on MovieLens 100k, seed protocol', () => {
     const ours = evaluateEmbeddings(await model.embeddings(), split);
     model.dispose();
     const pop = evaluatePopularity(split);
-    console.log(`MovieLens seed protocol (${split.testUsers.length} test users): ours ndcg@10 ${ours.ndcg_at_10.toFixed(4)} hit@10 ${ours.hit_rate_at_10.toFixed(4)} coverage@10 ${ours.coverage_at_10.toFixed(4)}; popularity ${pop.ndcg_at_10.toFixed(4)} / ${pop.hit_rate_at_10.toFixed(4)} / ${pop.coverage_at_10.toFixed(4)}`);
+    console.log(`MovieLens seed protocol, plain BCE (${split.testUsers.length} test users): ours ndcg@10 ${ours.ndcg_at_10.toFixed(4)} hit@10 ${ours.hit_rate_at_10.toFixed(4)} coverage@10 ${ours.coverage_at_10.toFixed(4)}; popularity ${pop.ndcg_at_10.toFixed(4)} / ${pop.hit_rate_at_10.toFixed(4)} / ${pop.coverage_at_10.toFixed(4)}`);
     expect(history.at(-1)!.trainLoss).toBeLessThan(history[0].trainLoss);
     expect(ours.ndcg_at_10).toBeGreaterThan(2 * 0.0345);
     expect(ours.hit_rate_at_10).toBeGreaterThan(1.5 * 0.221);
     expect(ours.coverage_at_10).toBeGreaterThan(0.191);
     // A two-tower that only learned popularity would cover ~5% of the catalogue.
+    expect(ours.coverage_at_10).toBeGreaterThan(2 * pop.coverage_at_10);
+  });
+
+  // Seeds 42 / 1 / 2 gave NDCG@10 0.1571 / 0.1563 / 0.1477 against popularity's 0.1381 (HitRate@10 does not beat popularity for every seed).
+  it('with an item bias and L2 it beats popularity on NDCG@10 (same split, metric and users)', async () => {
+    const split = load();
+    const { model, history } = await trainTwoTower(positivesFromSplit(split), { ...DEFAULT_TWO_TOWER, epochs: 20, learningRate: 0.005, batchSize: 1024, itemBias: true, l2: 0.001 });
+    const ours = evaluateEmbeddings(await model.embeddings(), split);
+    model.dispose();
+    const pop = evaluatePopularity(split);
+    console.log(`MovieLens seed protocol, item bias + L2 (${split.testUsers.length} test users): ours ndcg@10 ${ours.ndcg_at_10.toFixed(4)} hit@10 ${ours.hit_rate_at_10.toFixed(4)} coverage@10 ${ours.coverage_at_10.toFixed(4)}; popularity ${pop.ndcg_at_10.toFixed(4)} / ${pop.hit_rate_at_10.toFixed(4)} / ${pop.coverage_at_10.toFixed(4)}`);
+    expect(history.at(-1)!.trainLoss).toBeLessThan(history[0].trainLoss);
+    expect(ours.ndcg_at_10).toBeGreaterThan(pop.ndcg_at_10);
+    expect(ours.ndcg_at_10).toBeGreaterThan(2 * 0.0345);
+    // Not popularity in disguise: it covers more than twice popularity's share of the catalogue.
     expect(ours.coverage_at_10).toBeGreaterThan(2 * pop.coverage_at_10);
   });
 

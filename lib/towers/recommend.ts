@@ -79,18 +79,20 @@ export function recommendForUsers(emb: TowerEmbeddings, users: ArrayLike<number>
  */
 export function similarItems(emb: TowerEmbeddings, item: number, k: number, metric: 'dot' | 'cosine' = 'dot'): { items: Int32Array; scores: Float32Array } {
   const d = emb.dim;
+  // The item-bias column (when there is one) is not part of an item's direction.
+  const used = emb.biasColumn ? d - 1 : d;
   const nItems = emb.items.length / d;
   checkK(k, nItems);
   if (!(item >= 0 && item < nItems && Number.isInteger(item))) throw new Error(`invalid item: ${item}; expected 0..${nItems - 1}`);
   const norm = (i: number) => {
     let s = 0;
-    for (let c = 0; c < d; c++) s += emb.items[i * d + c] ** 2;
+    for (let c = 0; c < used; c++) s += emb.items[i * d + c] ** 2;
     return Math.sqrt(s) || 1;
   };
   const scores = new Float32Array(nItems);
   for (let i = 0; i < nItems; i++) {
     let s = 0;
-    for (let c = 0; c < d; c++) s += emb.items[item * d + c] * emb.items[i * d + c];
+    for (let c = 0; c < used; c++) s += emb.items[item * d + c] * emb.items[i * d + c];
     scores[i] = metric === 'cosine' ? s / (norm(i) * norm(item)) : s;
   }
   const items = topK(scores, k, (i) => i === item);

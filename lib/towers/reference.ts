@@ -4,7 +4,7 @@
  * seeded batches. The conformance tests check the TF.js fast path against
  * these, and these against numerical gradients.
  */
-import { splitRows, stepsPerEpoch, twoTowerBatches, validateMf, validateTwoTower, type TwoTowerBatch } from './batches';
+import { logItemShare, splitRows, stepsPerEpoch, twoTowerBatches, validateMf, validateTwoTower, type TwoTowerBatch } from './batches';
 import type { NamedWeight } from './loop';
 import type { MfConfig, MfData, TwoTowerConfig, TwoTowerData } from './types';
 
@@ -47,6 +47,13 @@ export function refTwoTowerLossAndGrad(data: TwoTowerData, cfg: TwoTowerConfig, 
   const addGrad = (side: 'user' | 'item', id: number, g: Float64Array) => {
     for (const [t, r] of rowsOf(side, id)) for (let c = 0; c < d; c++) grads[t][r * d + c] += g[c];
   };
+  // Item bias: the last weight when cfg.itemBias; logQ: the in-batch correction.
+  const biasT = cfg.itemBias ? w.length - 1 : -1;
+  const bias = (i: number) => (biasT >= 0 ? w[biasT].values[i] : 0);
+  const addBias = (i: number, g: number) => {
+    if (biasT >= 0) grads[biasT][i] += g;
+  };
+  const lq = cfg.logQ && cfg.negativeSource === 'in-batch' ? logItemShare(data) : null;
   const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, x, c) => s + x * b[c], 0);
   const axpy = (g: Float64Array, a: number, x: Float64Array) => {
     for (let c = 0; c < d; c++) g[c] += a * x[c];
@@ -62,7 +69,8 @@ export function refTwoTowerLossAndGrad(data: TwoTowerData, cfg: TwoTowerConfig, 
     const nNeg = batch.neg.length / b;
     for (let k = 0; k < b; k++) {
       const Nk = Array.from(batch.neg.subarray(k * nNeg, (k + 1) * nNeg), (i) => vec('item', i));
-      const row = [dot(U[k], P[k]), ...Nk.map((n) => dot(U[k], n))];
+      const negIds = Array.from(batch.neg.subarray(k * nNeg, (k + 1) * nNeg));
+      const row = [dot(U[k], P[k]) + bias(batch.pos[k]), ...Nk.map((n, j) => dot(U[k], n) + bias(negIds[j]))];
       let dRow: number[];
       if (cfg.loss === 'bce') {
         const denom = b * (1 + nNeg);
@@ -75,7 +83,9 @@ export function refTwoTowerLossAndGrad(data: TwoTowerData, cfg: TwoTowerConfig, 
       }
       axpy(gU[k], dRow[0], P[k]);
       axpy(gP[k], dRow[0], U[k]);
+      addBias(batch.pos[k], dRow[0]);
       Nk.forEach((n, j) => {
+        addBias(negIds[j], dRow[j + 1]);
         axpy(gU[k], dRow[j + 1], n);
         const gn = new Float64Array(d);
         axpy(gn, dRow[j + 1], U[k]);
@@ -86,7 +96,7 @@ export function refTwoTowerLossAndGrad(data: TwoTowerData, cfg: TwoTowerConfig, 
     }
   } else {
     for (let k = 0; k < b; k++) {
-      const row = P.map((p) => dot(U[k], p));
+      const row = P.map((p, l) => dot(U[k], p) + bias(batch.pos[l]) - (lq ? lq[batch.pos[l]] : 0));
       let dRow: number[];
       if (cfg.loss === 'bce') {
         loss += (row.reduce((s, x) => s + softplus(x), 0) - row[k]) / (b * b);
@@ -99,6 +109,7 @@ export function refTwoTowerLossAndGrad(data: TwoTowerData, cfg: TwoTowerConfig, 
       for (let l = 0; l < b; l++) {
         axpy(gU[k], dRow[l], P[l]);
         axpy(gP[l], dRow[l], U[k]);
+        addBias(batch.pos[l], dRow[l]);
       }
     }
   }

@@ -24,11 +24,22 @@ const data = positivesFromSplit(split);
 const cfg: TwoTowerConfig = { ...DEFAULT_TWO_TOWER, dim: 8, epochs: 12, batchSize: 64, negatives: 5, learningRate: 0.05, seed: 7 };
 
 describe('two-tower on planted structure', () => {
-  for (const [loss, negativeSource] of [['bce', 'sampled'], ['softmax', 'sampled'], ['softmax', 'in-batch']] as const) {
-    it(`loss falls and ranking beats popularity and random (${loss}, ${negativeSource})`, async () => {
-      const { model, history } = await trainTwoTower(data, { ...cfg, loss, negativeSource }, { validation: testPositives(split) });
+  const cases = [
+    ['bce', 'sampled', false],
+    ['softmax', 'sampled', false],
+    ['softmax', 'in-batch', false],
+    ['bce', 'sampled', true],
+    ['softmax', 'in-batch', true],
+  ] as const;
+  for (const [loss, negativeSource, extras] of cases) {
+    it(`loss falls and ranking beats popularity and random (${loss}, ${negativeSource}${extras ? ', item bias + logQ' : ''})`, async () => {
+      const { model, history } = await trainTwoTower(data, { ...cfg, loss, negativeSource, itemBias: extras, logQ: extras }, { validation: testPositives(split) });
       const emb = await model.embeddings();
       model.dispose();
+      // With an item bias, scores stay dot products: one more column (1 for users, the bias for items).
+      expect(emb.dim).toBe(extras ? cfg.dim + 1 : cfg.dim);
+      expect(Boolean(emb.biasColumn)).toBe(extras);
+      if (extras) for (let u = 0; u < data.nUsers; u++) expect(emb.users[u * emb.dim + cfg.dim]).toBe(1);
       expect(history).toHaveLength(cfg.epochs);
       expect(history.at(-1)!.trainLoss).toBeLessThan(history[0].trainLoss * 0.9);
       expect(history.at(-1)!.validationLoss!).toBeLessThan(history[0].validationLoss!);

@@ -8,12 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { epochSeed, mulberry32 } from '../util/random';
-import { stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
+import { logItemShare, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
 import { checkpointingHooks, makeOptimizer, normalArray, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
-/** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>... */
+/** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>..., then item.bias (zeros) when cfg.itemBias. */
 export function initTwoTowerWeights(data: TwoTowerData, cfg: TwoTowerConfig): NamedWeight[] {
   const rand = mulberry32(epochSeed(cfg.seed, -1, 7));
   const table = (name: string, rows: number): NamedWeight => ({ name, shape: [rows, cfg.dim], values: normalArray(rows * cfg.dim, cfg.initScale, rand) });
@@ -22,6 +22,7 @@ export function initTwoTowerWeights(data: TwoTowerData, cfg: TwoTowerConfig): Na
     table('item', data.nItems),
     ...(data.userFeatures ?? []).map((f) => table(`user.${f.name}`, f.cardinality)),
     ...(data.itemFeatures ?? []).map((f) => table(`item.${f.name}`, f.cardinality)),
+    ...(cfg.itemBias ? [{ name: 'item.bias', shape: [data.nItems, 1], values: new Float32Array(data.nItems) }] : []),
   ];
 }
 
@@ -32,6 +33,7 @@ export class TwoTowerModel {
   readonly vars: tf.Variable[];
   private readonly userFeatureCodes: Int32Array[];
   private readonly itemFeatureCodes: Int32Array[];
+  private readonly logQ: Float32Array | null;
 
   constructor(
     readonly data: TwoTowerData,
@@ -45,12 +47,24 @@ export class TwoTowerModel {
     this.vars = weights.map((w) => tf.variable(tf.tensor2d(w.values, [w.shape[0], w.shape[1]]), true, `towers${id}/${w.name}`));
     this.userFeatureCodes = (data.userFeatures ?? []).map((f) => f.codes);
     this.itemFeatureCodes = (data.itemFeatures ?? []).map((f) => f.codes);
+    this.logQ = cfg.logQ && cfg.negativeSource === 'in-batch' ? logItemShare(data) : null;
+  }
+
+  /** The item-bias variable, or null. */
+  private get bias(): tf.Tensor2D | null {
+    return this.cfg.itemBias ? (this.vars.at(-1) as tf.Tensor2D) : null;
+  }
+
+  /** Item bias of `ids` as a vector, or null without one. */
+  private itemBias(ids: Int32Array): tf.Tensor1D | null {
+    const b = this.bias;
+    return b ? tf.reshape(lookup(b, tf.tensor1d(ids, 'int32'), this.cfg.lookup), [ids.length]) : null;
   }
 
   private tower(side: 'user' | 'item', ids: Int32Array): tf.Tensor2D {
     const nUserF = this.userFeatureCodes.length;
     const codes = side === 'user' ? this.userFeatureCodes : this.itemFeatureCodes;
-    const tables = side === 'user' ? this.vars.slice(2, 2 + nUserF) : this.vars.slice(2 + nUserF);
+    const tables = side === 'user' ? this.vars.slice(2, 2 + nUserF) : this.vars.slice(2 + nUserF, 2 + nUserF + this.itemFeatureCodes.length);
     const idT = tf.tensor1d(ids, 'int32');
     let out = lookup(this.vars[side === 'user' ? 0 : 1] as tf.Tensor2D, idT, this.cfg.lookup);
     codes.forEach((c, f) => {
@@ -67,14 +81,18 @@ export class TwoTowerModel {
     const b = batch.users.length;
     const u = this.tower('user', batch.users);
     const p = this.tower('item', batch.pos);
-    const sPos = tf.sum(tf.mul(u, p), 1);
+    const bPos = this.itemBias(batch.pos);
+    const dots = tf.sum(tf.mul(u, p), 1);
+    const sPos = bPos ? tf.add(dots, bPos) : dots;
     let value: tf.Scalar;
     let norms = tf.add(tf.sum(tf.square(u)), tf.sum(tf.square(p)));
     if (negativeSource === 'sampled') {
       const nNeg = batch.neg.length / b;
       const nv = this.tower('item', batch.neg);
       norms = tf.add(norms, tf.sum(tf.square(nv)));
-      const sNeg = tf.sum(tf.mul(tf.expandDims(u, 1), tf.reshape(nv, [b, nNeg, this.cfg.dim])), 2);
+      const negDots = tf.sum(tf.mul(tf.expandDims(u, 1), tf.reshape(nv, [b, nNeg, this.cfg.dim])), 2);
+      const bNeg = this.itemBias(batch.neg);
+      const sNeg = bNeg ? tf.add(negDots, tf.reshape(bNeg, [b, nNeg])) : negDots;
       if (loss === 'bce') {
         value = tf.div(tf.add(tf.sum(tf.softplus(tf.neg(sPos))), tf.sum(tf.softplus(sNeg))), b * (1 + nNeg));
       } else {
@@ -83,12 +101,20 @@ export class TwoTowerModel {
       }
     } else {
       // An explicit transpose: WASM's matMul with transposeB is many times slower.
-      const logits = tf.matMul(u, tf.transpose(p));
+      let logits: tf.Tensor2D = tf.matMul(u, tf.transpose(p));
+      if (bPos) logits = tf.add(logits, tf.reshape(bPos, [1, b]));
+      // The positives sit on the diagonal; with logQ every logit of column l, the positive's too, loses log q(pos_l).
+      let sDiag = sPos;
+      if (this.logQ) {
+        const lq = tf.tensor1d(Float32Array.from(batch.pos, (i) => this.logQ![i]));
+        logits = tf.sub(logits, tf.reshape(lq, [1, b]));
+        sDiag = tf.sub(sPos, lq);
+      }
       if (loss === 'bce') {
         // softplus(-x) = softplus(x) - x: positives on the diagonal, every other pair a negative.
-        value = tf.div(tf.sub(tf.sum(tf.softplus(logits)), tf.sum(sPos)), b * b);
+        value = tf.div(tf.sub(tf.sum(tf.softplus(logits)), tf.sum(sDiag)), b * b);
       } else {
-        value = tf.mean(tf.sub(tf.logSumExp(logits, 1), sPos));
+        value = tf.mean(tf.sub(tf.logSumExp(logits, 1), sDiag));
       }
     }
     return l2 > 0 ? tf.add(value, tf.mul(l2 / b, norms)) : value;
@@ -97,12 +123,18 @@ export class TwoTowerModel {
   /** Tower outputs for every user and item. */
   async embeddings(): Promise<TowerEmbeddings> {
     const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-    const [uT, iT] = tf.tidy(() => [this.tower('user', all(this.data.nUsers)), this.tower('item', all(this.data.nItems))]);
+    const [uT, iT] = tf.tidy(() => {
+      const u = this.tower('user', all(this.data.nUsers));
+      const i = this.tower('item', all(this.data.nItems));
+      const b = this.bias;
+      // With an item bias, scores stay plain dot products: users get a constant 1, items their bias, as a last column.
+      return b ? [tf.concat([u, tf.ones([this.data.nUsers, 1])], 1), tf.concat([i, b], 1)] : [u, i];
+    });
     const users = (await uT.data()) as Float32Array;
     const items = (await iT.data()) as Float32Array;
     uT.dispose();
     iT.dispose();
-    return { dim: this.cfg.dim, users, items };
+    return this.bias ? { dim: this.cfg.dim + 1, users, items, biasColumn: true } : { dim: this.cfg.dim, users, items };
   }
 
   /** Current weights, in the order of initTwoTowerWeights. */

@@ -52,6 +52,14 @@ export interface TwoTowerConfig {
   initScale: number;
   seed: number;
   lookup: LookupMode;
+  /** A learned per-item bias added to every score (weight `item.bias`, last; no L2). */
+  itemBias: boolean;
+  /**
+   * logQ correction for in-batch negatives: subtract log(share of the item among the training
+   * positives) from each in-batch logit, so popular items are not over-penalised for appearing
+   * as negatives more often. No effect with uniform random negatives (the correction is a constant).
+   */
+  logQ: boolean;
 }
 
 export const DEFAULT_TWO_TOWER: TwoTowerConfig = {
@@ -67,6 +75,8 @@ export const DEFAULT_TWO_TOWER: TwoTowerConfig = {
   initScale: 0.1,
   seed: 42,
   lookup: 'scatter',
+  itemBias: false,
+  logQ: false,
 };
 
 /** Positive user–item pairs plus optional side features. */
@@ -129,11 +139,14 @@ export interface EpochReport {
 
 /** Final tower outputs: the vectors scores are dot products of. */
 export interface TowerEmbeddings {
+  /** Columns per row. With an item bias the last column is the bias (items) against a constant 1 (users). */
   dim: number;
   /** nUsers × dim, row-major. */
   users: Float32Array;
   /** nItems × dim, row-major. */
   items: Float32Array;
+  /** True when the last column holds the item bias (drop it for item-to-item similarity). */
+  biasColumn?: boolean;
 }
 
 /**

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildDataset } from '@/lib/data/build';
 import { generateDemoTables, type DemoPreset } from '@/lib/data/demo';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
-import type { BadRowPolicy } from '@/lib/data/errors';
+import { enforceKeptShare, type BadRowPolicy } from '@/lib/data/errors';
 import { sha256Hex } from '@/lib/notebook/export';
 import type { FileIdentity } from '@/lib/notebook/file-schema';
 import { CellFailure, defineCell, type CellDefinition, type JsonValue } from '@/lib/notebook/types';
@@ -59,10 +59,15 @@ export const headlessDataCell: CellDefinition<typeof dataCell.params, HeadlessSe
     ctx.services.pickedFiles = ids;
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
     const policy = ctx.params.badRows as BadRowPolicy;
-    const read = await readSource(src as Exclude<SourceName, `demo-${string}`>, files, policy, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
+    const minShare = (ctx.params.minKeptPercent as number) / 100;
+    const read = await readSource(src as Exclude<SourceName, `demo-${string}`>, files, policy, minShare, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
     const fp = new Fingerprint().text(read.kind).text(read.options);
     for (const name of ['articles', 'customers', 'transactions'] as const) fingerprintTable(fp, read.tables[name]);
-    const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint: fp.hex(), badRows: policy, imageUrl: () => null });
+    const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint: fp.hex(), badRows: policy, imageUrl: () => null, transactionsFile: read.transactionsFile });
+    // The browser cell's rule: transactions dropped because their ids do not join count against the same threshold.
+    const kept = dataset.interactions.user.length;
+    const dropped = read.tables.transactions.length - kept;
+    if (dropped > 0 || kept === 0) enforceKeptShare({ file: dataset.joinIssues[0]?.file ?? read.transactionsFile ?? 'transactions', count: dropped, examples: dataset.joinIssues[0]?.examples ?? [] }, kept, minShare);
     for (const t of ['articles', 'customers', 'transactions'] as const) await stage(db, t, read.tables[t], 'create');
     await swapIn(db);
     return done(db, src, dataset, [...read.bad, ...dataset.joinIssues], [`Read from ${dir} (images are not read headless).`], t0);
@@ -70,7 +75,7 @@ export const headlessDataCell: CellDefinition<typeof dataCell.params, HeadlessSe
 });
 
 async function done(db: DuckDbHandle, src: string, dataset: ReturnType<typeof buildDataset>, bad: Parameters<typeof datasetOutputs>[2], notes: string[], t0: number) {
-  const artifacts: DataArtifacts = { ...dataset, db };
+  const artifacts: DataArtifacts = { ...dataset, db, validation: null };
   const outputs = await datasetOutputs(db, dataset, bad, notes, (performance.now() - t0) / 1000);
   const info = dataset.info;
   const summary: Record<string, JsonValue> = {

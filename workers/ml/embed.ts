@@ -9,7 +9,7 @@ import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
 import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
 import { blockedTopK } from '../../lib/embed/knn';
 import type { RgbImage } from '../../lib/embed/preprocess';
-import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
+import { handlerFromPickedFiles } from '../../lib/embed/sources';
 import { CancelledError } from '../../lib/util/cancel';
 import type { Handlers } from '../../lib/rpc/server';
 import type { EmbedImagesResult, EmbedSource } from '../protocol/embed';
@@ -25,13 +25,8 @@ function ioHandler(source: EmbedSource): tf.io.IOHandler | null {
     case 'url':
       // Relative URLs (the vendored copies) resolve against the worker's origin.
       return tf.io.http(new URL(source.url, self.location.href).href);
-    case 'files': {
-      const json = source.files.find((f) => f.name.endsWith('.json'));
-      if (!json) throw new Error('invalid files: no model.json among the picked files');
-      const modelJson = JSON.parse(new TextDecoder().decode(json.data)) as ConverterModelJson;
-      const files = new Map(source.files.map((f) => [f.name, f.data]));
-      return tf.io.fromMemory(artifactsFromFiles(modelJson, files));
-    }
+    case 'files':
+      return handlerFromPickedFiles(tf, source.files);
     default: {
       const never: never = source;
       throw new Error(`invalid source: ${JSON.stringify(never)}`);
@@ -39,8 +34,8 @@ function ioHandler(source: EmbedSource): tf.io.IOHandler | null {
   }
 }
 
-/** Fetches and decodes one photo; 'missing' for no url or HTTP 404. */
-async function readPhoto(url: string | null): Promise<RgbImage | 'missing'> {
+/** Fetches and decodes one photo; 'missing' for no url or HTTP 404. (Exported for the Keras parity spec.) */
+export async function readPhoto(url: string | null): Promise<RgbImage | 'missing'> {
   if (!url) return 'missing';
   const res = await fetch(url);
   if (res.status === 404) return 'missing';

@@ -7,6 +7,7 @@ import type { Handlers } from '../../lib/rpc/server';
 import type { MlMethods } from '../protocol/ml';
 import { alsHandlers } from './als';
 import { embedHandlers } from './embed';
+import { recsHandlers } from './recs';
 import { systemHandlers } from './system';
 import { towersHandlers } from './towers';
 
@@ -15,4 +16,5 @@ export const handlers = {
   ...towersHandlers,
   ...embedHandlers,
   ...alsHandlers,
+  ...recsHandlers,
 } satisfies Handlers<MlMethods>;

@@ -12,6 +12,7 @@
 import type { AlsFitRequest, AlsFitResult } from './als';
 import type { BackendName, BackendReport } from './backend';
 import type { EmbedImagesRequest, EmbedImagesResult, EmbedKnnRequest, EmbedKnnResult, EmbedLoadRequest, EmbedLoadResult } from './embed';
+import type { RecsBacktestRequest, RecsBacktestResult, RecsHybridRequest, RecsHybridResult } from './recs';
 import type { TowersMfRequest, TowersTrainRequest, TowersTrainResult } from './towers';
 
 export type MlMethods = {
@@ -41,4 +42,10 @@ export type MlMethods = {
   'embed.knn': { req: EmbedKnnRequest; res: EmbedKnnResult };
   /** Deletes cached embeddings (one backbone, or all). */
   'embed.clearCache': { req: { backbone: string | null }; res: { deleted: number } };
+
+  // ---- recs: Hybrid and Evaluate cells (issues 14, 17); types in recs.ts ----
+  /** The hybrid's lists for every customer, filter and co-purchase in memory; progress in customers. */
+  'recs.hybrid': { req: RecsHybridRequest; res: RecsHybridResult };
+  /** The rolling backtest of every strategy (two-stage ranked by lib/gbdt), explainer and submission lists; progress in fits. */
+  'recs.backtest': { req: RecsBacktestRequest; res: RecsBacktestResult };
 };

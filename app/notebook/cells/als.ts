@@ -9,7 +9,8 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
-import { splitLastDays } from '@/lib/data/split';
+import { hasDates, randomHoldoutPerUser, splitLastDays, type Split } from '@/lib/data/split';
+import type { HeldOutPairs } from '@/lib/data/readers/asos';
 import { ALS_SOLVERS, AlsModel, CfInputError, evaluatePopularity, holdoutFromPairs, prepareInteractions, sampleHoldout, type AlsSolverName, type HoldoutSpec, type Weighting } from '@/lib/cf';
 import type { MetricReport } from '@/lib/metrics';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
@@ -74,7 +75,8 @@ export const alsCell = defineAppCell({
     'a **recency-decayed** count (a purchase one half-life before the last training day weighs ½), BM25 or TF-IDF. Users and items under the minimum counts are ' +
     'filtered out and kept in lists for the fallbacks. The model trains in the ML worker on everything before the holdout window (conjugate gradient warm-started ' +
     'from the previous factors, as `implicit` does) and is scored on the window: MAP@12 as Kaggle scored H&M, NDCG@10, HitRate@10. ' +
-    'Customers the model cannot score count as misses.',
+    'Customers the model cannot score count as misses. Datasets without dates (ASOS) are scored on the validation file picked in the Data cell, ' +
+    'or, without one, on a seeded random share of each customer\'s purchases.',
   params: {
     factors: { kind: 'number', label: 'factors', default: 64, min: 4, max: 512, integer: true, help: 'multiples of 4 use the SIMD kernel' },
     regularization: { kind: 'number', label: 'regularization λ', default: 0.01, min: 0, step: 0.01 },
@@ -86,6 +88,7 @@ export const alsCell = defineAppCell({
     minUserCount: { kind: 'number', label: 'min purchases per customer', default: 1, min: 1, integer: true },
     minItemCount: { kind: 'number', label: 'min purchases per article', default: 1, min: 1, integer: true },
     holdoutDays: { kind: 'number', label: 'holdout window (last days)', default: 7, min: 1, integer: true },
+    holdoutShare: { kind: 'number', label: 'holdout share per customer (datasets without dates, no validation file)', default: 0.2, min: 0.01, max: 0.9, step: 0.01 },
     maxEvalCustomers: { kind: 'number', label: 'max holdout customers scored (seeded sample)', default: 2000, min: 1, integer: true },
     filterAlreadyBought: { kind: 'boolean', label: 'never recommend what the customer bought', default: true },
     solver: { kind: 'select', label: 'solver', default: 'cg', options: ALS_SOLVERS.map((s) => ({ value: s, label: SOLVER_LABELS[s] })) },
@@ -101,12 +104,28 @@ export const alsCell = defineAppCell({
     const catalog = ctx.artifacts.find<ItemCatalog>(DATA_CELL, 'catalog');
     if (log.user.length === 0) throw new CellFailure('The dataset has no interactions: there is nothing to train ALS on.', 'Load a dataset with transactions in the Data cell.');
 
-    let split;
+    // Dated logs: the last days. Without dates (ASOS): the Data cell's validation file, else a seeded random share per customer.
+    const validation = ctx.artifacts.find<HeldOutPairs | null>(DATA_CELL, 'validation') ?? null;
+    const dated = hasDates(log);
+    let split: Split;
+    let test: { user: ArrayLike<number>; item: ArrayLike<number> };
+    let holdoutText: string;
     try {
-      split = splitLastDays(log, p.holdoutDays);
+      if (dated) {
+        split = splitLastDays(log, p.holdoutDays);
+        holdoutText = `the last ${p.holdoutDays} days`;
+      } else if (validation) {
+        split = { train: log, test: log, cutoffDay: null };
+        holdoutText = `the validation file ${validation.source}`;
+      } else {
+        split = randomHoldoutPerUser(log, p.holdoutShare, ctx.seed);
+        holdoutText = `a seeded random ${Math.round(p.holdoutShare * 100)}% of each customer's purchases (no dates, no validation file)`;
+      }
+      test = dated || !validation ? split.test : validation;
     } catch (err) {
-      throw new CellFailure(`Cannot make the holdout split: ${(err as Error).message}`, 'Change "holdout window".');
+      throw new CellFailure(`Cannot make the holdout split: ${(err as Error).message}`, dated ? 'Change "holdout window".' : 'Change "holdout share per customer".');
     }
+    if (!dated) ctx.log(`no dates in the data: holdout is ${holdoutText}`);
     let prepared;
     try {
       prepared = prepareInteractions(split.train, {
@@ -123,14 +142,14 @@ export const alsCell = defineAppCell({
     if (nnz === 0) {
       throw new CellFailure(
         `No purchases are left to train on: ${split.train.user.length} training rows, ${prepared.filteredUsers.length} customers and ${prepared.filteredItems.length} articles filtered out.`,
-        'Lower "min purchases per customer" / "min purchases per article", or shorten the holdout window.',
+        dated ? 'Lower "min purchases per customer" / "min purchases per article", or shorten the holdout window.' : 'Lower "min purchases per customer" / "min purchases per article".',
       );
     }
-    const fullSpec = holdoutFromPairs(split.test.user, split.test.item);
+    const fullSpec = holdoutFromPairs(test.user, test.item);
     const spec: HoldoutSpec = sampleHoldout(fullSpec, p.maxEvalCustomers, ctx.seed);
     const nTrainUsers = prepared.userCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
     ctx.log(
-      `training: ${nnz} (customer, article) pairs from ${split.train.user.length} purchases before day ${split.cutoffDay}; ` +
+      `training: ${nnz} (customer, article) pairs from ${split.train.user.length} purchases${split.cutoffDay === null ? '' : ` before day ${split.cutoffDay}`}; ` +
         `${nTrainUsers} customers, ${prepared.filteredUsers.length} customers and ${prepared.filteredItems.length} articles filtered out; holdout: ${spec.users.length} customers`,
     );
 
@@ -147,7 +166,7 @@ export const alsCell = defineAppCell({
           filteredUsers: prepared.filteredUsers,
           filteredItems: prepared.filteredItems,
           evaluate: spec.users.length ? { spec, filterAlreadyBought: p.filterAlreadyBought } : null,
-          cacheKey: p.cache && info ? fitCacheKey(info.fingerprint, p, ctx.seed) : null,
+          cacheKey: p.cache && info ? fitCacheKey(`${info.fingerprint}${!dated && validation ? `|${validation.source}|${validation.user.length}` : ''}`, p, ctx.seed) : null,
         },
         {
           signal: ctx.signal,
@@ -197,9 +216,11 @@ export const alsCell = defineAppCell({
       outputs.push({
         kind: 'table',
         title:
-          `Holdout: the last ${p.holdoutDays} days, ${spec.users.length} customers` +
+          `Holdout: ${holdoutText}, ${spec.users.length} customers` +
           (spec.users.length < fullSpec.users.length ? ` (a seeded sample of ${fullSpec.users.length})` : '') +
-          `; ${res.unscorable} without factors count as misses`,
+          `; ${res.unscorable} without factors count as misses. Same metric functions (lib/metrics) and day convention as the Evaluate cell ` +
+          '(train = the days before the first test day); what differs there: several weekly cutoffs pooled, lists only from articles sold in the ' +
+          'candidate weeks and completed to 12, ALS refitted per cutoff with its own settings, popularity of the last 7 days (here: of the whole training span)',
         columns: ['model', 'MAP@12', 'NDCG@10', 'HitRate@10', 'Recall@10', 'Coverage@10', 'customers scored'],
         rows: [metricRow('ALS', res.metrics), metricRow('popularity', pop)],
       });
@@ -223,12 +244,12 @@ export const alsCell = defineAppCell({
           bought.add(split.train.item[r]);
           history.push(split.train.item[r]);
         }
-        outputs.push({ kind: 'images', title: `Customer ${log.userKeys[customer]}: last purchases before the holdout`, items: history.map((i) => photo(i, '')), columns: 6 });
+        outputs.push({ kind: 'images', title: `Customer ${log.userKeys[customer]}: ${dated ? 'last purchases before the holdout' : 'training purchases'}`, items: history.map((i) => photo(i, '')), columns: 6 });
         const recs = model.recommend(customer, 12, { filterAlreadyBought: p.filterAlreadyBought });
         topRecommendation = recs.items.length ? recs.items[0] : null;
         outputs.push({
           kind: 'images',
-          title: `Recommendations (highlighted: bought in the holdout window)`,
+          title: `Recommendations (highlighted: bought in the holdout)`,
           items: Array.from(recs.items, (i, r) => photo(i, `score ${recs.scores[r].toFixed(3)}`, inHoldout.has(i))),
           columns: 6,
         });

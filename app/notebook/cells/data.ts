@@ -7,7 +7,7 @@
  */
 import { buildDataset, catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
 import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/demo';
-import { DataError, describeBadRow, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
+import { DataError, MIN_KEPT_SHARE, describeBadRow, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
 import { InteractionLogBuilder } from '@/lib/data/interactions';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
@@ -21,6 +21,7 @@ import { readSource, SOURCES, type ReadResult, type SourceName } from '../data/l
 import { canPersist, loadStored, saveDataset } from '../data/persist';
 import { datasetOutputs } from '../data/outputs';
 import { hmTableOf } from '@/lib/data/readers/hm';
+import { isAsosValidationFile, readAsosValidation, type HeldOutPairs } from '@/lib/data/readers/asos';
 
 export const DATA_CELL = cellId('data');
 
@@ -34,6 +35,8 @@ export interface DataArtifacts {
   customers: BuiltDataset['customers'];
   info: BuiltDataset['info'];
   db: DuckDbHandle;
+  /** Held-out pairs from a validation file picked with the data (ASOS `dsf_asos_valid...`), or null. */
+  validation: HeldOutPairs | null;
 }
 
 /** The dataset in force: kept so that a failed load can fall back to it. */
@@ -59,11 +62,20 @@ export const dataCell = defineAppCell({
     itemColumn: { kind: 'text', label: 'Item column', default: 'item_id', help: 'Any interactions file: the item id column' },
     timeColumn: { kind: 'text', label: 'Time column (optional)', default: '', help: 'Dates (YYYY-MM-DD) or unix seconds' },
     weightColumn: { kind: 'text', label: 'Weight / rating column (optional)', default: '' },
+    largeFileMB: {
+      kind: 'number', label: 'Large-file threshold (MB)', default: LARGE_FILE_BYTES / 2 ** 20, min: 0, step: 64,
+      help: 'H&M transactions files above this size are read by DuckDB from the file (not into memory) and not kept in browser storage',
+    },
+    minKeptPercent: {
+      kind: 'number', label: 'Minimum rows kept (%)', default: MIN_KEPT_SHARE * 100, min: 0, max: 100, step: 5,
+      help: 'Under "skip bad rows", a file that keeps less than this share of its rows (or none) fails the load, and the previous dataset stays',
+    },
   },
   dependsOn: [],
   async run(ctx) {
     const src = ctx.params.source as SourceName;
     const policy = ctx.params.badRows as BadRowPolicy;
+    const minShare = (ctx.params.minKeptPercent as number) / 100;
     const check = () => {
       if (ctx.signal.aborted) throw new CancelledError();
     };
@@ -71,8 +83,8 @@ export const dataCell = defineAppCell({
     ctx.progress({ label: 'Starting DuckDB', done: 0, total: 1, unit: 'steps' });
     const db = await getDuckDb();
     try {
-      const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, ctx, db, check);
-      const artifacts: DataArtifacts = { ...built.dataset, db };
+      const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, minShare, ctx, db, check);
+      const artifacts: DataArtifacts = { ...built.dataset, db, validation: built.validation ?? null };
       const outputs = await datasetOutputs(db, built.dataset, built.bad, built.notes, (performance.now() - t0) / 1000);
       current = { artifacts, outputs };
       const summary: Record<string, JsonValue> = {
@@ -86,16 +98,15 @@ export const dataCell = defineAppCell({
       if (err instanceof CancelledError) throw err;
       const message = err instanceof Error ? err.message : String(err);
       if (!current) throw err instanceof DataError ? new CellFailure(message, 'Fix the file (or choose "skip bad rows") and run again.') : err;
-      // The previous dataset is still in DuckDB and still handed on: later cells keep working.
+      // A failed load is an error (Run all stops here), but the previous dataset is still in DuckDB, still in browser
+      // storage, and still handed on: cells that used it keep working.
       const info = current.artifacts.info;
-      return {
-        outputs: [
-          { kind: 'markdown', text: `**Load failed:** ${message}\n\nStill using the previous dataset: **${info.name}** (fingerprint \`${info.fingerprint}\`).` },
-          ...current.outputs,
-        ],
-        artifacts: { ...current.artifacts },
-        summary: { loadError: message, fingerprint: info.fingerprint, name: info.name },
-      };
+      throw new CellFailure(
+        `Load failed: ${message}`,
+        `Still using the previous dataset: ${info.name} (fingerprint ${info.fingerprint}). Fix the file and run again.`,
+        err instanceof Error ? err.stack : undefined,
+        { ...current.artifacts },
+      );
     }
   },
 });
@@ -104,6 +115,7 @@ interface Loaded {
   dataset: BuiltDataset;
   bad: BadRows[];
   notes: string[];
+  validation?: HeldOutPairs | null;
 }
 
 type Ctx = Parameters<typeof dataCell.run>[0];
@@ -162,7 +174,7 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   };
 }
 
-async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: BadRowPolicy, ctx: Ctx, db: DuckDbHandle, check: () => void): Promise<Loaded> {
+async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: BadRowPolicy, minShare: number, ctx: Ctx, db: DuckDbHandle, check: () => void): Promise<Loaded> {
   const files = dataFiles();
   let read: ReadResult;
   let photos: Map<string, File>;
@@ -186,15 +198,16 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
     restored = true;
     notes.push(`Restored from browser storage (saved ${stored.meta.savedAt}); nothing had to be picked again.`);
   } else {
-    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > LARGE_FILE_BYTES) : undefined;
+    const large = (ctx.params.largeFileMB as number) * 2 ** 20;
+    const big = src === 'hm-files' ? files.find((f) => hmTableOf(f.name) === 'transactions' && f.size > large) : undefined;
     const articles = files.find((f) => hmTableOf(f.name) === 'articles' && /\.(csv|parquet)$/i.test(f.name));
     if (big && articles) {
       releaseObjectUrls();
       const customers = files.find((f) => hmTableOf(f.name) === 'customers' && /\.(csv|parquet)$/i.test(f.name));
-      return loadLargeHm(db, { articles, customers, transactions: big }, policy, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
+      return loadLargeHm(db, { articles, customers, transactions: big }, policy, minShare, photoResolver(imageFiles()), (label, done, total, unit) => ctx.progress({ label, done, total, unit }), ctx.log);
     }
     ctx.progress({ label: 'Reading and validating files', done: 0, total: files.length, unit: 'files' });
-    read = await readSource(src, files, policy, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
+    read = await readSource(src, files, policy, minShare, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
     photos = imageFiles();
   }
   check();
@@ -208,8 +221,14 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
   }
   // Validate the joins before touching DuckDB, so a bad file leaves the old tables alone.
   releaseObjectUrls();
-  const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos) });
+  const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint, badRows: policy, imageUrl: photoResolver(photos), transactionsFile: read.transactionsFile });
   step('built the interaction log and catalogue');
+  if (!restored) {
+    // Transactions dropped because their ids do not join count against the same threshold as unreadable rows.
+    const kept = dataset.interactions.user.length;
+    const dropped = read.tables.transactions.length - kept;
+    if (dropped > 0 || kept === 0) enforceKeptShare({ file: dataset.joinIssues[0]?.file ?? read.transactionsFile ?? 'transactions', count: dropped, examples: dataset.joinIssues[0]?.examples ?? [] }, kept, minShare);
+  }
   ctx.progress({ label: 'Loading into DuckDB', done: 0, total: 3, unit: 'tables' });
   let k = 0;
   for (const t of ['articles', 'customers', 'transactions'] as const) {
@@ -234,5 +253,18 @@ async function loadFiles(src: Exclude<SourceName, `demo-${string}`>, policy: Bad
       notes.push(`Not saved in browser storage: ${(e as Error).message}`);
     }
   }
-  return { dataset, bad, notes };
+  let validation: HeldOutPairs | null = null;
+  const validFile = src === 'asos' && !restored ? files.find((f) => isAsosValidationFile(f.name)) : undefined;
+  if (validFile) {
+    validation = await readAsosValidation({ name: validFile.name, data: validFile }, dataset.interactions.userKeys, dataset.interactions.itemKeys);
+    notes.push(
+      `Validation file ${validFile.name}: ${validation.user.length} (user, product) pairs for the model cells' evaluation` +
+        (validation.coldDropped ? ` (${validation.coldDropped} of ${validation.rows} rows dropped: user or product absent from training)` : '') +
+        '. It is not a DuckDB table and is not kept in browser storage.',
+    );
+    step('read the validation file');
+  } else if (src === 'asos') {
+    notes.push('No validation file picked: the model cells hold out a seeded random share of each customer\'s purchases (ASOS has no dates).');
+  }
+  return { dataset, bad, notes, validation };
 }

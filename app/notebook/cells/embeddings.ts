@@ -11,7 +11,7 @@ import type { KnnResult } from '@/lib/embed/knn';
 import { precisionAtK, QUALITY_ATTRIBUTES, randomPrecision } from '@/lib/embed/quality';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import { mulberry32 } from '@/lib/util/random';
-import { prepareSimilarAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
+import { gdsKnnAction, gdsStatusAction, prepareSimilarAction, similarFromGraphAction, similarStatsAction, vectorRecallAction, writeSimilarAction } from '@/app/actions/similar';
 import type { EmbedSource } from '@/workers/protocol/embed';
 import { defineAppCell } from '../define';
 
@@ -22,9 +22,10 @@ const SIMILAR_BATCH_ROWS = 40;
 /** Candidates kept per product so the same-department filter still finds k. */
 const CANDIDATES = 50;
 
+/** Converts Keras's ImageNet ResNet50V2 to the files the cell loads (needs internet once; checked by the Keras parity test). */
 export const CONVERT_COMMAND =
-  "python -c \"import tensorflow as tf; tf.keras.applications.ResNet50V2(include_top=False, input_shape=(224,224,3)).save('resnet50v2.h5')\" && " +
-  'tensorflowjs_converter --input_format=keras resnet50v2.h5 public/vendor/models/resnet50v2';
+  'python3 -m venv .venv-keras && .venv-keras/bin/pip install tensorflow-cpu && ' +
+  '.venv-keras/bin/python scripts/keras_to_tfjs.py public/vendor/models/resnet50v2';
 
 const OFFERED: BackboneId[] = ['mobilenet-v2-140-hub', 'resnet50v2', 'nsfw-mobilenet-v2', 'nsfw-inception-v3', 'histogram'];
 const QUALITY_LABELS: Record<(typeof QUALITY_ATTRIBUTES)[number], string> = {
@@ -75,7 +76,16 @@ export const embeddingsCell = defineAppCell({
     'Photos are fitted to the 224×224 input as Keras’s `load_img(target_size=(224, 224))` does (a nearest-neighbour squeeze of the 360×540 photo), or padded on white. ' +
     'Embeddings are cached per article and backbone in IndexedDB, so a second run resumes. ' +
     'The default backbone is MobileNetV2 1.4 (TF-Hub ImageNet features, shipped in the MIT-licensed npm package `nsfwjs`); ' +
-    'ResNet50V2 needs weights converted from Keras (`tensorflowjs_converter`).',
+    'ResNet50V2 needs weights converted from Keras, once, on a machine with internet, in the app’s folder: ' +
+    `\`${CONVERT_COMMAND}\` ` +
+    '(Keras downloads its ImageNet weights; the script writes `model.json` and 23 `group1-shard*of23.bin` files in the manifest order of `tensorflowjs_converter --input_format=keras`). ' +
+    'Then restart the app and give `/vendor/models/resnet50v2/model.json` as the model.json URL, or tick “Pick ResNet50V2 files” and pick `model.json` with all its shards. ' +
+    'A test proves the loaded network gives Keras’s embeddings (same weights, real photos: max difference 5e-7 of the largest value on WASM). ' +
+    'Files that do not fit are refused with the weight and shape that were expected; the default backbone keeps working. ' +
+    'Seed 001 wrote SIMILAR with GDS KNN (`gds.knn.write`, topK 10, randomSeed 42, concurrency 1). The GDS plugin is not on Maven Central, so the embedded Neo4j has none: ' +
+    'the exact top-k (SIMILAR) and the cosine vector index replace it, with the index’s recall@k against the exact top-k reported below. ' +
+    'When the Neo4j server has GDS, the cell also runs `gds.knn.write` with the seed’s parameters (as SIMILAR_GDS) and reports its recall; without GDS it says so and goes on. ' +
+    'The gallery reads each product’s SIMILAR back from Neo4j when the graph holds it.',
   params: {
     backbone: {
       kind: 'select',
@@ -103,6 +113,7 @@ export const embeddingsCell = defineAppCell({
     k: { kind: 'number', label: 'Neighbours (k)', default: 10, min: 1, max: 50, integer: true },
     limit: { kind: 'number', label: 'Products to embed (0 = all with a photo)', default: 0, min: 0, integer: true },
     writeNeo4j: { kind: 'boolean', label: 'Write SIMILAR + vector index to Neo4j', default: true },
+    gdsKnn: { kind: 'boolean', label: 'Also run GDS KNN (gds.knn.write, seed 001’s parameters) if the server has GDS', default: true },
     galleryProduct: { kind: 'text', label: 'Gallery: article id (empty = random sample)', default: '' },
     gallerySample: { kind: 'number', label: 'Gallery: random products', default: 20, min: 1, max: 50, integer: true },
     sameDeptIndex: { kind: 'boolean', label: 'Gallery: same department and index only', default: false },
@@ -256,6 +267,23 @@ export const embeddingsCell = defineAppCell({
         ],
       });
       if (!rec.ok) outputs.push({ kind: 'markdown', text: `Vector index recall could not be measured: ${rec.error}` });
+
+      // Seed 001 ran GDS KNN; the embedded Neo4j has no GDS, so it runs only where the server has it.
+      const gds = p.gdsKnn ? await gdsStatusAction({}) : null;
+      if (gds?.ok && gds.data.available) {
+        const g = await gdsKnnAction({ k });
+        outputs.push(
+          g.ok
+            ? { kind: 'metrics', title: `GDS ${gds.data.version} gds.knn.write (topK ${k}, randomSeed 42, concurrency 1) against the exact top-${k}`, values: [
+                { name: 'SIMILAR_GDS written', value: g.data.relationships },
+                { name: 'GDS KNN recall@k', value: Number(g.data.recall.toFixed(4)) },
+                { name: 'GDS KNN time', value: Number(g.data.seconds.toFixed(2)), unit: 's' },
+              ] }
+            : { kind: 'markdown', text: `GDS KNN failed: ${g.error}` },
+        );
+      } else if (p.gdsKnn) {
+        outputs.push({ kind: 'markdown', text: `GDS KNN (seed 001’s \`gds.knn.write\`) not run: ${gds?.ok ? gds.data.reason : gds?.error}. The exact top-${k} above (SIMILAR) and the vector index replace it.` });
+      }
     }
 
     // 7. Gallery.
@@ -268,13 +296,20 @@ export const embeddingsCell = defineAppCell({
       if (r === undefined) throw new CellFailure(`invalid galleryProduct: ${wanted}; not among the embedded products`, 'Leave it empty for a random sample.');
       queries = [r];
     } else queries = sampleRows(n, p.gallerySample, mulberry32(ctx.seed));
+    // The gallery reads SIMILAR back from Neo4j when the graph holds it (as seed 001 queried it);
+    // the same-department filter needs more than k candidates, so it uses the in-memory ones.
+    const codeRow = new Map(catalog.keys.map((c, i) => [c, i]));
+    const fromGraph = p.writeNeo4j && !p.sameDeptIndex ? await similarFromGraphAction({ codes: queries.map((r) => catalog.keys[rows[r]]) }) : null;
     for (const r of queries) {
       const q = rows[r];
-      const nbs = neighboursOf(candidates, rows, catalog, r, k, p.sameDeptIndex);
+      const stored = fromGraph?.ok ? fromGraph.data[catalog.keys[q]] : undefined;
+      const nbs = stored?.length
+        ? stored.flatMap((s) => (codeRow.has(s.code) ? [{ item: codeRow.get(s.code)!, score: s.score }] : []))
+        : neighboursOf(candidates, rows, catalog, r, k, p.sameDeptIndex);
       const cap = (i: number) => `${catalog.productType[i] ?? '?'} · ${catalog.department[i] ?? '?'}`;
       outputs.push({
         kind: 'images',
-        title: `${catalog.keys[q]} ${catalog.name[q] ?? ''} and its ${nbs.length} most similar${p.sameDeptIndex ? ' (same department and index)' : ''}`,
+        title: `${catalog.keys[q]} ${catalog.name[q] ?? ''} and its ${nbs.length} most similar${p.sameDeptIndex ? ' (same department and index)' : ''}${stored?.length ? ' (SIMILAR read from Neo4j)' : ''}`,
         columns: 11,
         items: [
           { src: catalog.imageUrl[q] ?? '', caption: `query · ${cap(q)}`, detail: catalog.keys[q], highlight: true },

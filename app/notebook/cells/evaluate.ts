@@ -1,176 +1,137 @@
 /**
- * Cell 8, Evaluate and export: a time split (the last 7 days are the test
- * week, as Kaggle's H&M leaderboard), every strategy rebuilt as of the split
- * date (popularity, ALS alone, image-similar alone, the hybrid, two-tower
- * when trained) and scored with Kaggle's MAP@12, NDCG@10, HitRate@10 and
- * Coverage@10 in one table and a chart; then the Kaggle submission CSV of
- * the hybrid's lists for every customer, as a download.
+ * Cell 8, Evaluate and export: the rolling weekly backtest (lib/recs,
+ * run in the ML worker) of every strategy as of each cutoff: baselines,
+ * ALS, the seeds' hybrid and the notebook's hybrid (with image neighbours),
+ * and the two-stage recommender ranked by gradient-boosted trees. Pooled
+ * metrics with 95% bootstrap intervals and the paired difference to the
+ * baseline, a per-week chart, the ranker's feature importance, candidate
+ * recall per source, a per-customer explainer, and the Kaggle submission of
+ * the chosen strategy (fitted on every purchase) for every customer.
  */
-import * as Plot from '@observablehq/plot';
-import type { AlsModel } from '@/lib/cf';
-import type { Csr } from '@/lib/data/csr';
-import type { CustomerTable, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
-import { splitLastDays } from '@/lib/data/split';
+import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
+import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
-import { evaluateRanking, type MetricReport } from '@/lib/metrics';
-import { CellFailure, cellId, type CellOutput, type JsonValue, type Scalar } from '@/lib/notebook/types';
-import { CancelledError } from '@/lib/util/cancel';
+import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  checkSubmission, historyBefore, hybridRecommend, leakedPairs, memoryPorts, modelLists, neighboursByItem, popularBefore,
-  popularityLists, sampleTruth, similarLists, submissionCsv, testTruth, type CandidateRanker,
+  checkSubmission, neighboursByItem, packedTransfer, packRecsData, submissionCsv, testCutoffs, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
-import { recommendForUsers } from '@/lib/towers/recommend';
-import type { TowerEmbeddings } from '@/lib/towers/types';
 import { defineAppCell } from '../define';
-import { HYBRID_CELL, LIST_LENGTH, POPULAR_POOL, type HybridArtifact } from './hybrid';
+import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
 
 export const EVALUATE_CELL = cellId('evaluate');
 const DATA_CELL = cellId('data');
 const EMBEDDINGS_CELL = cellId('embeddings');
-const ALS_CELL = cellId('als');
-const TOWERS_CELL = cellId('towers');
 
-/** One strategy's row: metrics, or why it is not in the comparison. */
-interface StrategyRow {
-  name: string;
-  metrics: MetricReport | null;
-  note: string;
-}
+/** A ranker for the generated demo: short enough for Run all on two cores (not chosen on validation). */
+export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1 });
+
+const STRATEGIES = ['random', 'popularity', 'trending', 'repurchase', 'repurchase-trending', 'age-popularity', 'bought-together', 'als', 'seed-hybrid', 'hybrid', 'two-stage'];
+const v = VALIDATED_RANKER;
 
 let lastSubmissionUrl: string | null = null;
-
-/** Metric bars per strategy, as Plot options. */
-export function comparisonPlot(rows: readonly StrategyRow[]): Record<string, unknown> {
-  const data: { strategy: string; metric: string; value: number }[] = [];
-  for (const r of rows) {
-    if (!r.metrics) continue;
-    const m = r.metrics;
-    data.push(
-      { strategy: r.name, metric: 'MAP@12', value: m.map_at_12 },
-      { strategy: r.name, metric: 'NDCG@10', value: m.ndcg_at_10 },
-      { strategy: r.name, metric: 'HitRate@10', value: m.hit_rate_at_10 },
-      { strategy: r.name, metric: 'Coverage@10', value: m.coverage_at_10 },
-    );
-  }
-  return {
-    height: 260,
-    marginBottom: 40,
-    fx: { label: null, domain: ['MAP@12', 'NDCG@10', 'HitRate@10', 'Coverage@10'] },
-    x: { axis: null, domain: rows.filter((r) => r.metrics).map((r) => r.name) },
-    y: { label: 'value', grid: true },
-    color: { legend: true },
-    marks: [Plot.barY(data, { fx: 'metric', x: 'strategy', y: 'value', fill: 'strategy', tip: true }), Plot.ruleY([0])],
-  };
-}
 
 export const evaluateCell = defineAppCell({
   id: EVALUATE_CELL,
   title: 'Evaluate and export',
   explanation:
-    'Holds out the **last N days** (7: Kaggle’s test week) and rebuilds every strategy from the purchases before them: **popularity** (most bought in the ' +
-    'hybrid’s window before the split), **ALS alone**, **image-similar alone** (neighbours of past purchases by cosine), the **hybrid** (same settings as the ' +
-    'Hybrid cell, filter and co-purchase in memory over the pre-split purchases: Neo4j holds the test week too) and the **two-tower** model when trained. ' +
-    'Customers who bought in the test window are scored with Kaggle’s **MAP@12**, NDCG@10, HitRate@10 and catalogue Coverage@10. A model fitted on the test ' +
-    'window is left out and the table says why. Then the hybrid’s lists (from every purchase) become the Kaggle **submission** file: ' +
-    '`customer_id,prediction` with 12 ten-digit article ids for every customer.',
+    'A **rolling backtest**: N consecutive weekly cutoffs, the last test week ending on the last day of data. At each cutoff every strategy sees only ' +
+    'what was known before it (purchases, popularity, models, articles sold in the last *candidate weeks*), is refitted, and recommends 12 articles to ' +
+    'every customer who bought in the 7 days from the cutoff. Strategies: random, popularity, trending, repurchase, repurchase by trend, popularity per ' +
+    'age band, bought-together, ALS, the seeds’ hybrid and the notebook’s hybrid (with image neighbours), and the **two-stage** recommender (candidates ' +
+    'from every source, features, gradient-boosted trees trained on the labelled weeks before the cutoff). Scores are pooled over the weeks: Kaggle’s ' +
+    '**MAP@12** (over buyers, and over all customers), NDCG@10, HitRate@10, Coverage@10, each with a **95% bootstrap interval** over customers, and the ' +
+    '**paired difference** to the baseline with its verdict. It all runs in the ML worker. The **submission** comes from the chosen strategy fitted on every purchase.',
   params: {
-    testDays: { kind: 'number', label: 'test window (last days)', default: 7, min: 1, integer: true, help: 'ALS must be fitted with a holdout window at least this long' },
-    maxCustomers: { kind: 'number', label: 'max test customers scored (seeded sample)', default: 5000, min: 1, integer: true, help: 'ALS and two-tower score every article for each' },
+    nCutoffs: { kind: 'number', label: 'weekly test cutoffs', default: 6, min: 1, max: 52, integer: true },
+    candidateWeeks: { kind: 'number', label: 'candidate weeks (articles sold in the weeks before a cutoff)', default: 12, min: 1, max: 104, integer: true },
+    ranker: {
+      kind: 'select', label: 'ranker settings', default: 'auto',
+      options: [
+        { value: 'auto', label: 'auto: validated on real data, quick on the generated demo' },
+        { value: 'validated', label: `validated (chosen on H&M July 2020 weeks): ${v.objective}, ${v.trainWeeks} weeks, ${v.seeds} seeds, ${v.numRounds} rounds, depth ${v.maxDepth}, ${v.numLeaves} leaves, lr ${v.learningRate}` },
+        { value: 'quick', label: `quick (demo): ${DEMO_RANKER.trainWeeks} weeks, ${DEMO_RANKER.seeds} seed, ${DEMO_RANKER.numRounds} rounds, lr ${DEMO_RANKER.learningRate}` },
+      ],
+      help: 'the fields below override single settings (0 or "preset": keep the preset’s)',
+    },
+    objective: { kind: 'select', label: 'ranker objective', default: 'preset', options: [{ value: 'preset', label: 'preset' }, { value: 'lambdarank', label: 'lambdarank' }, { value: 'binary', label: 'binary' }] },
+    trainWeeks: { kind: 'number', label: `ranker training weeks (validated: ${v.trainWeeks})`, default: 0, min: 0, max: 104, integer: true },
+    seeds: { kind: 'number', label: `ranker seeds averaged (validated: ${v.seeds})`, default: 0, min: 0, max: 10, integer: true },
+    numRounds: { kind: 'number', label: `boosting rounds (validated: ${v.numRounds})`, default: 0, min: 0, max: 2000, integer: true },
+    maxDepth: { kind: 'number', label: `tree depth (validated: ${v.maxDepth})`, default: 0, min: 0, max: 16, integer: true },
+    numLeaves: { kind: 'number', label: `leaves per tree (validated: ${v.numLeaves})`, default: 0, min: 0, max: 255, integer: true },
+    learningRate: { kind: 'number', label: `learning rate (validated: ${v.learningRate})`, default: 0, min: 0, max: 1, step: 0.01 },
+    baseline: { kind: 'select', label: 'baseline of the paired differences', default: '', options: [{ value: '', label: 'the best baseline' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
+    submission: { kind: 'select', label: 'strategy of the submission', default: '', options: [{ value: '', label: 'the best one' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
+    customer: { kind: 'text', label: 'explain customer (id, or #index; blank: the last week’s buyer with the most purchases)', default: '' },
   },
-  dependsOn: [DATA_CELL, EMBEDDINGS_CELL, ALS_CELL, TOWERS_CELL, HYBRID_CELL],
+  dependsOn: [DATA_CELL, EMBEDDINGS_CELL],
   async run(ctx) {
+    const p = ctx.params;
     const log = ctx.artifacts.get<InteractionLog>(DATA_CELL, 'interactions');
-    const catalog = ctx.artifacts.get<ItemCatalog>(DATA_CELL, 'catalog');
+    const catalog = ctx.artifacts.find<ItemCatalog>(DATA_CELL, 'catalog');
     const customers = ctx.artifacts.find<CustomerTable>(DATA_CELL, 'customers');
-    const emb = ctx.artifacts.get<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
-    const model = ctx.artifacts.get<AlsModel>(ALS_CELL, 'model');
-    const hybrid = ctx.artifacts.get<HybridArtifact>(HYBRID_CELL, 'recommendations');
-    const s = hybrid.settings;
+    const info = ctx.artifacts.find<DatasetInfo>(DATA_CELL, 'info');
+    const emb = ctx.artifacts.find<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
+    if (log.user.length === 0) throw new CellFailure('The dataset has no purchases: there is nothing to evaluate.', 'Load a dataset with transactions in the Data cell.');
 
-    let split;
-    try {
-      split = splitLastDays(log, ctx.params.testDays);
-    } catch (err) {
-      throw new CellFailure(`Cannot make the test split: ${(err as Error).message}`, 'Change "test window".');
+    const preset = p.ranker === 'validated' || (p.ranker === 'auto' && info?.kind !== 'demo') ? VALIDATED_RANKER : DEMO_RANKER;
+    const pick = (x: number, d: number) => (x > 0 ? x : d);
+    const ranker: RankerSettings = {
+      ...preset,
+      objective: p.objective === 'binary' || p.objective === 'lambdarank' ? p.objective : preset.objective,
+      trainWeeks: pick(p.trainWeeks, preset.trainWeeks), seeds: pick(p.seeds, preset.seeds), numRounds: pick(p.numRounds, preset.numRounds),
+      maxDepth: pick(p.maxDepth, preset.maxDepth), numLeaves: pick(p.numLeaves, preset.numLeaves), learningRate: pick(p.learningRate, preset.learningRate),
+    };
+    const cutoffs = testCutoffs(log.day, p.nCutoffs);
+    let first = Infinity;
+    for (let r = 0; r < log.day.length; r++) first = Math.min(first, log.day[r]);
+    if (cutoffs[0] - 7 * ranker.trainWeeks <= first) {
+      throw new CellFailure(
+        `The data start on ${formatIsoDay(first)}: ${p.nCutoffs} test weeks and ${ranker.trainWeeks} ranker training weeks before them need purchases from ${formatIsoDay(cutoffs[0] - 7 * ranker.trainWeeks)}.`,
+        'Lower "weekly test cutoffs" or "ranker training weeks".',
+      );
     }
-    const cutoff = split.cutoffDay!;
-    const allTruth = testTruth(split.test);
-    const truth = sampleTruth(allTruth, ctx.params.maxCustomers, ctx.seed);
-    if (truth.users.length === 0) throw new CellFailure(`Nobody bought anything in the last ${ctx.params.testDays} days: there is nothing to score.`, 'Lengthen the test window.');
-    const train = historyBefore(log, cutoff);
-    const users = truth.users;
-    const k = LIST_LENGTH;
-    const rows: StrategyRow[] = [];
-    const score = (name: string, lists: number[][], note = '') => rows.push({ name, metrics: evaluateRanking(lists, truth.relevant, log.nItems), note });
-    ctx.log(`test window: ${split.test.user.length} purchases by ${users.length} customers from day ${cutoff}; training history: ${split.train.user.length} purchases`);
+    const explainUser = lookupCustomer(log.userKeys, p.customer);
+    if (p.customer.trim() && explainUser < 0) ctx.log(`customer "${p.customer}" not found; explaining the last week’s buyer with the most purchases`);
+    const image = emb && catalog?.imageUrl.some((u) => u) ? neighboursByItem(log.nItems, emb.rows, emb.knn, Math.min(20, emb.knn.k)) : null;
+    const data = packRecsData(log, catalog ?? null, customers?.age ?? null, image);
+    ctx.log(`test weeks from ${cutoffs.map((c) => formatIsoDay(c)).join(', ')}; ranker ${JSON.stringify(ranker)}; image neighbours: ${image ? `${image.k} per article` : 'none'}`);
 
-    // Popularity, as of the split date.
-    const popular = popularBefore(log, cutoff, s.popularityDays, Math.min(POPULAR_POOL, log.nItems));
-    score('popularity', popularityLists(popular, train, users, k, s.excludeBought), `last ${s.popularityDays} days before the split`);
+    const ml = await ctx.services.ml();
+    const r = await ml.call(
+      'recs.backtest',
+      { data, settings: { nCutoffs: p.nCutoffs, candidateWeeks: p.candidateWeeks, ranker, reference: p.baseline, submission: p.submission, explainUser, seed: ctx.seed } },
+      { signal: ctx.signal, onProgress: (q) => ctx.progress({ label: q.label, done: q.done, total: q.total, unit: q.unit ?? 'fits' }), onLog: (l) => ctx.log(l), transfer: packedTransfer(data) },
+    );
 
-    // ALS alone, unless it was fitted on the test window.
-    const alsLeak = leakedPairs(train, users, truth.relevant, (u) => (model.hasUser(u) ? model.history(u) : null));
-    if (alsLeak > 0) {
-      rows.push({ name: 'ALS', metrics: null, note: `left out: the model was fitted on ${alsLeak} test-window purchases (set its holdout window to ≥ ${ctx.params.testDays} days)` });
-    } else {
-      const lists: number[][] = [];
-      for (let j = 0; j < users.length; j += 200) {
-        if (ctx.signal.aborted) throw new CancelledError('evaluation cancelled');
-        lists.push(...modelLists(users.slice(j, j + 200), (u) => (model.hasUser(u) ? model.recommend(u, k, { filterAlreadyBought: s.excludeBought }).items : null)));
-        ctx.progress({ label: 'ALS lists', done: Math.min(users.length, j + 200), total: users.length, unit: 'customers' });
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      score('ALS', lists, `${users.filter((u) => !model.hasUser(u)).length} customers without factors count as misses`);
-    }
-
-    // Image-similar alone.
-    const neighbours = neighboursByItem(log.nItems, emb.rows, emb.knn, s.neighbours);
-    score('image-similar', similarLists(neighbours, train, users, k, s.excludeBought), 'neighbours of past purchases by cosine, no fill');
-
-    // The hybrid, rebuilt as of the split date (ALS ranking only when the model did not see the test window).
-    const ranker: CandidateRanker | null = alsLeak > 0 ? null : (u, c) => (model.hasUser(u) ? Array.from(model.rankItems(u, c).items) : null);
-    const rebuilt = await hybridRecommend({
-      users, history: train, neighbours, ranker, popular, ports: memoryPorts(train, catalog, log.itemKeys),
-      k, excludeBought: s.excludeBought, maxCandidates: s.maxCandidates, signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ label: 'Hybrid as of the split', done, total, unit: 'customers' }),
-    });
-    score('hybrid', rebuilt.lists.map((l) => l.items), alsLeak > 0 ? 'without ALS ranking (ALS saw the test window)' : 'similar → filter → ALS → co-purchase → popularity');
-
-    // Two-tower, when trained.
-    const towers = ctx.artifacts.find<TowerEmbeddings>(TOWERS_CELL, 'embeddings');
-    const tUsers = ctx.artifacts.find<Int32Array>(TOWERS_CELL, 'userIds');
-    const tItems = ctx.artifacts.find<Int32Array>(TOWERS_CELL, 'itemIds');
-    const tSplit = ctx.artifacts.find<{ train: Csr }>(TOWERS_CELL, 'split');
-    if (towers && tUsers && tItems && tSplit) rows.push(twoTowerRow(towers, tUsers, tItems, tSplit.train, train, users, truth.relevant, log.nItems, k, s.excludeBought));
-    else rows.push({ name: 'two-tower', metrics: null, note: 'not trained (run the Neural models cell)' });
-
+    const setting = ranker === preset ? '' : ' (overridden)';
     const outputs: CellOutput[] = [
       {
-        kind: 'table',
-        title:
-          `Test window: the last ${ctx.params.testDays} days, ${users.length} customers` +
-          (users.length < allTruth.users.length ? ` (a seeded sample of ${allTruth.users.length})` : '') +
-          ' (MAP@12 as Kaggle scored H&M)',
-        columns: ['strategy', 'MAP@12', 'NDCG@10', 'HitRate@10', 'Coverage@10', 'customers scored', 'note'],
-        rows: rows.map((r): Scalar[] => {
-          const m = r.metrics;
-          const f = (v: number | undefined) => (v === undefined ? null : Number(v.toFixed(4)));
-          return [r.name, f(m?.map_at_12), f(m?.ndcg_at_10), f(m?.hit_rate_at_10), f(m?.coverage_at_10), m?.users_scored ?? null, r.note];
-        }),
+        kind: 'markdown',
+        text:
+          `Test weeks from ${Array.from(r.cutoffs, (c, w) => `${formatIsoDay(c)} (${r.buyers[w]} buyers)`).join(', ')}. ` +
+          `Candidates: articles sold in the ${p.candidateWeeks} weeks before each cutoff. Ranker: ${preset === VALIDATED_RANKER ? 'the settings chosen on validation weeks' : 'the quick demo settings (not chosen on validation)'}${setting}: ` +
+          `${ranker.objective}, ${ranker.trainWeeks} training weeks, ${ranker.seeds} seed(s), ${ranker.numRounds} rounds, depth ${ranker.maxDepth}, ${ranker.numLeaves} leaves, lr ${ranker.learningRate}. ` +
+          `Paired differences against **${r.reference}**${p.baseline ? '' : ' (the best baseline)'}; verdicts from the 95% interval of the difference.`,
       },
-      { kind: 'plot', title: 'Strategies compared', plot: comparisonPlot(rows) },
+      strategyTable(r),
+      { kind: 'plot', title: 'MAP@12 per test week', plot: weeklyPlot(r) },
+      { kind: 'plot', title: 'Two-stage ranker: feature importance (gain)', plot: importancePlot(r) },
+      recallTable(r),
+      ...explainerOutputs(r, log, catalog),
     ];
 
-    // The submission: hybrid lists (every purchase) for every customer in the dataset.
-    ctx.progress({ label: 'Writing the submission', done: 0, total: 1, unit: 'files' });
+    // The submission: 12 items for every customer from the chosen strategy.
+    const k = r.submission.k;
     const everyone = customers?.keys.length ? customers.keys : log.userKeys;
     const userOf = new Map(log.userKeys.map((key, u) => [key, u]));
+    const fallback = Array.from(r.submission.lists.subarray(0, k)).filter((i) => i >= 0);
     let csv: string;
     try {
       csv = submissionCsv(everyone, (c) => {
         const u = userOf.get(everyone[c]);
-        return u === undefined ? undefined : hybrid.lists[u].items;
-      }, log.itemKeys, hybrid.popular, k);
+        return u === undefined ? undefined : Array.from(r.submission.lists.subarray(u * k, u * k + k)).filter((i) => i >= 0);
+      }, log.itemKeys, fallback, k);
     } catch (err) {
       throw new CellFailure(`Cannot write the submission: ${(err as Error).message}`, 'Kaggle submissions need numeric article ids (H&M); this dataset’s ids are not.');
     }
@@ -184,6 +145,7 @@ export const evaluateCell = defineAppCell({
         kind: 'metrics',
         title: 'Kaggle submission',
         values: [
+          { name: 'strategy', value: r.submission.strategy + (p.submission ? '' : ' (the best)') },
           { name: 'customers', value: check.rows },
           { name: 'rows with 12 articles', value: full },
           { name: 'size', value: Number((csv.length / 1024).toFixed(1)), unit: 'KiB' },
@@ -193,28 +155,23 @@ export const evaluateCell = defineAppCell({
       { kind: 'log', title: 'First rows', lines: csv.split('\n').slice(0, 4) },
     );
 
-    const summary: Record<string, JsonValue> = { test_days: ctx.params.testDays, test_customers: allTruth.users.length, scored_customers: users.length, submission_rows: check.rows };
-    for (const r of rows) summary[r.name] = r.metrics ? { map_at_12: r.metrics.map_at_12, ndcg_at_10: r.metrics.ndcg_at_10, hit_rate_at_10: r.metrics.hit_rate_at_10, coverage_at_10: r.metrics.coverage_at_10 } : r.note;
+    const summary: Record<string, JsonValue> = {
+      cutoffs: Array.from(r.cutoffs, (c) => formatIsoDay(c)), buyers: Array.from(r.buyers), reference: r.reference, ranker: { ...ranker },
+      submission_strategy: r.submission.strategy, submission_rows: check.rows, seconds: { ...r.seconds },
+    };
+    for (const s of r.strategies) {
+      summary[s.name] = {
+        map_at_12: s.map.mean, map_at_12_ci: [s.map.low, s.map.high], map_at_12_all: s.mapAllCustomers, ndcg_at_10: s.ndcg.mean, hit_rate_at_10: s.hitRate.mean,
+        coverage_at_10: s.coverage, diff: s.vsReference ? [s.vsReference.mean, s.vsReference.low, s.vsReference.high] : null, verdict: s.vsReference?.verdict ?? 'reference',
+      };
+    }
     return { outputs, summary, artifacts: { submission: csv } };
   },
 });
 
-/** Scores the two-tower model on the test customers it knows (ids mapped through its own dense ids). */
-function twoTowerRow(
-  emb: TowerEmbeddings, userIds: Int32Array, itemIds: Int32Array, trained: Csr, train: ReturnType<typeof historyBefore>,
-  users: number[], relevant: Set<number>[], nItems: number, k: number, excludeBought: boolean,
-): StrategyRow {
-  const denseOf = new Map<number, number>();
-  userIds.forEach((u, d) => denseOf.set(u, d));
-  const seen = (u: number) => {
-    const d = denseOf.get(u);
-    return d === undefined ? null : Array.from(trained.indices.subarray(trained.indptr[d], trained.indptr[d + 1]), (i) => itemIds[i]);
-  };
-  const leak = leakedPairs(train, users, relevant, seen);
-  if (leak > 0) return { name: 'two-tower', metrics: null, note: `left out: trained on ${leak} test-window purchases (its test share ends after this split)` };
-  const known = users.filter((u) => denseOf.has(u));
-  const top = recommendForUsers(emb, known.map((u) => denseOf.get(u)!), Math.min(k, itemIds.length), excludeBought ? trained : null);
-  const byUser = new Map(known.map((u, j) => [u, Array.from(top[j], (i) => itemIds[i])]));
-  const lists = users.map((u) => byUser.get(u) ?? []);
-  return { name: 'two-tower', metrics: evaluateRanking(lists, relevant, nItems), note: `${users.length - known.length} customers unknown to the model count as misses` };
+function lookupCustomer(keys: readonly string[], text: string): number {
+  const t = text.trim();
+  if (!t) return -1;
+  if (/^#\d+$/.test(t)) return Number(t.slice(1)) < keys.length ? Number(t.slice(1)) : -1;
+  return keys.indexOf(t);
 }

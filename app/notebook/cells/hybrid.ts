@@ -13,10 +13,11 @@ import type { KnnResult } from '@/lib/embed/knn/types';
 import type { AlsModel } from '@/lib/cf';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import {
-  boughtBy, crossChecked, graphPorts, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
-  type CandidateRanker, type HybridPorts, type RecList, type RecSource,
+  boughtBy, crossChecked, graphPorts, packedTransfer, packRecsData, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
+  type CandidateRanker, type HybridPorts, type HybridStats, type ItemNeighbours, type RecList, type RecSource,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
+import type { AppServices } from '../services';
 import { actionQueries, neo4jHoldsDataset } from './hybrid-ports';
 
 export const HYBRID_CELL = cellId('hybrid');
@@ -130,11 +131,14 @@ export const hybridCell = defineAppCell({
     ctx.log(`filter and co-purchase: ${ports.name}`);
 
     const users = Array.from({ length: log.nUsers }, (_, u) => u);
-    const { lists, stats } = await hybridRecommend({
-      users, history, neighbours, ranker, popular, ports,
-      k: LIST_LENGTH, excludeBought: p.excludeBought, maxCandidates: p.maxCandidates, signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ label: 'Recommending', done, total, unit: 'customers' }),
-    });
+    // In memory the lists are computed in the ML worker; the Neo4j path calls server actions, so it stays on the page.
+    const { lists, stats } = checked
+      ? await hybridRecommend({
+          users, history, neighbours, ranker, popular, ports,
+          k: LIST_LENGTH, excludeBought: p.excludeBought, maxCandidates: p.maxCandidates, signal: ctx.signal,
+          onProgress: (done, total) => ctx.progress({ label: 'Recommending', done, total, unit: 'customers' }),
+        })
+      : await hybridInWorker(ctx, log, catalog, neighbours, model, popular, p);
     const slots = sourceCounts(lists);
     const totalSlots = slots.similar + slots.copurchase + slots.popular;
     const agreement = checked?.agreement() ?? null;
@@ -220,4 +224,27 @@ function customerOutputs(log: InteractionLog, catalog: ItemCatalog, u: number, b
     { kind: 'images', title: `Customer ${log.userKeys[u]}: latest purchases`, items: bought.slice(0, 12).map((i) => photo(i, '')), columns: 6 },
     { kind: 'images', title: 'Their 12 recommendations, with the source of each', items: list.items.map((i, j) => photo(i, SOURCE_LABEL[list.sources[j]])), columns: 6 },
   ];
+}
+
+/** The in-memory hybrid in the ML worker (typed arrays both ways). */
+async function hybridInWorker(
+  ctx: { services: AppServices; signal: AbortSignal; progress: (u: { label: string; done: number; total: number; unit?: string }) => void }, log: InteractionLog, catalog: ItemCatalog, neighbours: ItemNeighbours, model: AlsModel, popular: number[],
+  p: { excludeBought: boolean; maxCandidates: number },
+): Promise<{ lists: RecList[]; stats: HybridStats }> {
+  const data = packRecsData(log, catalog, null, neighbours);
+  const als = model.save();
+  const ml = await ctx.services.ml();
+  const k = LIST_LENGTH;
+  const res = await ml.call(
+    'recs.hybrid',
+    { data, als, popular: Int32Array.from(popular), excludeBought: p.excludeBought, maxCandidates: p.maxCandidates, k },
+    { signal: ctx.signal, onProgress: (q) => ctx.progress({ label: q.label, done: q.done, total: q.total, unit: q.unit ?? 'customers' }), transfer: packedTransfer(data) },
+  );
+  const lists: RecList[] = Array.from({ length: log.nUsers }, (_, u) => {
+    const items: number[] = [];
+    const sources: RecSource[] = [];
+    for (let j = 0; j < k && res.items[u * k + j] >= 0; j++) items.push(res.items[u * k + j]), sources.push(REC_SOURCES[res.sources[u * k + j]]);
+    return { items, sources };
+  });
+  return { lists, stats: res.stats };
 }

@@ -5,6 +5,12 @@ import { addPicked, clearPicked, dataFiles, imageFiles, pickedFiles, relPath, su
 
 const folderProps = { webkitdirectory: '', directory: '' } as Record<string, string>;
 
+/** Adds the chosen files, then empties the input: otherwise choosing the same file again (after Clear) fires no change. */
+function onPick(e: React.ChangeEvent<HTMLInputElement>) {
+  if (e.target.files) addPicked(Array.from(e.target.files));
+  e.target.value = '';
+}
+
 export function DataFilesPicker({ disabled }: { disabled: boolean }) {
   const files = useSyncExternalStore(subscribePicked, pickedFiles, () => []);
   const data = files.length ? dataFiles() : [];
@@ -13,11 +19,11 @@ export function DataFilesPicker({ disabled }: { disabled: boolean }) {
     <div className="params" data-testid="data-picker">
       <label>
         Data files (CSV / Parquet / u.data …)
-        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={(e) => e.target.files && addPicked(Array.from(e.target.files))} />
+        <input type="file" multiple disabled={disabled} data-testid="data-files-input" onChange={onPick} />
       </label>
       <label>
         Folder (e.g. with images/)
-        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={(e) => e.target.files && addPicked(Array.from(e.target.files))} />
+        <input type="file" multiple disabled={disabled} data-testid="data-folder-input" {...folderProps} onChange={onPick} />
       </label>
       {files.length > 0 && (
         <div style={{ flexBasis: '100%', fontSize: 13 }} data-testid="data-picked">

@@ -4,9 +4,9 @@
  */
 import type { SourceTables } from '@/lib/data/build';
 import type { DatasetKind } from '@/lib/data/dataset';
-import { DataError, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
+import { DataError, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { checkUniqueIds, formatOf, hmTableOf, readHmTable } from '@/lib/data/readers/hm';
-import { readAsos } from '@/lib/data/readers/asos';
+import { isAsosValidationFile, readAsos } from '@/lib/data/readers/asos';
 import { readMovielens } from '@/lib/data/readers/movielens';
 import { readMappedInteractions, type ColumnMapping } from '@/lib/data/readers/mapped';
 import type { ColumnTable } from '@/lib/data/table';
@@ -33,6 +33,8 @@ export interface ReadResult {
   bad: BadRows[];
   /** Loader options that go into the fingerprint. */
   options: string;
+  /** The transactions file's name, for join messages. */
+  transactionsFile?: string;
 }
 
 const need = (files: File[], what: string, test: (f: File) => boolean, hint: string): File => {
@@ -45,7 +47,7 @@ const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
 const source = async (f: File) => (formatOf(f.name) === 'parquet' ? f : await bytes(f));
 
 /** Reads the H&M files among `files` (transactions and articles required, customers optional). */
-async function readHm(files: File[], policy: BadRowPolicy, log: (s: string) => void): Promise<ReadResult> {
+async function readHm(files: File[], policy: BadRowPolicy, minShare: number, log: (s: string) => void): Promise<ReadResult> {
   const pick = (t: 'articles' | 'customers' | 'transactions') => files.find((f) => hmTableOf(f.name) === t && /\.(csv|parquet)$/i.test(f.name));
   const tx = pick('transactions');
   const ar = pick('articles');
@@ -56,6 +58,7 @@ async function readHm(files: File[], policy: BadRowPolicy, log: (s: string) => v
   const read = async (t: 'articles' | 'customers' | 'transactions', f: File): Promise<ColumnTable> => {
     log(`reading ${relPath(f)} (${(f.size / 1e6).toFixed(1)} MB)`);
     const r = await readHmTable(t, { name: baseName(f.name), data: await source(f) }, policy);
+    enforceKeptShare(r.bad, r.table.length, minShare);
     if (r.bad.count) bad.push(r.bad);
     return r.table;
   };
@@ -64,16 +67,16 @@ async function readHm(files: File[], policy: BadRowPolicy, log: (s: string) => v
   const cu = pick('customers');
   const customers: ColumnTable = cu ? await read('customers', cu) : { name: 'customers', length: 0, columns: { customer_id: { type: 'string', values: [] } } };
   const transactions = await read('transactions', tx);
-  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}` };
+  return { tables: { articles, customers, transactions }, kind: 'hm', name: `H&M files (${[ar, cu, tx].filter(Boolean).map((f) => f!.name).join(', ')})`, bad, options: `hm;${policy}`, transactionsFile: baseName(tx.name) };
 }
 
 /** Reads the picked files for a file-based source. */
-export async function readSource(src: Exclude<SourceName, `demo-${string}`>, files: File[], policy: BadRowPolicy, mapping: ColumnMapping, log: (s: string) => void): Promise<ReadResult> {
+export async function readSource(src: Exclude<SourceName, `demo-${string}`>, files: File[], policy: BadRowPolicy, minShare: number, mapping: ColumnMapping, log: (s: string) => void): Promise<ReadResult> {
   switch (src) {
     case 'hm-files':
-      return readHm(files, policy, log);
+      return readHm(files, policy, minShare, log);
     case 'asos': {
-      const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
+      const train = need(files, 'the ASOS train parquet (dsf_asos_train_*.parquet)', (f) => /\.parquet$/i.test(f.name) && !isAsosValidationFile(f.name), 'pick dsf_asos_train_with_alphanumeric_dummy_ids.parquet');
       const users = files.find((f) => /users.*\.csv$/i.test(f.name));
       const products = files.find((f) => /product.*\.csv$/i.test(f.name));
       const tables = await readAsos(
@@ -95,6 +98,7 @@ export async function readSource(src: Exclude<SourceName, `demo-${string}`>, fil
     case 'interactions': {
       const f = need(files, 'one CSV or Parquet file of interactions', (x) => /\.(csv|tsv|txt|parquet)$/i.test(x.name), 'pick a .csv or .parquet file');
       const r = await readMappedInteractions({ name: f.name, data: await source(f) }, mapping, policy);
+      enforceKeptShare(r.bad, r.tables.transactions.length, minShare);
       return { tables: r.tables, kind: 'interactions', name: `Interactions (${f.name})`, bad: r.bad.count ? [r.bad] : [], options: `interactions;${JSON.stringify(mapping)};${policy}` };
     }
   }

@@ -9,7 +9,7 @@ import type { InteractionLog } from '../dataset';
 import { Fingerprint, fingerprintTable } from '../fingerprint';
 import { checkUniqueIds, readHmTable } from '../readers/hm';
 import type { ColumnTable } from '../table';
-import { enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { enforceBadRowPolicy, enforceKeptShare, type BadRowPolicy, type BadRows } from '../errors';
 import { HM_TRANSACTIONS } from '../schema';
 import type { DuckDbHandle } from './handle';
 import { stage, staging, swapIn } from './staging';
@@ -31,11 +31,12 @@ export async function stageLargeTransactions(db: DuckDbHandle, file: File, polic
     types.customer_id = type;
   }
   if (/\.parquet$/i.test(file.name)) return (await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, onProgress, { types })).bad;
-  return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types)).bad;
+  // Ids are then checked against the staged articles (and customers): checkLargeJoins names the ones that are not there.
+  return (await csvIntoDuckDb(db, file, HM_TRANSACTIONS, table, policy, types, hasCustomers ? ['article_id', 'customer_id'] : ['article_id'])).bad;
 }
 
 /** Counts staged transactions whose ids are missing from the staged articles / customers (and drops them under `skip`). */
-export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, hasCustomers: boolean): Promise<BadRows[]> {
+export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, hasCustomers: boolean, file = 'transactions'): Promise<BadRows[]> {
   const tx = staging('transactions');
   const out: BadRows[] = [];
   const checks: [string, string][] = [['article_id', staging('articles')]];
@@ -46,7 +47,7 @@ export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, ha
     if (n === 0) continue;
     const examples = await db.rows<{ v: string }>(`SELECT ${col} AS v FROM (${missing}) LIMIT 5`);
     const bad: BadRows = {
-      file: 'transactions',
+      file,
       count: n,
       examples: examples.map((e) => ({ row: 0, column: col, expected: `an ${col} present in ${other.replace('_new_', '')}`, found: JSON.stringify(e.v) })),
     };
@@ -92,6 +93,7 @@ export async function loadLargeHm(
   db: DuckDbHandle,
   files: { articles: File; customers: File | undefined; transactions: File },
   policy: BadRowPolicy,
+  minShare: number,
   resolvePhoto: (articleId: string) => string | null,
   progress: (label: string, done: number, total: number, unit: string) => void,
   log: (line: string) => void,
@@ -101,6 +103,7 @@ export async function loadLargeHm(
     log(`reading ${f.name} (${(f.size / 1e6).toFixed(1)} MB)`);
     const data = /\.parquet$/i.test(f.name) ? f : new Uint8Array(await f.arrayBuffer());
     const r = await readHmTable(t, { name: f.name, data }, policy);
+    enforceKeptShare(r.bad, r.table.length, minShare);
     if (r.bad.count) bad.push(r.bad);
     return r.table;
   };
@@ -114,7 +117,11 @@ export async function loadLargeHm(
   progress('Loading transactions in DuckDB', 0, 1, 'files');
   const txBad = await stageLargeTransactions(db, files.transactions, policy, (d, n) => progress('Loading transactions in DuckDB', d, n, 'rows'), customers.length > 0);
   if (txBad.count) bad.push(txBad);
-  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0)));
+  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0, files.transactions.name)));
+  // Unreadable rows and rows whose ids do not join count against one threshold, before anything is swapped in.
+  const [{ n: kept }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${staging('transactions')}`);
+  const txDropped = bad.filter((b) => b.file === files.transactions.name);
+  enforceKeptShare({ file: files.transactions.name, count: txDropped.reduce((s, b) => s + b.count, 0), examples: txDropped.flatMap((b) => b.examples) }, Number(kept), minShare);
   progress('Dense ids and interaction arrays (SQL)', 0, 1, 'steps');
   const interactions = await largeInteractionLog(db);
   await swapIn(db);

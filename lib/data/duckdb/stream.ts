@@ -9,13 +9,14 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import { arrowIsClean } from '../arrow-validate';
-import { BadRowCollector, DataError, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { decodeText, parseCsv } from '../csv';
+import { BadRowCollector, DataError, enforceBadRowPolicy, shown, type BadRowPolicy, type BadRows } from '../errors';
 import { arrowColumns, openParquet } from '../parquet';
 import { duckdbType, type TableSchema } from '../schema';
 import type { ColumnTable } from '../table';
-import { validateColumns } from '../validate';
+import { checkHeader, validateColumns } from '../validate';
 import type { DuckDbHandle } from './handle';
-import { ident } from './sql';
+import { ident, literal } from './sql';
 
 /** The row-in-group column a validated chunk carries when ids are converted (for the bad rows' numbers). */
 const ROW_COLUMN = '_row_in_group';
@@ -136,9 +137,87 @@ export async function parquetIntoDuckDb(
   return { rows: n, bad: result };
 }
 
+/** The header line of a CSV file (BOM and CR dropped), read from its first 1 MiB. */
+export async function csvHeader(file: Blob & { name: string }): Promise<string[]> {
+  const head = new Uint8Array(await file.slice(0, 2 ** 20).arrayBuffer());
+  const nl = head.indexOf(10);
+  if (head.length === 0) throw new DataError({ file: file.name }, 'a CSV file with a header row', 'an empty file (0 bytes)');
+  if (nl < 0 && head.length === 2 ** 20) throw new DataError({ file: file.name }, 'a header line under 1 MiB', 'no line break in the first 1 MiB');
+  const text = decodeText(head.subarray(0, nl < 0 ? head.length : nl), 'utf-8', file.name).replace(/\r$/, '');
+  return parseCsv(text, { file: file.name })[0]?.fields ?? [];
+}
+
 /**
- * Loads a CSV file into `table` with DuckDB's reader (the file is registered,
- * not copied). Rows that do not parse are counted from DuckDB's reject table.
+ * The schema's value checks as SQL predicates over a loaded table, one per column, each true on a bad
+ * value: empty where not nullable, pattern (ids), bounds, allowed values. Columns whose type was
+ * replaced (an ENUM of known ids) are checked by the conversion itself, and so are the id formats of
+ * `joined` columns by the referential check that follows.
+ */
+export function sqlChecks(schema: TableSchema, types: Record<string, string> = {}, joined: readonly string[] = []): { column: string; bad: string; expected: string }[] {
+  const out: { column: string; bad: string; expected: string }[] = [];
+  for (const c of schema.columns) {
+    const col = ident(c.name);
+    const parts: { bad: string; expected: string }[] = [];
+    if (!c.nullable) parts.push({ bad: `${col} IS NULL`, expected: `a value (${c.name} may not be empty)` });
+    if (!types[c.name]) {
+      if (c.pattern && !joined.includes(c.name)) parts.push({ bad: `NOT regexp_full_match(${col}, ${literal(c.pattern.source.replace(/^\^|\$$/g, ''))})`, expected: c.patternText ?? `text matching ${c.pattern}` });
+      if (c.oneOf) parts.push({ bad: `${col} NOT IN (${c.oneOf.join(', ')})`, expected: `one of ${c.oneOf.join(', ')}` });
+      if (c.min !== undefined) parts.push({ bad: `${col} < ${c.min}`, expected: `a number ≥ ${c.min}` });
+      if (c.max !== undefined) parts.push({ bad: `${col} > ${c.max}`, expected: `a number ≤ ${c.max}` });
+    }
+    for (const p of parts) out.push({ column: c.name, ...p });
+  }
+  return out;
+}
+
+/**
+ * Applies the schema's value checks to a loaded table in SQL (one scan to count, one for examples):
+ * counts bad rows, takes the first examples with their leftmost bad column, and deletes the bad rows
+ * (under `abort` it throws first). `rowOf` maps a 0-based row of the table to the file's 1-based data row.
+ */
+export async function checkLoadedTable(
+  db: DuckDbHandle,
+  table: string,
+  schema: TableSchema,
+  file: string,
+  types: Record<string, string>,
+  policy: BadRowPolicy,
+  rowOf: (row: number) => number,
+  joined: readonly string[] = [],
+): Promise<BadRows> {
+  const checks = sqlChecks(schema, types, joined);
+  const bad = new BadRowCollector(file);
+  if (checks.length === 0) return bad.result();
+  // NULL-safe: a check on a NULL value is not a bad value (the IS NULL check says so where that matters).
+  const any = checks.map((c) => `coalesce(${c.bad}, false)`).join(' OR ');
+  const t = ident(table);
+  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${t} WHERE ${any}`);
+  if (Number(n) === 0) return bad.result();
+  const which = `CASE ${checks.map((c, k) => `WHEN coalesce(${c.bad}, false) THEN ${k}`).join(' ')} END`;
+  const examples = await db.rows<{ r: number; k: number; v: string | null }>(
+    `SELECT r, k, CASE ${checks.map((c, k) => `WHEN k = ${k} THEN CAST(${ident(c.column)} AS VARCHAR)`).join(' ')} END AS v
+     FROM (SELECT *, ${which} AS k FROM (SELECT *, rowid AS r FROM ${t}) WHERE ${any}) ORDER BY r LIMIT 5`,
+  );
+  for (const e of examples) {
+    const c = checks[Number(e.k)];
+    bad.add({ row: rowOf(Number(e.r)), column: c.column, expected: c.expected, found: shown(e.v) });
+  }
+  bad.count = Number(n);
+  const result = bad.result();
+  enforceBadRowPolicy(result, policy);
+  await db.run(`DELETE FROM ${t} WHERE ${any}`);
+  return result;
+}
+
+/**
+ * Loads a CSV file into `table` with DuckDB's reader (the file is registered, not copied), with the
+ * same contract as the in-memory reader: the header is checked by name (missing or repeated columns
+ * fail; extra ones are ignored; columns map by name, in any order), rows that do not parse are
+ * counted from DuckDB's reject table, and the schema's value checks (empty values, id formats,
+ * ranges) run in SQL on the loaded table. Bad rows are dropped under `skip`; `abort` throws.
+ * `joined` names id columns that the caller checks against another table afterwards (large.ts:
+ * article_id against the articles): their format check would only repeat that, at a regex a row.
+ * Row numbers are 1-based data rows, as on the in-memory path.
  */
 export async function csvIntoDuckDb(
   db: DuckDbHandle,
@@ -148,24 +227,42 @@ export async function csvIntoDuckDb(
   policy: BadRowPolicy,
   /** Column types that replace the schema's (e.g. customer_id as an ENUM). */
   types: Record<string, string> = {},
+  /** Id columns checked against another table afterwards (their format check is skipped here). */
+  joined: readonly string[] = [],
 ): Promise<{ rows: number; bad: BadRows }> {
+  const header = (await csvHeader(file)).map((h) => h.trim());
+  checkHeader(header, schema, file.name);
   const name = `upload_${table}.csv`;
   await db.registerFile(name, file);
-  const cols = schema.columns.map((c) => `'${c.name}': '${types[c.name] ?? duckdbType(c.type)}'`).join(', ');
+  const specOf = new Map(schema.columns.map((c) => [c.name, c]));
+  // Every column of the file in its order (read_csv's `columns` is positional); extra columns as text, not kept.
+  const cols = header.map((h) => `${literal(h)}: ${literal(types[h] ?? (specOf.has(h) ? duckdbType(specOf.get(h)!.type) : 'VARCHAR'))}`).join(', ');
+  const rejects = `reject_errors_${table}`;
   await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
   await db.run(
-    `CREATE TABLE ${ident(table)} AS SELECT * FROM read_csv('${name}', header = true, columns = {${cols}}, store_rejects = true, rejects_table = 'reject_errors_${table}', rejects_scan = 'reject_scans_${table}')`,
+    `CREATE TABLE ${ident(table)} AS SELECT ${schema.columns.map((c) => ident(c.name)).join(', ')} FROM read_csv('${name}', header = true, columns = {${cols}}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
   );
-  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
-  const rejects = await db.rows<{ line: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
-    `SELECT line, column_name, error_type, csv_line, error_message FROM reject_errors_${table} ORDER BY line LIMIT 5`,
+  const rejected = await db.rows<{ line: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
+    `SELECT line, column_name, error_type, csv_line, error_message FROM ${rejects} ORDER BY line LIMIT 5`,
   );
-  const [{ k }] = await db.rows<{ k: number }>(`SELECT count(DISTINCT line) AS k FROM reject_errors_${table}`);
-  const bad: BadRows = {
-    file: file.name,
-    count: k,
-    examples: rejects.map((r) => ({ row: Number(r.line) - 1, column: r.column_name ?? '(all)', expected: r.error_type, found: r.error_message.split('\n')[0] })),
+  const [{ k }] = await db.rows<{ k: number }>(`SELECT count(DISTINCT line) AS k FROM ${rejects}`);
+  const bad = new BadRowCollector(file.name);
+  for (const r of rejected) bad.add({ row: Number(r.line) - 1, column: r.column_name ?? '(all)', expected: r.error_type, found: r.error_message.split('\n')[0] });
+  bad.count = Number(k);
+  enforceBadRowPolicy(bad.result(), policy);
+  // Data rows of the loaded table's rows: the file's rows less the rejected ones (examples only, so a few lookups).
+  const rejectedRows = Number(k) === 0 ? [] : (await db.rows<{ line: number }>(`SELECT DISTINCT line FROM ${rejects} ORDER BY line LIMIT 100000`)).map((r) => Number(r.line) - 1);
+  const rowOf = (r: number) => {
+    let row = r + 1;
+    for (const x of rejectedRows) if (x <= row) row++;
+    return row;
   };
-  enforceBadRowPolicy(bad, policy);
-  return { rows: n, bad };
+  const checked = await checkLoadedTable(db, table, schema, file.name, types, policy, rowOf, joined);
+  const all: BadRows = {
+    file: file.name,
+    count: Number(k) + checked.count,
+    examples: [...bad.examples, ...checked.examples].sort((a, b) => a.row - b.row).slice(0, 5),
+  };
+  const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
+  return { rows: Number(n), bad: all };
 }

@@ -49,7 +49,7 @@ export async function readMappedInteractions(file: { name: string; data: Uint8Ar
     if (bytes.length === 0) throw new DataError({ file: file.name }, 'a CSV file with a header and interactions', 'an empty file (0 bytes)');
     const text = decodeText(bytes, 'utf-8', file.name);
     const delimiter = text.slice(0, text.indexOf('\n') >>> 0).includes('\t') ? '\t' : ',';
-    const rows = parseCsv(text, { delimiter }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+    const rows = parseCsv(text, { delimiter, file: file.name }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
     if (rows.length < 2) throw new DataError({ file: file.name }, 'a header and at least one row', `${rows.length} line${rows.length === 1 ? '' : 's'}`);
     const at = checkHeader(rows[0].fields, { table: 'interactions', columns: wanted.map((name) => ({ name, type: 'string', nullable: true })) }, file.name);
     n = rows.length - 1;

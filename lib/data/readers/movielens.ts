@@ -12,7 +12,7 @@ const GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Co
 
 function rowsOf(bytes: Uint8Array, file: string, delimiter: string, encoding: 'utf-8' | 'latin1', fields: number): string[][] {
   if (bytes.length === 0) throw new DataError({ file }, 'MovieLens rows', 'an empty file (0 bytes)');
-  const rows = parseCsv(decodeText(bytes, encoding, file), { delimiter, quotes: false }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+  const rows = parseCsv(decodeText(bytes, encoding, file), { delimiter, quotes: false, file }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
   return rows.map((r, k) => {
     if (r.fields.length !== fields) throw new DataError({ file, row: k + 1 }, `${fields} ${JSON.stringify(delimiter)}-separated fields`, `${r.fields.length} fields`);
     return r.fields;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHmTable, hmImagePath } from './hm';
-import { readAsos } from './asos';
+import { isAsosValidationFile, readAsos, readAsosValidation } from './asos';
 import { readMovielens } from './movielens';
 import { readMappedInteractions } from './mapped';
 import { buildDataset } from '../build';
@@ -82,6 +82,17 @@ describe.skipIf(!has(asos, 'ASOS'))('ASOS dsf2020', () => {
     expect(built.interactions.nUsers).toBe(43_607);
     expect(built.interactions.nItems).toBe(29_696);
     expect(built.interactions.userKeys.every((k) => /^[A-Za-z0-9]{20}$/.test(k))).toBe(true);
+    // A validation parquet has train's columns: read against the training keys. Train itself maps every row;
+    // against keys missing the first product, exactly that product's rows are counted as cold.
+    expect(isAsosValidationFile('dsf_asos_valid_with_alphanumeric_dummy_ids.parquet')).toBe(true);
+    expect(isAsosValidationFile('dsf_asos_train_with_alphanumeric_dummy_ids.parquet')).toBe(false);
+    const file = { name: 'valid.parquet', data: arrayBuffer(path.join(asos, 'dsf_asos_train_with_alphanumeric_dummy_ids.parquet')) };
+    const v = await readAsosValidation(file, built.interactions.userKeys, built.interactions.itemKeys);
+    expect(v).toMatchObject({ rows: 165_042, coldDropped: 0 });
+    expect(v.user.length).toBe(165_042);
+    const first = built.interactions.item.filter((i) => i === built.interactions.item[0]).length;
+    const without = built.interactions.itemKeys.map((k, i) => (i === built.interactions.item[0] ? '(gone)' : k));
+    expect((await readAsosValidation(file, built.interactions.userKeys, without)).coldDropped).toBe(first);
   });
 });
 

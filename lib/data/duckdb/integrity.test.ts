@@ -1,0 +1,167 @@
+/**
+ * One validation contract on both paths: generated valid H&M transaction tables, damaged in one place,
+ * give the same file / row / column on the in-memory reader (lib/data/validate) and on the large-file
+ * path (DuckDB's read_csv plus SQL checks, run here on native DuckDB, the same SQL DuckDB-WASM runs),
+ * and "skip" keeps exactly the undamaged rows on both.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DataError, type BadRows } from '../errors';
+import { HM_TRANSACTIONS } from '../schema';
+import { readCsvTable } from '../validate';
+import type { DuckDbHandle } from './handle';
+import { literal } from './sql';
+import { csvIntoDuckDb } from './stream';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'atelier-integrity-'));
+let con: DuckDBConnection;
+
+/** The handle over a native connection; registered files are written to a folder on DuckDB's search path. */
+const db: DuckDbHandle = {
+  version: 'native',
+  async rows<T>(sql: string) {
+    return (await con.runAndReadAll(sql)).getRowObjectsJson() as T[];
+  },
+  arrow: () => Promise.reject(new Error('not used here')),
+  async run(sql: string) {
+    await con.run(sql);
+  },
+  insert: () => Promise.reject(new Error('not used here')),
+  async registerFile(name: string, file: File) {
+    writeFileSync(path.join(dir, name), new Uint8Array(await file.arrayBuffer()));
+  },
+  async hasTable(name: string) {
+    const r = await db.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${literal(name)}`);
+    return r[0].n > 0;
+  },
+};
+
+beforeAll(async () => {
+  con = await (await DuckDBInstance.create(':memory:')).connect();
+  await con.run(`SET file_search_path = ${literal(dir)}`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = ['t_dat', 'customer_id', 'article_id', 'price', 'sales_channel_id'];
+type Row = [string, string, string, string, string];
+
+const hex = fc.constantFrom(...'0123456789abcdef'.split(''));
+const validRow: fc.Arbitrary<Row> = fc.tuple(
+  fc.date({ min: new Date('2018-09-20T00:00:00Z'), max: new Date('2020-09-22T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc.array(hex, { minLength: 64, maxLength: 64 }).map((a) => a.join('')),
+  fc.integer({ min: 108775015, max: 959461001 }).map((n) => String(n).padStart(10, '0')),
+  fc.integer({ min: 1, max: 59_000 }).map((n) => String(n / 1e5)),
+  fc.constantFrom('1', '2'),
+);
+
+/** One damage: which column, and the bad text put there. */
+const DAMAGES: { column: number; name: string; value: string }[] = [
+  { column: 2, name: 'article_id', value: '108775015' }, // the leading zero lost
+  { column: 1, name: 'customer_id', value: 'not-a-hex-id' },
+  { column: 3, name: 'price', value: '-0.02' },
+  { column: 3, name: 'price', value: '' },
+  { column: 4, name: 'sales_channel_id', value: '3' },
+  { column: 0, name: 't_dat', value: '20/09/2020' },
+  { column: 0, name: 't_dat', value: '' },
+];
+
+const csv = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+const file = (name: string, text: string) => new File([new TextEncoder().encode(text)], name);
+let seq = 0;
+
+async function large(text: string, policy: 'skip' | 'abort' = 'skip'): Promise<{ bad: BadRows; rows: string[][] }> {
+  const table = `tx${seq++}`;
+  const r = await csvIntoDuckDb(db, file('transactions_train.csv', text), HM_TRANSACTIONS, table, policy);
+  const rows = await db.rows<Record<string, string>>(
+    `SELECT strftime(t_dat, '%Y-%m-%d') AS t_dat, customer_id, article_id, CAST(price AS VARCHAR) AS price, CAST(sales_channel_id AS VARCHAR) AS sales_channel_id FROM ${table} ORDER BY rowid`,
+  );
+  return { bad: r.bad, rows: rows.map((x) => HEADER.map((h) => String(x[h]))) };
+}
+
+function small(text: string): { bad: BadRows; rows: string[][] } {
+  const v = readCsvTable(new TextEncoder().encode(text), HM_TRANSACTIONS, { file: 'transactions_train.csv' });
+  const c = v.table.columns;
+  const rows: string[][] = [];
+  for (let i = 0; i < v.table.length; i++) {
+    rows.push([
+      new Date((c.t_dat.values as Int32Array)[i] * 86_400_000).toISOString().slice(0, 10),
+      (c.customer_id.values as string[])[i],
+      (c.article_id.values as string[])[i],
+      String((c.price.values as Float64Array)[i]),
+      String((c.sales_channel_id.values as Float64Array)[i]),
+    ]);
+  }
+  return { bad: v.bad, rows };
+}
+
+const normal = (rows: string[][]) => rows.map((r) => [r[0], r[1], r[2], String(Number(r[3])), String(Number(r[4]))]);
+
+describe('the small and the large CSV path keep one contract', () => {
+  it('a table damaged in one place: same file, row and column on both paths; skip keeps exactly the undamaged rows', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(validRow, { minLength: 3, maxLength: 30 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {
+        const k = at % rows.length;
+        const damage = DAMAGES[d];
+        const damaged = rows.map((r, i) => (i === k ? r.map((v, c) => (c === damage.column ? damage.value : v)) : r));
+        const text = csv(damaged);
+        const want = normal(rows.filter((_, i) => i !== k));
+        const s = small(text);
+        const l = await large(text);
+        for (const r of [s, l]) {
+          expect(r.bad.file).toBe('transactions_train.csv');
+          expect(r.bad.count).toBe(1);
+          expect(r.bad.examples[0].row).toBe(k + 1);
+          expect(r.bad.examples[0].column).toBe(damage.name);
+          expect(normal(r.rows)).toEqual(want);
+        }
+      }),
+      { numRuns: 40, seed: 12 },
+    );
+  });
+
+  it('columns in another order (and an extra column) map by name on both paths', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(validRow, { minLength: 1, maxLength: 10 }), fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5, maxLength: 5 }), async (rows, order) => {
+        const header = [...order.map((c) => HEADER[c]), 'note'];
+        const text = csv(rows.map((r) => [...order.map((c) => r[c]), 'x']), header);
+        for (const r of [small(text), await large(text)]) {
+          expect(r.bad.count).toBe(0);
+          expect(normal(r.rows)).toEqual(normal(rows));
+        }
+      }),
+      { numRuns: 15, seed: 12 },
+    );
+  });
+
+  it('a missing or repeated column fails both paths with the same message', async () => {
+    const rows = fc.sample(validRow, { numRuns: 3, seed: 1 });
+    const missing = csv(rows.map((r) => r.slice(0, 4)), HEADER.slice(0, 4));
+    const twice = csv(rows.map((r) => [...r, r[3]]), [...HEADER, 'price']);
+    for (const text of [missing, twice]) {
+      let a: unknown, b: unknown;
+      try {
+        small(text);
+      } catch (e) {
+        a = e;
+      }
+      try {
+        await large(text);
+      } catch (e) {
+        b = e;
+      }
+      expect(a).toBeInstanceOf(DataError);
+      expect(b).toBeInstanceOf(DataError);
+      expect((b as Error).message).toBe((a as Error).message);
+    }
+  });
+
+  it('"abort" loads nothing on the large path and names the first bad row', async () => {
+    const rows = fc.sample(validRow, { numRuns: 5, seed: 2 });
+    rows[2] = [rows[2][0], rows[2][1], rows[2][2], '-1', rows[2][4]];
+    await expect(large(csv(rows), 'abort')).rejects.toThrow(/transactions_train\.csv, row 3, column price: expected a number ≥ 0, found "-1(\.0)?" \(1 bad row in all/);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticShop } from '../backtest/fixture';
+import { packedTransfer, packRecsData, unpackRecsData } from './pack';
+import { runEvaluation, testCutoffs } from './run';
+import { VALIDATED_RANKER } from './settings';
+
+const log = syntheticShop({ customers: 80, lastDay: 90 });
+
+describe('packing the evaluation inputs', () => {
+  it('copies into typed arrays whose keys sort and tie like the originals', () => {
+    const catalog = { department: log.itemKeys.map((k) => (k.endsWith('1') ? 'a' : 'b')), index: log.itemKeys.map(() => null) };
+    const p = packRecsData(log, catalog, null, null);
+    expect(p.user).not.toBe(log.user);
+    expect(packedTransfer(p).every((b) => b instanceof ArrayBuffer)).toBe(true);
+    const u = unpackRecsData(p);
+    for (let a = 0; a + 1 < log.nItems; a++) expect(Math.sign(u.log.itemKeys[a].localeCompare(u.log.itemKeys[a + 1]))).toBe(Math.sign(log.itemKeys[a].localeCompare(log.itemKeys[a + 1])));
+    for (let i = 0; i < log.nItems; i++) for (let j = 0; j < log.nItems; j++) expect(u.catalog!.department[i] === u.catalog!.department[j]).toBe(catalog.department[i] === catalog.department[j]);
+    expect(u.catalog!.index.every((x) => x === null)).toBe(true);
+  });
+});
+
+describe('runEvaluation', () => {
+  it('pools the backtest, explains a customer and writes 12 distinct items for every customer', async () => {
+    const seen: string[] = [];
+    const r = await runEvaluation(unpackRecsData(packRecsData(log, null, null, null)), {
+      nCutoffs: 2, candidateWeeks: 6, ranker: { ...VALIDATED_RANKER, trainWeeks: 3, seeds: 1, numRounds: 10 }, reference: '', submission: '', explainUser: -1, seed: 3,
+    }, { onProgress: (label) => seen.push(label) });
+    expect(Array.from(r.cutoffs)).toEqual(testCutoffs(log.day, 2));
+    const map = (n: string) => r.strategies.find((s) => s.name === n)!.map.mean;
+    // The fixture plants repeat purchases of favourites.
+    expect(map('repurchase')).toBeGreaterThan(map('random'));
+    expect(r.strategies.filter((s) => s.vsReference === null).map((s) => s.name)).toEqual([r.reference]);
+    expect(r.strategies.every((s) => s.weekly.length === 2)).toBe(true);
+    expect(r.importance.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expect(r.recall.total).toBeGreaterThan(0);
+    expect(r.explanation!.items).toHaveLength(12);
+    expect(r.explanation!.sources.every((m) => m > 0)).toBe(true);
+    expect(r.submission.strategy).toBe(r.strategies.reduce((a, b) => (b.map.mean > a.map.mean ? b : a)).name);
+    for (let u = 0; u < log.nUsers; u++) {
+      const l = Array.from(r.submission.lists.subarray(u * 12, u * 12 + 12));
+      expect(l.every((i) => i >= 0)).toBe(true);
+      expect(new Set(l).size).toBe(12);
+    }
+    expect(seen.some((l) => l.startsWith('Backtest'))).toBe(true);
+  });
+});

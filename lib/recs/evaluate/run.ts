@@ -1,0 +1,197 @@
+/**
+ * The Evaluate cell's computation (run in the ML worker): every strategy on
+ * N rolling weekly cutoffs as of each cutoff (lib/recs/backtest), the
+ * two-stage recommender ranked by lib/gbdt, pooled metrics with bootstrap
+ * intervals and paired differences, per-week MAP@12, the ranker's feature
+ * importance, candidate recall per source on the test weeks, one customer's
+ * explanation, and the submission lists of the chosen strategy fitted on
+ * every purchase. The report holds plain numbers and typed arrays only.
+ */
+import { trainGbdt, type GbdtModel } from '../../gbdt';
+import type { PairedDifference, Interval } from '../../metrics/bootstrap';
+import { throwIfAborted } from '../../util/cancel';
+import { asOfView } from '../backtest/asof';
+import { backtest, FitCache, type Strategy } from '../backtest/backtest';
+import { baselineStrategies, randomStrategy } from '../backtest/baselines';
+import { alsFits, alsStrategy, hybridStrategy, seedHybridStrategy } from '../backtest/models';
+import { dateSplit, weeklyCutoffs } from '../backtest/split';
+import { CANDIDATE_SOURCES, candidateRecall } from '../twostage/candidates';
+import { FEATURE_NAMES } from '../twostage/features';
+import { labelledWeek, twoStageStrategy, type RankerFit, type TwoStageOptions, type WeekData } from '../twostage/pipeline';
+import { testTruth } from '../strategies';
+import { RecsInputError } from '../types';
+import { explainCustomer, type Explanation } from './explain';
+import type { UnpackedRecsData } from './pack';
+import { checkSettings, gbdtParams, type EvaluationSettings } from './settings';
+
+/** One strategy's pooled scores. */
+export interface StrategyReport {
+  name: string;
+  baseline: boolean;
+  map: Interval;
+  mapAllCustomers: number;
+  ndcg: Interval;
+  hitRate: Interval;
+  coverage: number;
+  /** Paired difference of MAP@12 to the reference (null for the reference). */
+  vsReference: PairedDifference | null;
+  /** MAP@12 per test week (cutoff order). */
+  weekly: Float64Array;
+}
+
+/** Everything the Evaluate cell shows. */
+export interface EvaluationReport {
+  cutoffs: Int32Array;
+  buyers: Int32Array;
+  reference: string;
+  strategies: StrategyReport[];
+  /** Gain importance of the two-stage ranker (summed over boosters and cutoffs, normalised to 1), FEATURE_NAMES order. */
+  importance: Float64Array;
+  featureNames: string[];
+  /** Candidate recall on the pooled test weeks: total, then per CANDIDATE_SOURCES entry; mean candidates per buyer. */
+  recall: { total: number; bySource: Float64Array; perCustomer: number; pairs: number };
+  explanation: Explanation | null;
+  /** The submission: strategy name and k items per dense user id (row-major, nUsers × k). */
+  submission: { strategy: string; k: number; lists: Int32Array };
+  seconds: { backtest: number; ranker: number; submission: number };
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (label: string, done: number, total: number, unit: string) => void;
+}
+
+const K = 12;
+
+/** Last day with a purchase. */
+function lastDayOf(day: Int32Array): number {
+  let m = -Infinity;
+  for (let r = 0; r < day.length; r++) if (day[r] > m) m = day[r];
+  return m;
+}
+
+/** The test cutoffs: `n` weeks, the last one ending on the last day of data. */
+export function testCutoffs(day: Int32Array, n: number): number[] {
+  if (!day.length) throw new RecsInputError('invalid log: no purchases; expected some to evaluate');
+  return weeklyCutoffs(lastDayOf(day) - 6 - 7 * (n - 1), n);
+}
+
+/** Runs the evaluation. */
+export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSettings, o: RunOptions = {}): Promise<EvaluationReport> {
+  checkSettings(s);
+  const { log, catalog, ages, image, product } = data;
+  const progress = o.onProgress ?? (() => {});
+  const cutoffs = testCutoffs(log.day, s.nCutoffs);
+  const fits = alsFits();
+  const weeks = new Map<number, Promise<WeekData>>();
+  const rankers = new Map<number, GbdtModel[]>();
+  let fitting = NaN;
+  let rankerSeconds = 0;
+  let stepDone = 0;
+  let stepTotal = 1;
+  const fitRanker: RankerFit = async (d) => {
+    const t0 = performance.now();
+    const models: GbdtModel[] = [];
+    for (let j = 0; j < s.ranker.seeds; j++) {
+      models.push(
+        trainGbdt(d, gbdtParams(s.ranker, s.seed, j), {
+          signal: o.signal,
+          onProgress: (round, total) => progress('Backtest (training the ranker)', stepDone + (j + round / total) / s.ranker.seeds, stepTotal, 'fits'),
+        }),
+      );
+    }
+    rankerSeconds += (performance.now() - t0) / 1000;
+    rankers.set(fitting, models);
+    return { predict: (X, F) => averaged(models, X, F) };
+  };
+  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
+  const inner = twoStageStrategy(fitRanker, tsOptions);
+  const twoStage: Strategy = { ...inner, fit: (v) => ((fitting = v.cutoff), inner.fit(v)) };
+  const strategies: Strategy[] = [
+    randomStrategy(s.seed),
+    ...baselineStrategies().filter((b) => b.name !== 'age-popularity' || ages),
+    alsStrategy(fits),
+    ...(image && catalog ? [seedHybridStrategy(image, fits, { seed: s.seed }), hybridStrategy(image, fits)] : []),
+    twoStage,
+  ];
+  const cache = new FitCache();
+  const t0 = performance.now();
+  stepTotal = cutoffs.length * strategies.length + 2;
+  const bt = await backtest({
+    log, cutoffs, strategies, candidateWeeks: s.candidateWeeks, catalog, ages, product, cache, k: K,
+    reference: s.reference || undefined,
+    bootstrap: { samples: s.bootstrapSamples ?? 1000, seed: s.seed },
+    signal: o.signal,
+    onProgress: (done, total, what) => ((stepDone = done), progress(`Backtest (${what})`, done, total + 2, 'fits')),
+  });
+  const btSeconds = (performance.now() - t0) / 1000;
+
+  // Candidate recall on the test weeks (reporting only: the ranker never sees these labels).
+  const S = CANDIDATE_SOURCES.length;
+  const recall = { total: 0, bySource: new Float64Array(S), perCustomer: 0, pairs: 0 };
+  for (const c of cutoffs) {
+    throwIfAborted(o.signal);
+    const base = asOfView(log, c, { candidateWeeks: s.candidateWeeks, catalog, ages, product });
+    let w = weeks.get(c);
+    if (!w) weeks.set(c, (w = labelledWeek(log, c, base, tsOptions)));
+    const cr = candidateRecall((await w).cands, testTruth(dateSplit(log, c).test).relevant);
+    recall.pairs += cr.pairs;
+    recall.total += cr.total * cr.pairs;
+    CANDIDATE_SOURCES.forEach((src, j) => (recall.bySource[j] += cr.bySource[src] * cr.pairs));
+    recall.perCustomer += cr.perCustomer / cutoffs.length;
+  }
+  if (recall.pairs) (recall.total /= recall.pairs), recall.bySource.forEach((x, j) => (recall.bySource[j] = x / recall.pairs));
+
+  const importance = new Float64Array(FEATURE_NAMES.length);
+  for (const models of rankers.values()) for (const m of models) m.featureImportance('gain').forEach((g, j) => (importance[j] += g));
+  const sum = importance.reduce((a, b) => a + b, 0);
+  if (sum > 0) importance.forEach((g, j) => (importance[j] = g / sum));
+
+  const last = cutoffs[cutoffs.length - 1];
+  progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
+  const lastRanker = rankers.get(last);
+  const explanation = lastRanker
+    ? await explainCustomer({ log, catalog, ages, product, image, als: fits, candidateWeeks: s.candidateWeeks, cutoff: last, user: s.explainUser, ranker: (X, F) => averaged(lastRanker, X, F) })
+    : null;
+
+  // The submission: the chosen strategy fitted on every purchase, 12 items for every customer.
+  const t1 = performance.now();
+  const best = bt.strategies.reduce((a, b) => (b.map.mean > a.map.mean ? b : a)).name;
+  const pick = s.submission || best;
+  const chosen = strategies.find((x) => x.name === pick);
+  if (!chosen) throw new RecsInputError(`invalid submission strategy: ${pick}; expected one of ${strategies.map((x) => x.name).join(', ')}`);
+  progress(`Submission (${pick}, fitted on every purchase)`, stepTotal - 1, stepTotal, 'fits');
+  stepDone = stepTotal - 1;
+  const final = asOfView(log, lastDayOf(log.day) + 1, { candidateWeeks: s.candidateWeeks, catalog, ages, product });
+  const rec = await cache.get(chosen, final);
+  const everyone = Array.from({ length: log.nUsers }, (_, u) => u);
+  const lists = new Int32Array(log.nUsers * K).fill(-1);
+  for (let a = 0; a < everyone.length; a += 2000) {
+    throwIfAborted(o.signal);
+    const part = await rec(everyone.slice(a, a + 2000), K);
+    part.forEach((l, j) => lists.set(l.slice(0, K), (a + j) * K));
+  }
+  progress('Done', stepTotal, stepTotal, 'fits');
+
+  return {
+    cutoffs: Int32Array.from(bt.cutoffs),
+    buyers: Int32Array.from(bt.buyers),
+    reference: bt.reference,
+    strategies: bt.strategies.map((r) => ({
+      name: r.name, baseline: r.baseline, map: r.map, mapAllCustomers: r.mapAllCustomers, ndcg: r.ndcg, hitRate: r.hitRate, coverage: r.coverage,
+      vsReference: r.vsReference, weekly: Float64Array.from(r.weeks, (w) => w.map),
+    })),
+    importance,
+    featureNames: [...FEATURE_NAMES],
+    recall,
+    explanation,
+    submission: { strategy: pick, k: K, lists },
+    seconds: { backtest: btSeconds, ranker: rankerSeconds, submission: (performance.now() - t1) / 1000 },
+  };
+}
+
+function averaged(models: readonly GbdtModel[], X: Float32Array, F: number): Float64Array {
+  const out = new Float64Array(X.length / F);
+  for (const m of models) m.predict(X, F).forEach((x, r) => (out[r] += x / models.length));
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * Settings of the Evaluate cell's backtest, with the ranker's defaults: the
+ * ones chosen on the July 2020 validation cutoffs of the H&M sample
+ * (bench/recs: lambdarank, 16 training weeks, 3 seeds averaged, 200 rounds,
+ * depth 6, 31 leaves, learning rate 0.05) before any test week was scored.
+ */
+import type { GbdtParams } from '../../gbdt';
+import { RecsInputError } from '../types';
+
+/** The two-stage ranker: lib/gbdt parameters plus the training window and the number of seeds averaged. */
+export interface RankerSettings {
+  objective: 'binary' | 'lambdarank';
+  /** Labelled weeks before each cutoff that train the ranker. */
+  trainWeeks: number;
+  /** Boosters trained with different seeds; their predictions are averaged. */
+  seeds: number;
+  numRounds: number;
+  learningRate: number;
+  maxDepth: number;
+  numLeaves: number;
+  minDataInLeaf: number;
+  featureFraction: number;
+  baggingFraction: number;
+  lambdaL2: number;
+  maxBin: number;
+}
+
+/** Chosen on validation cutoffs (July 2020, H&M sample) and fixed before the test weeks. */
+export const VALIDATED_RANKER: Readonly<RankerSettings> = Object.freeze({
+  objective: 'lambdarank', trainWeeks: 16, seeds: 3, numRounds: 200, learningRate: 0.05, maxDepth: 6, numLeaves: 31,
+  minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255,
+});
+
+/** What the backtest runs. */
+export interface EvaluationSettings {
+  /** Consecutive weekly test cutoffs; the last test week ends on the last day of data. */
+  nCutoffs: number;
+  /** Weeks before a cutoff whose articles may be recommended (the as-of pool). */
+  candidateWeeks: number;
+  ranker: RankerSettings;
+  /** Reference of the paired differences: a strategy name, or '' for the best baseline. */
+  reference: string;
+  /** Strategy of the submission file: a strategy name, or '' for the best on pooled MAP@12. */
+  submission: string;
+  /** Customer (dense id) the explainer shows; −1: the last test week's buyer with the most purchases. */
+  explainUser: number;
+  /** Seeds the random strategy, the bootstrap, the seeds' hybrid fill and the boosters. */
+  seed: number;
+  /** Bootstrap resamples; default 1000. */
+  bootstrapSamples?: number;
+}
+
+/** lib/gbdt parameters of booster j (seed derived from the notebook seed). */
+export function gbdtParams(r: RankerSettings, seed: number, j: number): Partial<GbdtParams> {
+  const { trainWeeks: _w, seeds: _s, ...p } = r;
+  return { ...p, seed: (seed * 31 + j + 1) >>> 0 };
+}
+
+/** Checks the settings once, naming the bad field. */
+export function checkSettings(s: EvaluationSettings): void {
+  const whole = (name: string, v: number, min: number) => {
+    if (!(Number.isInteger(v) && v >= min)) throw new RecsInputError(`invalid ${name}: ${v}; expected a whole number ≥ ${min}`);
+  };
+  whole('nCutoffs', s.nCutoffs, 1);
+  whole('candidateWeeks', s.candidateWeeks, 1);
+  whole('ranker.trainWeeks', s.ranker.trainWeeks, 1);
+  whole('ranker.seeds', s.ranker.seeds, 1);
+  whole('ranker.numRounds', s.ranker.numRounds, 1);
+}

@@ -1,0 +1,131 @@
+/**
+ * Stage one: candidates per customer from every source, each with its rank
+ * (0 = best) and score in that source, and the candidate recall (share of
+ * test purchases that are among the candidates) per source and in total.
+ */
+import { boughtBy } from '../history';
+import { boughtTogetherScores, rankPool } from '../backtest/signals';
+import { alsTop } from '../backtest/models';
+import { filterByPlace } from '../filter';
+import { similarCandidates } from '../neighbours';
+import { RecsInputError } from '../types';
+import type { TwoStageContext } from './context';
+
+/** Candidate sources, in column order of the features. */
+export const CANDIDATE_SOURCES = ['repurchase', 'colours', 'trending', 'bought-together', 'image', 'als', 'hybrid'] as const;
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
+
+/** Most candidates taken from each source per customer. */
+export type CandidateLimits = Record<CandidateSource, number>;
+
+export const DEFAULT_LIMITS: CandidateLimits = { repurchase: 24, colours: 24, trending: 24, 'bought-together': 24, image: 24, als: 24, hybrid: 12 };
+
+/**
+ * Candidates of many customers, grouped by customer (rows `offsets[g] .. offsets[g+1]` belong to
+ * `users[g]`). `rank[row * S + s]` and `score[row * S + s]` are NaN when source s did not propose the row.
+ */
+export interface CandidateSet {
+  cutoff: number;
+  users: number[];
+  offsets: Int32Array;
+  items: Int32Array;
+  rank: Float32Array;
+  score: Float32Array;
+}
+
+/** Generates the candidates of `users` from every source (articles on sale before the cutoff only). */
+export function generateCandidates(ctx: TwoStageContext, users: readonly number[], limits: Partial<CandidateLimits> = {}): CandidateSet {
+  const lim = { ...DEFAULT_LIMITS, ...limits };
+  for (const s of CANDIDATE_SOURCES) if (!(Number.isInteger(lim[s]) && lim[s] >= 0)) throw new RecsInputError(`invalid limit for ${s}: ${lim[s]}; expected a whole number ≥ 0`);
+  const v = ctx.view;
+  const S = CANDIDATE_SOURCES.length;
+  const trending = rankPool(v, ctx.trending).slice(0, lim.trending);
+  const items: number[] = [];
+  const rank: number[] = [];
+  const score: number[] = [];
+  const offsets = [0];
+  for (const u of users) {
+    const at = new Map<number, number>();
+    const add = (s: number, list: readonly number[], scores: (j: number) => number) => {
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j];
+        if (!v.pool[i]) continue;
+        let row = at.get(i);
+        if (row === undefined) {
+          at.set(i, (row = items.length));
+          items.push(i);
+          for (let c = 0; c < S; c++) rank.push(NaN), score.push(NaN);
+        }
+        if (Number.isNaN(rank[row * S + s])) (rank[row * S + s] = j), (score[row * S + s] = scores(j));
+      }
+    };
+    const bought = boughtBy(v.history, u);
+    const own = Array.from(bought).filter((i) => v.pool[i]).slice(0, lim.repurchase);
+    add(0, own, (j) => ctx.lastItemDay.get(u * v.log.nItems + own[j]) ?? NaN);
+    const colours: number[] = [];
+    const seenProduct = new Set<number>();
+    for (const i of bought) {
+      if (colours.length >= lim.colours) break;
+      if (seenProduct.has(v.product[i])) continue;
+      seenProduct.add(v.product[i]);
+      for (const o of ctx.productItems.get(v.product[i]) ?? []) if (o !== i && colours.length < lim.colours) colours.push(o);
+    }
+    add(1, colours, (j) => ctx.sales4w[colours[j]]);
+    add(2, trending, (j) => ctx.trending[trending[j]]);
+    const bt = [...boughtTogetherScores(ctx.pairs, bought.subarray(0, 5))].filter((e) => v.pool[e[0]]).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, lim['bought-together']);
+    add(3, bt.map((e) => e[0]), (j) => bt[j][1]);
+    let sim: { items: number[]; scores: number[] } = { items: [], scores: [] };
+    if (ctx.image && lim.image > 0) {
+      const s = similarCandidates(ctx.image, bought);
+      sim = { items: s.items.slice(0, lim.image), scores: s.scores.slice(0, lim.image) };
+      add(4, sim.items, (j) => sim.scores[j]);
+    }
+    const als = lim.als > 0 ? alsTop(v, ctx.als, u, lim.als, false) : { items: [], scores: [] };
+    add(5, als.items, (j) => als.scores[j]);
+    if (ctx.image && v.catalog && lim.hybrid > 0) {
+      // The seeds' hybrid: similar → department AND index filter → ALS order.
+      const kept = filterByPlace(similarCandidates(ctx.image, bought, new Set(bought)).items, bought, v.catalog);
+      const ranked = kept.length && ctx.als?.hasUser(u) ? Array.from(ctx.als.rankItems(u, kept).items) : kept;
+      const top = ranked.slice(0, lim.hybrid);
+      add(6, top, (j) => 1 / (j + 1));
+    }
+    offsets.push(items.length);
+  }
+  return { cutoff: v.cutoff, users: [...users], offsets: Int32Array.from(offsets), items: Int32Array.from(items), rank: Float32Array.from(rank), score: Float32Array.from(score) };
+}
+
+/** 1 for candidate rows the customer bought in the test window, else 0. */
+export function labelCandidates(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): Float32Array {
+  if (relevant.length !== c.users.length) throw new RecsInputError(`invalid relevant: ${relevant.length} sets for ${c.users.length} customers`);
+  const y = new Float32Array(c.items.length);
+  for (let g = 0; g < c.users.length; g++) for (let r = c.offsets[g]; r < c.offsets[g + 1]; r++) y[r] = relevant[g].has(c.items[r]) ? 1 : 0;
+  return y;
+}
+
+/** Query sizes (one group per customer), as lambdarank wants them. */
+export function candidateGroups(c: CandidateSet): Int32Array {
+  return Int32Array.from({ length: c.users.length }, (_, g) => c.offsets[g + 1] - c.offsets[g]);
+}
+
+/** Share of test purchases (distinct customer-article pairs) among the candidates: per source and in total; mean candidates per customer. */
+export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): { total: number; bySource: Record<CandidateSource, number>; perCustomer: number; pairs: number } {
+  const S = CANDIDATE_SOURCES.length;
+  let pairs = 0;
+  let found = 0;
+  const by = new Array<number>(S).fill(0);
+  for (let g = 0; g < c.users.length; g++) {
+    pairs += relevant[g].size;
+    for (let r = c.offsets[g]; r < c.offsets[g + 1]; r++) {
+      if (!relevant[g].has(c.items[r])) continue;
+      found++;
+      for (let s = 0; s < S; s++) if (!Number.isNaN(c.rank[r * S + s])) by[s]++;
+    }
+  }
+  const share = (x: number) => (pairs ? x / pairs : 0);
+  return {
+    total: share(found),
+    bySource: Object.fromEntries(CANDIDATE_SOURCES.map((s, j) => [s, share(by[j])])) as Record<CandidateSource, number>,
+    perCustomer: c.users.length ? c.items.length / c.users.length : 0,
+    pairs,
+  };
+}
