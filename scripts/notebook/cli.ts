@@ -13,7 +13,7 @@ import { TOLERANCE_RULE } from '@/lib/notebook/compare';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile } from '@/lib/notebook/file';
 import { reportHtml } from '@/lib/notebook/report';
-import { CELL_TITLES, runNotebook } from './run';
+import { CELL_TITLES, isImageFigure, runNotebook } from './run';
 
 const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--check]';
 
@@ -62,6 +62,8 @@ async function main(): Promise<number> {
   let different = 0;
   for (const [id, c] of result.comparisons) {
     console.log(`compare ${id}: ${c.verdict}`);
+    const image = c.figures.filter((f) => isImageFigure(id, f.name)).length;
+    if (image) console.log(`    ${image} figures of strategies that read image neighbours (seed-hybrid, hybrid, two-stage) not judged: there are none headless`);
     for (const f of c.figures) if (f.verdict === 'different' || f.verdict === 'within tolerance') console.log(`    ${f.name}: saved ${f.saved ?? '(absent)'}, now ${f.current ?? '(absent)'} → ${f.verdict}`);
     if (c.verdict === 'different') different++;
   }

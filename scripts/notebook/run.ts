@@ -3,20 +3,22 @@
  * with Node services, then compares each cell's figures with the saved ones
  * (lib/notebook/compare.ts rule) and builds the updated notebook file.
  */
-import { compareCell, type CellComparison } from '@/lib/notebook/compare';
+import { compareCell, worst, type CellComparison } from '@/lib/notebook/compare';
 import { restoreInput, type NotebookFile } from '@/lib/notebook/file';
 import { formatProgress, ProgressTracker } from '@/lib/notebook/progress';
 import { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import type { CellDefinition, CellId } from '@/lib/notebook/types';
 import { alsCell } from '@/app/notebook/cells/als';
+import { towersCell } from '@/app/notebook/cells/towers';
 import { collectNotebookFile } from '@/app/notebook/share/collect';
 import { headlessDataCell } from './data-cell';
+import { headlessEvaluateCell, IMAGE_STRATEGIES } from './evaluate-cell';
 import { headlessServices, type HeadlessServices } from './services';
 
 /** The cells the headless runner has, in notebook order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
-export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, alsCell];
+export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, alsCell, towersCell, headlessEvaluateCell];
 
 /**
  * Cells of the browser notebook that do not run headless yet: title and why. (Titles are repeated
@@ -27,9 +29,7 @@ export const NOT_HEADLESS: Readonly<Record<string, { title: string; why: string 
   explore: { title: 'Explore', why: 'not wired yet; its SQL would run on native DuckDB unchanged' },
   graph: { title: 'Graph', why: 'loads Neo4j through the server actions; not wired to NEO4J_URI headless yet' },
   embeddings: { title: 'Image embeddings', why: 'decodes product photos with a canvas' },
-  towers: { title: 'Neural models', why: 'its ML worker handlers are not served headless yet' },
-  hybrid: { title: 'Hybrid recommendations', why: 'needs the Image embeddings cell' },
-  evaluate: { title: 'Evaluate and export', why: 'needs the Image embeddings and Hybrid cells' },
+  hybrid: { title: 'Hybrid recommendations', why: 'needs the Image embeddings cell (its candidates are image neighbours)' },
 };
 
 /** Every cell's id and title, in notebook order (report headings). */
@@ -37,8 +37,9 @@ export const CELL_TITLES: readonly { id: string; title: string; explanation?: st
   { id: 'system', title: NOT_HEADLESS.system.title },
   ...HEADLESS_CELLS.slice(0, 1).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
   ...['explore', 'graph', 'embeddings'].map((id) => ({ id, title: NOT_HEADLESS[id].title })),
-  ...HEADLESS_CELLS.slice(1).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
-  ...['towers', 'hybrid', 'evaluate'].map((id) => ({ id, title: NOT_HEADLESS[id].title })),
+  ...HEADLESS_CELLS.slice(1, 3).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
+  { id: 'hybrid', title: NOT_HEADLESS.hybrid.title },
+  ...HEADLESS_CELLS.slice(3).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
 ];
 
 export interface RunOptions {
@@ -113,7 +114,7 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
     const comparisons = new Map<string, CellComparison>();
     for (const id of ran) {
       const saved = input.cells[id];
-      if (saved?.status === 'done') comparisons.set(id, compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId)));
+      if (saved?.status === 'done') comparisons.set(id, withoutImageStrategies(id, compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId))));
     }
     const file = await collectNotebookFile(runtime, { files: services.pickedFiles, backend: 'cpu (Node, headless)' });
     return { ok: failure === null, failure, ran, skipped, comparisons, file };
@@ -121,4 +122,15 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
     off();
     services.close();
   }
+}
+
+/** Figures of strategies that read image neighbours, which the headless Evaluate cell has not: shown, not judged. */
+export function isImageFigure(cell: string, name: string): boolean {
+  return cell === 'evaluate' && IMAGE_STRATEGIES.some((s) => name.startsWith(`${s}.`));
+}
+
+function withoutImageStrategies(cell: string, c: CellComparison): CellComparison {
+  if (cell !== 'evaluate') return c;
+  const figures = c.figures.map((f) => (isImageFigure(cell, f.name) ? { ...f, verdict: 'not compared' as const } : f));
+  return { verdict: worst(figures.map((f) => f.verdict)), figures };
 }

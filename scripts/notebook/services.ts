@@ -1,6 +1,7 @@
 /**
  * The headless runner's service bag: the ML methods served in-process by the
- * worker's own handlers (lib/ code; TF.js on its Node CPU backend), native
+ * worker's own handlers (ALS, the Neural models, the Hybrid and Evaluate
+ * backtest: lib/ code; TF.js on its Node CPU backend), native
  * DuckDB for the Data cell, and the --data folder.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,8 @@ import { CancelledError } from '@/lib/util/cancel';
 import type { AppServices } from '@/app/notebook/services';
 import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { alsHandlers } from '@/workers/ml/als';
+import { recsHandlers } from '@/workers/ml/recs';
+import { towersHandlers } from '@/workers/ml/towers';
 import type { BackendReport } from '@/workers/protocol/backend';
 import type { MlMethods } from '@/workers/protocol/ml';
 import { nodeDuckDb } from './duckdb-node';
@@ -27,7 +30,8 @@ type Methods = keyof MlMethods & string;
 
 /** The ML worker's methods served in-process; methods the headless runner has no handler for fail by name. */
 export function headlessServices(options: { dataDir: string | null; duckdbPath?: string }): HeadlessServices {
-  const served: Partial<Handlers<MlMethods>> = { ...alsHandlers };
+  // Checkpoints (towers) and embedding caches live in IndexedDB, which Node lacks: reads miss, writes do nothing.
+  const served: Partial<Handlers<MlMethods>> = { ...alsHandlers, ...towersHandlers, ...recsHandlers };
   let backend: Promise<BackendReport> | null = null;
   let db: Promise<DuckDbHandle & { close(): void }> | null = null;
   const init = async (): Promise<BackendReport> => {

@@ -1,0 +1,64 @@
+/**
+ * The headless runner against the browser, cell by cell, for the cells it
+ * runs beyond Data and ALS (e2e/share.spec.ts checks those): the Neural
+ * models (two-tower on TF.js, the CPU backend forced in the browser as in
+ * Node) and the Evaluate backtest (lib/recs). Both sides use the notebook's
+ * tolerance rule. The headless runner has no Image embeddings cell, so the
+ * backtest's strategies that read image neighbours are listed, not compared.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { compareValue } from '../lib/notebook/compare';
+import type { MetricsExport } from '../lib/notebook/export';
+import { IMAGE_STRATEGIES } from '../scripts/notebook/evaluate-cell';
+import { loadTinyDemo, openNotebook, runCell, setParam } from './helpers';
+
+async function download(page: Page, action: () => Promise<unknown>, to: string): Promise<string> {
+  const [d] = await Promise.all([page.waitForEvent('download'), action()]);
+  await d.saveAs(to);
+  return to;
+}
+
+const isImage = (name: string) => IMAGE_STRATEGIES.some((s) => name.startsWith(`${s}.`));
+
+test('headless Neural models and Evaluate give the browser’s figures on the same notebook file', async ({ page }, info) => {
+  const errors = await openNotebook(page, '?backend=cpu');
+  await loadTinyDemo(page);
+  await setParam(page, 'towers-epochs', 3);
+  await runCell(page, 'towers');
+  // Evaluate runs the Image embeddings cell first: the cheap histogram backbone, nothing written to Neo4j.
+  await page.locator('#embeddings-backbone').selectOption('histogram');
+  await setParam(page, 'embeddings-gallerySample', 1);
+  await page.locator('#embeddings-writeNeo4j').uncheck();
+  await page.locator('#evaluate-submission').selectOption('repurchase');
+  await runCell(page, 'evaluate');
+
+  const saved = await download(page, () => page.getByTestId('save-notebook').click(), info.outputPath('notebook.json'));
+  const browserPath = await download(page, () => page.getByTestId('export').selectOption('metrics-json'), info.outputPath('metrics.json'));
+  const out = info.outputPath('headless-metrics.json');
+  const log = execFileSync('npx', ['tsx', 'scripts/notebook/cli.ts', 'run', saved, '--json', out], { encoding: 'utf8' });
+  writeFileSync(info.outputPath('headless.log'), log);
+  expect(log).toMatch(/compare towers: (identical|within tolerance)/);
+  expect(log).toMatch(/compare evaluate: (identical|within tolerance)/);
+
+  const browser = JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport;
+  const headless = JSON.parse(readFileSync(out, 'utf8')) as MetricsExport;
+  expect(Object.keys(headless)).toEqual(Object.keys(browser));
+  for (const id of ['data', 'towers', 'evaluate']) {
+    const a = browser.cells[id].figures;
+    const b = headless.cells[id].figures;
+    const judged = Object.keys(a).filter((k) => !isImage(k));
+    expect(Object.keys(b).filter((k) => !isImage(k)).sort(), id).toEqual(judged.sort());
+    const differ = judged.filter((k) => compareValue(k, a[k], b[k]) === 'different').map((k) => `${k}: browser ${a[k]}, headless ${b[k]}`);
+    expect(differ, id).toEqual([]);
+  }
+  // What is not judged, and why: the strategies that read image neighbours (headless has no Image embeddings cell).
+  const evaluate = Object.keys(browser.cells.evaluate.figures);
+  expect(evaluate.filter((k) => k.startsWith('hybrid.')).length).toBeGreaterThan(0);
+  expect(Object.keys(headless.cells.evaluate.figures).filter((k) => k.startsWith('hybrid.') || k.startsWith('seed-hybrid.'))).toEqual([]);
+  // The image-free strategies that are judged: every baseline and ALS.
+  for (const s of ['random', 'popularity', 'repurchase', 'als']) expect(evaluate).toContain(`${s}.map_at_12`);
+  expect(headless.cells.towers.figures.ndcg_at_10).toEqual(expect.any(Number));
+  expect(errors).toEqual([]);
+});
