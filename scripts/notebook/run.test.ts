@@ -39,6 +39,24 @@ describe('headless runner', () => {
     expect(r.file.dataset).toMatchObject({ kind: 'demo', preset: 'tiny', fingerprint: demo().dataset!.fingerprint });
   });
 
+  it('runs the Neural models and the Evaluate backtest with the browser cells’ code; no image strategies headless', async () => {
+    const nb = demo();
+    nb.cells.towers = { ...nb.cells.towers, status: 'done', params: { ...nb.cells.towers.params, epochs: 2 } };
+    nb.cells.evaluate = { ...nb.cells.evaluate, status: 'done', params: { nCutoffs: 3, submission: 'repurchase' } };
+    const lines: string[] = [];
+    const r = await runNotebook(nb, { onLine: (l) => lines.push(l) });
+    expect(r.failure).toBeNull();
+    expect(r.ran).toEqual(['data', 'als', 'towers', 'evaluate']);
+    const m = metricsJson(r.file).cells;
+    expect(m.towers.figures).toMatchObject({ model: 'two-tower', epochs: 2, backend: 'cpu', ndcg_at_10: expect.any(Number) });
+    const names = Object.keys(m.evaluate.figures);
+    for (const s of ['random', 'popularity', 'repurchase', 'als', 'two-stage']) expect(names).toContain(`${s}.map_at_12`);
+    expect(names.filter((n) => n.startsWith('hybrid.') || n.startsWith('seed-hybrid.'))).toEqual([]);
+    expect(m.evaluate.figures).toMatchObject({ submission_strategy: 'repurchase', 'buyers[2]': expect.any(Number) });
+    expect(r.file.submission).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), rows: m.evaluate.figures.submission_rows });
+    expect(lines.some((l) => /evaluate: Backtest .* fits/.test(l))).toBe(true);
+  });
+
   it('stops at a failing cell with its message; the command exits 1 and prints it', async () => {
     const bad = demo();
     bad.cells.als.params = { ...bad.cells.als.params, minUserCount: 100000 };
