@@ -52,6 +52,12 @@ test('save after running, then open in a fresh context: saved results without ru
   expect(chart.data).toHaveLength(6);
   expect(file.recommendations[0]).toMatchObject({ cell: 'als', customers: expect.any(Array) });
   browserMetricsPath = await download(page, () => page.getByTestId('export').selectOption('metrics-json'), info.outputPath('metrics.json'));
+  // ALS item factors as NumPy .npy (the first of the four files it offers). The option is checked first: a server
+  // that is not this build (Playwright reuses whatever answers on E2E_PORT) would otherwise leave selectOption waiting.
+  await expect(page.getByTestId('export').locator('option[value="als-npy"]')).toHaveCount(1);
+  const npy = readFileSync(await download(page, () => page.getByTestId('export').selectOption('als-npy'), info.outputPath('als-item-factors.npy')));
+  expect(npy.subarray(0, 6).toString('latin1')).toBe('\x93NUMPY');
+  expect(npy.toString('latin1', 10, 128)).toMatch(/'descr': '<f4', 'fortran_order': False, 'shape': \(\d+, 32\)/);
 
   // A field showing another value and an error: opening the file must replace both.
   const fresh = await freshPage(browser);
