@@ -1,10 +1,11 @@
 /**
- * The headless runner against the browser, cell by cell, for the cells it
- * runs beyond Data and ALS (e2e/share.spec.ts checks those): the Neural
- * models (two-tower on TF.js, the CPU backend forced in the browser as in
- * Node) and the Evaluate backtest (lib/recs). Both sides use the notebook's
- * tolerance rule. The headless runner has no Image embeddings cell, so the
- * backtest's strategies that read image neighbours are listed, not compared.
+ * The headless runner against the browser, cell by cell, for every cell it
+ * runs: Data, ALS, the Neural models (two-tower on TF.js, the CPU backend
+ * forced in the browser as in Node) and the Evaluate backtest (lib/recs).
+ * Both sides use the notebook's tolerance rule. The headless runner has no
+ * Image embeddings cell, so the backtest's strategies that read image
+ * neighbours are listed, not compared. The saved notebook is the kind of file
+ * notebooks/demo.json is (that one was saved by this spec).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,9 @@ const isImage = (name: string) => IMAGE_STRATEGIES.some((s) => name.startsWith(`
 test('headless Neural models and Evaluate give the browser’s figures on the same notebook file', async ({ page }, info) => {
   const errors = await openNotebook(page, '?backend=cpu');
   await loadTinyDemo(page);
+  await setParam(page, 'als-factors', 32);
+  await setParam(page, 'als-iterations', 6);
+  await runCell(page, 'als');
   await setParam(page, 'towers-epochs', 3);
   await runCell(page, 'towers');
   // Evaluate runs the Image embeddings cell first: the cheap histogram backbone, nothing written to Neo4j.
@@ -39,13 +43,14 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
   const out = info.outputPath('headless-metrics.json');
   const log = execFileSync('npx', ['tsx', 'scripts/notebook/cli.ts', 'run', saved, '--json', out], { encoding: 'utf8' });
   writeFileSync(info.outputPath('headless.log'), log);
+  expect(log).toMatch(/compare als: (identical|within tolerance)/);
   expect(log).toMatch(/compare towers: (identical|within tolerance)/);
   expect(log).toMatch(/compare evaluate: (identical|within tolerance)/);
 
   const browser = JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport;
   const headless = JSON.parse(readFileSync(out, 'utf8')) as MetricsExport;
   expect(Object.keys(headless)).toEqual(Object.keys(browser));
-  for (const id of ['data', 'towers', 'evaluate']) {
+  for (const id of ['data', 'als', 'towers', 'evaluate']) {
     const a = browser.cells[id].figures;
     const b = headless.cells[id].figures;
     const judged = Object.keys(a).filter((k) => !isImage(k));
