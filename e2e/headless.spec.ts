@@ -23,7 +23,7 @@ async function download(page: Page, action: () => Promise<unknown>, to: string):
 
 const isImage = (name: string) => IMAGE_STRATEGIES.some((s) => name.startsWith(`${s}.`));
 
-test('headless Neural models and Evaluate give the browser’s figures on the same notebook file', async ({ page }, info) => {
+test('headless Neural models and Evaluate give the browser’s figures on the same notebook file', async ({ page, browser }, info) => {
   const errors = await openNotebook(page, '?backend=cpu');
   await loadTinyDemo(page);
   await setParam(page, 'als-factors', 32);
@@ -39,6 +39,22 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
   await runCell(page, 'evaluate');
 
   const saved = await download(page, () => page.getByTestId('save-notebook').click(), info.outputPath('notebook.json'));
+  // The backtest's outputs are saved as data and shown as saved in a fresh context, without running.
+  const file = JSON.parse(readFileSync(saved, 'utf8'));
+  const kinds = file.cells.evaluate.outputs.map((o: { kind: string }) => o.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['table', 'chart', 'images', 'metrics']));
+  const strategies = file.cells.evaluate.outputs.find((o: { kind: string; columns?: string[] }) => o.kind === 'table' && o.columns?.includes('MAP@12 95% CI'));
+  expect(strategies.rows.length).toBeGreaterThanOrEqual(10);
+  const fresh = await (await browser.newContext()).newPage();
+  await openNotebook(fresh, '?backend=cpu');
+  await fresh.getByTestId('open-notebook').setInputFiles(saved);
+  await expect(fresh.getByTestId('status-evaluate')).toHaveText('done');
+  await expect(fresh.getByTestId('saved-evaluate')).toContainText('saved 20');
+  const shown = fresh.getByTestId('cell-evaluate');
+  await expect(shown.locator('table').filter({ hasText: 'MAP@12 95% CI' }).locator('tbody tr')).toHaveCount(strategies.rows.length);
+  await expect(shown.getByTestId('saved-chart').first()).toBeVisible();
+  await fresh.context().close();
+
   const browserPath = await download(page, () => page.getByTestId('export').selectOption('metrics-json'), info.outputPath('metrics.json'));
   const out = info.outputPath('headless-metrics.json');
   const log = execFileSync('npx', ['tsx', 'scripts/notebook/cli.ts', 'run', saved, '--json', out], { encoding: 'utf8' });
@@ -47,11 +63,11 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
   expect(log).toMatch(/compare towers: (identical|within tolerance)/);
   expect(log).toMatch(/compare evaluate: (identical|within tolerance)/);
 
-  const browser = JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport;
+  const fromBrowser = JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport;
   const headless = JSON.parse(readFileSync(out, 'utf8')) as MetricsExport;
-  expect(Object.keys(headless)).toEqual(Object.keys(browser));
+  expect(Object.keys(headless)).toEqual(Object.keys(fromBrowser));
   for (const id of ['data', 'als', 'towers', 'evaluate']) {
-    const a = browser.cells[id].figures;
+    const a = fromBrowser.cells[id].figures;
     const b = headless.cells[id].figures;
     const judged = Object.keys(a).filter((k) => !isImage(k));
     expect(Object.keys(b).filter((k) => !isImage(k)).sort(), id).toEqual(judged.sort());
@@ -59,7 +75,7 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
     expect(differ, id).toEqual([]);
   }
   // What is not judged, and why: the strategies that read image neighbours (headless has no Image embeddings cell).
-  const evaluate = Object.keys(browser.cells.evaluate.figures);
+  const evaluate = Object.keys(fromBrowser.cells.evaluate.figures);
   expect(evaluate.filter((k) => k.startsWith('hybrid.')).length).toBeGreaterThan(0);
   expect(Object.keys(headless.cells.evaluate.figures).filter((k) => k.startsWith('hybrid.') || k.startsWith('seed-hybrid.'))).toEqual([]);
   // The image-free strategies that are judged: every baseline and ALS.
