@@ -185,7 +185,7 @@ test('the HTML report opens in Chromium with the network off and shows every cel
 
 test('the headless runner on the same notebook file gives the browser’s figures', async ({}, info) => {
   const out = info.outputPath('headless-metrics.json');
-  const log = execFileSync('npx', ['tsx', 'scripts/notebook/cli.ts', 'run', savedPath, '--json', out, '--check'], { encoding: 'utf8' });
+  const log = execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/notebook/cli.ts', 'run', savedPath, '--json', out, '--check'], { encoding: 'utf8' });
   writeFileSync(info.outputPath('headless.log'), log);
   expect(log).toMatch(/compare als: (identical|within tolerance)/);
   const headless = JSON.parse(readFileSync(out, 'utf8')) as MetricsExport;

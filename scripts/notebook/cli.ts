@@ -1,10 +1,12 @@
 /**
- * npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--check]
+ * npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--check]
  *
  * Runs the notebook's cells headless (see run.ts for which), prints progress
  * with rate and ETA, compares each cell's figures with the saved ones, and
  * writes the metrics JSON (the browser export's shape), the HTML report and
- * the updated notebook file. Exit codes: 0 ok; 1 a cell failed (its message
+ * the updated notebook file. It runs under the `react-server` export condition
+ * (`npm run notebook` passes it): the Graph cell's server actions reach
+ * lib/graph/server, which is guarded by 'server-only'. Exit codes: 0 ok; 1 a cell failed (its message
  * is printed); 2 bad arguments or notebook file; 3 with --check, a figure
  * differs from the saved one beyond the tolerance rule.
  */
@@ -15,7 +17,7 @@ import { parseNotebookFile } from '@/lib/notebook/file';
 import { reportHtml } from '@/lib/notebook/report';
 import { CELL_TITLES, isImageFigure, runNotebook } from './run';
 
-const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--check]';
+const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--check]';
 
 function parseArgs(argv: string[]) {
   const [command, notebook, ...rest] = argv;
@@ -24,11 +26,11 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--check') opts.check = true;
-    else if (['--data', '--duckdb', '--report', '--json', '--out'].includes(a) && rest[i + 1] && !rest[i + 1].startsWith('--')) opts[a.slice(2)] = rest[++i];
+    else if (['--data', '--duckdb', '--report', '--json', '--out', '--skip'].includes(a) && rest[i + 1] && !rest[i + 1].startsWith('--')) opts[a.slice(2)] = rest[++i];
     else throw new Error(`invalid argument: ${a}\n${USAGE}`);
   }
   const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
-  return { notebook, data: str('data'), duckdb: str('duckdb'), report: str('report'), json: str('json'), out: str('out'), check: opts.check === true };
+  return { notebook, data: str('data'), duckdb: str('duckdb'), report: str('report'), json: str('json'), out: str('out'), skip: str('skip')?.split(',').map((x) => x.trim()).filter(Boolean) ?? [], check: opts.check === true };
 }
 
 async function main(): Promise<number> {
@@ -53,8 +55,8 @@ async function main(): Promise<number> {
   }
   const ds = parsed.file.dataset;
   console.log(`notebook ${args.notebook}: saved ${parsed.file.savedAt} by ${parsed.file.app.name} ${parsed.file.app.version}, seed ${parsed.file.seed}${ds ? `, dataset ${ds.name}` : ''}`);
-  const result = await runNotebook(parsed.file, { dataDir: args.data ?? null, duckdbPath: args.duckdb, onLine: (l) => console.log(l) });
-  for (const s of result.skipped) console.log(`- skipped ${s.title}: not available headless (${s.why})`);
+  const result = await runNotebook(parsed.file, { dataDir: args.data ?? null, duckdbPath: args.duckdb, skip: args.skip, onLine: (l) => console.log(l) });
+  for (const s of result.skipped) console.log(`- skipped ${s.title}: ${s.why === 'asked with --skip' ? s.why : `not available headless (${s.why})`}`);
   if (result.failure) {
     console.error(`✗ ${result.failure.cell} failed: ${result.failure.message}${result.failure.hint ? `\n  ${result.failure.hint}` : ''}`);
     return 1;

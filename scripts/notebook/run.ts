@@ -10,6 +10,7 @@ import { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import type { CellDefinition, CellId } from '@/lib/notebook/types';
 import { alsCell } from '@/app/notebook/cells/als';
+import { graphCell } from '@/app/notebook/cells/graph';
 import { towersCell } from '@/app/notebook/cells/towers';
 import { collectNotebookFile } from '@/app/notebook/share/collect';
 import { headlessDataCell } from './data-cell';
@@ -18,33 +19,33 @@ import { headlessServices, type HeadlessServices } from './services';
 
 /** The cells the headless runner has, in notebook order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
-export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, alsCell, towersCell, headlessEvaluateCell];
+export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, graphCell, alsCell, towersCell, headlessEvaluateCell];
 
 /**
- * Cells of the browser notebook that do not run headless yet: title and why. (Titles are repeated
- * here because importing the cells' index pulls in the server actions, which only Next.js may load.)
+ * Cells of the browser notebook that do not run headless: title and why. (Titles are repeated here:
+ * importing the cells' index would pull in cells that need a page.)
  */
 export const NOT_HEADLESS: Readonly<Record<string, { title: string; why: string }>> = {
-  system: { title: 'System', why: 'probes the browser (WebGPU, cross-origin isolation) and Neo4j through a server action' },
+  system: { title: 'System', why: 'probes the browser (WebGPU, cross-origin isolation)' },
   explore: { title: 'Explore', why: 'not wired yet; its SQL would run on native DuckDB unchanged' },
-  graph: { title: 'Graph', why: 'loads Neo4j through the server actions; not wired to NEO4J_URI headless yet' },
   embeddings: { title: 'Image embeddings', why: 'decodes product photos with a canvas' },
   hybrid: { title: 'Hybrid recommendations', why: 'needs the Image embeddings cell (its candidates are image neighbours)' },
 };
 
+/** The browser notebook's cells in order. */
+const NOTEBOOK_ORDER = ['system', 'data', 'explore', 'graph', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate'] as const;
+
 /** Every cell's id and title, in notebook order (report headings). */
-export const CELL_TITLES: readonly { id: string; title: string; explanation?: string }[] = [
-  { id: 'system', title: NOT_HEADLESS.system.title },
-  ...HEADLESS_CELLS.slice(0, 1).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
-  ...['explore', 'graph', 'embeddings'].map((id) => ({ id, title: NOT_HEADLESS[id].title })),
-  ...HEADLESS_CELLS.slice(1, 3).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
-  { id: 'hybrid', title: NOT_HEADLESS.hybrid.title },
-  ...HEADLESS_CELLS.slice(3).map((c) => ({ id: c.id as string, title: c.title, explanation: c.explanation })),
-];
+export const CELL_TITLES: readonly { id: string; title: string; explanation?: string }[] = NOTEBOOK_ORDER.map((id) => {
+  const c = HEADLESS_CELLS.find((x) => x.id === id);
+  return c ? { id, title: c.title, explanation: c.explanation } : { id, title: NOT_HEADLESS[id].title };
+});
 
 export interface RunOptions {
   dataDir?: string | null;
   duckdbPath?: string;
+  /** Cells not to run (e.g. `graph` where no Neo4j is reachable); they are listed as skipped. */
+  skip?: readonly string[];
   /** Progress lines (rate and ETA) and cell starts/ends. */
   onLine?: (line: string) => void;
 }
@@ -68,10 +69,14 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   const params = Object.fromEntries(Object.entries(restoreInput(input)).filter(([id]) => available.has(id)).map(([id, c]) => [id, { params: c.params, hadRun: false }]));
   for (const w of runtime.restore(params, input.seed)) say(`warning: ${w}`);
   const ranBefore = (id: string) => ['done', 'stale', 'error'].includes(input.cells[id]?.status ?? 'idle');
-  const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id)).map((c) => c.id);
+  const skip = new Set(options.skip ?? []);
+  const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id) && !skip.has(c.id)).map((c) => c.id);
   const skipped = Object.keys(input.cells)
-    .filter((id) => ranBefore(id) && !available.has(id))
-    .map((id) => ({ cell: id, title: NOT_HEADLESS[id]?.title ?? id, why: NOT_HEADLESS[id]?.why ?? 'not a cell of this app' }));
+    .filter((id) => ranBefore(id) && (!available.has(id) || skip.has(id)))
+    .map((id) => {
+      const c = HEADLESS_CELLS.find((x) => x.id === id);
+      return c ? { cell: id, title: c.title, why: 'asked with --skip' } : { cell: id, title: NOT_HEADLESS[id]?.title ?? id, why: NOT_HEADLESS[id]?.why ?? 'not a cell of this app' };
+    });
 
   // Rate and ETA over a cell's whole run in one unit: cells change the label every phase
   // ("ALS iteration 3/15 (users)"), which restarts the runtime's own per-label rate.
