@@ -28,6 +28,7 @@ const { graphsFor, autoCommit, writeQuery } = await import('../lib/graph/server/
 const { closeDrivers } = await import('../lib/graph/server/driver.ts');
 const { beginLoad, writeBatch, finishLoad } = await import('../lib/graph/server/load.ts');
 const { chunkRows } = await import('../lib/graph/rows.ts');
+const { purchaseBatches, sliceColumns, tableLength } = await import('../lib/graph/purchases.ts');
 
 const BENCH = 'graph-load';
 const BATCH = 10_000;
@@ -41,9 +42,9 @@ async function removePurchases(graphs) {
 async function benchDataset(graphs, name, preset, limit) {
   const t0 = performance.now();
   const input = demoInput(preset, limit, PEER_ROWS);
-  console.error(`[${BENCH}] ${name}: ${input.transactions} transactions -> ${input.purchases.length} PURCHASED rows, ${input.customers.length} customers, ${input.products.length} products (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.error(`[${BENCH}] ${name}: ${input.transactions} transactions -> ${tableLength(input.purchases)} PURCHASED rows, ${input.customers.length} customers, ${input.products.length} products (built in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const fingerprint = `bench-${name}`;
-  const batches = { products: chunkRows(input.products, BATCH), customers: chunkRows(input.customers, BATCH), purchases: chunkRows(input.purchases, BATCH) };
+  const batches = { products: chunkRows(input.products, BATCH), customers: chunkRows(input.customers, BATCH), purchases: purchaseBatches(input.purchases, BATCH) };
   await beginLoad(graphs, { fingerprint, batchSize: BATCH, batches: { products: batches.products.length, customers: batches.customers.length, purchases: batches.purchases.length } }, { replace: 'always' });
   const t1 = performance.now();
   for (const phase of ['products', 'customers']) {
@@ -55,10 +56,10 @@ async function benchDataset(graphs, name, preset, limit) {
     await removePurchases(graphs);
     await writeQuery(graphs.main, 'MATCH (l:AtelierLoad) SET l.purchases_next = 0');
     const t = performance.now();
-    for (let i = 0; i < batches.purchases.length; i++) await writeBatch(graphs, fingerprint, 'purchases', i, batches.purchases[i]);
+    for (let i = 0; i < batches.purchases.length; i++) await writeBatch(graphs, fingerprint, 'purchases', i, sliceColumns(input.purchases, ...batches.purchases[i]));
     const s = (performance.now() - t) / 1000;
-    const rate = input.purchases.length / s;
-    console.error(`[${BENCH}] ${name}: ours${warm ? ' (warm-up)' : ''} ${input.purchases.length} rels in ${s.toFixed(1)} s = ${Math.round(rate)}/s`);
+    const rate = tableLength(input.purchases) / s;
+    console.error(`[${BENCH}] ${name}: ours${warm ? ' (warm-up)' : ''} ${tableLength(input.purchases)} rels in ${s.toFixed(1)} s = ${Math.round(rate)}/s`);
     return rate;
   };
   const peer = async (warm) => {
@@ -81,15 +82,15 @@ async function benchDataset(graphs, name, preset, limit) {
   // Leave the graph complete and checked, as a real load would.
   await ours(true);
   let units = 0;
-  for (const p of input.purchases) units += p.quantity;
-  const check = await finishLoad(graphs, fingerprint, { customers: input.customers.length, products: input.products.length, purchases: input.purchases.length, units });
+  for (let i = 0; i < tableLength(input.purchases); i++) units += input.purchases.quantity[i];
+  const check = await finishLoad(graphs, fingerprint, { customers: input.customers.length, products: input.products.length, purchases: tableLength(input.purchases), units });
   if (!check.ok) throw new Error(`${name}: counts differ after the load: ${check.mismatches.join('; ')}`);
   report({
     bench: BENCH, figure: 'relationships_per_second', dataset: name,
-    size: { transactions: input.transactions, relationships: input.purchases.length, customers: input.customers.length, products: input.products.length },
+    size: { transactions: input.transactions, relationships: tableLength(input.purchases), customers: input.customers.length, products: input.products.length },
     ours: res.ours, peer: "seeds' loop: one auto-commit MERGE per transaction row (neo4j-driver 6, same server)", peer_value: res.peer, better: 'higher',
     backend: 'neo4j-5.26-embedded', variant: `columns, batches of ${BATCH}, CREATE fast path`, runs: RUNS,
-    note: `peer timed on the first ${input.raw.length} transaction rows; ours on all ${input.purchases.length} folded relationships; products and customers preloaded`,
+    note: `peer timed on the first ${input.raw.length} transaction rows; ours on all ${tableLength(input.purchases)} folded relationships; products and customers preloaded`,
   });
 }
 

@@ -32,6 +32,7 @@ const { graphsFor } = await import('../lib/graph/server/conn.ts');
 const { closeDrivers } = await import('../lib/graph/server/driver.ts');
 const { directPort } = await import('../lib/graph/server/load.ts');
 const { runLoad } = await import('../lib/graph/pipeline.ts');
+const { tableLength } = await import('../lib/graph/purchases.ts');
 const { coPurchasePerCustomer } = await import('../lib/graph/server/copurchase.ts');
 const { coPurchaseBulk } = await import('../lib/graph/server/copurchase-bulk.ts');
 const { candidateFilter, candidateFilterPerCustomer } = await import('../lib/graph/server/candidates.ts');
@@ -51,12 +52,13 @@ try {
   const t0 = performance.now();
   const load = await runLoad(directPort(graphs), { fingerprint: `bench-${DATASET}`, rows: input }, { batchSize: 5000, replace: 'always' });
   if (!load.check.ok) throw new Error(`load failed: ${load.check.mismatches.join('; ')}`);
-  console.error(`[${BENCH}] ${DATASET}: loaded ${input.purchases.length} PURCHASED for ${input.customers.length} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(`[${BENCH}] ${DATASET}: loaded ${tableLength(input.purchases)} PURCHASED for ${input.customers.length} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const customers = input.customers.map((c) => c.id);
   const peerCustomers = customers.slice(0, PEER_CUSTOMERS);
   const units = new Map();
-  for (const p of input.purchases) units.set(p.product, (units.get(p.product) ?? 0) + p.quantity);
+  const t = input.purchases;
+  for (let i = 0; i < tableLength(t); i++) units.set(t.products[t.product[i]], (units.get(t.products[t.product[i]]) ?? 0) + t.quantity[i]);
   const popular = [...units.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATES).map(([code]) => code);
   const requests = customers.map((customer) => ({ customer, candidates: popular }));
   const peerRequests = requests.slice(0, PEER_CUSTOMERS);
@@ -89,7 +91,7 @@ try {
     });
     report({
       bench: BENCH, figure: 'customers_per_second', dataset: DATASET,
-      size: { customers: customers.length, products: input.products.length, relationships: input.purchases.length },
+      size: { customers: customers.length, products: input.products.length, relationships: tableLength(input.purchases) },
       ours: res.ours, peer: "seeds' loop: the same Cypher, one query per customer (neo4j-driver 6, same server)", peer_value: res.peer,
       better: 'higher', backend: 'neo4j-5.26-embedded', variant: f.variant, runs: RUNS,
       note: `ours over all ${customers.length} customers in chunks; peer over the first ${peerCustomers.length}`,

@@ -1,12 +1,12 @@
 /**
  * The seeded demo (lib/data/demo) as graph-loader rows, for bench/graph-load.mjs and
  * bench/graph-queries.mjs: products (full catalogue), the customers that appear in the first
- * `limit` transactions, their folded PURCHASED rows, and the first `rawRows` raw transaction rows
+ * `limit` transactions, their folded PURCHASED relationships (in columns, as the app loads them), and the first `rawRows` raw transaction rows
  * (the seeds' loop writes one relationship per raw row).
  */
 import { generateDemo, type DemoPreset, type DemoSizes } from '../../lib/data/demo';
-import type { CustomerRow, ProductRow, PurchaseRow } from '../../lib/graph/model';
-import { purchaseRows } from '../../lib/graph/rows';
+import type { CustomerRow, ProductRow } from '../../lib/graph/model';
+import { purchaseTable, type PurchaseTable } from '../../lib/graph/purchases';
 
 export const SEED = 42;
 
@@ -15,7 +15,7 @@ export interface RawPurchase { customer: string; product: string; t_dat: string;
 export interface DemoInput {
   products: ProductRow[];
   customers: CustomerRow[];
-  purchases: PurchaseRow[];
+  purchases: PurchaseTable;
   /** Transaction rows read. */
   transactions: number;
   raw: RawPurchase[];
@@ -71,6 +71,6 @@ export function demoInput(preset: DemoPreset | DemoSizes, limit: number, rawRows
   for (let i = 0; i < Math.min(n, rawRows); i++) {
     raw.push({ customer: log.userKeys[log.user[i]], product: log.itemKeys[log.item[i]], t_dat: new Date(log.day[i] * 864e5).toISOString().slice(0, 10), price: log.value[i], channel: channel[i] });
   }
-  return { products, customers, purchases: purchaseRows(log, channel), transactions: n, raw };
+  return { products, customers, purchases: purchaseTable(log, channel), transactions: n, raw };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkPurchaseColumns, columnsToRows, isoToDay, purchaseColumns, purchaseRowBytes, sliceColumns } from './columns';
+import { checkPurchaseColumns, columnsToRows, isoToDay, purchaseColumns } from './columns';
 import type { PurchaseRow } from './model';
-import { chunkRows } from './rows';
+import { purchaseBatches, sliceColumns } from './purchases';
 
 const row = (customer: string, product: string, t_dat: string, channel = 2, quantity = 1, price = 0.02): PurchaseRow => ({
   customer, product, t_dat, channel, quantity, price,
@@ -46,13 +46,14 @@ describe('PURCHASED columns', () => {
   });
 
   it('budgets batch bytes by the columns, counting a repeated customer once', () => {
-    const sorted = [row('a'.repeat(64), 'P01', '2020-09-01'), row('a'.repeat(64), 'P02', '2020-09-01'), row('b'.repeat(64), 'P01', '2020-09-01')];
-    expect(purchaseRowBytes(sorted[0], undefined)).toBe(120 + 60 + 6 + 67);
-    expect(purchaseRowBytes(sorted[1], sorted[0])).toBe(60 + 6);
-    expect(purchaseRowBytes(sorted[2], sorted[1])).toBe(60 + 6 + 67);
-    // Two rows of one customer fit 2 + 253 + 66 bytes; the third starts a new batch.
-    expect(chunkRows(sorted, 100, 330, purchaseRowBytes).map((b) => b.length)).toEqual([2, 1]);
+    const sorted = purchaseColumns([row('a'.repeat(64), 'P01', '2020-09-01'), row('a'.repeat(64), 'P02', '2020-09-01'), row('b'.repeat(64), 'P01', '2020-09-01')]);
+    // First row: keys 120 + numbers 60 + product 6 + customer 67 = 253; the second adds 60 + 6 (same
+    // customer), the third 60 + 6 + 67. Two rows fit 2 + 253 + 66 bytes; the third starts a new batch.
+    expect(purchaseBatches(sorted, 100, 321)).toEqual([[0, 2], [2, 3]]);
+    expect(purchaseBatches(sorted, 100, 320)).toEqual([[0, 1], [1, 2], [2, 3]]);
+    expect(purchaseBatches(sorted, 100, 2 + 253 + 66 + 133)).toEqual([[0, 3]]);
+    expect(purchaseBatches(sorted, 2)).toEqual([[0, 2], [2, 3]]);
     // Every encoded batch stays within the budget.
-    for (const b of chunkRows(sorted, 100, 330, purchaseRowBytes)) expect(JSON.stringify(purchaseColumns(b)).length).toBeLessThanOrEqual(330);
+    for (const [from, to] of purchaseBatches(sorted, 100, 330)) expect(JSON.stringify(sliceColumns(sorted, from, to)).length).toBeLessThanOrEqual(330);
   });
 });

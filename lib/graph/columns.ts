@@ -1,11 +1,12 @@
 /**
  * The PURCHASED wire format: a batch of relationships as columns, with the batch's distinct customer
- * ids and product codes sent once and referenced by position. Rows sorted by customer (purchaseRows
+ * ids and product codes sent once and referenced by position. Rows sorted by customer (purchaseTable
  * sorts them) make the customer dictionary small; the body is a few numbers per relationship instead
  * of a JSON object repeating every key, and Neo4j looks up each distinct node once per batch.
  * Pure (no driver): the browser encodes, the server checks and writes.
  */
 import type { PurchaseColumns, PurchaseRow } from './model';
+import type { PurchaseTable } from './purchases';
 
 
 const MS_PER_DAY = 86_400_000;
@@ -49,28 +50,9 @@ export function purchaseColumns(rows: readonly PurchaseRow[]): PurchaseColumns {
   return out;
 }
 
-/** Rows of `c[from, to)` as a new batch with its own dictionaries. */
-export function sliceColumns(c: PurchaseColumns, from: number, to: number): PurchaseColumns {
-  const out: PurchaseColumns = {
-    customers: [], products: [], customer: [], product: [],
-    day: c.day.slice(from, to), channel: c.channel.slice(from, to), quantity: c.quantity.slice(from, to), price: c.price.slice(from, to),
-  };
-  const cPos = new Map<number, number>();
-  const pPos = new Map<number, number>();
-  for (let i = from; i < to; i++) {
-    let a = cPos.get(c.customer[i]);
-    if (a === undefined) cPos.set(c.customer[i], (a = out.customers.push(c.customers[c.customer[i]]) - 1));
-    let b = pPos.get(c.product[i]);
-    if (b === undefined) pPos.set(c.product[i], (b = out.products.push(c.products[c.product[i]]) - 1));
-    out.customer.push(a);
-    out.product.push(b);
-  }
-  return out;
-}
-
 /** Decodes columns back to rows (tests, and what the graph must hold). */
-export function columnsToRows(c: PurchaseColumns): PurchaseRow[] {
-  return c.customer.map((ci, i) => ({
+export function columnsToRows(c: PurchaseTable): PurchaseRow[] {
+  return Array.from(c.customer, (ci, i) => ({
     customer: c.customers[ci],
     product: c.products[c.product[i]],
     t_dat: new Date(c.day[i] * MS_PER_DAY).toISOString().slice(0, 10),
@@ -103,19 +85,4 @@ export function checkPurchaseColumns(c: PurchaseColumns): void {
       if (!ok(col[i])) throw new Error(`invalid purchases.${k}[${i}]: ${JSON.stringify(col[i])}; expected ${expected}`);
     }
   }
-}
-
-/** JSON of an empty PurchaseColumns object, plus a margin. */
-const COLUMNS_OVERHEAD = 120;
-/** Upper bound of one row's numbers in JSON: two positions, day, channel, quantity, price, commas. */
-const ROW_NUMBERS = 60;
-
-/**
- * Bytes a row adds to a JSON batch of columns, given the previous row of the batch (undefined for
- * the first, which also carries the object's keys): its numbers, its product code (counted every
- * time: an upper bound), and its customer id unless the previous row had the same (rows sorted by
- * customer repeat it). For chunkRows' byte budget.
- */
-export function purchaseRowBytes(row: PurchaseRow, prev: PurchaseRow | undefined): number {
-  return (prev ? 0 : COLUMNS_OVERHEAD) + ROW_NUMBERS + row.product.length + 3 + (prev?.customer === row.customer ? 0 : row.customer.length + 3);
 }

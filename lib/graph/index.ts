@@ -27,6 +27,7 @@ export {
   type PurchaseRow,
 } from './model';
 export { productRows, customerRows, purchaseRows, chunkRows } from './rows';
-export { checkPurchaseColumns, purchaseColumns, sliceColumns } from './columns';
+export { checkPurchaseColumns, purchaseColumns } from './columns';
+export { purchaseTable, purchaseBatches, sliceColumns, tableLength, type PurchaseTable } from './purchases';
 export { runLoad, expectedCounts, type LoadInput, type LoadReport } from './pipeline';
 export { customerGraph } from './picture';

@@ -4,16 +4,16 @@
  * every phase with progress and cancellation → count check. A failed or cancelled load resumes from
  * its checkpoint on the next run.
  */
-import { purchaseColumns, purchaseRowBytes } from './columns';
-import { type GraphLoadPort, LOAD_PHASES, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type PhaseRows, type ReplacePolicy } from './model';
+import { type CustomerRow, type GraphLoadPort, LOAD_PHASES, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type ProductRow, type ReplacePolicy } from './model';
+import { purchaseBatches, sliceColumns, tableLength, tableReferences, type PurchaseTable } from './purchases';
 import { chunkRows } from './rows';
 import { throwIfAborted } from '../util/cancel';
 
 
-/** Everything to load, already built (see rows.ts). */
+/** Everything to load, already built: node rows (rows.ts) and PURCHASED in columns (purchases.ts). */
 export interface LoadInput {
   fingerprint: string;
-  rows: { [P in LoadPhase]: readonly PhaseRows[P][] };
+  rows: { products: readonly ProductRow[]; customers: readonly CustomerRow[]; purchases: PurchaseTable };
 }
 
 /** Progress of one phase: rows written so far out of the phase's total, with the rate. */
@@ -48,27 +48,27 @@ export interface LoadReport {
 
 /** Expected counts of a load input. */
 export function expectedCounts(input: LoadInput): LoadCounts {
-  let units = 0;
-  for (const r of input.rows.purchases) units += r.quantity;
-  return {
-    customers: new Set<string>([...input.rows.customers.map((c) => c.id), ...input.rows.purchases.map((p) => p.customer)]).size,
-    products: new Set<string>([...input.rows.products.map((p) => p.code), ...input.rows.purchases.map((p) => p.product)]).size,
-    purchases: input.rows.purchases.length,
-    units,
-  };
+  const refs = tableReferences(input.rows.purchases);
+  for (const c of input.rows.customers) refs.customers.add(c.id);
+  for (const p of input.rows.products) refs.products.add(p.code);
+  return { customers: refs.customers.size, products: refs.products.size, purchases: tableLength(input.rows.purchases), units: refs.units };
 }
 
 /** Runs a whole (or resumed) load through a port. */
 export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadOptions = {}): Promise<LoadReport> {
   const batchSize = opts.batchSize ?? 10_000;
-  const batches = {
+  const nodes = {
     products: chunkRows(input.rows.products, batchSize, opts.maxBatchBytes),
     customers: chunkRows(input.rows.customers, batchSize, opts.maxBatchBytes),
-    purchases: chunkRows(input.rows.purchases, batchSize, opts.maxBatchBytes, purchaseRowBytes),
-  } satisfies { [P in LoadPhase]: PhaseRows[P][][] };
-  // PURCHASED travels in columns (columns.ts), encoded as each batch is sent.
-  const wire = <P extends LoadPhase>(phase: P, rows: PhaseRows[P][]): PhaseBatch[P] =>
-    (phase === 'purchases' ? purchaseColumns(rows as PhaseRows['purchases'][]) : rows) as PhaseBatch[P];
+  };
+  // PURCHASED stays columnar: index ranges of the table, each sliced into a wire batch as it is sent.
+  const ranges = purchaseBatches(input.rows.purchases, batchSize, opts.maxBatchBytes);
+  const batches: { [P in LoadPhase]: { length: number; size(i: number): number; wire(i: number): PhaseBatch[P] } } = {
+    products: { length: nodes.products.length, size: (i) => nodes.products[i].length, wire: (i) => nodes.products[i] },
+    customers: { length: nodes.customers.length, size: (i) => nodes.customers[i].length, wire: (i) => nodes.customers[i] },
+    purchases: { length: ranges.length, size: (i) => ranges[i][1] - ranges[i][0], wire: (i) => sliceColumns(input.rows.purchases, ranges[i][0], ranges[i][1]) },
+  };
+  const totals: Record<LoadPhase, number> = { products: input.rows.products.length, customers: input.rows.customers.length, purchases: tableLength(input.rows.purchases) };
   const plan: LoadPlan = {
     fingerprint: input.fingerprint,
     batchSize,
@@ -79,18 +79,18 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
   const written = { products: 0, customers: 0, purchases: 0 };
   const seconds = { products: 0, customers: 0, purchases: 0 };
   for (const phase of LOAD_PHASES) {
-    const list = batches[phase] as PhaseRows[typeof phase][][];
-    const total = input.rows[phase].length;
+    const list = batches[phase];
+    const total = totals[phase];
     const from = start.resume[phase];
     let done = 0;
-    for (let i = 0; i < from; i++) done += list[i].length;
+    for (let i = 0; i < from; i++) done += list.size(i);
     opts.onProgress?.({ phase, done, total, skippedBatches: from });
     const t0 = performance.now();
     for (let i = from; i < list.length; i++) {
       throwIfAborted(opts.signal, 'graph load cancelled; run again to resume');
-      await port.write(input.fingerprint, phase, i, wire(phase, list[i]));
-      done += list[i].length;
-      written[phase] += list[i].length;
+      await port.write(input.fingerprint, phase, i, list.wire(i));
+      done += list.size(i);
+      written[phase] += list.size(i);
       opts.onProgress?.({ phase, done, total, skippedBatches: from });
       await opts.afterBatch?.(phase, i);
     }

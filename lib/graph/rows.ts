@@ -4,7 +4,9 @@
  * the batches a checkpoint says are written.
  */
 import type { CustomerTable, InteractionLog, ItemCatalog } from '../data/dataset';
+import { columnsToRows } from './columns';
 import type { CustomerRow, ProductRow, PurchaseRow } from './model';
+import { purchaseTable } from './purchases';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -71,48 +73,11 @@ export function dayToIso(day: number): string {
 }
 
 /**
- * Folds transaction rows into PURCHASED rows: one per (customer, product, day, channel), with
- * `quantity` = number of rows and `price` = their mean. Sorted by customer, day, product, channel.
- * @param channel sales channel per log row; default the log's own (H&M sales_channel_id), 0 (unknown) when it has none
+ * The PURCHASED relationships of a log as row objects (purchaseTable decoded): for tests and
+ * references that want readable rows. The load itself stays columnar (purchases.ts).
  */
 export function purchaseRows(log: InteractionLog, channel: ArrayLike<number> | null | undefined = log.channel): PurchaseRow[] {
-  const n = log.user.length;
-  for (const [name, col] of Object.entries({ item: log.item, day: log.day, value: log.value })) {
-    if (col.length !== n) throw new Error(`invalid interactions.${name}: length ${col.length}; expected ${n}`);
-  }
-  if (channel && channel.length !== n) throw new Error(`invalid channel: length ${channel.length}; expected ${n}`);
-  const ch = (i: number) => (channel ? channel[i] : 0);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => log.user[a] - log.user[b] || log.day[a] - log.day[b] || log.item[a] - log.item[b] || ch(a) - ch(b));
-
-  const rows: PurchaseRow[] = [];
-  let i = 0;
-  while (i < n) {
-    const a = order[i];
-    let j = i;
-    let sum = 0;
-    while (j < n) {
-      const b = order[j];
-      if (log.user[b] !== log.user[a] || log.day[b] !== log.day[a] || log.item[b] !== log.item[a] || ch(b) !== ch(a)) break;
-      sum += log.value[b];
-      j++;
-    }
-    const user = log.user[a];
-    const item = log.item[a];
-    if (user < 0 || user >= log.userKeys.length) throw new Error(`invalid interactions.user[${a}]: ${user}; expected 0..${log.userKeys.length - 1}`);
-    if (item < 0 || item >= log.itemKeys.length) throw new Error(`invalid interactions.item[${a}]: ${item}; expected 0..${log.itemKeys.length - 1}`);
-    rows.push({
-      customer: log.userKeys[user],
-      product: log.itemKeys[item],
-      t_dat: dayToIso(log.day[a]),
-      channel: ch(a),
-      quantity: j - i,
-      price: sum / (j - i),
-    });
-    i = j;
-  }
-  return rows;
+  return columnsToRows(purchaseTable(log, channel));
 }
 
 /**

@@ -10,7 +10,9 @@ import { startNeo4j } from '../../scripts/neo4j-lib.mjs';
 import { fixtureInput } from './fixtures/graph-fixture';
 import { buildDataset } from '../../lib/data/build';
 import { generateDemoTables } from '../../lib/data/demo';
-import { customerRows, productRows, purchaseRows } from '../../lib/graph/rows';
+import { customerRows, productRows } from '../../lib/graph/rows';
+import { purchaseColumns } from '../../lib/graph/columns';
+import { purchaseTable, sliceColumns } from '../../lib/graph/purchases';
 
 const { main } = inject('neo4j');
 const cfg: Neo4jConfig = { uri: main.uri, user: main.user, password: main.password, database: 'neo4j' };
@@ -59,7 +61,7 @@ describe('graph load on a real Neo4j', () => {
     await runLoad(directPort(graphs), input, { batchSize: 4 });
     const before = await snapshot();
     // A retried request for a batch the checkpoint has is skipped (the fast path CREATEs).
-    const resent = await writeBatch(graphs, input.fingerprint, 'purchases', 0, input.rows.purchases.slice(0, 4));
+    const resent = await writeBatch(graphs, input.fingerprint, 'purchases', 0, sliceColumns(input.rows.purchases, 0, 4));
     expect(resent.mode).toBe('skipped');
     expect(await snapshot()).toEqual(before);
     const again = await runLoad(directPort(graphs), input, { batchSize: 4 });
@@ -97,7 +99,7 @@ describe('graph load on a real Neo4j', () => {
 
   it('splits oversized batches into several transactions', async () => {
     const input = fixtureInput('oversized');
-    await runLoad(directPort(graphs), { ...input, rows: { ...input.rows, purchases: [] } }, { batchSize: 100 });
+    await runLoad(directPort(graphs), { ...input, rows: { ...input.rows, purchases: purchaseColumns([]) } }, { batchSize: 100 });
     const many = Array.from({ length: MAX_TX_ROWS + 5 }, (_, i) => ({
       customer: `bulk-${i}`, product: `P0${(i % 8) + 1}`, t_dat: '2020-01-01', channel: 1, quantity: 1, price: 0.01,
     }));
@@ -109,7 +111,7 @@ describe('graph load on a real Neo4j', () => {
   it('loads the Data cell artifacts: the whole catalogue hierarchy and the sales channels', async () => {
     const built = buildDataset(generateDemoTables('tiny', 5), { kind: 'demo', name: 'tiny', fingerprint: 'demo-tiny-5' });
     const { interactions, catalog, customers } = built;
-    const input = { fingerprint: 'demo-tiny-5', rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseRows(interactions) } };
+    const input = { fingerprint: 'demo-tiny-5', rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseTable(interactions) } };
     const report = await runLoad(directPort(graphs), input, { batchSize: 500 });
     expect(report.check.mismatches).toEqual([]);
     const [h] = await readQuery<Record<string, number>>(
@@ -141,7 +143,7 @@ describe('graph load on a real Neo4j', () => {
   it('replaces the graph of another dataset', async () => {
     await runLoad(directPort(graphs), fixtureInput('dataset-a'), { batchSize: 5 });
     const other = fixtureInput('dataset-b');
-    const smaller = { ...other, rows: { ...other.rows, purchases: other.rows.purchases.slice(0, 3) } };
+    const smaller = { ...other, rows: { ...other.rows, purchases: sliceColumns(other.rows.purchases, 0, 3) } };
     const report = await runLoad(directPort(graphs), smaller, { batchSize: 5 });
     expect(report.start.cleared).toBe(true);
     expect(report.check.ok).toBe(true);

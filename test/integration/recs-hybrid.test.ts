@@ -13,7 +13,8 @@ import { coPurchase } from '../../lib/graph/server/copurchase';
 import { closeDrivers } from '../../lib/graph/server/driver';
 import { clearGraph, directPort } from '../../lib/graph/server/load';
 import { runLoad } from '../../lib/graph/pipeline';
-import { customerRows, productRows, purchaseRows } from '../../lib/graph/rows';
+import { customerRows, productRows } from '../../lib/graph/rows';
+import { purchaseTable } from '../../lib/graph/purchases';
 import { crossChecked, graphPorts, historyBefore, hybridRecommend, memoryPorts, popularBefore, type CandidateRanker, type GraphQueries } from '../../lib/recs';
 import { fixtureCatalog, fixtureLog, fixtureModel, fixtureNeighbours } from '../../lib/recs/fixture';
 
@@ -31,7 +32,7 @@ describe('hybrid recommendations with Neo4j answering the filter and co-purchase
   beforeAll(async () => {
     graphs = graphsFor({ ...servers.main, database: 'neo4j' });
     await clearGraph(graphs);
-    const load = await runLoad(directPort(graphs), { fingerprint: 'recs-fixture', rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseRows(before) } }, { batchSize: 4 });
+    const load = await runLoad(directPort(graphs), { fingerprint: 'recs-fixture', rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseTable(before) } }, { batchSize: 4 });
     expect(load.check.ok).toBe(true);
   });
 

@@ -12,7 +12,8 @@ import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/
 import { customerGraph } from '@/lib/graph/picture';
 import type { GraphLoadPort, LoadPhase, PhaseBatch } from '@/lib/graph/model';
 import { expectedCounts, runLoad, type LoadInput } from '@/lib/graph/pipeline';
-import { customerRows, productRows, purchaseRows } from '@/lib/graph/rows';
+import { purchaseTable, tableLength } from '@/lib/graph/purchases';
+import { customerRows, productRows } from '@/lib/graph/rows';
 import { CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
 import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
@@ -75,10 +76,10 @@ export const graphCell = defineAppCell({
 
     const input: LoadInput = {
       fingerprint: info.fingerprint,
-      rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseRows(interactions) },
+      rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseTable(interactions) },
     };
     const expected = expectedCounts(input);
-    ctx.log(`${input.rows.purchases.length} PURCHASED relationships from ${interactions.user.length} transaction rows`);
+    ctx.log(`${tableLength(input.rows.purchases)} PURCHASED relationships from ${interactions.user.length} transaction rows`);
     let report;
     try {
       report = await runLoad(actionPort, input, {

@@ -7,7 +7,8 @@
 import 'server-only';
 import neo4j, { type Date as Neo4jDate } from 'neo4j-driver';
 import type { GraphConn, Graphs } from './conn';
-import { checkPurchaseColumns, columnsLength, purchaseColumns, sliceColumns } from '../columns';
+import { checkPurchaseColumns, columnsLength, purchaseColumns } from '../columns';
+import { sliceColumns } from '../purchases';
 import { CATALOGUE_HIERARCHY, CATALOGUE_LEVELS, constraintStatements, LOAD_PHASES, MAIN_LABELS, type GraphLoadPort, type LoadCheck, type LoadCounts, type LoadPhase, type LoadPlan, type LoadStart, type PhaseBatch, type PurchaseColumns, type PurchaseRow, type ReplacePolicy } from '../model';
 import { autoCommit, inWriteTx, readQuery, writeQuery } from './conn';
 
