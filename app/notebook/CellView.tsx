@@ -9,6 +9,7 @@ import { OutputView } from './OutputView';
 import { ParamForm } from './ParamForm';
 import { CELL_EXTRAS } from './data/extras';
 import type { AppServices } from './services';
+import { CompareView } from './share/CompareView';
 
 export function CellView({
   def,
@@ -38,6 +39,11 @@ export function CellView({
         <span className={`badge ${state.status}`} data-testid={`status-${def.id}`}>
           {state.status}
         </span>
+        {state.savedAt && (
+          <span className="badge saved" data-testid={`saved-${def.id}`} title="results from the opened notebook or the autosave; re-run to recompute">
+            saved {state.savedAt.slice(0, 16).replace('T', ' ')}
+          </span>
+        )}
         {active ? (
           <button data-testid={`cancel-${def.id}`} onClick={() => runtime.cancel()}>
             Cancel
@@ -108,6 +114,7 @@ export function CellView({
             <OutputView output={o} />
           </div>
         ))}
+      <CompareView cellId={def.id} />
       {state.logs.length > 0 && (
         <details open={active}>
           <summary className="muted" style={{ fontSize: 13 }}>

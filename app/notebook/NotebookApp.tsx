@@ -2,18 +2,18 @@
 /**
  * The notebook page: toolbar (run all, cancel, seed, backend setting, save and
  * open notebook files) and the cells in order. State lives in the framework-free
- * NotebookRuntime; React only subscribes to its snapshots.
+ * NotebookRuntime; React only subscribes to its snapshots. Save/open, share link,
+ * compare and exports are in share/ShareBar.
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { parseNotebookFile, toNotebookFile } from '@/lib/notebook/file';
 import { NotebookRuntime, type NotebookSnapshot } from '@/lib/notebook/runtime';
-import type { DatasetInfo } from '@/lib/data/dataset';
-import { cellId, type CellId } from '@/lib/notebook/types';
+import type { CellId } from '@/lib/notebook/types';
 import { BACKEND_ORDER, isBackendName } from '@/workers/protocol/backend';
 import { CELLS } from './cells';
 import { CellView } from './CellView';
 import { ContentsBar } from './present/ContentsBar';
 import { Presenter } from './present/Presenter';
+import { ShareBar } from './share/ShareBar';
 import { BACKEND_SETTING_KEY, createAppServices, type AppServices } from './services';
 
 const EMPTY: NotebookSnapshot = { states: new Map(), seed: 42, running: null };
@@ -76,37 +76,6 @@ function Toolbar({ runtime, snapshot }: { runtime: NotebookRuntime<AppServices>;
   }, []);
   const active = [...snapshot.states.values()].some((s) => s.status === 'queued' || s.status === 'running');
 
-  const save = useCallback(() => {
-    const info = runtime.artifactsOf(cellId('data'))?.info as DatasetInfo | undefined;
-    const file = toNotebookFile(snapshot, runtime.cells.map((c) => c.id), info ? { fingerprint: info.fingerprint, name: info.name } : null);
-    const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = 'atelier-notebook.json';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  }, [runtime, snapshot]);
-
-  const open = useCallback(
-    async (file: File) => {
-      const parsed = parseNotebookFile(await file.text());
-      if (!parsed.ok) {
-        setMessage(`${file.name}: ${parsed.error}`);
-        return;
-      }
-      const cells = Object.fromEntries(
-        Object.entries(parsed.file.cells).map(([id, c]) => [id, { params: c.params, hadRun: c.status === 'done' || c.status === 'stale' }]),
-      );
-      const warnings = runtime.restore(cells, parsed.file.seed);
-      setMessage(
-        `Opened ${file.name}` +
-          (parsed.file.dataset ? ` (dataset ${parsed.file.dataset.name}, fingerprint ${parsed.file.dataset.fingerprint.slice(0, 12)})` : '') +
-          (warnings.length ? `; ${warnings.join('; ')}` : '; run the cells to reproduce its results.'),
-      );
-    },
-    [runtime],
-  );
-
   return (
     <header className="toolbar">
       <h1>Atelier</h1>
@@ -149,13 +118,9 @@ function Toolbar({ runtime, snapshot }: { runtime: NotebookRuntime<AppServices>;
           ))}
         </select>
       </label>
-      <button onClick={save}>Save notebook</button>
-      <label className="muted" style={{ fontSize: 13 }}>
-        Open notebook{' '}
-        <input type="file" accept="application/json,.json" onChange={(e) => e.target.files?.[0] && void open(e.target.files[0])} />
-      </label>
+      <ShareBar runtime={runtime} active={active} />
       {message && (
-        <span className="muted" data-testid="toolbar-message" style={{ fontSize: 13 }}>
+        <span className="muted" data-testid="backend-message" style={{ fontSize: 13 }}>
           {message}
         </span>
       )}

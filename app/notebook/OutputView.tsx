@@ -60,6 +60,8 @@ export function OutputView({ output }: { output: CellOutput }) {
       );
     case 'graph':
       return <GraphOutput output={output} />;
+    case 'chart':
+      return <SavedChart output={output} />;
     default:
       return assertNever(output, 'output kind');
   }
@@ -185,4 +187,19 @@ function GraphOutput({ output }: { output: Extract<CellOutput, { kind: 'graph' }
       </svg>
     </>
   );
+}
+
+/** A chart restored from a notebook file: its SVG as an image (a file's markup never runs script), or its data. */
+function SavedChart({ output }: { output: Extract<CellOutput, { kind: 'chart' }> }) {
+  if (output.svg) {
+    return (
+      <>
+        {output.title && <h3>{output.title}</h3>}
+        {/* eslint-disable-next-line @next/next/no-img-element -- a data URL of saved SVG markup */}
+        <img className="plot" data-testid="saved-chart" alt={output.title ?? 'chart'} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(output.svg)}`} />
+      </>
+    );
+  }
+  const columns = [...new Set(output.data.flatMap((r) => Object.keys(r)))];
+  return <TableOutput output={{ kind: 'table', title: `${output.title ?? 'Chart'} (data as drawn)`, columns, rows: output.data.map((r) => columns.map((c) => r[c] ?? null)) }} />;
 }

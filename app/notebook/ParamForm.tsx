@@ -18,6 +18,12 @@ export function ParamForm({
   cellId: string;
 }) {
   const [errors, setErrors] = useState<string[]>([]);
+  // New values from outside (a notebook opened, a reload restored): the old validation errors no longer apply.
+  const [shown, setShown] = useState(values);
+  if (shown !== values) {
+    setShown(values);
+    setErrors([]);
+  }
   const change = (name: string, value: unknown) => {
     const r = onChange({ [name]: value });
     setErrors(r.ok ? [] : r.errors);
@@ -33,6 +39,7 @@ export function ParamForm({
               <label key={name} title={spec.help}>
                 {spec.label}
                 <input
+                  key={String(v)}
                   id={id}
                   name={name}
                   type="number"
@@ -65,9 +72,9 @@ export function ParamForm({
               <label key={name} title={spec.help} style={spec.multiline ? { flexBasis: '100%' } : undefined}>
                 {spec.label}
                 {spec.multiline ? (
-                  <textarea id={id} name={name} rows={5} defaultValue={String(v)} disabled={disabled} onBlur={(e) => change(name, e.target.value)} />
+                  <textarea key={String(v)} id={id} name={name} rows={5} defaultValue={String(v)} disabled={disabled} onBlur={(e) => change(name, e.target.value)} />
                 ) : (
-                  <input id={id} name={name} type="text" defaultValue={String(v)} disabled={disabled} onBlur={(e) => change(name, e.target.value)} />
+                  <input key={String(v)} id={id} name={name} type="text" defaultValue={String(v)} disabled={disabled} onBlur={(e) => change(name, e.target.value)} />
                 )}
               </label>
             );

@@ -218,8 +218,14 @@ describe('NotebookRuntime', () => {
     const rt = new NotebookRuntime({ cells: cells(log), services: log, seed: 7 });
     rt.setParams(A, { n: 5 });
     await rt.run(A);
-    const file = toNotebookFile(rt.getSnapshot(), rt.cells.map((c) => c.id), { fingerprint: 'abc', name: 'demo' }, new Date(0));
-    expect(file.cells.a).toEqual({ params: { n: 5 }, status: 'done', summary: { n: 5 } });
+    const file = await toNotebookFile({
+      snapshot: rt.getSnapshot(),
+      ids: rt.cells.map((c) => c.id),
+      dataset: { kind: 'other', fingerprint: 'abc', name: 'demo' },
+      backend: null,
+      now: new Date(0),
+    });
+    expect(file.cells.a).toMatchObject({ params: { n: 5 }, status: 'done', summary: { n: 5 } });
     const text = JSON.stringify(file);
     const parsed = parseNotebookFile(text);
     expect(parsed.ok).toBe(true);
@@ -235,10 +241,26 @@ describe('NotebookRuntime', () => {
     expect(fresh.getSnapshot().seed).toBe(7);
   });
 
+  it('Run all and Run to here recompute cells that only show saved results (they have no artifacts)', async () => {
+    const log: Log = [];
+    const rt = new NotebookRuntime({ cells: cells(log), services: log });
+    const saved = { at: '2026-11-30T00:00:00.000Z', status: 'done' as const, outputs: [], summary: null, error: null };
+    rt.restore({ a: { params: { n: 3 }, hadRun: true, saved }, b: { params: {}, hadRun: true, saved } });
+    expect(rt.state(A)).toMatchObject({ status: 'done', savedAt: saved.at });
+    await rt.runTo(B);
+    expect(log).toEqual(['a', 'b']);
+    expect(rt.state(B)).toMatchObject({ status: 'done', savedAt: null });
+    log.length = 0;
+    rt.restore({ a: { params: { n: 3 }, hadRun: true, saved }, b: { params: {}, hadRun: true, saved }, c: { params: {}, hadRun: true, saved } });
+    await rt.runAll();
+    expect(log).toEqual(['a', 'b', 'c']);
+    expect(rt.state(C)).toMatchObject({ status: 'done', savedAt: null, reusedAt: null });
+  });
+
   it('rejects malformed notebook files with the field named', () => {
     expect(parseNotebookFile('{')).toMatchObject({ ok: false });
     const r = parseNotebookFile(JSON.stringify({ format: 'atelier-notebook', version: 1, savedAt: 'x', seed: 1.5, dataset: null, cells: {} }));
-    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^invalid notebook file: seed:/) });
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^invalid notebook file: version 1 file: seed:/) });
   });
 
   it('refuses artifact reads from cells that are not ancestors', async () => {

@@ -6,7 +6,7 @@
 import { ancestors, descendants, planRun, validateGraph } from './graph';
 import { defaultParams, validateParams } from './params';
 import { ProgressTracker } from './progress';
-import { initialCellState, isActive, transitionCell, type CellEvent } from './transition';
+import { initialCellState, isActive, transitionCell, type CellEvent, type SavedCellResult } from './transition';
 import {
   CellFailure,
   type AnyParamValues,
@@ -95,8 +95,12 @@ export class NotebookRuntime<S> {
     return { ok: true };
   }
 
-  /** Restores saved parameters and statuses (from a notebook file). Outputs are not restored. */
-  restore(cells: Record<string, { params: AnyParamValues; hadRun: boolean }>, seed?: number): string[] {
+  /**
+   * Restores saved parameters and statuses (from a notebook file or the autosave), and the saved
+   * outputs where given: those cells show them marked as saved, and count as not run (no artifacts),
+   * so running a later cell runs them first.
+   */
+  restore(cells: Record<string, { params: AnyParamValues; hadRun: boolean; saved?: SavedCellResult }>, seed?: number): string[] {
     const warnings: string[] = [];
     if (seed !== undefined) this.snapshot = { ...this.snapshot, seed };
     for (const [id, saved] of Object.entries(cells)) {
@@ -113,7 +117,7 @@ export class NotebookRuntime<S> {
       }
       this.artifacts.delete(def.id);
       this.retained.delete(def.id);
-      this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun });
+      this.dispatch(def.id, { type: 'restore', params: check.values, hadRun: saved.hadRun, saved: saved.saved });
     }
     this.emit();
     return warnings;
@@ -134,8 +138,8 @@ export class NotebookRuntime<S> {
     const reused = new Set<CellId>();
     if (options.reuse ?? true) {
       for (const c of this.cells) {
-        const s = this.state(c.id);
-        if (s.status === 'done' && [...ancestors(this.cells, c.id)].every((a) => reused.has(a))) reused.add(c.id);
+        // A cell showing saved results (from a notebook file) has no artifacts: it runs.
+        if (this.usableStatus(c.id) === 'done' && [...ancestors(this.cells, c.id)].every((a) => reused.has(a))) reused.add(c.id);
       }
       const at = this.now();
       for (const id of reused) this.dispatch(id, { type: 'reuse', at });
@@ -146,7 +150,7 @@ export class NotebookRuntime<S> {
   /** Runs `id` and everything before it that is not done (a "Run to here"). */
   runTo(id: CellId): Promise<void> {
     this.def(id);
-    return this.enqueue(this.cells.slice(0, this.cells.findIndex((c) => c.id === id) + 1).map((c) => c.id).filter((c) => c === id || this.state(c).status !== 'done'));
+    return this.enqueue(this.cells.slice(0, this.cells.findIndex((c) => c.id === id) + 1).map((c) => c.id).filter((c) => c === id || this.usableStatus(c) !== 'done'));
   }
 
   /** Marks a cell and its descendants stale (an input the runtime cannot see changed, e.g. picked files). */
@@ -173,7 +177,7 @@ export class NotebookRuntime<S> {
     for (const t of targets) this.def(t);
     // A failed cell that retained its artifacts is not re-run for a descendant run on its own (its old results stay usable);
     // it is re-run when it is itself a target (Run all, or its own Run button).
-    const plan = planRun(this.cells, targets, (id) => (this.retained.has(id) && !targets.includes(id) ? 'done' : this.state(id).status));
+    const plan = planRun(this.cells, targets, (id) => (this.retained.has(id) && !targets.includes(id) ? 'done' : this.usableStatus(id)));
     const queued = plan.filter((id) => !isActive(this.state(id)));
     for (const id of queued) this.dispatch(id, { type: 'queue' });
     this.emit();
@@ -186,7 +190,7 @@ export class NotebookRuntime<S> {
       const id = plan[i];
       // Cancelled (or otherwise dequeued) while waiting.
       if (this.state(id).status !== 'queued') continue;
-      const usable = (a: CellId) => this.state(a).status === 'done' || (this.retained.has(a) && !plan.includes(a));
+      const usable = (a: CellId) => this.usableStatus(a) === 'done' || (this.retained.has(a) && !plan.includes(a));
       const failedDep = [...ancestors(this.cells, id)].find((a) => !usable(a));
       if (failedDep) {
         const dep = this.def(failedDep);
@@ -266,6 +270,12 @@ export class NotebookRuntime<S> {
       this.snapshot = { ...this.snapshot, running: null };
       this.emit();
     }
+  }
+
+  /** A cell showing saved results has no artifacts: for planning it is stale. */
+  private usableStatus(id: CellId): CellState['status'] {
+    const s = this.state(id);
+    return s.savedAt !== null && s.status === 'done' ? 'stale' : s.status;
   }
 
   private def(id: CellId): CellDefinition<ParamSpecs, S> {

@@ -22,8 +22,23 @@ export type CellEvent =
   | { type: 'cancel'; at: number }
   /** Run all kept a done cell's results: its parameters, the seed and its inputs are unchanged. */
   | { type: 'reuse'; at: number }
-  /** Restore a saved status (from a notebook file); results are not saved, so done becomes stale. */
-  | { type: 'restore'; params: AnyParamValues; hadRun: boolean };
+  /**
+   * Restore a saved cell (from a notebook file or the autosave). Artifacts are never saved, so a
+   * cell that had run becomes stale; its saved outputs and summary are shown, marked with `saved.at`.
+   */
+  | { type: 'restore'; params: AnyParamValues; hadRun: boolean; saved?: SavedCellResult };
+
+/**
+ * A cell's results as saved in a notebook file: shown again without running. The status is the
+ * saved one (`done`, `error`, or `stale` when the saved results were already out of date).
+ */
+export interface SavedCellResult {
+  at: string;
+  status: 'done' | 'error' | 'stale';
+  outputs: readonly CellOutput[];
+  summary: Record<string, JsonValue> | null;
+  error: CellError | null;
+}
 
 /** A fresh cell with its default parameters. */
 export function initialCellState(params: AnyParamValues): CellState {
@@ -40,6 +55,7 @@ export function initialCellState(params: AnyParamValues): CellState {
     finishedAt: null,
     runCount: 0,
     reusedAt: null,
+    savedAt: null,
   };
 }
 
@@ -62,7 +78,7 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
       return { ...state, status: 'queued', progress: null };
     case 'start':
       if (state.status !== 'queued') return state;
-      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null, preview: null, reusedAt: null };
+      return { ...state, status: 'running', startedAt: event.at, error: null, logs: [], progress: null, preview: null, reusedAt: null, savedAt: null };
     case 'progress':
       if (state.status !== 'running') return state;
       return { ...state, progress: event.progress };
@@ -94,8 +110,12 @@ export function transitionCell(state: CellState, event: CellEvent): CellState {
     case 'reuse':
       if (state.status !== 'done') return state;
       return { ...state, reusedAt: event.at };
-    case 'restore':
-      return { ...initialCellState(event.params), status: event.hadRun ? 'stale' : 'idle' };
+    case 'restore': {
+      const fresh = { ...initialCellState(event.params), status: event.hadRun ? ('stale' as const) : ('idle' as const) };
+      if (!event.saved || !event.hadRun) return fresh;
+      const { at, status, outputs, summary, error } = event.saved;
+      return { ...fresh, status, outputs, summary, error, savedAt: at };
+    }
     default:
       return assertNever(event);
   }

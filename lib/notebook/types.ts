@@ -88,6 +88,16 @@ export type CellOutput =
       title?: string;
       nodes: readonly { id: string; label: string; group: string }[];
       links: readonly { source: string; target: string; label?: string }[];
+    }
+  | {
+      /**
+       * A chart as it was drawn, restored from a notebook file: the SVG markup (null when it was
+       * saved without a renderer, e.g. headless) and the data rows of its marks.
+       */
+      kind: 'chart';
+      title?: string;
+      svg: string | null;
+      data: readonly Record<string, Scalar>[];
     };
 
 /** What `run` gives back: outputs to show, artifacts for later cells, a JSON summary for notebook files. */
@@ -187,6 +197,8 @@ export interface CellState {
   runCount: number;
   /** Epoch ms of the last Run all that kept this done cell's results (nothing it depends on changed); null once it runs again. */
   reusedAt: number | null;
+  /** ISO date of the notebook file (or autosave) the shown outputs come from; null once the cell runs here. */
+  savedAt: string | null;
 }
 
 export type { Progress };

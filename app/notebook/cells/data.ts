@@ -26,7 +26,7 @@ import { isAsosValidationFile, readAsosValidation, type HeldOutPairs } from '@/l
 export const DATA_CELL = cellId('data');
 
 /** Bumped when the generator's output changes, so demo fingerprints change with it. */
-const DEMO_VERSION = 'demo-v1';
+export const DEMO_VERSION = 'demo-v1';
 
 /** The Data cell's artifacts (read by later cells with ctx.artifacts.get(DATA_CELL, name)). */
 export interface DataArtifacts {

@@ -1,0 +1,70 @@
+/**
+ * The headless runner's service bag: the ML methods served in-process by the
+ * worker's own handlers (ALS, the Neural models, the Hybrid and Evaluate
+ * backtest: lib/ code; TF.js on its Node CPU backend), native
+ * DuckDB for the Data cell, and the --data folder.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RpcClient } from '@/lib/rpc/client';
+import type { Handlers } from '@/lib/rpc/server';
+import type { FileIdentity } from '@/lib/notebook/file-schema';
+import { CancelledError } from '@/lib/util/cancel';
+import type { AppServices } from '@/app/notebook/services';
+import type { DuckDbHandle } from '@/lib/data/duckdb';
+import { alsHandlers } from '@/workers/ml/als';
+import { recsHandlers } from '@/workers/ml/recs';
+import { towersHandlers } from '@/workers/ml/towers';
+import type { BackendReport } from '@/workers/protocol/backend';
+import type { MlMethods } from '@/workers/protocol/ml';
+import { nodeDuckDb } from './duckdb-node';
+
+export interface HeadlessServices extends AppServices {
+  duckdb(): Promise<DuckDbHandle>;
+  dataDir: string | null;
+  /** Identities of the files the Data cell read from dataDir. */
+  pickedFiles: FileIdentity[];
+  close(): void;
+}
+
+type Methods = keyof MlMethods & string;
+
+/** The ML worker's methods served in-process; methods the headless runner has no handler for fail by name. */
+export function headlessServices(options: { dataDir: string | null; duckdbPath?: string }): HeadlessServices {
+  // Checkpoints (towers) and embedding caches live in IndexedDB, which Node lacks: reads miss, writes do nothing.
+  const served: Partial<Handlers<MlMethods>> = { ...alsHandlers, ...towersHandlers, ...recsHandlers };
+  let backend: Promise<BackendReport> | null = null;
+  let db: Promise<DuckDbHandle & { close(): void }> | null = null;
+  const init = async (): Promise<BackendReport> => {
+    const t0 = performance.now();
+    await tf.setBackend('cpu');
+    await tf.ready();
+    return { backend: 'cpu', requested: null, failures: [], adapter: null, crossOriginIsolated: false, hardwareConcurrency: 1, wasm: null, tfjsVersion: tf.version.tfjs, initMs: performance.now() - t0,
+      choice: { decision: { backend: 'cpu', how: 'rules', why: 'the headless runner uses TF.js on its Node CPU backend (no browser backends to probe)' }, candidates: [], cached: false, key: `node ${process.version}`, webglRenderer: null } };
+  };
+  const client = {
+    async call<K extends Methods>(method: K, payload: MlMethods[K]['req'], opts: { signal?: AbortSignal; onProgress?: (p: { label: string; done: number; total: number; unit?: string }) => void; onLog?: (l: string) => void } = {}) {
+      const handler = served[method] as Handlers<MlMethods>[K] | undefined;
+      if (!handler) throw new Error(`${method} is not available in the headless runner`);
+      const signal = opts.signal ?? new AbortController().signal;
+      if (signal.aborted) throw new CancelledError(`${method} cancelled`);
+      return handler(payload, { signal, progress: (p) => opts.onProgress?.(p), log: (l) => opts.onLog?.(l) });
+    },
+  } as unknown as RpcClient<MlMethods>;
+  const services: HeadlessServices = {
+    async ml() {
+      await (backend ??= init());
+      return client;
+    },
+    backend: () => (backend ??= init()),
+    restartMl: () => (backend = init()),
+    backendOverride: () => null,
+    protocolErrors: () => [],
+    duckdb: () => (db ??= nodeDuckDb(options.duckdbPath)),
+    dataDir: options.dataDir,
+    pickedFiles: [],
+    close() {
+      void db?.then((d) => d.close());
+    },
+  };
+  return services;
+}
