@@ -3,7 +3,9 @@
  * a verdict. The rule (TOLERANCE_RULE): numbers are identical when equal;
  * within tolerance when |new − saved| ≤ 1e-6 + 1e-3·|saved| (float work on
  * another backend or thread count moves the last digits); anything else is
- * different. Text and booleans must be equal. Timings are shown, not judged.
+ * different. Text and booleans must be equal. Timings and the machine's set-up (threads) are shown,
+ * not judged; a figure the saved file does not have (added by a later app version) is shown, not judged;
+ * a saved figure the re-run lacks is different.
  */
 import type { CellOutput, CellState, JsonValue, Scalar } from './types';
 
@@ -13,10 +15,10 @@ export const ABS_TOLERANCE = 1e-6;
 export const REL_TOLERANCE = 1e-3;
 export const TOLERANCE_RULE =
   'identical: equal; within tolerance: |new − saved| ≤ 1e-6 + 0.001·|saved| (floats on another backend); different: anything else. ' +
-  'Timings, cache notes and engine versions (backend, DuckDB) are shown but not judged; a cell saved without figures is not compared.';
+  'Timings, cache notes, thread counts and engine versions (backend, DuckDB) are shown but not judged, as are figures the saved file does not have; a saved figure the re-run lacks is different; a cell saved without figures is not compared.';
 
 /** A figure's name says it measures time or speed: it changes from run to run and is not judged. */
-const TIMING = /(seconds?\b|seconds_|\btime\b|duration|per second|\/s\b|_ms\b|elapsed|\beta\b|throughput|backend|cache|duckdb|version)/i;
+const TIMING = /(seconds?\b|seconds_|\btime\b|duration|per second|\/s\b|_ms\b|elapsed|\beta\b|throughput|backend|cache|duckdb|version|threads?\b)/i;
 
 export interface FigureComparison {
   name: string;
@@ -50,7 +52,9 @@ export function cellFigures(summary: Record<string, JsonValue> | null, outputs: 
 /** One figure's verdict under the rule above. */
 export function compareValue(name: string, saved: Scalar | undefined, current: Scalar | undefined): Verdict {
   if (TIMING.test(name)) return 'not compared';
-  if (saved === undefined || current === undefined) return 'different';
+  // Not in the saved file: a figure a later version added; nothing to judge it against.
+  if (saved === undefined) return 'not compared';
+  if (current === undefined) return 'different';
   if (typeof saved === 'number' && typeof current === 'number') {
     if (saved === current || (Number.isNaN(saved) && Number.isNaN(current))) return 'identical';
     return Math.abs(current - saved) <= ABS_TOLERANCE + REL_TOLERANCE * Math.abs(saved) ? 'within tolerance' : 'different';
