@@ -18,6 +18,9 @@ const num = (s: string) => Number(s.replace(/[^\d.]/g, ''));
 test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j, and a rerun is idempotent and cached', async ({ page }) => {
   await openNotebook(page, '?backend=wasm');
   await loadTinyDemo(page);
+  // The graph first, as a user would: Neo4j may hold another dataset (earlier specs share the server),
+  // and the Graph cell replaces it, so SIMILAR counts below are this dataset's alone.
+  await runCell(page, 'graph');
   await setParam(page, 'embeddings-gallerySample', '2');
   const cell = await runCell(page, 'embeddings');
 
