@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { movielensInteractions } from '../lib/data/readers/movielens';
 import { MOVIELENS_SEED_PROTOCOL, timeSplit, validationSplit } from '../lib/data/seed-protocol';
 import { evaluateEmbeddings, evaluatePopularity, positivesFromSplit } from '../lib/towers/evaluate';
 import { trainTwoTower } from '../lib/towers/twotower';
@@ -24,18 +25,7 @@ async function main() {
   const rest = args.filter((a) => a !== '--test');
   const overrides = JSON.parse(rest[0] ?? '[{}]') as Partial<TwoTowerConfig>[];
   const seeds = rest.slice(1).map(Number);
-  const user: number[] = [];
-  const item: number[] = [];
-  const value: number[] = [];
-  const time: number[] = [];
-  for (const line of readFileSync(file, 'utf8').trim().split('\n')) {
-    const [u, i, r, t] = line.split('\t').map(Number);
-    user.push(u - 1);
-    item.push(i - 1);
-    value.push(r);
-    time.push(t);
-  }
-  const outer = timeSplit({ nUsers: 943, nItems: 1682, user, item, value, time }, MOVIELENS_SEED_PROTOCOL.testFraction, MOVIELENS_SEED_PROTOCOL);
+  const outer = timeSplit(movielensInteractions({ name: 'u.data', bytes: readFileSync(file) }), MOVIELENS_SEED_PROTOCOL.testFraction, MOVIELENS_SEED_PROTOCOL);
   const split = scoreTest ? outer : validationSplit(outer, MOVIELENS_SEED_PROTOCOL.testFraction, MOVIELENS_SEED_PROTOCOL);
   const pop = evaluatePopularity(split);
   console.log(`${scoreTest ? 'TEST' : 'validation'}: ${split.testUsers.length} users, ${split.train.nCols} items, ${split.counts.trainInteractions} train rows; popularity ndcg@10 ${pop.ndcg_at_10.toFixed(4)}`);

@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { movielensInteractions } from '../data/readers/movielens';
 import { MOVIELENS_SEED_PROTOCOL, timeSplit } from '../data/seed-protocol';
 import { evaluateEmbeddings, evaluatePopularity, positivesFromSplit } from './evaluate';
 import { trainMf } from './mf';
@@ -29,20 +30,7 @@ describe.skipIf(!present)('two-tower on MovieLens 100k, seed protocol', () => {
     await tf.setBackend('wasm');
   });
 
-  const load = () => {
-    const user: number[] = [];
-    const item: number[] = [];
-    const value: number[] = [];
-    const time: number[] = [];
-    for (const line of readFileSync(file, 'utf8').trim().split('\n')) {
-      const [u, i, r, t] = line.split('\t').map(Number);
-      user.push(u - 1);
-      item.push(i - 1);
-      value.push(r);
-      time.push(t);
-    }
-    return timeSplit({ nUsers: 943, nItems: 1682, user, item, value, time }, MOVIELENS_SEED_PROTOCOL.testFraction, MOVIELENS_SEED_PROTOCOL);
-  };
+  const load = () => timeSplit(movielensInteractions({ name: 'u.data', bytes: readFileSync(file) }), MOVIELENS_SEED_PROTOCOL.testFraction, MOVIELENS_SEED_PROTOCOL);
 
   it('beats the seed notebook on NDCG@10, HitRate@10 and Coverage@10', async () => {
     const split = load();

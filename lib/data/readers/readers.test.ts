@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readHmTable, hmImagePath } from './hm';
 import { isAsosValidationFile, readAsos, readAsosValidation } from './asos';
-import { readMovielens } from './movielens';
+import { movielensInteractions, readMovielens } from './movielens';
 import { readMappedInteractions } from './mapped';
 import { buildDataset } from '../build';
 import { DataError } from '../errors';
@@ -114,6 +114,14 @@ describe.skipIf(!has(ml, 'MovieLens 100k'))('MovieLens 100k', () => {
     const ratings = new Map<number, number>();
     for (const v of built.interactions.value) ratings.set(v, (ratings.get(v) ?? 0) + 1);
     expect(ratings.get(4)).toBe(34_174);
+  });
+
+  it('reads u.data as seed 002 does (0-based ids, rating, seconds) and names the line of a bad value', () => {
+    const log = movielensInteractions({ name: 'u.data', bytes: bytes(path.join(ml, 'u.data')) });
+    expect([log.nUsers, log.nItems, log.user.length]).toEqual([943, 1_682, 100_000]);
+    expect([log.user[0], log.item[0], log.value[0], log.time[0]]).toEqual([195, 241, 3, 881250949]);
+    const bad = new TextEncoder().encode('1\t2\t3\t881250949\n4\tx\t5\t881250950\n');
+    expect(() => movielensInteractions({ name: 'u.data', bytes: bad })).toThrow(/u\.data.*line 2.*item_id.*whole number.*"x"/);
   });
 
   it('rejects u.item read as UTF-8, naming line and byte', () => {
