@@ -134,8 +134,11 @@ export async function csvIntoDuckDb(
   const lines = new FileLines(file);
   const fixLines = (b: BadRows) => placeLines(b, lines);
   // One entry a rejected row (a wrong field count first, as in memory, else its leftmost problem): a row can fail several columns.
-  const rejected = await db.rows<{ line: number; lbp: number; bp: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
-    `SELECT DISTINCT ON (line) line, line_byte_position AS lbp, byte_position AS bp, column_name, error_type, csv_line, error_message FROM ${rejects} ORDER BY line, error_type NOT LIKE '%COLUMNS', column_idx LIMIT ${MAX_LISTED}`,
+  // A row with too many fields has one entry a field past the header's ("Found: 6", "Found: 7"): the last one counts them.
+  const rejected = await db.rows<{ line: number; lbp: number; bp: number; column_name: string | null; error_type: string; csv_line: string; error_message: string; fields: number | null }>(
+    `SELECT DISTINCT ON (line) line, line_byte_position AS lbp, byte_position AS bp, column_name, error_type, csv_line, error_message,
+       max(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS INTEGER)) OVER (PARTITION BY line, error_type) AS fields
+     FROM ${rejects} ORDER BY line, error_type NOT LIKE '%COLUMNS', column_idx LIMIT ${MAX_LISTED}`,
   );
   const [{ k }] = await db.rows<{ k: number }>(`SELECT count(DISTINCT line) AS k FROM ${rejects}`);
   // DuckDB's "line" counts rows (1 + line breaks outside quotes): the walk gives each its data row and true line.
@@ -173,8 +176,9 @@ export async function csvIntoDuckDb(
       const v = /Could not convert string "(.*)" to '/.exec(r.error_message);
       b = { ...at, column: r.column_name ?? '(all)', expected: castExpected(schema, r.column_name, types), found: v ? shown(v[1]) : r.error_message.split('\n')[0] };
     } else if (/COLUMNS/.test(r.error_type)) {
-      const n = /Found: (\d+)/.exec(r.error_message);
-      b = { ...at, column: '(all)', expected: `${header.length} fields`, found: n ? `${n[1]} fields on line ${at.line}` : `${r.error_type.toLowerCase()} on line ${at.line}` };
+      // Too few fields: the first entry (the first missing column) counts them; too many: the last.
+      const n = r.error_type === 'TOO MANY COLUMNS' ? r.fields : /Found: (\d+)/.exec(r.error_message)?.[1];
+      b = { ...at, column: '(all)', expected: `${header.length} fields`, found: n ? `${n} fields on line ${at.line}` : `${r.error_type.toLowerCase()} on line ${at.line}` };
     } else b = { ...at, column: r.column_name ?? '(all)', expected: `a field as CSV quotes it (RFC 4180)`, found: `${r.error_type.toLowerCase()} on line ${at.line}: ${r.error_message.split('\n')[0]}` };
     bad.add(b);
     last = b;
