@@ -3,7 +3,7 @@
  * that claims UTF-8 but is not is rejected with the line and byte where it
  * breaks (MovieLens's latin-1 `u.item` must be read with `latin1`).
  */
-import { DataError } from './errors';
+import { DataError, unterminatedQuote } from './errors';
 
 /** Text encodings the readers accept. */
 export type TextEncoding = 'utf-8' | 'latin1';
@@ -11,21 +11,142 @@ export type TextEncoding = 'utf-8' | 'latin1';
 /** What a message about a file that is not UTF-8 advises. */
 export const encodingAdvice = 're-save the file as UTF-8, or set the Data cell\'s "Encoding" to latin-1 (Windows-1252)';
 
-/** Decodes bytes; throws a DataError naming the line and byte offset of the first invalid UTF-8 sequence. */
-export function decodeText(bytes: Uint8Array, encoding: TextEncoding, file: string): string {
+/**
+ * Decodes bytes; throws a DataError naming the line and byte offset of the first invalid UTF-8
+ * sequence. With `csv`, the message also names the column the byte is in (from the header row), in
+ * any column, used or not: a file that is not UTF-8 is read wrongly everywhere.
+ */
+export function decodeText(bytes: Uint8Array, encoding: TextEncoding, file: string, csv?: { delimiter?: string; quotes?: boolean }): string {
   if (encoding === 'latin1') return new TextDecoder('latin1').decode(bytes);
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     const at = Math.min(firstInvalidUtf8(bytes), bytes.length - 1);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-    throw new DataError(
-      { file, line },
-      'UTF-8 text',
-      `a byte 0x${bytes[at].toString(16).padStart(2, '0')} that is not UTF-8 at line ${line} (byte ${at}); ${encodingAdvice}`,
-    );
+    if (!csv) {
+      let line = 1;
+      for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+      throw notUtf8Error(file, bytes[at], at, { line });
+    }
+    const scan = new CsvScanner(csv);
+    scan.scan(bytes, 0, at);
+    throw notUtf8Error(file, bytes[at], at, { line: scan.line, column: scan.columnName(bytes) });
+  }
+}
+
+/** The message for a byte that is not UTF-8 (both paths word it the same). */
+export function notUtf8Error(file: string, byte: number, offset: number, at: { line: number; column?: string }): DataError {
+  return new DataError(
+    { file, line: at.line, column: at.column },
+    'UTF-8 text',
+    `a byte 0x${byte.toString(16).padStart(2, '0')} that is not UTF-8 at line ${at.line} (byte ${offset}); ${encodingAdvice}`,
+  );
+}
+
+/**
+ * Walks the bytes of a CSV file with parseCsv's rules (a quote opens a field only at its start, `""`
+ * inside quotes is a quote, a quoted field may span lines, blank lines are no rows) and keeps the
+ * physical line, the row (the header is row 0) and the field (0-based) it has reached. Fed in chunks,
+ * so a large file is walked without holding it: the large path uses it to name the true line of a row
+ * (DuckDB counts rows, not lines) and both paths to name the column of a byte.
+ */
+export class CsvScanner {
+  /** 1-based physical line of the next byte. */
+  line = 1;
+  /** Rows started so far, less one: the row the next byte belongs to (-1 before the first). */
+  row = -1;
+  /** 0-based field of the next byte within its row. */
+  field = 0;
+  /** Bytes walked so far. */
+  offset = 0;
+  /** Line breaks outside quoted fields so far: DuckDB's CSV reader numbers a row 1 + this (its "line"). */
+  records = 0;
+  /** Byte offset where the header row ends (the header's bytes, for columnName). */
+  headerEnd = -1;
+  private inQuote = false;
+  private justClosed = false;
+  private fieldStart = true;
+  private rowOpen = false;
+  private readonly delim: number;
+  private readonly quotes: boolean;
+
+  constructor(opts: { delimiter?: string; quotes?: boolean } = {}) {
+    this.delim = (opts.delimiter ?? ',').charCodeAt(0);
+    this.quotes = opts.quotes ?? true;
+  }
+
+  /**
+   * Walks `chunk` (the next bytes of the file) up to `end` (an offset into the chunk; default its end).
+   * `onRow(row, line, record)` is called as each row starts (record: 1 + line breaks outside quotes before
+   * it); returning false stops the walk before that row (scan returns false).
+   */
+  scan(chunk: Uint8Array, from = 0, end = chunk.length, onRow?: (row: number, line: number, record: number) => boolean): boolean {
+    const d = this.delim;
+    for (let i = from; i < end; i++) {
+      const b = chunk[i];
+      if (this.inQuote) {
+        if (b === 34) {
+          this.inQuote = false;
+          this.justClosed = true;
+        } else if (b === 10) this.line++;
+        continue;
+      }
+      if (this.justClosed) {
+        this.justClosed = false;
+        if (b === 34) {
+          this.inQuote = true;
+          continue;
+        }
+      }
+      if (b === 10) {
+        if (this.rowOpen && this.row === 0) this.headerEnd = this.offset + (i - from);
+        this.line++;
+        this.records++;
+        this.rowOpen = false;
+        this.fieldStart = true;
+        this.field = 0;
+        continue;
+      }
+      if (b === 13) continue;
+      if (!this.rowOpen) {
+        this.rowOpen = true;
+        this.row++;
+        this.field = 0;
+        if (onRow && !onRow(this.row, this.line, this.records + 1)) {
+          this.offset += i - from;
+          this.rowOpen = false;
+          this.row--;
+          return false;
+        }
+      }
+      if (b === d) {
+        this.field++;
+        this.fieldStart = true;
+      } else if (b === 34 && this.fieldStart && this.quotes) {
+        this.inQuote = true;
+        this.fieldStart = false;
+      } else this.fieldStart = false;
+    }
+    this.offset += end - from;
+    return true;
+  }
+
+  /** True while the walk is inside a quoted field (at the end of a file: an unterminated quote). */
+  get quoted(): boolean {
+    return this.inQuote;
+  }
+
+  /** A copy of the walk's state, to resume from later. */
+  clone(): CsvScanner {
+    return Object.assign(Object.create(CsvScanner.prototype) as CsvScanner, this);
+  }
+
+  /** The header's name of the current field, from the file's first bytes (`field N` past the header's fields). */
+  columnName(head: Uint8Array): string {
+    const end = this.headerEnd >= 0 ? this.headerEnd : Math.min(head.length, this.offset);
+    const text = new TextDecoder('utf-8').decode(head.subarray(0, end)).replace(/^\uFEFF/, '');
+    const header = parseCsv(text.replace(/\r$/, ''), { delimiter: String.fromCharCode(this.delim), quotes: this.quotes })[0]?.fields ?? [];
+    return header[this.field]?.trim() || `field ${this.field + 1}`;
   }
 }
 
@@ -52,6 +173,8 @@ export interface CsvOptions {
   file?: string;
   /** Longest field accepted, in characters; default MAX_FIELD_CHARS. A longer one is an error, not a row. */
   maxField?: number;
+  /** The first row is a header: errors after it name the column. */
+  header?: boolean;
 }
 
 /** Longest CSV field accepted by default (1 MiB of text): H&M's longest, detail_desc, is under 1 kB. */
@@ -71,10 +194,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
   const quotes = options.quotes ?? true;
   const file = options.file ?? '(CSV text)';
   const maxField = options.maxField ?? MAX_FIELD_CHARS;
-  const tooLong = (at: number, length: number, col: number) =>
-    new DataError({ file, line: at }, `fields of at most ${maxField} characters`, `a field of ${length} characters starting on line ${at} (field ${col})`);
-  const d = delim.charCodeAt(0);
   const rows: { fields: string[]; line: number }[] = [];
+  const columnOf = (col: number) => (options.header && rows.length > 0 ? rows[0].fields[col - 1]?.trim() || `field ${col}` : undefined);
+  const tooLong = (at: number, length: number, col: number) =>
+    new DataError({ file, line: at, column: columnOf(col) }, `fields of at most ${maxField} characters`, `a field of ${length} characters starting on line ${at} (field ${col})`);
+  const d = delim.charCodeAt(0);
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -88,13 +212,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): { fields: stri
         let out = '';
         for (;;) {
           const q = text.indexOf('"', j);
-          if (q < 0) {
-            throw new DataError(
-              { file, line },
-              `a closing quote for the field that opens on line ${line} (field ${fields.length + 1})`,
-              `the end of the file ${n - i} characters later; the quote swallows the rest of the file`,
-            );
-          }
+          if (q < 0) throw unterminatedQuote(file, line, columnOf(fields.length + 1), fields.length + 1);
           out += text.slice(j, q);
           if (text.charCodeAt(q + 1) === 34) {
             out += '"';

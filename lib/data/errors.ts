@@ -125,6 +125,30 @@ export function enforceBadRowPolicy(bad: BadRows, policy: BadRowPolicy): void {
   );
 }
 
+/**
+ * A quoted field that is never closed: read as RFC 4180 says, it swallows the rest of the file, so the
+ * load fails (under "skip bad rows" too) instead of loading a shorter table. Both paths word it so.
+ */
+export function unterminatedQuote(file: string, line: number, column: string | undefined, field: number): DataError {
+  return new DataError(
+    { file, line, column },
+    `a closing quote for the field that opens on line ${line} (field ${field})`,
+    'the end of the file; the quote swallows the rest of the file, so nothing was loaded',
+  );
+}
+
+/**
+ * A file cut short: its last row is damaged and there is no line break after it (a copy or download
+ * that stopped). The load fails, under "skip bad rows" too: the file is incomplete, not one row bad.
+ */
+export function truncatedFile(file: string, b: BadRow): DataError {
+  return new DataError(
+    { file, row: b.row, line: b.line, column: b.column },
+    `a complete last row (${b.expected})`,
+    `${b.found} where the file ends, with no line break after it: the file looks cut short (truncated), so nothing was loaded`,
+  );
+}
+
 /** Default of the Data cell's "minimum share of rows kept" (a load that keeps less is a failure). */
 export const MIN_KEPT_SHARE = 0.5;
 

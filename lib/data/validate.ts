@@ -6,7 +6,7 @@
  * and the caller chooses to skip them or abort (errors.ts).
  */
 import { decodeText, parseCsv, type CsvOptions, type TextEncoding } from './csv';
-import { BadRowCollector, DataError, MAX_LISTED, shown, type BadRows } from './errors';
+import { BadRowCollector, DataError, MAX_LISTED, shown, truncatedFile, type BadRow, type BadRows } from './errors';
 import { dayRange, type ColumnSpec, type TableSchema } from './schema';
 import { filterRows, parseIsoDay, type Column, type ColumnTable } from './table';
 
@@ -122,14 +122,17 @@ function truncate(columns: Record<string, Column>, n: number): Record<string, Co
 
 /**
  * Reads a CSV file with a header row and validates it against a schema.
- * Extra columns are ignored; missing ones are fatal. Row numbers in messages
- * are 1-based data rows (the header is row 0).
+ * Extra columns are ignored (but must be UTF-8 like the rest); missing ones are fatal. Rows in
+ * messages are 1-based data rows (the header is row 0), lines the true 1-based lines of the file
+ * (a quoted field with line breaks spans lines). An unterminated quote, a field over the limit, a
+ * byte that is not UTF-8, or a damaged last row with no line break after it (a truncated file)
+ * fails the whole file, whatever the bad-row policy.
  */
 export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: CsvTableOptions): Validated {
   const { file } = options;
   if (bytes.length === 0) throw new DataError({ file }, `a CSV file with a header and ${schema.table} rows`, 'an empty file (0 bytes)');
-  const text = decodeText(bytes, options.encoding ?? 'utf-8', file);
-  const rows = parseCsv(text, options).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
+  const text = decodeText(bytes, options.encoding ?? 'utf-8', file, options);
+  const rows = parseCsv(text, { ...options, header: true }).filter((r) => !(r.fields.length === 1 && r.fields[0] === ''));
   if (rows.length === 0) throw new DataError({ file }, `a CSV file with a header and ${schema.table} rows`, 'only blank lines');
   const header = rows[0].fields;
   const at = checkHeader(header, schema, file);
@@ -140,14 +143,19 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
   const lines = new Int32Array(n);
   const headerText = header.map((h) => h.trim()).join('\0');
   let w = 0;
+  let lastBad: BadRow | null = null;
+  const reject = (b: BadRow) => {
+    bad.add(b);
+    if (b.row === rows.length - 1) lastBad = b;
+  };
   for (let r = 1; r < rows.length; r++) {
     const { fields, line } = rows[r];
     if (fields.length !== header.length) {
-      bad.add({ row: r, line, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${line}` });
+      reject({ row: r, line, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${line}` });
       continue;
     }
     if (fields.map((f) => f.trim()).join('\0') === headerText) {
-      bad.add({ row: r, line, column: '(all)', expected: 'a data row', found: 'the header line again (were files joined together?)' });
+      reject({ row: r, line, column: '(all)', expected: 'a data row', found: 'the header line again (were files joined together?)' });
       continue;
     }
     let ok = true;
@@ -156,7 +164,7 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
       const spec = schema.columns[k];
       const p = parseCell(spec, fields[at[k]]);
       if (!p.ok) {
-        bad.add({ row: r, line, column: spec.name, expected: p.expected, found: shown(fields[at[k]]) });
+        reject({ row: r, line, column: spec.name, expected: p.expected, found: shown(fields[at[k]]) });
         ok = false;
         break;
       }
@@ -167,6 +175,8 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
     lines[w] = line;
     w++;
   }
+  // A damaged last row with no line break after it: the file was cut short, not one row bad.
+  if (lastBad && !/[\r\n]$/.test(text)) throw truncatedFile(file, lastBad);
   const kept = lines.slice(0, w);
   return { table: { name: schema.table, length: w, columns: truncate(columns, w), lines: kept }, bad: bad.result() };
 }

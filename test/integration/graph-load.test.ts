@@ -6,13 +6,14 @@ import { closeDrivers, type Neo4jConfig } from '../../lib/graph/server/driver';
 import { graphsFor, readQuery } from '../../lib/graph/server/conn';
 import { clearGraph, directPort, graphCounts, writeBatch, MAX_TX_ROWS } from '../../lib/graph/server/load';
 import { expectedCounts, runLoad } from '../../lib/graph/pipeline';
+import { LOAD_PHASES } from '../../lib/graph/model';
 import { startNeo4j } from '../../scripts/neo4j-lib.mjs';
 import { fixtureInput } from './fixtures/graph-fixture';
 import { buildDataset } from '../../lib/data/build';
 import { generateDemoTables } from '../../lib/data/demo';
-import { customerRows, productRows } from '../../lib/graph/rows';
+import { chunkRows, customerRows, productRows } from '../../lib/graph/rows';
 import { purchaseColumns } from '../../lib/graph/columns';
-import { purchaseTable, sliceColumns } from '../../lib/graph/purchases';
+import { purchaseBatches, purchaseTable, sliceColumns } from '../../lib/graph/purchases';
 
 const { main } = inject('neo4j');
 const cfg: Neo4jConfig = { uri: main.uri, user: main.user, password: main.password, database: 'neo4j' };
@@ -138,6 +139,81 @@ describe('graph load on a real Neo4j', () => {
     );
     const want = [1, 2].map((c) => ({ channel: c, units: interactions.channel!.filter((x) => x === c).length }));
     expect(units).toEqual(want);
+  });
+
+  it('batches sent out of order by concurrent senders: every relationship written once, none lost', async () => {
+    const built = buildDataset(generateDemoTables('tiny', 11), { kind: 'demo', name: 'tiny', fingerprint: 'demo-tiny-11' });
+    const input = { fingerprint: 'out-of-order', rows: { products: productRows(built.catalog), customers: customerRows(built.customers), purchases: purchaseTable(built.interactions) } };
+    const BATCH = 40;
+    const reference = await runLoad(directPort(graphs), input, { batchSize: BATCH });
+    expect(reference.check.ok).toBe(true);
+    const want = await snapshot();
+    await clearGraph(graphs);
+
+    // Six senders (tabs, retries, a sender with batches in flight) each send every batch of every phase,
+    // each in its own shuffled order, all at once; a seeded shuffle so a failure reproduces.
+    const port = directPort(graphs);
+    const plan = { fingerprint: input.fingerprint, batchSize: BATCH, batches: { products: 0, customers: 0, purchases: 0 } };
+    const wire = {
+      products: chunkRows(input.rows.products, BATCH),
+      customers: chunkRows(input.rows.customers, BATCH),
+      purchases: purchaseBatches(input.rows.purchases, BATCH).map(([a, b]) => sliceColumns(input.rows.purchases, a, b)),
+    };
+    for (const phase of LOAD_PHASES) plan.batches[phase] = wire[phase].length;
+    expect(plan.batches.purchases).toBeGreaterThan(20);
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const shuffled = (n: number) => {
+      const order = Array.from({ length: n }, (_, i) => i);
+      for (let i = n - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      return order;
+    };
+    const begun = await port.begin(plan, 'always');
+    expect(begun.resume).toEqual({ products: 0, customers: 0, purchases: 0 });
+    const modes: string[] = [];
+    const sender = async (only?: (i: number) => boolean) => {
+      for (const phase of LOAD_PHASES) {
+        for (const i of shuffled(wire[phase].length)) {
+          if (only && !only(i)) continue;
+          const r = await writeBatch(graphs, input.fingerprint, phase, i, wire[phase][i]);
+          if (phase === 'purchases') modes.push(r.mode);
+        }
+      }
+    };
+
+    // First a partial, out-of-order load that stops (a failure): only odd batches, in shuffled order.
+    await Promise.all([sender((i) => i % 2 === 1), sender((i) => i % 2 === 1)]);
+    const partial = await graphCounts(graphs);
+    const odd = wire.purchases.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b.customer.length, 0);
+    expect(partial.purchases).toBe(odd);
+    // The resume point is the first unwritten batch, never past one that is still missing.
+    const resumed = await port.begin(plan, 'auto');
+    expect(resumed.resume).toEqual({ products: 0, customers: 0, purchases: 0 });
+    expect(resumed.cleared).toBe(false);
+
+    // Then every sender sends everything, out of order and concurrently.
+    await Promise.all(Array.from({ length: 6 }, () => sender()));
+    const check = await port.finish(input.fingerprint, expectedCounts(input));
+    expect(check.mismatches).toEqual([]);
+    expect(await snapshot()).toEqual(want);
+    const [{ dup }] = await readQuery<{ dup: number }>(
+      graphs.main,
+      `MATCH (c:Customer)-[r:PURCHASED]->(p:Product)
+       WITH c, p, r.t_dat AS d, r.channel AS ch, count(*) AS k WHERE k > 1 RETURN count(*) AS dup`,
+    );
+    expect(dup).toBe(0);
+    // Each batch was written by exactly one sender (the fast CREATE path), the rest skipped it.
+    expect(modes.filter((m) => m !== 'skipped').length).toBe(plan.batches.purchases);
+    expect(modes.filter((m) => m === 'create').length).toBe(plan.batches.purchases);
+
+    // The checkpoint now records every batch: a new begin resumes past the end and writes nothing.
+    const after = await runLoad(port, input, { batchSize: BATCH });
+    expect(after.start.resume).toEqual(plan.batches);
+    expect(after.written).toEqual({ products: 0, customers: 0, purchases: 0 });
+    expect(await snapshot()).toEqual(want);
   });
 
   it('replaces the graph of another dataset', async () => {

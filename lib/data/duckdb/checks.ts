@@ -46,7 +46,7 @@ export function sqlChecks(schema: TableSchema, types: Record<string, string> = {
   return out;
 }
 
-/** Maps a loaded table's row (its 0-based rowid) to the file's 1-based data row and line. */
+/** Maps a loaded table's row (its 0-based rowid) to the file's 1-based data row (and line, where known). */
 export type RowOf = (rowid: number) => { row: number; line?: number };
 
 /**
@@ -64,6 +64,8 @@ export async function checkLoadedTable(
   policy: BadRowPolicy,
   rowOf: RowOf,
   joined: readonly string[] = [],
+  /** Fills in the true lines of the bad rows (text files), before any message is made of them. */
+  lines?: (bad: BadRows) => Promise<BadRows>,
 ): Promise<BadRows> {
   const bad = new BadRowCollector(file);
   const t = ident(table);
@@ -97,7 +99,7 @@ export async function checkLoadedTable(
       bad.add({ ...rowOf(Number(e.r)), column: c.column, expected: c.expected, found: shown(e.v) });
     }
     bad.count = Number(n);
-    const result = bad.result();
+    const result = lines ? await lines(bad.result()) : bad.result();
     enforceBadRowPolicy(result, policy);
     await db.run(`DELETE FROM ${t} WHERE ${any}`);
     return result;

@@ -5,11 +5,12 @@
  * counted from DuckDB's reject table, the schema's value checks run in SQL (./checks), and every
  * bad row is named by its line in the file (1-based, counting the header).
  */
-import { decodeText, encodingAdvice, firstInvalidUtf8, parseCsv, type TextEncoding } from '../csv';
-import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, mergeBadRows, shown, type BadRowPolicy, type BadRows } from '../errors';
+import { decodeText, firstInvalidUtf8, notUtf8Error, parseCsv, type TextEncoding } from '../csv';
+import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, mergeBadRows, shown, truncatedFile, unterminatedQuote, type BadRow, type BadRowPolicy, type BadRows } from '../errors';
 import type { TableSchema } from '../schema';
 import { checkHeader } from '../validate';
-import { checkLoadedTable, columnType, type RowOf } from './checks';
+import { checkLoadedTable, columnType, sqlChecks, type RowOf } from './checks';
+import { FileLines, locateByte, placeLines, quoteRunsToEnd } from './lines';
 import type { DuckDbHandle } from './handle';
 import { ident, literal } from './sql';
 
@@ -32,23 +33,29 @@ function castExpected(schema: TableSchema, column: string | null, types: Record<
   return spec.type === 'date' ? 'a date as YYYY-MM-DD' : spec.type === 'int' ? 'a whole number' : spec.type === 'float' ? 'a number' : 'text';
 }
 
-/** Names the first byte that is not UTF-8 on a rejected line, as decodeText does for in-memory files. */
-async function notUtf8(file: File, line: number, near: number): Promise<DataError> {
-  // DuckDB's line position can sit a byte or two before the line: start after the line break before it.
+/**
+ * Names the first byte that is not UTF-8 on a rejected row, as decodeText does for in-memory files:
+ * the byte's offset, its true line and its column (walking the file up to it).
+ */
+async function notUtf8(file: File, near: number, length = 2 ** 20): Promise<DataError | null> {
+  // DuckDB's row position can sit a byte or two before the row: start after the line break before it.
   const from = Math.max(0, near - 2);
-  const bytes = new Uint8Array(await file.slice(from, from + 2 ** 20).arrayBuffer());
+  const bytes = new Uint8Array(await file.slice(from, from + Math.min(2 ** 20, length + 8)).arrayBuffer());
   const nl = bytes.indexOf(10);
   const start = nl >= 0 && nl < 4 ? nl + 1 : 0;
-  const at = firstInvalidUtf8(bytes.subarray(start)) + start;
-  const byte = bytes[Math.min(at, bytes.length - 1)] ?? 0;
-  return new DataError({ file: file.name, line }, 'UTF-8 text', `a byte 0x${byte.toString(16).padStart(2, '0')} that is not UTF-8 at line ${line} (byte ${from + at}); ${encodingAdvice}`);
+  const rel = firstInvalidUtf8(bytes.subarray(start)) + start;
+  if (rel >= bytes.length) return null;
+  const at = from + rel;
+  const place = await locateByte(file, at);
+  const head = new Uint8Array(await file.slice(0, 2 ** 20).arrayBuffer());
+  return notUtf8Error(file.name, bytes[rel], at, { line: place.line, column: place.columnName(head) });
 }
 
 /**
- * Maps a table's rowid to the file's data row (and line, for text files with one line a row) when
- * the table lacks some of the file's rows: `rejectedRows` are their 1-based data rows, sorted.
+ * Maps a table's rowid to the file's data row when the table lacks some of the file's rows:
+ * `rejectedRows` are their 1-based data rows, sorted.
  */
-export function rowMap(rejectedRows: readonly number[], lines = true): RowOf {
+export function rowMap(rejectedRows: readonly number[]): RowOf {
   // How many rejected rows are ≤ x (binary search over the sorted list).
   const upTo = (x: number) => {
     let lo = 0;
@@ -68,22 +75,27 @@ export function rowMap(rejectedRows: readonly number[], lines = true): RowOf {
       if (next === row) break;
       row = next;
     }
-    // One line a row: H&M files have no line breaks inside quoted fields.
-    return lines ? { row, line: row + 1 } : { row };
+    // The true line comes from the file's walk (lines.ts), where a message needs it.
+    return { row };
   };
 }
 
 /**
  * Loads a CSV file into `table` with DuckDB's reader (the file is registered, not copied), with the
  * same contract as the in-memory reader: the header is checked by name (missing or repeated columns
- * fail; extra ones are ignored; columns map by name, in any order), rows that do not parse are
- * counted from DuckDB's reject table (a repeated header line is named as such; a byte that is not
- * UTF-8 fails the load, as in memory), and the schema's value checks (empty values, id formats,
- * ranges) run in SQL on the loaded table. Bad rows are dropped under `skip`; `abort` throws.
- * `joined` names id columns that the caller checks against another table afterwards (large.ts:
- * article_id against the articles): their format check would only repeat that. Returns the rows
- * kept, the bad rows, and `rowOf`, which maps the table's rowid to the file's row and line (rowids
- * stay put when rows are deleted, so later checks can name lines too).
+ * fail; extra ones are read, so their bytes are checked too, and dropped; columns map by name, in any
+ * order), rows that do not parse are counted from DuckDB's reject table (a repeated header line is
+ * named as such), and the schema's value checks (empty values, id formats, ranges) run in SQL on the
+ * loaded table. As in memory, the whole file fails, whatever the policy, on a byte that is not UTF-8
+ * (in any column), a quoted field that is never closed (the dialect is fixed, RFC 4180, so DuckDB
+ * does not read a stray quote leniently), or a damaged last row with no line break after it (a
+ * truncated file). Bad rows are dropped under `skip`; `abort` throws. Every message names the true
+ * line in the file: DuckDB numbers rows, so the file is walked for them (lines.ts), only when there
+ * are bad rows. `joined` names id columns that the caller checks against another table afterwards
+ * (large.ts: article_id against the articles): their format check would only repeat that. Returns
+ * the rows kept, the bad rows, `rowOf`, which maps the table's rowid to the file's row (rowids stay
+ * put when rows are deleted, so later checks can name rows too), and `lines`, which fills in the
+ * true lines of later checks' bad rows.
  */
 export async function csvIntoDuckDb(
   db: DuckDbHandle,
@@ -96,18 +108,22 @@ export async function csvIntoDuckDb(
   /** Id columns checked against another table afterwards (their format check is skipped here). */
   joined: readonly string[] = [],
   encoding: TextEncoding = 'utf-8',
-): Promise<{ rows: number; bad: BadRows; rowOf: RowOf }> {
+): Promise<{ rows: number; bad: BadRows; rowOf: RowOf; lines: (bad: BadRows) => Promise<BadRows> }> {
   const header = (await csvHeader(file, encoding)).map((h) => h.trim());
   checkHeader(header, schema, file.name);
   const name = `upload_${table}.csv`;
   await db.registerFile(name, file);
-  // Every column of the file in its order (read_csv's `columns` is positional); extra columns as text, not kept.
+  // Every column of the file in its order (read_csv's `columns` is positional); extra columns as text.
   const cols = header.map((h) => `${literal(h)}: ${literal(columnType(schema, h, types))}`).join(', ');
+  const extras = header.filter((h) => !schema.columns.some((c) => c.name === h));
   const rejects = `reject_errors_${table}`;
   await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
   try {
+    // Extra columns are read too (SELECT *), so a byte that is not UTF-8 there is found, then dropped. The dialect is
+    // given, not sniffed: a sniffed one can turn quoting off, and then a stray quote is read as text.
     await db.run(
-      `CREATE TABLE ${ident(table)} AS SELECT ${schema.columns.map((c) => ident(c.name)).join(', ')} FROM read_csv('${name}', header = true, columns = {${cols}}, ` +
+      `CREATE TABLE ${ident(table)} AS SELECT ${extras.length ? '*' : schema.columns.map((c) => ident(c.name)).join(', ')} FROM read_csv('${name}', ` +
+        `auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', dateformat = '%Y-%m-%d', columns = {${cols}}, ` +
         `encoding = ${literal(encoding === 'latin1' ? 'latin-1' : 'utf-8')}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
     );
   } catch (e) {
@@ -115,30 +131,94 @@ export async function csvIntoDuckDb(
     const m = /line(?: number)?:? (\d+)/i.exec((e as Error).message);
     throw new DataError({ file: file.name, line: m ? Number(m[1]) + 1 : undefined }, 'a CSV file that can be read to its end', (e as Error).message.split('\n').filter((l) => !/^Original Line/.test(l)).slice(-1)[0]?.slice(0, 200) ?? 'an error');
   }
-  // One entry a rejected line (its leftmost problem): a line can fail several columns.
-  const rejected = await db.rows<{ line: number; lbp: number; column_name: string | null; error_type: string; csv_line: string; error_message: string }>(
-    `SELECT DISTINCT ON (line) line, line_byte_position AS lbp, column_name, error_type, csv_line, error_message FROM ${rejects} ORDER BY line, column_idx LIMIT ${MAX_LISTED}`,
+  const lines = new FileLines(file);
+  const fixLines = (b: BadRows) => placeLines(b, lines);
+  // One entry a rejected row (a wrong field count first, as in memory, else its leftmost problem): a row can fail several columns.
+  // A row with too many fields has one entry a field past the header's ("Found: 6", "Found: 7"): the last one counts them.
+  const rejected = await db.rows<{ line: number; lbp: number; bp: number; column_name: string | null; error_type: string; csv_line: string; error_message: string; fields: number | null }>(
+    `SELECT DISTINCT ON (line) line, line_byte_position AS lbp, byte_position AS bp, column_name, error_type, csv_line, error_message,
+       max(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS INTEGER)) OVER (PARTITION BY line, error_type) AS fields
+     FROM ${rejects} ORDER BY line, error_type NOT LIKE '%COLUMNS', column_idx LIMIT ${MAX_LISTED}`,
   );
   const [{ k }] = await db.rows<{ k: number }>(`SELECT count(DISTINCT line) AS k FROM ${rejects}`);
+  // DuckDB's "line" counts rows (1 + line breaks outside quotes): the walk gives each its data row and true line.
+  const allRejected = Number(k) === 0 ? [] : (await db.rows<{ line: number }>(`SELECT DISTINCT line FROM ${rejects} ORDER BY line`)).map((r) => Number(r.line));
+  const places = await lines.find(allRejected, 'record');
   const headerLine = header.join(',');
   const bad = new BadRowCollector(file.name);
+  let last: BadRow | null = null;
   for (const r of rejected) {
-    const line = Number(r.line);
+    const place = places.get(Number(r.line)) ?? { row: Number(r.line) - 1, line: Number(r.line) };
     const text = r.csv_line.replace(/^[\r\n]+|[\r\n]+$/g, '');
-    const at = { row: line - 1, line };
-    if (/INVALID (ENCODING|UNICODE)/.test(r.error_type)) throw await notUtf8(file, line, Number(r.lbp));
-    if (text.split(',').map((h) => h.trim()).join(',') === headerLine) bad.add({ ...at, column: '(all)', expected: 'a data row', found: 'the header line again (were files joined together?)' });
+    const at = { row: place.row, line: place.line };
+    // A byte that is not UTF-8 outside a text column (a CAST error, a quote followed by it) shows as "?" or U+FFFD in
+    // DuckDB's copy of the row: the row's bytes say whether it is one.
+    if (/INVALID (ENCODING|UNICODE)/.test(r.error_type)) {
+      const e = await notUtf8(file, Number(r.lbp));
+      if (e) throw e;
+    } else if (/[?\uFFFD]/.test(r.csv_line)) {
+      const e = await notUtf8(file, Number(r.lbp), new TextEncoder().encode(r.csv_line).length);
+      if (e) throw e;
+    }
+    let b: BadRow;
+    if (r.error_type === 'UNQUOTED VALUE' && (await quoteRunsToEnd(file, Number(r.bp)))) {
+      // The field opens at its quote: its line is the row's line plus the line breaks before the quote.
+      const before = new Uint8Array(await file.slice(Number(r.lbp), Number(r.bp)).arrayBuffer());
+      let line = place.line;
+      let i = 0;
+      while (i < before.length && (before[i] === 10 || before[i] === 13)) i++;
+      for (; i < before.length; i++) if (before[i] === 10) line++;
+      const field = header.indexOf(r.column_name ?? '') + 1;
+      throw unterminatedQuote(file.name, line, r.column_name ?? undefined, field);
+    }
+    if (text.split(',').map((h) => h.trim()).join(',') === headerLine) b = { ...at, column: '(all)', expected: 'a data row', found: 'the header line again (were files joined together?)' };
     else if (r.error_type === 'CAST') {
       const v = /Could not convert string "(.*)" to '/.exec(r.error_message);
-      bad.add({ ...at, column: r.column_name ?? '(all)', expected: castExpected(schema, r.column_name, types), found: v ? shown(v[1]) : r.error_message.split('\n')[0] });
-    } else bad.add({ ...at, column: '(all)', expected: `${header.length} fields`, found: `${r.error_type.toLowerCase()} on line ${line}` });
+      b = { ...at, column: r.column_name ?? '(all)', expected: castExpected(schema, r.column_name, types), found: v ? shown(v[1]) : r.error_message.split('\n')[0] };
+    } else if (/COLUMNS/.test(r.error_type)) {
+      // Too few fields: the first entry (the first missing column) counts them; too many: the last.
+      const n = r.error_type === 'TOO MANY COLUMNS' ? r.fields : /Found: (\d+)/.exec(r.error_message)?.[1];
+      b = { ...at, column: '(all)', expected: `${header.length} fields`, found: n ? `${n} fields on line ${at.line}` : `${r.error_type.toLowerCase()} on line ${at.line}` };
+    } else b = { ...at, column: r.column_name ?? '(all)', expected: `a field as CSV quotes it (RFC 4180)`, found: `${r.error_type.toLowerCase()} on line ${at.line}: ${r.error_message.split('\n')[0]}` };
+    bad.add(b);
+    last = b;
   }
   bad.count = Number(k);
+  const truncated = await endsMidRow(file);
+  if (truncated && last && Number(rejected[rejected.length - 1].lbp) + new TextEncoder().encode(rejected[rejected.length - 1].csv_line).length >= file.size - 1) {
+    throw truncatedFile(file.name, last);
+  }
   enforceBadRowPolicy(bad.result(), policy);
   // Data rows of the loaded table's rows: the file's rows less the rejected ones.
-  const rejectedRows = Number(k) === 0 ? [] : (await db.rows<{ line: number }>(`SELECT DISTINCT line FROM ${rejects} ORDER BY line`)).map((r) => Number(r.line) - 1);
-  const rowOf = rowMap(rejectedRows);
-  const checked = await checkLoadedTable(db, table, schema, file.name, types, policy, rowOf, joined);
+  const rowOf = rowMap(allRejected.map((l) => places.get(l)?.row ?? l - 1));
+  if (truncated) {
+    // The last row loaded is the file's last row (it was not rejected): damaged, it is a truncation.
+    const lastRow = await lastRowProblem(db, table, schema, types, rowOf);
+    if (lastRow) throw truncatedFile(file.name, (await fixLines({ file: file.name, count: 1, examples: [lastRow] })).examples[0]);
+  }
+  const checked = await checkLoadedTable(db, table, schema, file.name, types, policy, rowOf, joined, fixLines);
+  for (const x of extras) await db.run(`ALTER TABLE ${ident(table)} DROP COLUMN ${ident(x)}`);
   const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
-  return { rows: Number(n), bad: mergeBadRows(file.name, [bad.result(), checked]), rowOf };
+  return { rows: Number(n), bad: mergeBadRows(file.name, [bad.result(), checked]), rowOf, lines: fixLines };
+}
+
+/** True when a file's last byte is not a line break (its last row may be cut short). */
+async function endsMidRow(file: Blob): Promise<boolean> {
+  if (file.size === 0) return false;
+  const [b] = new Uint8Array(await file.slice(file.size - 1).arrayBuffer());
+  return b !== 10 && b !== 13;
+}
+
+/** The leftmost problem of the table's last row (every value check, id formats included), or null. */
+async function lastRowProblem(db: DuckDbHandle, table: string, schema: TableSchema, types: Record<string, string>, rowOf: RowOf): Promise<BadRow | null> {
+  const checks = sqlChecks(schema, types);
+  if (checks.length === 0) return null;
+  const which = `CASE ${checks.map((c, k) => `WHEN coalesce(${c.bad}, false) THEN ${k}`).join(' ')} END`;
+  const [r] = await db.rows<{ r: number; k: number | null; v: string | null }>(
+    `SELECT r, k, CASE ${checks.map((c, k) => `WHEN k = ${k} THEN CAST(${ident(c.column)} AS VARCHAR)`).join(' ')} END AS v
+     FROM (SELECT *, ${which} AS k FROM (SELECT *, rowid AS r FROM ${ident(table)}) WHERE rowid = (SELECT max(rowid) FROM ${ident(table)}))`,
+  );
+  if (!r || r.k === null || r.k === undefined) return null;
+  const c = checks[Number(r.k)];
+  return { ...rowOf(Number(r.r)), column: c.column, expected: c.expected, found: shown(r.v) };
 }

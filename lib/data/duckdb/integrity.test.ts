@@ -70,8 +70,15 @@ const DAMAGES: { column: number; name: string; value: string }[] = [
   { column: 3, name: 'price', value: '0' }, // a price must be > 0
   { column: 0, name: 't_dat', value: '1999-12-31' }, // before the dates allowed
   { column: 0, name: 't_dat', value: '2202-09-20' }, // a year typed wrong
+  { column: 0, name: 't_dat', value: '2020-09-20x' }, // text after the date
   { column: -1, name: '(all)', value: '' }, // the header line again, mid-file (two files joined)
+  { column: -2, name: '(all)', value: 'extra' }, // a field too many
+  { column: -3, name: '(all)', value: '' }, // a field too few
 ];
+
+/** Row `r` damaged as `damage` says (`header`: the file's header, for the header-again damage). */
+const damageRow = (r: string[], damage: (typeof DAMAGES)[number], header: string[]): string[] =>
+  damage.column === -1 ? header : damage.column === -2 ? [...r, damage.value] : damage.column === -3 ? r.slice(0, -1) : r.map((v, c) => (c === damage.column ? damage.value : v));
 
 const csv = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
 const file = (name: string, text: string) => new File([new TextEncoder().encode(text)], name);
@@ -110,7 +117,7 @@ describe('the small and the large CSV path keep one contract', () => {
       fc.asyncProperty(fc.array(validRow, { minLength: 3, maxLength: 30 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {
         const k = at % rows.length;
         const damage = DAMAGES[d];
-        const damaged = rows.map((r, i) => (i !== k ? r : damage.column < 0 ? HEADER : r.map((v, c) => (c === damage.column ? damage.value : v))));
+        const damaged = rows.map((r, i) => (i !== k ? r : damageRow(r, damage, HEADER)));
         const text = csv(damaged);
         const want = normal(rows.filter((_, i) => i !== k));
         const s = small(text);
@@ -122,10 +129,11 @@ describe('the small and the large CSV path keep one contract', () => {
           // The line in the file as an editor shows it: 1-based, the header is line 1.
           expect(r.bad.examples[0].line).toBe(k + 2);
           expect(r.bad.examples[0].column).toBe(damage.name);
+          if (damage.column < -1) expect(r.bad.examples[0].found).toBe(`${damage.column === -2 ? 6 : 4} fields on line ${k + 2}`);
           expect(normal(r.rows)).toEqual(want);
         }
       }),
-      { numRuns: 60, seed: 12 },
+      { numRuns: 80, seed: 12 },
     );
   });
 
@@ -163,6 +171,97 @@ describe('the small and the large CSV path keep one contract', () => {
       expect(b).toBeInstanceOf(DataError);
       expect((b as Error).message).toBe((a as Error).message);
     }
+  });
+
+  it('quoted fields with line breaks (in an extra column): both paths name the true line of the damaged row, counting the header', async () => {
+    const note = fc.constantFrom('x', '"two\nlines"', '"three\r\nlines\n!"', '"a ""quoted"" word"', '""');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(validRow, note), { minLength: 3, maxLength: 25 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {
+        const k = at % rows.length;
+        const damage = DAMAGES[d];
+        const header = [...HEADER, 'note'];
+        // A field too many goes last (DuckDB reads an empty last field as a trailing delimiter: see the README).
+        const lines = rows.map(([r, n], i) => (i !== k ? [...r, n] : damage.column === -1 ? header : damage.column === -3 ? r : damage.column === -2 ? [...r, n, damage.value] : [...damageRow(r, damage, header), n]));
+        const text = csv(lines, header);
+        // The true line: 1 + the line breaks before the row (the header's included).
+        const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0);
+        const want = normal(rows.filter((_, i) => i !== k).map(([r]) => r));
+        for (const r of [small(text), await large(text)]) {
+          expect(r.bad.count).toBe(1);
+          expect(r.bad.examples[0]).toMatchObject({ row: k + 1, line, column: damage.name });
+          expect(normal(r.rows)).toEqual(want);
+        }
+      }),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+
+  /** The DataError a path throws (a failed expectation when it loads instead). */
+  const failure = async (read: () => unknown): Promise<DataError> => {
+    const e = await Promise.resolve().then(read).then(() => 'the file loaded', (x: unknown) => x);
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  };
+  const where = (e: DataError) => ({ file: e.file, line: e.line, column: e.column });
+
+  it('an unterminated quote (in any column, used or extra) fails both paths, under "skip" too, naming the same file, line and column: never a shorter table', async () => {
+    const header = [...HEADER, 'note'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), fc.boolean(), async (rows, at, c, multiline) => {
+        const k = at % rows.length;
+        // Rows before the damage may hold quoted line breaks; the quote that opens on row k is never closed.
+        const lines = rows.map((r, i) => [...r, i < k && multiline ? '"a\nb"' : 'x']).map((r, i) => (i === k ? r.map((v, j) => (j === c ? `"${v}` : v)) : r));
+        const text = csv(lines, header);
+        const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0);
+        const s = await failure(() => small(text));
+        const l = await failure(() => large(text));
+        expect(where(s)).toEqual({ file: 'transactions_train.csv', line, column: header[c] });
+        expect(where(l)).toEqual(where(s));
+        expect(l.message).toBe(s.message);
+        expect(s.message).toMatch(/expected a closing quote for the field that opens on line \d+ \(field \d\), found the end of the file/);
+      }),
+      { numRuns: 40, seed: 3 },
+    );
+  });
+
+  it('a file cut short inside its last row fails both paths, under "skip" too, naming the same file, line and column', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), async (rows, cut) => {
+        const whole = csv(rows);
+        const lastStart = whole.lastIndexOf('\n', whole.length - 2) + 1;
+        const lastRow = whole.slice(lastStart, -1);
+        // Cut anywhere up to just after the last comma: the row has too few fields, or an empty last one.
+        const keep = 1 + (cut % (lastRow.lastIndexOf(',') + 1));
+        const text = whole.slice(0, lastStart + keep);
+        const s = await failure(() => small(text));
+        const l = await failure(() => large(text));
+        expect(where(s)).toEqual({ file: 'transactions_train.csv', line: rows.length + 1, column: keep === lastRow.lastIndexOf(',') + 1 ? 'sales_channel_id' : '(all)' });
+        expect(where(l)).toEqual(where(s));
+        expect(l.message).toMatch(/the file looks cut short \(truncated\), so nothing was loaded/);
+        // The same rows with a line break after the cut row are one bad row, not a truncated file.
+        expect(small(`${text}\n`).bad.count).toBe(1);
+        expect((await large(`${text}\n`)).bad.count).toBe(1);
+      }),
+      { numRuns: 40, seed: 4 },
+    );
+  });
+
+  it('a byte that is not UTF-8 in any column, used or extra, fails both paths with the same file, line and column', async () => {
+    const header = [...HEADER, 'note'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), async (rows, at, c) => {
+        const k = at % rows.length;
+        const lines = rows.map((r, i) => [...r, i === 0 ? '"a\nb"' : 'x']).map((r, i) => (i === k ? r.map((v, j) => (j === c ? `${v}\u00e9` : v)) : r));
+        // Written as latin-1: é is the one byte 0xe9, the rest is ASCII.
+        const bytes = Uint8Array.from([...csv(lines, header)].map((ch) => ch.charCodeAt(0)));
+        const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0) + (k === 0 && c === 5 ? 1 : 0);
+        const s = await failure(() => readCsvTable(bytes, HM_TRANSACTIONS, { file: 'transactions_train.csv' }));
+        const l = await failure(() => csvIntoDuckDb(db, new File([bytes], 'transactions_train.csv'), HM_TRANSACTIONS, `enc${seq++}`, 'skip'));
+        expect(where(s)).toEqual({ file: 'transactions_train.csv', line, column: header[c] });
+        expect(l.message).toBe(s.message);
+      }),
+      { numRuns: 30, seed: 6 },
+    );
   });
 
   it('"abort" loads nothing on the large path and names the first bad row', async () => {

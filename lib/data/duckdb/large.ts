@@ -36,7 +36,7 @@ export async function stageLargeTransactions(
   onProgress: (done: number, total: number) => void,
   hasCustomers: boolean,
   encoding: TextEncoding = 'utf-8',
-): Promise<{ bad: BadRows; rowOf?: RowOf }> {
+): Promise<{ bad: BadRows; rowOf?: RowOf; lines?: (bad: BadRows) => Promise<BadRows> }> {
   const table = staging('transactions');
   const types: Record<string, string> = {};
   if (hasCustomers) {
@@ -56,9 +56,17 @@ export async function stageLargeTransactions(
  * The id checks of the staged transactions, on their distinct ids (a regex or a lookup a distinct id, not a row):
  * id formats (10-digit article_id; 64-hex customer_id where no customers file types it as an ENUM), then ids missing
  * from the staged articles (and customers). Rows with a bad id are named by the transactions file's name and their
- * row (and line) there, through `rowOf`, counted once (for their first problem), and dropped under `skip`.
+ * row (and true line, through `lines`, for CSV) there, through `rowOf`, counted once (for their first problem), and
+ * dropped under `skip`.
  */
-export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, hasCustomers: boolean, file: string, rowOf?: RowOf): Promise<BadRows[]> {
+export async function checkLargeJoins(
+  db: DuckDbHandle,
+  policy: BadRowPolicy,
+  hasCustomers: boolean,
+  file: string,
+  rowOf?: RowOf,
+  lines?: (bad: BadRows) => Promise<BadRows>,
+): Promise<BadRows[]> {
   const tx = staging('transactions');
   const out: BadRows[] = [];
   const spec = (c: string) => HM_TRANSACTIONS.columns.find((x) => x.name === c)!;
@@ -85,7 +93,7 @@ export async function checkLargeJoins(db: DuckDbHandle, policy: BadRowPolicy, ha
     // Without a row map (a Parquet file whose dropped rows were too many to list) the row is the staged table's.
     for (const e of listed) bad.add({ ...(rowOf ? rowOf(Number(e.r)) : { row: Number(e.r) + 1 }), column: col, expected, found: shown(e.v) });
     bad.count = Number(n);
-    const result = bad.result();
+    const result = lines ? await lines(bad.result()) : bad.result();
     enforceBadRowPolicy(result, policy);
     await db.run(`DELETE FROM ${tx} WHERE ${where}`);
     // The distinct ids of this column no longer hold the deleted ones: the next check of it starts from the rest.
@@ -157,7 +165,7 @@ export async function loadLargeHm(
   progress('Loading transactions in DuckDB', 0, 1, 'files');
   const staged = await stageLargeTransactions(db, files.transactions, policy, (d, n) => progress('Loading transactions in DuckDB', d, n, 'rows'), customers.length > 0, encoding);
   if (staged.bad.count) bad.push(staged.bad);
-  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0, files.transactions.name, staged.rowOf)));
+  bad.push(...(await checkLargeJoins(db, policy, customers.length > 0, files.transactions.name, staged.rowOf, staged.lines)));
   // Unreadable rows and rows whose ids do not join count against one threshold, before anything is swapped in.
   const [{ n: kept }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${staging('transactions')}`);
   const txDropped = bad.filter((b) => b.file === files.transactions.name);

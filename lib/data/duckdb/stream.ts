@@ -136,5 +136,5 @@ export async function parquetIntoDuckDb(
   const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
   // The table's rows map back to the file's rows when every dropped row is listed (else later messages say no row).
   const exact = result.listed && result.listed.length === result.count;
-  return { rows: n, bad: result, rowOf: exact ? rowMap(result.listed!.map((b) => b.row).sort((a, b) => a - b), false) : undefined };
+  return { rows: n, bad: result, rowOf: exact ? rowMap(result.listed!.map((b) => b.row).sort((a, b) => a - b)) : undefined };
 }

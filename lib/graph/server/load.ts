@@ -3,6 +3,11 @@
  * committing its checkpoint with it. Nodes MERGE on their keys; PURCHASED batches (columns with
  * per-batch node dictionaries, columns.ts) CREATE when the checkpoint proves them unwritten and MERGE
  * otherwise, so every batch is idempotent. Counts are checked at the end.
+ *
+ * The checkpoint records exactly which batches are written, whatever order they arrive in (several
+ * tabs, retries, a sender with batches in flight): per phase, `next` (every batch below it is written)
+ * and `done` (the written batches above `next`, sorted). A batch is skipped only when it is recorded,
+ * and it is recorded in the transaction that writes it, so no batch is lost or written twice.
  */
 import 'server-only';
 import neo4j, { type Date as Neo4jDate } from 'neo4j-driver';
@@ -56,12 +61,42 @@ export async function clearGraph(graphs: Graphs): Promise<void> {
 }
 
 const nextKey = (phase: LoadPhase) => `${phase}_next`;
+const doneKey = (phase: LoadPhase) => `${phase}_done`;
+
+/** The written batches of one phase: all below `next`, and `done` (sorted, each above `next`). */
+export interface WrittenBatches {
+  next: number;
+  done: number[];
+}
+
+/** Whether the checkpoint records batch `index` as written. */
+export function isWritten(w: WrittenBatches, index: number): boolean {
+  return index < w.next || w.done.includes(index);
+}
+
+/** The checkpoint after batch `index` is written: `next` moves over every batch now contiguous. */
+export function recordWritten(w: WrittenBatches, index: number): WrittenBatches {
+  if (isWritten(w, index)) return w;
+  if (index !== w.next) return { next: w.next, done: [...w.done, index].sort((a, b) => a - b) };
+  let next = index + 1;
+  let k = 0;
+  while (k < w.done.length && w.done[k] === next) {
+    next++;
+    k++;
+  }
+  return { next, done: w.done.slice(k) };
+}
 
 interface CheckpointRow {
   fingerprint: string;
   batchSize: number | null;
   complete: boolean | null;
   props: Record<string, unknown>;
+}
+
+/** A stored `done` list (a Neo4j list of integers, or absent). */
+function doneList(v: unknown): number[] {
+  return Array.isArray(v) ? v.map(Number).filter(Number.isInteger) : [];
 }
 
 async function readCheckpoints(c: GraphConn): Promise<CheckpointRow[]> {
@@ -92,10 +127,14 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
     const mine = rows.find((r) => r.fingerprint === plan.fingerprint);
     const sameShape = mine && mine.batchSize === plan.batchSize && mine.props[`${phase}_total`] === plan.batches[phase];
     const next = sameShape ? Number(mine.props[nextKey(phase)] ?? 0) : 0;
+    const done = sameShape ? doneList(mine.props[doneKey(phase)]).filter((i) => i > next && i < plan.batches[phase]) : [];
     resume[phase] = Math.min(next, plan.batches[phase]);
     if (!(sameShape && mine.complete)) complete = false;
-    const patch: Record<string, unknown> = { batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase], [nextKey(phase)]: resume[phase] };
-    if (phase === 'purchases') patch.purchases_mode = await purchasesMode(c, resume.purchases, mine?.props.purchases_mode);
+    const patch: Record<string, unknown> = {
+      batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase],
+      [nextKey(phase)]: neo4j.int(resume[phase]), [doneKey(phase)]: done.map((i) => neo4j.int(i)),
+    };
+    if (phase === 'purchases') patch.purchases_mode = await purchasesMode(c, resume.purchases > 0 || done.length > 0, mine?.props.purchases_mode);
     await writeQuery(
       c,
       'MERGE (l:AtelierLoad {fingerprint: $fp}) SET l += $patch, l.complete = CASE WHEN $complete THEN l.complete ELSE false END',
@@ -108,10 +147,10 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
 /**
  * How PURCHASED batches are written. `create` (about 2x faster) only when no PURCHASED relationship
  * exists as the phase starts, or when resuming a load that started that way: each batch commits with
- * its checkpoint, so batches at or after the checkpoint were never written. Otherwise `merge`.
+ * its checkpoint, so a batch the checkpoint does not record was never written. Otherwise `merge`.
  */
-async function purchasesMode(c: GraphConn, resumeAt: number, stored: unknown): Promise<'create' | 'merge'> {
-  if (resumeAt > 0) return stored === 'create' ? 'create' : 'merge';
+async function purchasesMode(c: GraphConn, resuming: boolean, stored: unknown): Promise<'create' | 'merge'> {
+  if (resuming) return stored === 'create' ? 'create' : 'merge';
   const [{ n }] = await readQuery<{ n: number }>(c, 'MATCH ()-[r:PURCHASED]->() RETURN count(r) AS n');
   return n === 0 ? 'create' : 'merge';
 }
@@ -230,10 +269,12 @@ function txParts(phase: LoadPhase, batch: BatchInput<LoadPhase>): { parts: Part[
 }
 
 /**
- * Writes batch `index` of `phase` and advances the checkpoint in the same transaction. Batches over
- * MAX_TX_ROWS rows are split into several transactions (the checkpoint moves with the last one).
- * Idempotent: writing a batch twice changes nothing (in `create` mode a batch below the checkpoint
- * is skipped; the checkpoint node is locked first, so concurrent senders cannot both write it).
+ * Writes batch `index` of `phase` and records it in the checkpoint in the same transaction. Batches over
+ * MAX_TX_ROWS rows are split into several transactions (the checkpoint records the batch with the last
+ * one; until then a retry MERGEs the parts again). Idempotent in any arrival order: a batch the
+ * checkpoint records is skipped, any other is written, and the checkpoint node is locked before it is
+ * read, so concurrent senders of one batch write it once. In `create` mode a single-transaction batch
+ * the checkpoint does not record was never written, so it CREATEs.
  */
 export async function writeBatch<P extends LoadPhase>(
   graphs: Graphs,
@@ -246,27 +287,25 @@ export async function writeBatch<P extends LoadPhase>(
   const c = phaseConn(graphs, phase);
   const { parts, rows } = txParts(phase, batch);
   let mode: 'merge' | 'create' | 'skipped' = 'merge';
-  for (let k = 0; k < parts.length; k++) {
+  for (let k = 0; k < parts.length && mode !== 'skipped'; k++) {
     const part = parts[k];
     const last = k === parts.length - 1;
     mode = await inWriteTx(c, async (tx) => {
       // Lock the checkpoint before reading it.
       const res = await tx.run(
         `MATCH (l:AtelierLoad {fingerprint: $fp}) SET l.touchedAt = timestamp()
-         RETURN coalesce(l[$key], 0) AS next, l.purchases_mode AS mode`,
-        { fp: fingerprint, key: nextKey(phase) },
+         RETURN coalesce(l[$next], 0) AS next, coalesce(l[$done], []) AS done, l.purchases_mode AS mode`,
+        { fp: fingerprint, next: nextKey(phase), done: doneKey(phase) },
       );
       const cp = res.records[0];
-      const next = cp ? Number(cp.get('next')) : 0;
-      let m: 'merge' | 'create' | 'skipped' = 'merge';
+      const written: WrittenBatches | null = cp ? { next: Number(cp.get('next')), done: doneList(cp.get('done')) } : null;
+      if (written && isWritten(written, index)) return 'skipped';
+      let m: 'merge' | 'create' = 'merge';
       if (part.kind === 'purchases') {
         let cypher = PURCHASE_STATEMENT;
         if (parts.length === 1 && cp?.get('mode') === 'create') {
-          if (index < next) return 'skipped';
-          if (index === next) {
-            cypher = PURCHASE_CREATE_STATEMENT;
-            m = 'create';
-          }
+          cypher = PURCHASE_CREATE_STATEMENT;
+          m = 'create';
         }
         const want = columnsLength(part.cols);
         if (want > 0) {
@@ -277,13 +316,12 @@ export async function writeBatch<P extends LoadPhase>(
       } else if (part.rows.length) {
         await tx.run(nodeStatement(phase as 'products' | 'customers'), { rows: part.rows });
       }
-      if (last) {
-        await tx.run(
-          `MATCH (l:AtelierLoad {fingerprint: $fp})
-           WITH l, coalesce(l[$key], 0) AS cur
-           SET l += CASE WHEN $next > cur THEN $patch ELSE {} END`,
-          { fp: fingerprint, key: nextKey(phase), next: index + 1, patch: { [nextKey(phase)]: index + 1 } },
-        );
+      if (last && written) {
+        const after = recordWritten(written, index);
+        await tx.run('MATCH (l:AtelierLoad {fingerprint: $fp}) SET l += $patch', {
+          fp: fingerprint,
+          patch: { [nextKey(phase)]: neo4j.int(after.next), [doneKey(phase)]: after.done.map((i) => neo4j.int(i)) },
+        });
       }
       return m;
     });

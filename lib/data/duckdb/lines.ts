@@ -1,0 +1,96 @@
+/**
+ * Where rows of a large CSV file are, by walking its bytes (lib/data/csv CsvScanner) in chunks: a row's
+ * true line in the file (1-based, counting the header; a quoted field with line breaks spans lines) and
+ * its data row. DuckDB's reader numbers rows by its own count (1 + line breaks outside quotes, blank
+ * lines included), so the large path asks here before it names a line. Only files with bad rows are
+ * walked, and only up to the last row asked for; states at chunk starts are kept, so a later question
+ * about later rows resumes instead of starting over.
+ */
+import { CsvScanner } from '../csv';
+import type { BadRow, BadRows } from '../errors';
+
+/** A row's 1-based data row (the header is row 0) and its 1-based line in the file. */
+export interface RowPlace {
+  row: number;
+  line: number;
+}
+
+export class FileLines {
+  private readonly starts = new Map<number, CsvScanner>();
+
+  constructor(
+    private readonly file: Blob,
+    private readonly chunk = 8 * 2 ** 20,
+  ) {}
+
+  /**
+   * The places of rows named by `by`: `record`, DuckDB's row number (its reject table's `line`), or
+   * `row`, the 1-based data row. Keys past the end of the file are left out of the map.
+   */
+  async find(keys: Iterable<number>, by: 'record' | 'row'): Promise<Map<number, RowPlace>> {
+    const want = [...new Set(keys)].sort((a, b) => a - b);
+    const out = new Map<number, RowPlace>();
+    if (want.length === 0) return out;
+    // Resume from the last kept chunk start before the first row asked for.
+    let s = new CsvScanner();
+    for (const [, st] of this.starts) {
+      const before = by === 'row' ? st.row + 1 < want[0] : st.records + 1 < want[0];
+      if (before && st.offset > s.offset) s = st;
+    }
+    s = s.clone();
+    let k = 0;
+    const onRow = (row: number, line: number, record: number) => {
+      const key = by === 'row' ? row : record;
+      while (k < want.length && want[k] < key) k++;
+      if (k < want.length && want[k] === key) {
+        out.set(key, { row, line });
+        k++;
+      }
+      return k < want.length;
+    };
+    while (k < want.length && s.offset < this.file.size) {
+      const at = s.offset;
+      if (at % this.chunk === 0 && !this.starts.has(at)) this.starts.set(at, s.clone());
+      const bytes = new Uint8Array(await this.file.slice(at, at + this.chunk - (at % this.chunk)).arrayBuffer());
+      if (!s.scan(bytes, 0, bytes.length, onRow)) break;
+    }
+    return out;
+  }
+}
+
+/** Fills in the true line of every bad row (examples and listed) from the file's walk. */
+export async function placeLines(bad: BadRows, lines: FileLines): Promise<BadRows> {
+  const rows = [...bad.examples, ...(bad.listed ?? [])].map((b) => b.row);
+  if (rows.length === 0) return bad;
+  const at = await lines.find(rows, 'row');
+  const fix = (b: BadRow): BadRow => ({ ...b, line: at.get(b.row)?.line ?? b.line });
+  return { ...bad, examples: bad.examples.map(fix), listed: bad.listed?.map(fix) };
+}
+
+/** The line and field (0-based) of byte `at` of a file, walking it from the start. */
+export async function locateByte(file: Blob, at: number, chunk = 8 * 2 ** 20): Promise<CsvScanner> {
+  const s = new CsvScanner();
+  for (let pos = 0; pos < at; pos += chunk) {
+    const bytes = new Uint8Array(await file.slice(pos, Math.min(at, pos + chunk)).arrayBuffer());
+    s.scan(bytes);
+  }
+  return s;
+}
+
+/**
+ * Whether the quoted field that opens at byte `at` (its quote) runs to the end of the file: RFC 4180,
+ * `""` inside it is a quote. A field closed later, with text after its quote, is a bad row instead.
+ */
+export async function quoteRunsToEnd(file: Blob, at: number, chunk = 8 * 2 ** 20): Promise<boolean> {
+  let closing = false;
+  for (let pos = at + 1; pos < file.size; pos += chunk) {
+    const bytes = new Uint8Array(await file.slice(pos, pos + chunk).arrayBuffer());
+    for (let i = 0; i < bytes.length; i++) {
+      if (closing) {
+        if (bytes[i] !== 34) return false;
+        closing = false;
+      } else if (bytes[i] === 34) closing = true;
+    }
+  }
+  return !closing;
+}
