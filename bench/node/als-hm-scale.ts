@@ -9,7 +9,8 @@
  * Environment: ALS_HM_ITERATIONS (default 3), ALS_HM_FACTORS (default 64),
  * ALS_HM_SCALE (default 1: the full sizes; 0.1 scales customers, articles and
  * purchases alike, which keeps purchases per customer and per article),
- * ALS_HM_THREADS (default: the machine's cores; the kernel's thread pool),
+ * ALS_HM_THREADS (default: the machine's cores; the kernel's thread pool;
+ * `threads` in the result is what it ran on, `threadsRequested` what was asked),
  * ALS_HM_MATRIX_DIR (when set, the confidence matrix 1 + alpha·w is written
  * there as raw indptr.i32, indices.i32, data.f32 and shape.json, for the
  * peer to fit the same matrix).
@@ -72,8 +73,9 @@ async function main() {
   }
   const seconds: number[] = [];
   const t2 = performance.now();
+  const solver = makeSolver('cg', { cg: { threads, spawn: spawnNodeCgThread } });
   await fitAls(w, { factors, regularization: 0.05, alpha, iterations, cgSteps: 3, seed: 42 }, {
-    solver: makeSolver('cg', { cg: { threads, spawn: spawnNodeCgThread } }),
+    solver,
     computeLoss: false,
     onIteration: (i) => {
       seconds.push(i.seconds);
@@ -91,7 +93,10 @@ async function main() {
       purchases: at,
       factors,
       iterations,
-      threads,
+      // The threads the kernel ran on (its pool falls back to one when it cannot start), and the count asked for.
+      threads: solver.threadsUsed ?? 1,
+      threadsRequested: threads,
+      threadsNote: solver.threadsNote ?? null,
       scale,
       secondsPerIteration: sorted[Math.floor(sorted.length / 2)],
       fitSeconds,

@@ -35,6 +35,8 @@ import { mulberry32 as mulberry32Fixture } from '../util/random';
 import { CancelledError } from '../util/cancel';
 import { wasmCgSolver } from './wasm/kernel';
 import { spawnNodeCgThread } from './wasm/node-threads';
+import { Worker } from 'node:worker_threads';
+import type { SpawnCgThread } from './wasm/pool';
 
 const PARAMS: AlsParams = { factors: 8, regularization: 5, alpha: 5, iterations: 12, cgSteps: 3, seed: 7 };
 const SOLVERS: AlsSolverName[] = ['exact', 'cg', 'cg-js', 'tfjs'];
@@ -286,6 +288,36 @@ describe('the SIMD kernel on a pool of threads', () => {
       sum += top(a, u).filter((i) => s.has(i)).length;
     }
     expect(sum / 89).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('reports the threads it ran on: all of them when the pool starts, one (and why) when a helper cannot start', async () => {
+    const { weights } = fixture();
+    const one = await fitAls(weights, PARAMS, { solver: makeSolver('cg'), computeLoss: false });
+    const pooled = threaded(2);
+    await fitAls(weights, PARAMS, { solver: pooled, computeLoss: false });
+    expect(pooled.threadsUsed).toBe(2);
+    expect(pooled.threadsNote).toBeNull();
+    pooled.dispose?.();
+    // A real helper thread whose script throws as it starts: the pool's start fails, the kernel runs on one thread.
+    const broken: SpawnCgThread = () => {
+      const w = new Worker('throw new Error("no helper threads here")', { eval: true });
+      w.unref();
+      return {
+        postMessage: (msg) => w.postMessage(msg),
+        onReply: (h) => w.on('message', h),
+        onFailure: (h) => (w.on('error', (e) => h(e.message)), w.on('exit', (c) => h(`exited with code ${c}`))),
+        terminate: () => void w.terminate(),
+      };
+    };
+    const fallback = wasmCgSolver({ threads: 3, spawn: broken });
+    const got = await fitAls(weights, PARAMS, { solver: fallback, computeLoss: false });
+    expect(fallback.threadsUsed).toBe(1);
+    expect(fallback.threadsNote).toMatch(/^3 threads requested, 1 used: .*no helper threads here/);
+    expect(Array.from(got.userFactors)).toEqual(Array.from(one.userFactors));
+    const noSpawn = wasmCgSolver({ threads: 2 });
+    await fitAls(weights, PARAMS, { solver: noSpawn, computeLoss: false });
+    expect(noSpawn.threadsUsed).toBe(1);
+    expect(noSpawn.threadsNote).toMatch(/2 threads requested, 1 used: no way to start threads/);
   });
 
   it('stops with CancelledError when the signal aborts between iterations, and the pool can be disposed twice', async () => {

@@ -65,6 +65,14 @@ export function validateAlsParams(p: AlsParams): AlsParams {
 export interface AlsSolver {
   readonly name: AlsSolverName;
   solve(args: SolveArgs): Promise<void> | void;
+  /**
+   * Threads the last solve actually ran on, where a solver can run on more
+   * than one (`cg`): fewer than requested when its thread pool could not start.
+   * Undefined for single-threaded solvers and before the first solve.
+   */
+  readonly threadsUsed?: number;
+  /** Why the solver runs on fewer threads than requested, or null. */
+  readonly threadsNote?: string | null;
   /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
   dispose?(): void;
 }

@@ -92,29 +92,54 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   let headerK = -1;
   let perThread = 0;
 
-  const makeEngine = (module: WebAssembly.Module): Engine => {
-    if (wanted > 1 && opts.spawn && sharedMemoryAvailable()) {
-      let pool: CgThreadPool | null = null;
-      try {
-        pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
-        const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
-        return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
-      } catch (err) {
-        // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
-        pool?.terminate();
-        console.warn(`ALS kernel on one thread: ${(err as Error).message}`);
-      }
-    }
+  /** Why the kernel runs on fewer threads than `wanted` (null when it does not). */
+  let note: string | null = null;
+  const oneThread = (module: WebAssembly.Module): Engine => {
     const inst = new WebAssembly.Instance(module, {});
     return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool: null, threads: 1 };
+  };
+  const fellBack = (reason: string) => {
+    note = `${wanted} threads requested, 1 used: ${reason}`;
+    console.warn(`ALS kernel on one thread: ${reason}`);
+  };
+  const makeEngine = async (module: WebAssembly.Module): Promise<Engine> => {
+    if (wanted === 1) return oneThread(module);
+    if (!opts.spawn) {
+      fellBack('no way to start threads here (no spawn function)');
+      return oneThread(module);
+    }
+    if (!sharedMemoryAvailable()) {
+      fellBack('no shared WebAssembly memory (the page is not cross-origin isolated)');
+      return oneThread(module);
+    }
+    let pool: CgThreadPool | null = null;
+    try {
+      pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
+      // A helper that cannot start (no Worker, blocked script) rejects here, before any work is split.
+      await pool.whenReady();
+      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+    } catch (err) {
+      // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
+      pool?.terminate();
+      fellBack((err as Error).message);
+      return oneThread(module);
+    }
   };
   const ensure = (e: Engine, bytes: number) => {
     const have = e.memory.buffer.byteLength;
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
   };
 
+  let used: number | undefined;
   return {
     name: 'cg',
+    get threadsUsed() {
+      return used;
+    },
+    get threadsNote() {
+      return note;
+    },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
       const module = kernelModule();
@@ -122,11 +147,13 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         const yty = gram(fixed, m.nCols, k, regularization);
         cgSolveRows(args, yty, 0, m.nRows);
         args.onRows?.(m.nRows, m.nRows);
+        used = 1;
+        if (wanted > 1) note = `${wanted} threads requested, 1 used: ${module ? `k = ${k} is not a multiple of 4` : 'no WebAssembly SIMD here'}, so the TypeScript solver runs`;
         return;
       }
-      if (!engine) engine = makeEngine(module);
+      engine ??= await makeEngine(module);
       const e = engine;
-      if (e.pool) await e.pool.whenReady();
+      used = e.threads;
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
