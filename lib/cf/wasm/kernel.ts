@@ -15,7 +15,8 @@
  */
 import { yieldToEventLoop, cgSolveRows } from '../cg';
 import { throwIfAborted } from '../../util/cancel';
-import type { Csr } from '../../data/csr';
+import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
+import { confidenceFromWeights } from '../weights';
 import { gram } from '../linalg';
 import type { AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
@@ -131,9 +132,54 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
   };
 
+  /** The memory header for k factors and T threads: YᵀY, then per thread its Gram blocks and scratch. */
+  const header = (k: number, T: number) => {
+    headerK = k;
+    perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
+    return align(k * k * 4) + T * perThread;
+  };
   let used: number | undefined;
   return {
     name: 'cg',
+    async matrices(weights: Csr, alpha: number, k: number) {
+      const module = kernelModule();
+      if (!module || k % 4 !== 0 || !columnsAscending(weights)) return null;
+      engine ??= await makeEngine(module);
+      const e = engine;
+      const { nRows, nCols } = weights;
+      const nnz = weights.indices.length;
+      // Everything the fit will need, reserved at once: a later grow would detach these views (unshared memory).
+      let at = header(k, e.threads);
+      const place = (bytes: number) => {
+        const off = at;
+        at += align(bytes);
+        return off;
+      };
+      const u = { indptr: place((nRows + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
+      const i = { indptr: place((nCols + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
+      const afterMatrices = at;
+      place((nRows + nCols) * k * 4);
+      place((Math.max(nRows, nCols) + 2) * 4);
+      ensure(e, at + 2 * PAGE);
+      const buf = e.memory.buffer;
+      const cui: Csr = {
+        nRows,
+        nCols,
+        indptr: new Int32Array(buf, u.indptr, nRows + 1),
+        indices: new Int32Array(buf, u.indices, nnz),
+        data: new Float32Array(buf, u.conf, nnz),
+      };
+      cui.indptr.set(weights.indptr);
+      cui.indices.set(weights.indices);
+      confidenceFromWeights(weights, alpha, cui.data);
+      const ciu = transposeCsr(cui, { indptr: new Int32Array(buf, i.indptr, nCols + 1), indices: new Int32Array(buf, i.indices, nnz), data: new Float32Array(buf, i.conf, nnz) });
+      regions = new Map([
+        [cui, u],
+        [ciu, i],
+      ]);
+      bump = afterMatrices;
+      return { cui, ciu };
+    },
     get threadsUsed() {
       return used;
     },
@@ -157,16 +203,14 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
-        headerK = k;
-        perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
-        bump = align(k * k * 4) + T * perThread;
+        bump = header(k, T);
       }
       let region = regions.get(m);
       if (!region) {
         if (regions.size >= 2) {
           // A new fit: forget the previous fit's matrices.
           regions = new Map();
-          bump = align(k * k * 4) + T * perThread;
+          bump = header(k, T);
         }
         const nnz = m.indices.length;
         region = { indptr: bump, indices: bump + align((m.nRows + 1) * 4), conf: 0 };
