@@ -155,7 +155,7 @@ for (const threads of threadCounts) {
     bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: median(ours.map((o) => o.seconds)),
     peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`, peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend,
     variant: `wasmTopK: SIMD kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
-    threads: { ours: used, peer: threads }, runs, same_neighbours: same,
+    threads: { ours: used, peer: threads }, runs, fields: { same_neighbours: same },
   });
 }
 report({
