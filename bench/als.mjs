@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alternate, args, dataDir, report, root, writeResults } from './lib/report.mjs';
-import { withBrowserPage } from './lib/browser.mjs';
+import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv, runPython } from './lib/python.mjs';
 
 const BENCH = 'als';
@@ -66,7 +66,7 @@ if (!data || onlyHmScale) {
   const PEER = `implicit ${version} (CPU)`;
 
   await withBrowserPage({ entry: 'bench/browser/als.ts', mounts: { '/data/': data } }, async (page) => {
-    await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 0 });
+    await pageResult(page);
     const init = await page.evaluate(() => window.als.init('wasm'));
     console.error(`als: page backend ${init.backend}, cross-origin isolated ${init.coi}, threads ${init.threads}, wasm simd ${init.simd}`);
     for (const dataset of DATASETS) {
@@ -121,7 +121,7 @@ if (!data || onlyHmScale) {
   // The TF.js solver on WebGPU under SwiftShader (CPU emulation, no GPU here): MovieLens, 1 iteration, functional figure only.
   if (!args.quick) {
     await withBrowserPage({ entry: 'bench/browser/als.ts', mounts: { '/data/': data }, webgpu: true }, async (page) => {
-      await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 0 });
+      await pageResult(page);
       const init = await page.evaluate(() => window.als.init('webgpu'));
       const prep = await page.evaluate(([n, a]) => window.als.prepare(n, a), ['movielens-u1', PARAMS.alpha]);
       const size = { users: prep.nUsers, items: prep.nItems, nnz: prep.nnz };

@@ -3,10 +3,11 @@
  * (bench/lib/browser.mjs `prepareVendor`): on a tree with no public/vendor
  * (a fresh clone, no build) the wasm files, worker bundles and models are
  * made, a stale copy or bundle is redone, and a benchmark page then starts
- * TF.js on the WASM backend in real Chromium. Works in a temporary folder,
- * never in public/vendor.
+ * TF.js on the WASM backend in real Chromium. A page whose entry throws
+ * before setting its result fails with a message instead of waiting forever.
+ * Works in a temporary folder, never in public/vendor.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,17 @@ describe('bench vendor files', () => {
     expect(r.backend).toBe('wasm');
     expect(r.coi).toBe(true);
     expect(r.ms).toBeGreaterThan(0);
+  });
+
+  it('fail with a message when a benchmark page cannot start, and still wait for one that sets its result late', async () => {
+    const dir = fresh();
+    const broken = path.join(dir, 'broken-entry.ts');
+    writeFileSync(broken, `throw new Error('this entry cannot start');\n`);
+    const run = withBrowserPage({ entry: broken, vendorDir: dir }, (page: unknown) => pageResult(page));
+    await expect(run).rejects.toThrow(/bench page did not start \(uncaught error: .*this entry cannot start\)/);
+    const late = path.join(dir, 'late-entry.ts');
+    // An uncaught error after the result is set does not count against the page.
+    writeFileSync(late, `setTimeout(() => { (window as any).benchResult = 42; setTimeout(() => { throw new Error('later'); }, 10); }, 300);\n`);
+    expect(await withBrowserPage({ entry: late, vendorDir: dir }, (page: unknown) => pageResult(page))).toBe(42);
   });
 });

@@ -144,6 +144,7 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`bench page error: ${e.message}`));
+    watchStart(page, mainJs);
     page.on('console', (m) => {
       if (m.type() === 'error' || process.env.BENCH_VERBOSE) console.error(`bench page: ${m.text()}`);
     });
@@ -222,8 +223,54 @@ export async function findPid(marker) {
   return null;
 }
 
-/** Waits for the entry to set `window.benchResult` (a promise or value) and returns it. */
+/** Per page: why its entry may have failed to start (an uncaught error, the entry script not served), since the last navigation. */
+const startState = new WeakMap();
+
+/** Records what would keep `pageResult` waiting forever: uncaught page errors and a failed load of the entry script. */
+function watchStart(page, mainJs) {
+  const state = { problems: [], listeners: new Set() };
+  startState.set(page, state);
+  const add = (why) => {
+    state.problems.push(why);
+    for (const l of state.listeners) l(why);
+  };
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) state.problems.length = 0;
+  });
+  page.on('pageerror', (e) => add(`uncaught error: ${e.message}`));
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === `/${mainJs}` && r.status() >= 400) add(`the entry /${mainJs} answered ${r.status()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (new URL(r.url()).pathname === `/${mainJs}`) add(`the entry /${mainJs} failed to load: ${r.failure()?.errorText ?? 'unknown'}`);
+  });
+}
+
+/**
+ * Waits for the entry to set `window.benchResult` (a promise or value) and
+ * returns it. Fails with a message, instead of waiting forever, when the page
+ * cannot start: its entry script is not served, or an uncaught error comes
+ * while the result is still unset.
+ */
 export async function pageResult(page, name = 'benchResult') {
-  await page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 0 });
+  const state = startState.get(page);
+  let listener = null;
+  const failed = new Promise((_, reject) => {
+    const check = async (why) => {
+      // A later, unrelated error does not count once the entry has set its result.
+      const set = await page.evaluate((n) => window[n] !== undefined, name).catch(() => false);
+      if (!set) reject(new Error(`bench page did not start (${why}); see the page errors above`));
+    };
+    listener = (why) => void check(why);
+    state?.listeners.add(listener);
+    for (const why of state?.problems ?? []) void check(why);
+  });
+  // A check that settles after the result came must not be an unhandled rejection.
+  failed.catch(() => {});
+  try {
+    await Promise.race([page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 0 }), failed]);
+  } finally {
+    state?.listeners.delete(listener);
+  }
   return page.evaluate((n) => window[n], name);
 }
