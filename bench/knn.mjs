@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 // knn: exact top-10 cosine neighbours of 105,542 x 2048 seeded random vectors
-// (the H&M catalogue size at ResNet50V2 width). Ours: lib/embed/knn blocked
-// TF.js path on the WASM backend in headless Chromium (as the ML worker runs
-// it); peer: NumPy blocked matmul + argpartition on CPU in the same run.
-// Figures: seconds (median) and peak_memory_bytes (ours: summed resident
-// memory of the Chromium this benchmark launched and its child processes, so
-// the browser's own baseline is included; peer: the Python process's max RSS). Both hold the n x d input.
-// --quick: 10,000 x 2048, one timed run each.
+// (the H&M catalogue size at ResNet50V2 width). The matrix is written once to
+// a file (bench/node/knn-matrix.ts) that both sides read: the page fetches it,
+// the peer np.fromfile's it, so ours and the peer get the same bytes.
+// Ours: lib/embed/knn `wasmTopK` (the WebAssembly SIMD kernel, scores fused
+// with the top-k, on a pool of Web Workers sharing its memory) in headless
+// Chromium, as the ML worker runs it; peer: NumPy blocked matmul +
+// argpartition on CPU, alternating, with the same threads (OPENBLAS_NUM_THREADS).
+// Figures: seconds (median) with THREADS threads each and with 1 thread each,
+// and peak_memory_bytes (ours: summed resident memory of the Chromium this
+// benchmark launched and its child processes, so the browser's own baseline
+// and the fetched matrix are included; peer: the Python process's max RSS;
+// both hold the n x d input). Each line says how many of NumPy's neighbours
+// ours found (`same_neighbours`). With --tfjs, also the older blocked TF.js
+// path on the WASM backend (one run, THREADS threads asked of XNNPACK).
+// --quick: 10,000 x 2048, one timed run each. `--threads N` (default: cores).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv } from './lib/python.mjs';
@@ -16,15 +25,28 @@ import { median, report, root, writeResults } from './lib/report.mjs';
 
 const BENCH = 'knn';
 const quick = process.argv.includes('--quick');
-const n = quick ? 10_000 : 105_542;
+const n = Number(process.env.BENCH_KNN_N ?? (quick ? 10_000 : 105_542));
 const d = 2048;
 const k = 10;
-// BENCH_RUNS / BENCH_WARMUP=0 shorten a full-size run (one full run takes over half an hour here).
+const threadsAt = process.argv.indexOf('--threads');
+const THREADS = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : os.availableParallelism();
+if (!(Number.isInteger(THREADS) && THREADS >= 1)) throw new Error(`invalid --threads: ${process.argv[threadsAt + 1]}; expected a whole number >= 1`);
+// BENCH_RUNS / BENCH_WARMUP=0 shorten a full-size run.
 const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3));
 const warmup = process.env.BENCH_WARMUP !== undefined ? process.env.BENCH_WARMUP !== '0' : !quick;
 const python = await ensureVenv(['numpy']);
-// Same block size for both: 16M scores (64 MB) per block, as lib/embed/knn's default.
+// The peer's block: 16M scores (64 MB) per block, as lib/embed/knn's blocked default. Ours needs none (no score block).
 const blockRows = Math.max(1, Math.floor((16 * 1024 * 1024) / n));
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'atelier-knn-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const matrix = path.join(dir, 'knn.f32');
+{
+  const t0 = Date.now();
+  const g = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/knn-matrix.ts'), String(n), String(d), matrix], { cwd: root, stdio: 'inherit' });
+  if (g.status !== 0) throw new Error(`knn: writing the matrix failed (exit ${g.status})`);
+  console.error(`knn: ${n} x ${d} matrix written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 /**
  * Peak summed RSS of this process's descendants (the Chromium that
@@ -68,45 +90,85 @@ async function sampleDescendantsRss(work, intervalMs = 100) {
   }
 }
 
-async function oursOnce() {
-  const { result, peakBytes } = await withBrowserPage({ entry: 'bench/browser/knn.ts' }, async (page, { url }) =>
+async function oursOnce(threads, { impl = 'wasm', indices = false } = {}) {
+  const { result, peakBytes } = await withBrowserPage({ entry: 'bench/browser/knn.ts', mounts: { '/data/': dir } }, async (page, { url }) =>
     sampleDescendantsRss(async () => {
-      await page.goto(`${url}?n=${n}&d=${d}&k=${k}&blockRows=${blockRows}&runs=1&warmup=0`);
+      await page.goto(`${url}?n=${n}&d=${d}&k=${k}&impl=${impl}&threads=${threads}&runs=1&warmup=0${indices ? '&indices=1' : ''}`);
       return pageResult(page);
     }),
   );
   if (result.error) throw new Error(`ours: ${result.error}`);
-  return { seconds: result.seconds[0], peak: peakBytes, backend: result.backend };
+  if (result.threadsNote) console.error(`knn: ours: ${result.threadsNote}`);
+  return { seconds: result.seconds[0], peak: peakBytes, backend: result.backend, threads: result.threads, indices: result.indices };
 }
 
-function peerOnce() {
-  const p = spawnSync(python, [path.join(root, 'bench/py/knn_peer.py'), String(n), String(d), String(k), String(blockRows)], { encoding: 'utf8' });
+function peerOnce(threads, out = null) {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const p = spawnSync(python, [path.join(root, 'bench/py/knn_peer.py'), matrix, String(n), String(d), String(k), String(blockRows), ...(out ? [out] : [])], { encoding: 'utf8', env });
   if (p.status !== 0) throw new Error(`peer: ${p.stderr}`);
-  const out = JSON.parse(p.stdout.trim().split('\n').pop());
-  peerOnce.version = `NumPy ${out.numpy}`;
-  return { seconds: out.seconds, peak: out.peak_memory_bytes };
+  const res = JSON.parse(p.stdout.trim().split('\n').pop());
+  peerOnce.version = `NumPy ${res.numpy}`;
+  return { seconds: res.seconds, peak: res.peak_memory_bytes };
 }
 
-// A warm-up of each (page and wasm compilation, BLAS threads), then alternate.
-const ours = [];
-const peer = [];
-if (warmup) {
-  await oursOnce();
-  peerOnce();
+/** Share of the peer's neighbours (n x k) that ours lists too, order aside (ties may swap the last places). */
+function sameNeighbours(ours, peerFile) {
+  const theirs = new Int32Array(readFileSync(peerFile).buffer.slice(0));
+  let hit = 0;
+  for (let i = 0; i < n; i++) {
+    const mine = new Set(ours.slice(i * k, i * k + k));
+    for (let r = 0; r < k; r++) if (mine.has(theirs[i * k + r])) hit++;
+  }
+  return hit / (n * k);
 }
-for (let i = 0; i < runs; i++) {
-  ours.push(await oursOnce());
-  peer.push(peerOnce());
+
+const size = { vectors: n, dim: d, k, peer_block_rows: blockRows };
+const threadCounts = THREADS > 1 ? [THREADS, 1] : [1];
+let same = null;
+let peakOurs = 0;
+let peakPeer = 0;
+let backend = null;
+for (const threads of threadCounts) {
+  // A warm-up of each (page and wasm compilation, BLAS threads), then alternate.
+  if (warmup) {
+    await oursOnce(threads);
+    peerOnce(threads);
+  }
+  const ours = [];
+  const peer = [];
+  for (let i = 0; i < runs; i++) {
+    const check = same === null && i === 0;
+    const o = await oursOnce(threads, { indices: check });
+    ours.push(o);
+    const peerFile = check ? path.join(dir, 'peer.i32') : null;
+    peer.push(peerOnce(threads, peerFile));
+    if (check) {
+      same = sameNeighbours(o.indices, peerFile);
+      console.error(`knn: ours lists ${(100 * same).toFixed(3)}% of NumPy's neighbours`);
+    }
+  }
+  backend = ours[0].backend;
+  peakOurs = Math.max(peakOurs, ...ours.map((o) => o.peak));
+  peakPeer = Math.max(peakPeer, ...peer.map((o) => o.peak));
+  const used = ours[0].threads;
+  report({
+    bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: median(ours.map((o) => o.seconds)),
+    peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`, peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend,
+    variant: `wasmTopK: SIMD kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
+    threads: { ours: used, peer: threads }, runs, fields: { same_neighbours: same },
+  });
 }
-const size = { vectors: n, dim: d, k, block_rows: blockRows };
-const peerName = `${peerOnce.version} blocked matmul + argpartition (CPU)`;
 report({
-  bench: BENCH, figure: 'seconds', dataset: 'random-uniform', size, ours: median(ours.map((o) => o.seconds)), peer: peerName,
-  peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend: ours[0].backend, runs,
+  bench: BENCH, figure: 'peak_memory_bytes', dataset: 'random-uniform (seed 42, same file for both)', size, ours: peakOurs, peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`,
+  peer_value: peakPeer, better: 'lower', backend, runs,
+  note: 'ours: summed RSS of the benchmark Chromium and its child processes (browser baseline and the fetched matrix included); peer: Python max RSS',
 });
-report({
-  bench: BENCH, figure: 'peak_memory_bytes', dataset: 'random-uniform', size, ours: Math.max(...ours.map((o) => o.peak)), peer: peerName,
-  peer_value: Math.max(...peer.map((o) => o.peak)), better: 'lower', backend: ours[0].backend, runs,
-  note: 'ours: summed RSS of the benchmark Chromium and its child processes (browser baseline included); peer: Python max RSS',
-});
+if (process.argv.includes('--tfjs')) {
+  const o = await oursOnce(THREADS, { impl: 'tfjs' });
+  const p = peerOnce(THREADS);
+  report({
+    bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: o.seconds, peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`,
+    peer_value: p.seconds, better: 'lower', backend: o.backend, variant: `blockedTopK: TF.js matMul + topk, XNNPACK threads ${o.threads} (${THREADS} asked)`, threads: { ours: o.threads, peer: THREADS }, runs: 1,
+  });
+}
 writeResults(BENCH);

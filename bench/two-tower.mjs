@@ -6,7 +6,7 @@
 // models' ndcg_at_10, hit_rate_at_10, coverage_at_10 (evaluated by the same
 // lib/metrics code in the page), plus a popularity baseline per dataset.
 import { alternate, args, dataDir, report, writeResults } from './lib/report.mjs';
-import { withBrowserPage } from './lib/browser.mjs';
+import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv, runPython } from './lib/python.mjs';
 
 const BENCH = 'two-tower';
@@ -79,7 +79,7 @@ const peerVersion = runPython(python, 'import json,torch; print(json.dumps(torch
 const PEER = `PyTorch ${peerVersion} (CPU)`;
 
 await withBrowserPage({ entry: 'bench/browser/towers.ts', mounts: { '/data/': data } }, async (page) => {
-  await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 0 });
+  await pageResult(page);
   const env = await page.evaluate(() => window.towers.init('wasm'));
   console.error(`two-tower: page backend ${env.backend}, cross-origin isolated ${env.coi}, threads ${env.threads}`);
   for (const [name, epochs, steps, maxTestUsers, timed] of DATASETS) {

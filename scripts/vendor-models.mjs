@@ -33,7 +33,8 @@ export function vendorModels(outRoot = path.join(root, 'public', 'vendor', 'mode
     const stampText = `nsfwjs ${version} (MIT) dist/models/${theirs}\n`;
     if (existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText) continue;
     mkdirSync(dir, { recursive: true });
-    const json = require(path.join(src, theirs, 'model.min.js'));
+    // A copy: require's cache holds one object per process, and its paths are rewritten below.
+    const json = structuredClone(require(path.join(src, theirs, 'model.min.js')));
     for (const group of json.weightsManifest) {
       group.paths = group.paths.map((p) => {
         const b64 = require(path.join(src, theirs, `${p}.min.js`));

@@ -118,12 +118,14 @@ const api = {
     };
   },
 
-  /** Fits on the current dataset (`cg` on `threads` threads); returns seconds per iteration and, when asked, holdout metrics. */
+  /** Fits on the current dataset (`cg` on `threads` threads); returns seconds per iteration, the threads used and, when asked, holdout metrics. */
   async fit(params: AlsParams, solver: AlsSolverName, withMetrics: boolean, threads = 1) {
     if (!current) throw new Error('call prepare first');
     const seconds: number[] = [];
-    const model = await fitAls(current.weights, params, { solver: makeSolver(solver, { cg: { threads, spawn: spawnWebCgThread } }), computeLoss: withMetrics, onIteration: (i) => seconds.push(i.seconds) });
-    return { seconds, loss: Array.from(model.loss), metrics: withMetrics ? evaluateAls(model, current.holdout).report : null };
+    const s = makeSolver(solver, { cg: { threads, spawn: spawnWebCgThread } });
+    const model = await fitAls(current.weights, params, { solver: s, computeLoss: withMetrics, onIteration: (i) => seconds.push(i.seconds) });
+    // The threads the kernel actually ran on (fewer than asked when its pool could not start).
+    return { seconds, threads: s.threadsUsed ?? 1, threadsNote: s.threadsNote ?? null, loss: Array.from(model.loss), metrics: withMetrics ? evaluateAls(model, current.holdout).report : null };
   },
 
   /** Metrics of externally trained factors (e.g. implicit's), with our seen-item filter and lists. */

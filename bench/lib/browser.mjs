@@ -1,13 +1,47 @@
 // Runs benchmark code in headless Chromium: bundles a TS entry with esbuild,
-// serves it cross-origin isolated (COOP/COEP) with the TF.js wasm files and
-// DuckDB files (public/vendor) and any extra folders, and opens it.
+// serves it cross-origin isolated (COOP/COEP) with the TF.js wasm files,
+// DuckDB files, worker bundles and models (public/vendor, prepared here when
+// missing or stale, so a fresh clone needs no build) and any extra folders,
+// and opens it.
 import { build } from 'esbuild';
 import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { copyVendor } from '../../scripts/copy-vendor.mjs';
+import { buildWorkers } from '../../scripts/build-workers.mjs';
+import { vendorModels } from '../../scripts/vendor-models.mjs';
 import { root } from './report.mjs';
+
+const prepared = new Map();
+
+/**
+ * Fills `vendorDir` (default public/vendor) with what pages load from
+ * /vendor/: the wasm binaries and DuckDB worker (scripts/copy-vendor.mjs),
+ * the app's worker bundles (scripts/build-workers.mjs) and the vendored
+ * models (scripts/vendor-models.mjs). Each step skips files that are up to
+ * date, so this is cheap after the first time; done once per folder per process.
+ */
+export function prepareVendor(vendorDir = path.join(root, 'public', 'vendor')) {
+  if (!prepared.has(vendorDir)) {
+    const p = (async () => {
+      const copy = copyVendor(vendorDir);
+      const workers = await buildWorkers({ outdir: path.join(vendorDir, 'workers'), ifStale: true });
+      const models = vendorModels(path.join(vendorDir, 'models'));
+      const did = [
+        copy.copied ? `${copy.copied} vendor file(s) copied` : '',
+        workers.built ? `workers bundled in ${workers.ms} ms (${workers.reason})` : '',
+        models.length ? `${models.length} model(s) vendored` : '',
+      ].filter(Boolean);
+      if (did.length) console.error(`bench: prepared ${path.relative(root, vendorDir) || vendorDir}: ${did.join('; ')}`);
+      return { copy, workers, models };
+    })();
+    prepared.set(vendorDir, p);
+    p.catch(() => prepared.delete(vendorDir));
+  }
+  return prepared.get(vendorDir);
+}
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -36,10 +70,12 @@ const TYPES = {
  * serves it, opens it in Chromium and calls `fn(page, {url, serve})`.
  * Options: `webgpu` adds --enable-unsafe-webgpu; `mounts` maps URL prefixes
  * to folders (e.g. {'/data/': dataDir()}); `workers` lists extra TS entries
- * bundled next to the page (served as /<basename>.js).
+ * bundled next to the page (served as /<basename>.js); `vendorDir` is the
+ * folder served as /vendor/ (prepared first by `prepareVendor`).
  * Range requests are supported so DuckDB can read served files.
  */
-export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu = false, headless = true }, fn) {
+export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu = false, headless = true, vendorDir = path.join(root, 'public', 'vendor') }, fn) {
+  await prepareVendor(vendorDir);
   const out = mkdtempSync(path.join(os.tmpdir(), 'atelier-bench-'));
   const entries = [entry, ...workers].map((e) => path.resolve(root, e));
   await build({
@@ -57,7 +93,7 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
     external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
   });
   const mainJs = path.basename(entries[0]).replace(/\.[cm]?[jt]sx?$/, '.js');
-  const allMounts = { '/vendor/': path.join(root, 'public', 'vendor'), ...mounts };
+  const allMounts = { '/vendor/': vendorDir, ...mounts };
   const server = createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const headers = {
@@ -108,6 +144,7 @@ export async function withBrowserPage({ entry, workers = [], mounts = {}, webgpu
   try {
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`bench page error: ${e.message}`));
+    watchStart(page, mainJs);
     page.on('console', (m) => {
       if (m.type() === 'error' || process.env.BENCH_VERBOSE) console.error(`bench page: ${m.text()}`);
     });
@@ -186,8 +223,54 @@ export async function findPid(marker) {
   return null;
 }
 
-/** Waits for the entry to set `window.benchResult` (a promise or value) and returns it. */
+/** Per page: why its entry may have failed to start (an uncaught error, the entry script not served), since the last navigation. */
+const startState = new WeakMap();
+
+/** Records what would keep `pageResult` waiting forever: uncaught page errors and a failed load of the entry script. */
+function watchStart(page, mainJs) {
+  const state = { problems: [], listeners: new Set() };
+  startState.set(page, state);
+  const add = (why) => {
+    state.problems.push(why);
+    for (const l of state.listeners) l(why);
+  };
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) state.problems.length = 0;
+  });
+  page.on('pageerror', (e) => add(`uncaught error: ${e.message}`));
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === `/${mainJs}` && r.status() >= 400) add(`the entry /${mainJs} answered ${r.status()}`);
+  });
+  page.on('requestfailed', (r) => {
+    if (new URL(r.url()).pathname === `/${mainJs}`) add(`the entry /${mainJs} failed to load: ${r.failure()?.errorText ?? 'unknown'}`);
+  });
+}
+
+/**
+ * Waits for the entry to set `window.benchResult` (a promise or value) and
+ * returns it. Fails with a message, instead of waiting forever, when the page
+ * cannot start: its entry script is not served, or an uncaught error comes
+ * while the result is still unset.
+ */
 export async function pageResult(page, name = 'benchResult') {
-  await page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 0 });
+  const state = startState.get(page);
+  let listener = null;
+  const failed = new Promise((_, reject) => {
+    const check = async (why) => {
+      // A later, unrelated error does not count once the entry has set its result.
+      const set = await page.evaluate((n) => window[n] !== undefined, name).catch(() => false);
+      if (!set) reject(new Error(`bench page did not start (${why}); see the page errors above`));
+    };
+    listener = (why) => void check(why);
+    state?.listeners.add(listener);
+    for (const why of state?.problems ?? []) void check(why);
+  });
+  // A check that settles after the result came must not be an unhandled rejection.
+  failed.catch(() => {});
+  try {
+    await Promise.race([page.waitForFunction((n) => window[n] !== undefined, name, { timeout: 0 }), failed]);
+  } finally {
+    state?.listeners.delete(listener);
+  }
   return page.evaluate((n) => window[n], name);
 }

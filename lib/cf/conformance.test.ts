@@ -18,7 +18,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { csrFromCoo, type Csr } from '../data/csr';
+import { csrFromCoo, transposeCsr, type Csr } from '../data/csr';
+import { confidenceFromWeights } from './weights';
 import {
   AlsDivergedError,
   AlsModel,
@@ -35,6 +36,8 @@ import { mulberry32 as mulberry32Fixture } from '../util/random';
 import { CancelledError } from '../util/cancel';
 import { wasmCgSolver } from './wasm/kernel';
 import { spawnNodeCgThread } from './wasm/node-threads';
+import { Worker } from 'node:worker_threads';
+import type { SpawnCgThread } from './wasm/pool';
 
 const PARAMS: AlsParams = { factors: 8, regularization: 5, alpha: 5, iterations: 12, cgSteps: 3, seed: 7 };
 const SOLVERS: AlsSolverName[] = ['exact', 'cg', 'cg-js', 'tfjs'];
@@ -286,6 +289,63 @@ describe('the SIMD kernel on a pool of threads', () => {
       sum += top(a, u).filter((i) => s.has(i)).length;
     }
     expect(sum / 89).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('reports the threads it ran on: all of them when the pool starts, one (and why) when a helper cannot start', async () => {
+    const { weights } = fixture();
+    const one = await fitAls(weights, PARAMS, { solver: makeSolver('cg'), computeLoss: false });
+    const pooled = threaded(2);
+    await fitAls(weights, PARAMS, { solver: pooled, computeLoss: false });
+    expect(pooled.threadsUsed).toBe(2);
+    expect(pooled.threadsNote).toBeNull();
+    pooled.dispose?.();
+    // A real helper thread whose script throws as it starts: the pool's start fails, the kernel runs on one thread.
+    const broken: SpawnCgThread = () => {
+      const w = new Worker('throw new Error("no helper threads here")', { eval: true });
+      w.unref();
+      return {
+        postMessage: (msg) => w.postMessage(msg),
+        onReply: (h) => w.on('message', h),
+        onFailure: (h) => (w.on('error', (e) => h(e.message)), w.on('exit', (c) => h(`exited with code ${c}`))),
+        terminate: () => void w.terminate(),
+      };
+    };
+    const fallback = wasmCgSolver({ threads: 3, spawn: broken });
+    const got = await fitAls(weights, PARAMS, { solver: fallback, computeLoss: false });
+    expect(fallback.threadsUsed).toBe(1);
+    expect(fallback.threadsNote).toMatch(/^3 threads requested, 1 used: .*no helper threads here/);
+    expect(Array.from(got.userFactors)).toEqual(Array.from(one.userFactors));
+    const noSpawn = wasmCgSolver({ threads: 2 });
+    await fitAls(weights, PARAMS, { solver: noSpawn, computeLoss: false });
+    expect(noSpawn.threadsUsed).toBe(1);
+    expect(noSpawn.threadsNote).toMatch(/2 threads requested, 1 used: no way to start threads/);
+  });
+
+  it('builds both confidence matrices inside its memory equal to the JS ones, and fits the same from them as from copies', async () => {
+    const { weights } = fixture();
+    for (const threads of [1, 2]) {
+      const solver = wasmCgSolver({ threads, spawn: spawnNodeCgThread });
+      const inside = await solver.matrices!(weights, PARAMS.alpha, PARAMS.factors);
+      const cui = confidenceFromWeights(weights, PARAMS.alpha);
+      expect(inside).not.toBeNull();
+      expect({ ...inside!.cui, indptr: Array.from(inside!.cui.indptr), indices: Array.from(inside!.cui.indices), data: Array.from(inside!.cui.data) })
+        .toEqual({ ...cui, indptr: Array.from(cui.indptr), indices: Array.from(cui.indices), data: Array.from(cui.data) });
+      const ciu = transposeCsr(cui);
+      expect([Array.from(inside!.ciu.indptr), Array.from(inside!.ciu.indices), Array.from(inside!.ciu.data)]).toEqual([Array.from(ciu.indptr), Array.from(ciu.indices), Array.from(ciu.data)]);
+      solver.dispose?.();
+    }
+    // The same fit without the in-memory matrices (a solver that lacks `matrices`): identical factors.
+    const base = wasmCgSolver();
+    const copying = { name: base.name, solve: base.solve.bind(base), dispose: base.dispose?.bind(base) };
+    const a = await fitAls(weights, PARAMS, { solver: makeSolver('cg'), computeLoss: false });
+    const b = await fitAls(weights, PARAMS, { solver: copying, computeLoss: false });
+    expect(Array.from(b.userFactors)).toEqual(Array.from(a.userFactors));
+    expect(Array.from(b.itemFactors)).toEqual(Array.from(a.itemFactors));
+  });
+
+  it('builds no in-memory matrices for weights with repeated columns (the fit copies them, as before)', async () => {
+    const w: Csr = { nRows: 2, nCols: 3, indptr: Int32Array.from([0, 2, 3]), indices: Int32Array.from([1, 1, 2]), data: Float32Array.from([1, 2, 5]) };
+    expect(await wasmCgSolver().matrices!(w, 1, 8)).toBeNull();
   });
 
   it('stops with CancelledError when the signal aborts between iterations, and the pool can be disposed twice', async () => {

@@ -55,9 +55,17 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
       `empty interaction matrix (${weights.nRows} users × ${weights.nCols} items, ${nnz(weights)} interactions): nothing to train on; lower minUserCount/minItemCount or pick another dataset or split`,
     );
   }
-  const cui = confidenceFromWeights(weights, params.alpha);
-  const ciu = transposeCsr(cui);
   const k = params.factors;
+  // Where the solver can hold them itself (the SIMD kernel's memory), the matrices are built there once.
+  let inSolver: { cui: Csr; ciu: Csr } | null = null;
+  try {
+    inSolver = (await solver.matrices?.(weights, params.alpha, k)) ?? null;
+  } catch (err) {
+    solver.dispose?.();
+    throw err;
+  }
+  const cui = inSolver?.cui ?? confidenceFromWeights(weights, params.alpha);
+  const ciu = inSolver?.ciu ?? transposeCsr(cui);
   const x = initFactors(cui, k, params.seed);
   const y = initFactors(ciu, k, params.seed + 1);
   const losses: number[] = [];

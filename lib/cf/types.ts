@@ -65,6 +65,21 @@ export function validateAlsParams(p: AlsParams): AlsParams {
 export interface AlsSolver {
   readonly name: AlsSolverName;
   solve(args: SolveArgs): Promise<void> | void;
+  /**
+   * Threads the last solve actually ran on, where a solver can run on more
+   * than one (`cg`): fewer than requested when its thread pool could not start.
+   * Undefined for single-threaded solvers and before the first solve.
+   */
+  readonly threadsUsed?: number;
+  /** Why the solver runs on fewer threads than requested, or null. */
+  readonly threadsNote?: string | null;
+  /**
+   * Builds the fit's two confidence matrices (users × items, 1 + alpha·w, and
+   * its transpose) where the solver reads them (the SIMD kernel: inside its
+   * memory), so no second copy is kept in JS; null when it cannot (fitAls
+   * then builds them itself). The result is only valid until `dispose`.
+   */
+  matrices?(weights: import('../data/csr').Csr, alpha: number, factors: number): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr } | null>;
   /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
   dispose?(): void;
 }

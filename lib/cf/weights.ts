@@ -174,10 +174,12 @@ function inverseDocumentFrequency(m: Csr): Float64Array {
 
 /**
  * Confidence matrix c = 1 + alpha·w. Checks every weight once (finite, ≥ 0) and
- * throws naming the first bad (user, item) pair.
+ * throws naming the first bad (user, item) pair. With `out`, the values go
+ * there (e.g. a view of the kernel's memory); indptr and indices are w's.
  */
-export function confidenceFromWeights(w: Csr, alpha: number): Csr {
-  const data = new Float32Array(w.data.length);
+export function confidenceFromWeights(w: Csr, alpha: number, out?: Float32Array): Csr {
+  if (out && out.length !== w.data.length) throw new Error(`confidenceFromWeights: output of ${out.length} values; expected ${w.data.length}`);
+  const data = out ?? new Float32Array(w.data.length);
   for (let r = 0; r < w.nRows; r++) {
     for (let e = w.indptr[r]; e < w.indptr[r + 1]; e++) {
       const v = w.data[e];

@@ -38,6 +38,21 @@ describe('linear-time COO → CSR', () => {
     expect(csrFromCoo(40, 25, rows, cols, vals, false)).toEqual(a);
   });
 
+  it('transposes by scatter like the COO path, empty rows and columns included, and sums repeats given by hand', () => {
+    const rand = mulberry32(9);
+    const n = 5000;
+    const rows = Int32Array.from({ length: n }, () => Math.floor(rand() * rand() * 300));
+    const cols = Int32Array.from({ length: n }, () => Math.floor(rand() * 120));
+    const vals = Float32Array.from({ length: n }, () => rand());
+    const a = csrFromCoo(310, 130, rows, cols, vals);
+    const t = transposeCsr(a);
+    expect(t).toEqual(csrFromCoo(130, 310, cols, rows, vals));
+    expect(transposeCsr(t)).toEqual(a);
+    // A hand-made matrix with column 1 twice in row 0 (not from csrFromCoo): the repeat is summed.
+    const dup: Csr = { nRows: 2, nCols: 3, indptr: Int32Array.from([0, 2, 3]), indices: Int32Array.from([1, 1, 2]), data: Float32Array.from([1, 2, 5]) };
+    expect(transposeCsr(dup)).toEqual(denseReference(3, 2, [1, 1, 2], [0, 0, 1], [1, 2, 5]));
+  });
+
   it('counts 1 per entry without values and names a bad id', () => {
     expect(Array.from(csrFromCoo(2, 2, [0, 0, 1], [1, 1, 0]).data)).toEqual([2, 1]);
     expect(() => csrFromCoo(2, 2, [0, 2], [0, 0])).toThrow('invalid row id at entry 1: 2; expected 0..1');

@@ -81,12 +81,50 @@ export function csrFromCoo(
   return { nRows, nCols, indptr, indices: indices.slice(0, w), data: data.slice(0, w) };
 }
 
-/** The transpose (items × users), in linear time. */
-export function transposeCsr(m: Csr): Csr {
+/**
+ * The transpose (items × users), in linear time: one counting pass and one
+ * scatter straight into the result, so nothing of size nnz is allocated
+ * besides the result (hm-scale: 25M entries, 300 MB less at the peak than
+ * going through COO). Rows are scanned in order, so each result row comes out
+ * sorted. A matrix with a repeated (row, column) goes through `csrFromCoo`,
+ * which sums the repeats. With `out`, the result is written into those arrays
+ * (e.g. views of a kernel's memory; only for matrices whose columns ascend).
+ */
+export function transposeCsr(m: Csr, out?: Pick<Csr, 'indptr' | 'indices' | 'data'>): Csr {
   const nnz = m.indices.length;
-  const rows = new Int32Array(nnz);
-  for (let r = 0; r < m.nRows; r++) rows.fill(r, m.indptr[r], m.indptr[r + 1]);
-  return csrFromCoo(m.nCols, m.nRows, m.indices, rows, m.data, false);
+  const { indptr, indices, data } = m;
+  if (!columnsAscending(m)) {
+    if (out) throw new Error('transposeCsr: a matrix with unsorted or repeated columns cannot be transposed into given arrays');
+    const rows = new Int32Array(nnz);
+    for (let q = 0; q < m.nRows; q++) rows.fill(q, indptr[q], indptr[q + 1]);
+    return csrFromCoo(m.nCols, m.nRows, indices, rows, data, false);
+  }
+  if (out && (out.indptr.length !== m.nCols + 1 || out.indices.length !== nnz || out.data.length !== nnz)) {
+    throw new Error(`transposeCsr: output arrays of ${out.indptr.length}, ${out.indices.length}, ${out.data.length}; expected ${m.nCols + 1}, ${nnz}, ${nnz}`);
+  }
+  const tIndptr = out?.indptr ?? new Int32Array(m.nCols + 1);
+  tIndptr.fill(0);
+  for (let e = 0; e < nnz; e++) tIndptr[indices[e] + 1]++;
+  for (let c = 0; c < m.nCols; c++) tIndptr[c + 1] += tIndptr[c];
+  const cursor = tIndptr.slice(0, m.nCols);
+  const tIndices = out?.indices ?? new Int32Array(nnz);
+  const tData = out?.data ?? new Float32Array(nnz);
+  for (let r = 0; r < m.nRows; r++) {
+    for (let e = indptr[r]; e < indptr[r + 1]; e++) {
+      const at = cursor[indices[e]]++;
+      tIndices[at] = r;
+      tData[at] = data[e];
+    }
+  }
+  return { nRows: m.nCols, nCols: m.nRows, indptr: tIndptr, indices: tIndices, data: tData };
+}
+
+/** True when every row's columns strictly ascend (no repeats), as `csrFromCoo` builds them. */
+export function columnsAscending(m: Csr): boolean {
+  for (let r = 0; r < m.nRows; r++) {
+    for (let e = m.indptr[r] + 1; e < m.indptr[r + 1]; e++) if (m.indices[e] <= m.indices[e - 1]) return false;
+  }
+  return true;
 }
 
 /** Number of stored entries. */

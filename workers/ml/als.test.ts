@@ -44,6 +44,9 @@ describe('als.fit handler', () => {
     expect(res.seconds).toBeInstanceOf(Float64Array);
     expect(res.seconds).toHaveLength(4);
     expect(res.simd).toBe(true);
+    // Node is not a cross-origin isolated page: one thread, said once the kernel started.
+    expect(res.threads).toBe(1);
+    expect(lines.filter((l) => l.startsWith('ALS: WebAssembly SIMD kernel on'))).toEqual(['ALS: WebAssembly SIMD kernel on 1 thread']);
     expect(res.cached).toBe(false);
     expect(res.metrics?.users_scored).toBe(4);
     const model = AlsModel.load(res.model);

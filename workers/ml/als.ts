@@ -37,18 +37,25 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
     let iteration = 0;
     const total = req.params.iterations;
     const simd = req.solver === 'cg' && req.params.factors % 4 === 0 && wasmSimdAvailable();
-    const threads = simd ? alsThreadCount(req.threads) : 1;
-    if (simd) ctx.log(`ALS: WebAssembly SIMD kernel on ${threads} thread${threads === 1 ? '' : 's'}`);
+    const requested = simd ? alsThreadCount(req.threads) : 1;
+    const solver = makeSolver(req.solver, {
+      // GPU backends gather factor rows on the device; wasm and cpu are faster gathering on the host.
+      tfjs: { gather: ['webgpu', 'webgl'].includes(tf.getBackend()) ? 'device' : 'host' },
+      cg: { threads: requested, spawn: spawnWebCgThread },
+    });
+    let told = false;
     const model = await fitAls(req.weights, req.params, {
-      solver: makeSolver(req.solver, {
-        // GPU backends gather factor rows on the device; wasm and cpu are faster gathering on the host.
-        tfjs: { gather: ['webgpu', 'webgl'].includes(tf.getBackend()) ? 'device' : 'host' },
-        cg: { threads, spawn: spawnWebCgThread },
-      }),
+      solver,
       signal: ctx.signal,
       filteredUsers: req.filteredUsers,
       filteredItems: req.filteredItems,
       onRows: (side, done, rows) => {
+        if (!told && simd && solver.threadsUsed !== undefined) {
+          // Said once the kernel has started: the threads it really runs on, and why fewer when fewer.
+          told = true;
+          const t = solver.threadsUsed;
+          ctx.log(`ALS: WebAssembly SIMD kernel on ${t} thread${t === 1 ? '' : 's'}${solver.threadsNote ? ` (${solver.threadsNote})` : ''}`);
+        }
         const now = performance.now();
         if (now - last < PROGRESS_MS) return;
         last = now;
@@ -77,7 +84,7 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
       solver: req.solver,
       backend: tf.getBackend() as BackendName,
       simd,
-      threads,
+      threads: simd ? (solver.threadsUsed ?? 1) : 1,
       metrics,
       unscorable,
       cached: false,

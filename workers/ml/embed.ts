@@ -7,13 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
 import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
-import { blockedTopK } from '../../lib/embed/knn';
+import { wasmSimdAvailable } from '../../lib/cf';
+import { blockedTopK, wasmKnnBytes, wasmTopK } from '../../lib/embed/knn';
 import type { RgbImage } from '../../lib/embed/preprocess';
 import { handlerFromPickedFiles } from '../../lib/embed/sources';
 import { CancelledError } from '../../lib/util/cancel';
 import type { Handlers } from '../../lib/rpc/server';
 import type { EmbedImagesResult, EmbedSource } from '../protocol/embed';
 import type { MlMethods } from '../protocol/ml';
+import { alsThreadCount, spawnWebCgThread } from './als-threads';
 import { clearCached, getCached, putCached } from './embed-cache';
 
 let loaded: { id: BackboneId; extractor: Extractor } | null = null;
@@ -161,13 +163,17 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
 
   'embed.knn': async ({ vectors, n, d, k, blockRows }, ctx) => {
     const t0 = performance.now();
-    const r = await blockedTopK(tf, { data: vectors, n, d }, {
-      k,
-      blockRows,
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ label: 'Exact top-k neighbours', done, total, unit: 'rows' }),
-    });
-    return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000 };
+    const onProgress = (done: number, total: number) => ctx.progress({ label: 'Exact top-k neighbours', done, total, unit: 'rows' });
+    // On a GPU backend TF.js's matMul runs there; on the CPU the SIMD kernel (fused top-k, a pool of
+    // threads sharing its memory) is faster than TF.js's WASM matMul, as long as the rows fit its 4 GiB memory.
+    const gpu = ['webgpu', 'webgl'].includes(tf.getBackend());
+    if (!gpu && wasmSimdAvailable() && wasmKnnBytes(n, d, k ?? 10) < 2 ** 32 - 65536) {
+      const r = await wasmTopK({ data: vectors, n, d }, { k, threads: alsThreadCount(), spawn: spawnWebCgThread, signal: ctx.signal, onProgress });
+      ctx.log(`exact top-k: WebAssembly SIMD kernel on ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threadsNote ? ` (${r.threadsNote})` : ''}`);
+      return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000, method: 'wasm-kernel', threads: r.threads };
+    }
+    const r = await blockedTopK(tf, { data: vectors, n, d }, { k, blockRows, signal: ctx.signal, onProgress });
+    return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000, method: `tfjs-${tf.getBackend()}`, threads: null };
   },
 
   'embed.clearCache': async ({ backbone }) => ({ deleted: await clearCached(backbone) }),

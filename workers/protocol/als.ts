@@ -32,7 +32,7 @@ export interface AlsFitResult {
   backend: BackendName;
   /** Whether the WebAssembly SIMD kernel ran (`cg`). */
   simd: boolean;
-  /** Threads the `cg` kernel ran on (1 for the other solvers). */
+  /** Threads the `cg` kernel actually ran on (fewer than requested when its pool could not start; 1 for the other solvers). */
   threads: number;
   metrics: MetricReport | null;
   /** Holdout users the model could not score. */

@@ -74,4 +74,8 @@ export interface EmbedKnnResult {
   scores: Float32Array;
   k: number;
   seconds: number;
+  /** `wasm-kernel` (lib/embed/knn wasmTopK) or `tfjs-<backend>` (blockedTopK). */
+  method?: string;
+  /** Threads the wasm kernel actually ran on (null on the TF.js path). */
+  threads?: number | null;
 }

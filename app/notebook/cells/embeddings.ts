@@ -210,6 +210,8 @@ export const embeddingsCell = defineAppCell({
         { name: 'throughput', value: emb.computed ? Number((emb.computed / emb.computeSeconds).toFixed(1)) : null, unit: 'images/s' },
         { name: 'backend', value: backendReport.backend },
         { name: 'exact top-k', value: Number(knnRes.seconds.toFixed(2)), unit: 's' },
+        // The threads the SIMD kernel ran on, or the TF.js backend it used instead.
+        { name: 'exact top-k threads', value: knnRes.threads ?? (knnRes.method ? `TF.js (${knnRes.method.replace(/^tfjs-/, '')})` : null) },
       ],
     });
     if (missing > 0) {

@@ -76,7 +76,7 @@ export const CG_KERNEL_WASM = Uint8Array.from([
   7,65,1,106,33,7,12,0,11,11,32,4,32,5,32,3,16,5,11,
 ]);
 
-/** The same kernel importing a shared memory (env.mem), for the thread pool (2329 bytes). */
+/** The same kernel importing a shared memory (env.mem), for a thread pool (2329 bytes). */
 export const CG_KERNEL_SHARED_WASM = Uint8Array.from([
   0,97,115,109,1,0,0,0,1,61,7,96,3,127,127,127,1,125,96,4,125,127,127,127,0,96,6,125,127,125,127,127,
   127,0,96,5,125,127,127,127,127,0,96,11,127,127,127,127,127,127,127,127,127,127,127,0,96,3,127,127,127,0,96,6,

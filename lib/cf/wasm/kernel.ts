@@ -15,7 +15,8 @@
  */
 import { yieldToEventLoop, cgSolveRows } from '../cg';
 import { throwIfAborted } from '../../util/cancel';
-import type { Csr } from '../../data/csr';
+import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
+import { confidenceFromWeights } from '../weights';
 import { gram } from '../linalg';
 import type { AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
@@ -92,29 +93,99 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   let headerK = -1;
   let perThread = 0;
 
-  const makeEngine = (module: WebAssembly.Module): Engine => {
-    if (wanted > 1 && opts.spawn && sharedMemoryAvailable()) {
-      let pool: CgThreadPool | null = null;
-      try {
-        pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
-        const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
-        return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
-      } catch (err) {
-        // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
-        pool?.terminate();
-        console.warn(`ALS kernel on one thread: ${(err as Error).message}`);
-      }
-    }
+  /** Why the kernel runs on fewer threads than `wanted` (null when it does not). */
+  let note: string | null = null;
+  const oneThread = (module: WebAssembly.Module): Engine => {
     const inst = new WebAssembly.Instance(module, {});
     return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool: null, threads: 1 };
+  };
+  const fellBack = (reason: string) => {
+    note = `${wanted} threads requested, 1 used: ${reason}`;
+    console.warn(`ALS kernel on one thread: ${reason}`);
+  };
+  const makeEngine = async (module: WebAssembly.Module): Promise<Engine> => {
+    if (wanted === 1) return oneThread(module);
+    if (!opts.spawn) {
+      fellBack('no way to start threads here (no spawn function)');
+      return oneThread(module);
+    }
+    if (!sharedMemoryAvailable()) {
+      fellBack('no shared WebAssembly memory (the page is not cross-origin isolated)');
+      return oneThread(module);
+    }
+    let pool: CgThreadPool | null = null;
+    try {
+      pool = new CgThreadPool(opts.spawn, wanted - 1, CG_KERNEL_SHARED_WASM, 16);
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
+      // A helper that cannot start (no Worker, blocked script) rejects here, before any work is split.
+      await pool.whenReady();
+      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+    } catch (err) {
+      // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
+      pool?.terminate();
+      fellBack((err as Error).message);
+      return oneThread(module);
+    }
   };
   const ensure = (e: Engine, bytes: number) => {
     const have = e.memory.buffer.byteLength;
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
   };
 
+  /** The memory header for k factors and T threads: YᵀY, then per thread its Gram blocks and scratch. */
+  const header = (k: number, T: number) => {
+    headerK = k;
+    perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
+    return align(k * k * 4) + T * perThread;
+  };
+  let used: number | undefined;
   return {
     name: 'cg',
+    async matrices(weights: Csr, alpha: number, k: number) {
+      const module = kernelModule();
+      if (!module || k % 4 !== 0 || !columnsAscending(weights)) return null;
+      engine ??= await makeEngine(module);
+      const e = engine;
+      const { nRows, nCols } = weights;
+      const nnz = weights.indices.length;
+      // Everything the fit will need, reserved at once: a later grow would detach these views (unshared memory).
+      let at = header(k, e.threads);
+      const place = (bytes: number) => {
+        const off = at;
+        at += align(bytes);
+        return off;
+      };
+      const u = { indptr: place((nRows + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
+      const i = { indptr: place((nCols + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
+      const afterMatrices = at;
+      place((nRows + nCols) * k * 4);
+      place((Math.max(nRows, nCols) + 2) * 4);
+      ensure(e, at + 2 * PAGE);
+      const buf = e.memory.buffer;
+      const cui: Csr = {
+        nRows,
+        nCols,
+        indptr: new Int32Array(buf, u.indptr, nRows + 1),
+        indices: new Int32Array(buf, u.indices, nnz),
+        data: new Float32Array(buf, u.conf, nnz),
+      };
+      cui.indptr.set(weights.indptr);
+      cui.indices.set(weights.indices);
+      confidenceFromWeights(weights, alpha, cui.data);
+      const ciu = transposeCsr(cui, { indptr: new Int32Array(buf, i.indptr, nCols + 1), indices: new Int32Array(buf, i.indices, nnz), data: new Float32Array(buf, i.conf, nnz) });
+      regions = new Map([
+        [cui, u],
+        [ciu, i],
+      ]);
+      bump = afterMatrices;
+      return { cui, ciu };
+    },
+    get threadsUsed() {
+      return used;
+    },
+    get threadsNote() {
+      return note;
+    },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
       const module = kernelModule();
@@ -122,24 +193,24 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         const yty = gram(fixed, m.nCols, k, regularization);
         cgSolveRows(args, yty, 0, m.nRows);
         args.onRows?.(m.nRows, m.nRows);
+        used = 1;
+        if (wanted > 1) note = `${wanted} threads requested, 1 used: ${module ? `k = ${k} is not a multiple of 4` : 'no WebAssembly SIMD here'}, so the TypeScript solver runs`;
         return;
       }
-      if (!engine) engine = makeEngine(module);
+      engine ??= await makeEngine(module);
       const e = engine;
-      if (e.pool) await e.pool.whenReady();
+      used = e.threads;
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
-        headerK = k;
-        perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
-        bump = align(k * k * 4) + T * perThread;
+        bump = header(k, T);
       }
       let region = regions.get(m);
       if (!region) {
         if (regions.size >= 2) {
           // A new fit: forget the previous fit's matrices.
           regions = new Map();
-          bump = align(k * k * 4) + T * perThread;
+          bump = header(k, T);
         }
         const nnz = m.indices.length;
         region = { indptr: bump, indices: bump + align((m.nRows + 1) * 4), conf: 0 };

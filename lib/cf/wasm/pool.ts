@@ -1,5 +1,6 @@
 /**
- * A pool of helper threads for the SIMD CG kernel: every thread instantiates
+ * A pool of helper threads for the SIMD kernels (the ALS CG kernel, and the
+ * exact top-k kernel of lib/embed/knn/wasm): every thread instantiates
  * the `shared` build of cg.wat on one shared WebAssembly.Memory, and the rows
  * of a half-step are split into chunks that the threads (the caller's
  * included) take from an atomic counter in that memory, as `implicit` splits
@@ -33,7 +34,21 @@ export type CgThreadRequest =
       /** i32[2]: next chunk to take, rows done. */
       counter: number;
     }
-  | { type: 'gram'; y: number; r0: number; r1: number; k: number; acc32: number; acc64: number };
+  | { type: 'gram'; y: number; r0: number; r1: number; k: number; acc32: number; acc64: number }
+  | {
+      /** Exact top-k (lib/embed/knn/wasm): query rows in blocks of `block`, taken from the counter. */
+      type: 'topk';
+      x: number;
+      n: number;
+      d: number;
+      k: number;
+      self: number;
+      vals: number;
+      idx: number;
+      block: number;
+      /** i32[2]: next block to take, rows done. */
+      counter: number;
+    };
 
 /** A helper's reply to each request. */
 export type CgThreadReply = { type: 'ready' } | { type: 'done' } | { type: 'error'; message: string };
@@ -77,6 +92,19 @@ const THREAD_MAIN = String.raw`(listen, post) => {
           Atomics.add(c, next + 1, r1 - r0);
         }
         post({ type: 'done' });
+      } else if (m.type === 'topk') {
+        const c = new Int32Array(memory.buffer);
+        const next = m.counter >> 2;
+        const blocks = Math.ceil(m.n / m.block);
+        for (;;) {
+          const i = Atomics.add(c, next, 1);
+          if (i >= blocks) break;
+          const r0 = i * m.block;
+          const r1 = Math.min(m.n, r0 + m.block);
+          exports.topk(m.x, m.n, m.d, r0, r1, m.k, m.self, m.vals, m.idx);
+          Atomics.add(c, next + 1, r1 - r0);
+        }
+        post({ type: 'done' });
       } else if (m.type === 'gram') {
         exports.gram(m.y, m.r0, m.r1, m.k, m.acc32, m.acc64);
         post({ type: 'done' });
@@ -116,14 +144,14 @@ export class CgThreadPool {
   private failure: string | null = null;
   private readonly ready: Promise<void>;
 
-  /** `helpers` threads besides the caller's; `bytes` is CG_KERNEL_SHARED_WASM. */
-  constructor(spawn: SpawnCgThread, helpers: number, bytes: Uint8Array, initialPages: number) {
+  /** `helpers` threads besides the caller's; `bytes` is a shared build (CG_KERNEL_SHARED_WASM, TOPK_KERNEL_SHARED_WASM); `label` names it in errors. */
+  constructor(spawn: SpawnCgThread, helpers: number, bytes: Uint8Array, initialPages: number, private readonly label = 'ALS') {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: 65536, shared: true });
     for (let t = 0; t < helpers; t++) {
       const thread = spawn();
       thread.onReply((msg) => this.settle(t, msg.type === 'error' ? msg.message : null));
       thread.onFailure((message) => {
-        this.failure = `ALS helper thread ${t} failed: ${message}`;
+        this.failure = `${this.label} helper thread ${t} failed: ${message}`;
         this.settle(t, message);
       });
       this.threads.push(thread);
@@ -145,7 +173,7 @@ export class CgThreadPool {
   /** Sends one request to helper `t`; resolves on its `done` (or `ready`). */
   request(t: number, msg: CgThreadRequest): Promise<void> {
     if (this.failure) return Promise.reject(new Error(this.failure));
-    if (this.pending[t]) return Promise.reject(new Error(`ALS helper thread ${t} is busy`));
+    if (this.pending[t]) return Promise.reject(new Error(`${this.label} helper thread ${t} is busy`));
     return new Promise<void>((resolve, reject) => {
       this.pending[t] = { resolve, reject };
       this.threads[t].postMessage(msg);
@@ -161,7 +189,7 @@ export class CgThreadPool {
   terminate(): void {
     for (const t of this.threads) t.terminate();
     this.threads.length = 0;
-    for (const p of this.pending) p?.reject(new Error('ALS thread pool terminated'));
+    for (const p of this.pending) p?.reject(new Error(`${this.label} thread pool terminated`));
     this.pending = [];
   }
 
@@ -170,6 +198,6 @@ export class CgThreadPool {
     if (!p) return;
     this.pending[t] = null;
     if (error === null) p.resolve();
-    else p.reject(new Error(`ALS helper thread ${t}: ${error}`));
+    else p.reject(new Error(`${this.label} helper thread ${t}: ${error}`));
   }
 }

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniformArray } from '../../util/random';
-import { blockedTopK, bruteForceTopK, type KnnOptions, type KnnResult, type VectorSet } from './index';
+import { spawnNodeCgThread } from '../../cf/wasm/node-threads';
+import { compileKernel } from '../../cf/wasm/build.mjs';
+import { blockedTopK, bruteForceTopK, wasmTopK, type KnnOptions, type KnnResult, type VectorSet } from './index';
+import { TOPK_KERNEL_SHARED_WASM, TOPK_KERNEL_WASM } from './wasm/kernel-bytes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -19,6 +22,10 @@ const impls: [string, Impl][] = [
   ['reference', async (v, o) => bruteForceTopK(v, o)],
   ['blocked (tfjs cpu, 7-row blocks)', (v, o) => blockedTopK(tf, v, { ...o, blockRows: 7 })],
   ['blocked (tfjs cpu, default blocks)', (v, o) => blockedTopK(tf, v, o)],
+  ['wasm SIMD kernel (1 thread)', (v, o) => wasmTopK(v, o)],
+  ['wasm SIMD kernel (1 thread, 7-row blocks)', (v, o) => wasmTopK(v, { ...o, blockRows: 7 })],
+  ['wasm SIMD kernel (2 threads)', (v, o) => wasmTopK(v, { ...o, threads: 2, spawn: spawnNodeCgThread })],
+  ['wasm SIMD kernel (3 threads, 5-row blocks)', (v, o) => wasmTopK(v, { ...o, threads: 3, spawn: spawnNodeCgThread, blockRows: 5 })],
 ];
 
 describe.each(impls)('top-k cosine contract: %s', (_name, run) => {
@@ -75,5 +82,61 @@ describe('blockedTopK', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(blockedTopK(tf, v, { k: 2, signal: ac.signal })).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('wasmTopK on a pool of threads', () => {
+  it('runs the kernel compiled from the committed topk.wat (run `node lib/cf/wasm/build.mjs` after editing it)', async () => {
+    expect(Array.from((await compileKernel('local', 'topk')) as Uint8Array)).toEqual(Array.from(TOPK_KERNEL_WASM));
+    expect(Array.from((await compileKernel('shared', 'topk')) as Uint8Array)).toEqual(Array.from(TOPK_KERNEL_SHARED_WASM));
+  });
+
+  /** 301 × 37 (d not a multiple of 4, n odd): rows 0..59 repeat in blocks of 3 (exact ties), the rest random. */
+  function tied(): VectorSet {
+    const n = 301;
+    const d = 37;
+    const v = fixture(n, d, 11);
+    for (let i = 0; i < 60; i++) if (i % 3) v.data.copyWithin(i * d, (i - (i % 3)) * d, (i - (i % 3) + 1) * d);
+    return v;
+  }
+
+  it.each([2, 3])('gives the same neighbours and scores as one thread on %i threads, ties included', async (threads) => {
+    const v = tied();
+    const one = await wasmTopK(v, { k: 8 });
+    const many = await wasmTopK(v, { k: 8, threads, spawn: spawnNodeCgThread, blockRows: 4 });
+    expect(one.threads).toBe(1);
+    expect(many.threads).toBe(threads);
+    expect(many.threadsNote).toBeNull();
+    expect(Array.from(many.indices)).toEqual(Array.from(one.indices));
+    expect(Array.from(many.scores)).toEqual(Array.from(one.scores));
+  });
+
+  it('orders exact ties by the lower index, as the reference does', async () => {
+    const v = tied();
+    const got = await wasmTopK(v, { k: 4, threads: 2, spawn: spawnNodeCgThread });
+    const truth = bruteForceTopK(v, { k: 4 });
+    // Row 0's twins are rows 1 and 2 (score 1, tied): lower index first; row 1's are 0 and 2.
+    expect(Array.from(got.indices.subarray(0, 2))).toEqual([1, 2]);
+    expect(Array.from(got.indices.subarray(4, 6))).toEqual([0, 2]);
+    expect(got.scores[0]).toBe(got.scores[1]);
+    for (let i = 0; i < 60; i++) expect(Array.from(got.indices.subarray(i * 4, i * 4 + 2)), `row ${i}`).toEqual(Array.from(truth.indices.subarray(i * 4, i * 4 + 2)));
+  });
+
+  it('reports progress up to every row, stops when cancelled, and says when it runs on fewer threads than asked', async () => {
+    const v = fixture(40, 8, 9);
+    const seen: number[] = [];
+    await wasmTopK(v, { k: 2, blockRows: 8, onProgress: (done) => seen.push(done) });
+    expect(seen).toEqual([8, 16, 24, 32, 40]);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(wasmTopK(v, { k: 2, signal: ac.signal, threads: 2, spawn: spawnNodeCgThread })).rejects.toThrow(/cancelled/);
+    const alone = await wasmTopK(v, { k: 2, threads: 2 });
+    expect(alone.threads).toBe(1);
+    expect(alone.threadsNote).toMatch(/2 threads requested, 1 used: no way to start threads/);
+  });
+
+  it('refuses a size beyond its 4 GiB memory before allocating, naming the sizes', async () => {
+    const huge = { data: { length: 600_000 * 2048 } as unknown as Float32Array, n: 600_000, d: 2048 };
+    await expect(wasmTopK(huge, { k: 10 })).rejects.toThrow(/600000 vectors × 2048 dims need 4\.\d+ GiB .*expected at most 4 GiB/);
   });
 });

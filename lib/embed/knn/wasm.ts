@@ -1,0 +1,148 @@
+/**
+ * Exact cosine top-k with the WebAssembly SIMD kernel (wasm/topk.wat), on one
+ * thread or on a pool of threads sharing one memory (lib/cf/wasm/pool.ts, the
+ * same pool the ALS kernel uses): the unit rows are written once into the
+ * kernel's memory, and blocks of query rows are taken from an atomic counter
+ * by every thread (the caller's included). Scores are offered to each row's
+ * top-k list as they are computed, so memory is n·d floats plus n·k results,
+ * never a block of scores. A row's list comes from one thread scanning the
+ * items in order, so the result is the same for any thread count.
+ *
+ * Memory layout (byte offsets, 16-aligned): [ unit rows n × d' f32 (d' = d
+ * rounded up to 4, zero padded) | scores n × k f32 | indices n × k i32 |
+ * counter i32[2] ].
+ */
+import { CancelledError } from '../../util/cancel';
+import { CgThreadPool, sharedMemoryAvailable, type SpawnCgThread } from '../../cf/wasm/pool';
+import { TOPK_KERNEL_SHARED_WASM, TOPK_KERNEL_WASM } from './wasm/kernel-bytes';
+import { checkKnnInput, rowNorms, type KnnOptions, type KnnResult, type VectorSet } from './types';
+
+type TopkFn = (x: number, n: number, d: number, q0: number, q1: number, k: number, self: number, vals: number, idx: number) => void;
+
+/** Query rows per block by default: a few dozen rows of 2048 floats stay in L2 while the items stream past. */
+export const WASM_BLOCK_ROWS = 32;
+const PAGE = 65536;
+/** The most a 32-bit WebAssembly memory holds (65536 pages), less one page of headroom. */
+const MAX_BYTES = 65535 * PAGE;
+/** Time the calling thread may compute before it lets messages (cancel) in. */
+const YIELD_MS = 50;
+const align = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Options of the WebAssembly path: threads in all (the caller's included) and how to start helpers. */
+export interface WasmKnnOptions extends KnnOptions {
+  /** Threads in all (default 1). More than 1 needs `spawn` and shared memory. */
+  threads?: number;
+  /** Starts one helper thread (lib/cf/wasm/pool.ts: Web Worker or worker_threads). */
+  spawn?: SpawnCgThread;
+}
+
+/** The result, with the threads the kernel actually ran on and why fewer than asked, if so. */
+export interface WasmKnnResult extends KnnResult {
+  threads: number;
+  threadsNote: string | null;
+}
+
+/** Bytes the kernel's memory needs for n × d vectors and k neighbours. */
+export function wasmKnnBytes(n: number, d: number, k: number): number {
+  const dp = Math.ceil(d / 4) * 4;
+  return align(n * dp * 4) + 2 * align(n * k * 4) + 16;
+}
+
+/** Exact top-k by cosine similarity with the SIMD kernel; same contract as `bruteForceTopK`. */
+export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Promise<WasmKnnResult> {
+  const { k, excludeSelf } = checkKnnInput(v, options);
+  const { n, d, data } = v;
+  const block = options.blockRows ?? WASM_BLOCK_ROWS;
+  const bytes = wasmKnnBytes(n, d, k);
+  if (bytes > MAX_BYTES) {
+    throw new Error(`invalid size: ${n} vectors × ${d} dims need ${(bytes / 2 ** 30).toFixed(2)} GiB in the top-k kernel's memory; expected at most 4 GiB (use blockedTopK)`);
+  }
+  const norms = rowNorms(v);
+  const wanted = Math.max(1, Math.floor(options.threads ?? 1));
+  let note: string | null = null;
+  let pool: CgThreadPool | null = null;
+  let memory: WebAssembly.Memory;
+  let topk: TopkFn;
+  if (wanted > 1 && options.spawn && sharedMemoryAvailable()) {
+    try {
+      pool = new CgThreadPool(options.spawn, wanted - 1, TOPK_KERNEL_SHARED_WASM, Math.ceil(bytes / PAGE), 'KNN');
+      await pool.whenReady();
+    } catch (err) {
+      pool?.terminate();
+      pool = null;
+      note = `${wanted} threads requested, 1 used: ${(err as Error).message}`;
+    }
+  } else if (wanted > 1) {
+    note = `${wanted} threads requested, 1 used: ${options.spawn ? 'no shared WebAssembly memory (the page is not cross-origin isolated)' : 'no way to start threads here (no spawn function)'}`;
+  }
+  if (pool) {
+    memory = pool.memory;
+    topk = new WebAssembly.Instance(new WebAssembly.Module(TOPK_KERNEL_SHARED_WASM), { env: { mem: memory } }).exports.topk as TopkFn;
+  } else {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(TOPK_KERNEL_WASM), {});
+    memory = inst.exports.mem as WebAssembly.Memory;
+    memory.grow(Math.ceil(Math.max(0, bytes - memory.buffer.byteLength) / PAGE));
+    topk = inst.exports.topk as TopkFn;
+  }
+  const threads = pool ? wanted : 1;
+  try {
+    const dp = Math.ceil(d / 4) * 4;
+    const xOff = 0;
+    const valsOff = align(n * dp * 4);
+    const idxOff = valsOff + align(n * k * 4);
+    const counterOff = idxOff + align(n * k * 4);
+    const buf = memory.buffer;
+    // Unit rows straight into the kernel's memory: no other copy of the n × d input is made.
+    const x = new Float32Array(buf, xOff, n * dp);
+    for (let i = 0; i < n; i++) {
+      const inv = 1 / norms[i];
+      const src = i * d;
+      const dst = i * dp;
+      for (let t = 0; t < d; t++) x[dst + t] = data[src + t] * inv;
+      for (let t = d; t < dp; t++) x[dst + t] = 0;
+    }
+    new Float32Array(buf, valsOff, n * k).fill(-Infinity);
+    new Int32Array(buf, idxOff, n * k).fill(-1);
+    const counter = new Int32Array(buf, counterOff, 2);
+    counter[0] = 0;
+    counter[1] = 0;
+    const self = excludeSelf ? 1 : 0;
+    const blocks = Math.ceil(n / block);
+    const helpers: Promise<void>[] = [];
+    for (let t = 1; t < threads; t++) {
+      helpers.push(pool!.request(t - 1, { type: 'topk', x: xOff, n, d: dp, k, self, vals: valsOff, idx: idxOff, block, counter: counterOff }));
+    }
+    // Helpers that fail must not leave an unhandled rejection while this thread still computes.
+    const helpersDone = Promise.allSettled(helpers);
+    let lastYield = performance.now();
+    let cancelled = false;
+    for (;;) {
+      if (options.signal?.aborted) {
+        cancelled = true;
+        Atomics.store(counter, 0, blocks);
+        break;
+      }
+      const i = Atomics.add(counter, 0, 1);
+      if (i >= blocks) break;
+      const r0 = i * block;
+      const r1 = Math.min(n, r0 + block);
+      topk(xOff, n, dp, r0, r1, k, self, valsOff, idxOff);
+      const done = Atomics.add(counter, 1, r1 - r0) + r1 - r0;
+      options.onProgress?.(Math.min(done, n), n);
+      if (performance.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+    }
+    const settled = await helpersDone;
+    if (cancelled) throw new CancelledError('knn cancelled');
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+    if (threads > 1) options.onProgress?.(n, n);
+    const scores = new Float32Array(memory.buffer, valsOff, n * k).slice();
+    const indices = new Int32Array(memory.buffer, idxOff, n * k).slice();
+    return { n, k, indices, scores, threads, threadsNote: note };
+  } finally {
+    pool?.terminate();
+  }
+}
