@@ -64,8 +64,8 @@ async function main(): Promise<number> {
   let different = 0;
   for (const [id, c] of result.comparisons) {
     console.log(`compare ${id}: ${c.verdict}`);
-    const image = c.figures.filter((f) => isImageFigure(id, f.name)).length;
-    if (image) console.log(`    ${image} figures of strategies that read image neighbours (seed-hybrid, hybrid, two-stage) not judged: there are none headless`);
+    const image = c.figures.filter((f) => f.verdict === 'not compared' && isImageFigure(id, f.name)).length;
+    if (image) console.log(`    ${image} figures of strategies that read image neighbours (seed-hybrid, hybrid, two-stage) not judged: Image embeddings was skipped`);
     for (const f of c.figures) if (f.verdict === 'different' || f.verdict === 'within tolerance') console.log(`    ${f.name}: saved ${f.saved ?? '(absent)'}, now ${f.current ?? '(absent)'} → ${f.verdict}`);
     if (c.verdict === 'different') different++;
   }
