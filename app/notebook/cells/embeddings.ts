@@ -220,7 +220,8 @@ export const embeddingsCell = defineAppCell({
     let neo4jSkipped: string | null = null;
     if (p.writeNeo4j) {
       const codes = Array.from(rows, (r) => catalog.keys[r]);
-      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
+      if (!info) throw new CellFailure('The Data cell gave no dataset identity, so Neo4j cannot be checked to hold this dataset.', 'Run the Data cell again, or untick “Write SIMILAR + vector index to Neo4j”.');
+      const input = { dataset: { fingerprint: info.fingerprint, name: info.name }, backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
       const down = await neo4jDown();
       if (down) {
         neo4jSkipped = `SIMILAR relationships and embeddings of ${n.toLocaleString('en')} products (Image embeddings, ${spec.id})`;

@@ -95,6 +95,7 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
     resume[phase] = Math.min(next, plan.batches[phase]);
     if (!(sameShape && mine.complete)) complete = false;
     const patch: Record<string, unknown> = { batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase], [nextKey(phase)]: resume[phase] };
+    if (plan.name) patch.name = plan.name;
     if (phase === 'purchases') patch.purchases_mode = await purchasesMode(c, resume.purchases, mine?.props.purchases_mode);
     await writeQuery(
       c,
