@@ -7,13 +7,13 @@
  * cell stops the run with its message and a non-zero exit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile, type NotebookFile } from '@/lib/notebook/file';
-import { runNotebook } from './run';
+import { PHOTOS_NOT_READ, runNotebook } from './run';
 
 const DEMO = path.join(import.meta.dirname, '../../notebooks/demo.json');
 
@@ -59,12 +59,29 @@ describe('headless runner', () => {
     expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([
       ['graph', 'asked with --skip'],
       ['embeddings', 'asked with --skip'],
-      ['hybrid', expect.stringContaining('needs the Image embeddings cell')],
+      ['hybrid', 'needs the Image embeddings cell, which is skipped (asked with --skip)'],
     ]);
     const evaluate = r.comparisons.get('evaluate')!;
     expect(evaluate.figures.filter((f) => f.verdict === 'different')).toEqual([]);
     expect(evaluate.figures.filter((f) => f.name.startsWith('hybrid.')).every((f) => f.verdict === 'not compared')).toBe(true);
     expect(evaluate.figures.find((f) => f.name === 'als.map_at_12')).toMatchObject({ verdict: 'identical' });
+  });
+
+  it('on --data files, does not run Image embeddings (their photos are not read headless) and says why', async () => {
+    const dir = process.env.DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data');
+    const ml = path.join(dir, 'movielens-100k');
+    if (!existsSync(path.join(ml, 'u.data'))) return void console.warn(`skipped: ${ml} is absent`);
+    const nb = demo();
+    nb.cells.data.params = { ...nb.cells.data.params, source: 'movielens' };
+    for (const id of ['als', 'towers', 'evaluate']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
+    const r = await runNotebook(nb, { dataDir: ml, skip: ['graph'] });
+    expect(r.failure).toBeNull();
+    expect(r.ran).toEqual(['data']);
+    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([
+      ['graph', 'asked with --skip'],
+      ['embeddings', PHOTOS_NOT_READ],
+      ['hybrid', `needs the Image embeddings cell, which is skipped (${PHOTOS_NOT_READ})`],
+    ]);
   });
 
   it('stops at a failing cell with its message; the command exits 1 and prints it', async () => {
