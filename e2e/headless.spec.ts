@@ -1,18 +1,18 @@
 /**
  * The headless runner against the browser, cell by cell, for every cell it
- * runs: Data, ALS, the Neural models (two-tower on TF.js, the CPU backend
- * forced in the browser as in Node) and the Evaluate backtest (lib/recs).
- * Both sides use the notebook's tolerance rule. The headless runner has no
- * Image embeddings cell, so the backtest's strategies that read image
- * neighbours are listed, not compared. The saved notebook is the kind of file
- * notebooks/demo.json is (that one was saved by this spec).
+ * runs: Data, Image embeddings (the demo's drawings rasterised by
+ * lib/data/demo/raster in the ML worker and in Node alike: the same pixels),
+ * ALS, the Neural models (two-tower on TF.js, the CPU backend forced in the
+ * browser as in Node), Hybrid and the Evaluate backtest (lib/recs) with every
+ * strategy, image-based ones included. Both sides use the notebook's tolerance
+ * rule. The saved notebook is the kind of file notebooks/demo.json is (that
+ * one was saved by this spec).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { compareValue } from '../lib/notebook/compare';
 import type { MetricsExport } from '../lib/notebook/export';
-import { IMAGE_STRATEGIES } from '../scripts/notebook/evaluate-cell';
 import { loadTinyDemo, openNotebook, runCell, setParam } from './helpers';
 
 async function download(page: Page, action: () => Promise<unknown>, to: string): Promise<string> {
@@ -21,9 +21,10 @@ async function download(page: Page, action: () => Promise<unknown>, to: string):
   return to;
 }
 
-const isImage = (name: string) => IMAGE_STRATEGIES.some((s) => name.startsWith(`${s}.`));
+/** The cells both sides run and judge (Graph is compared against a real Neo4j in test/integration/headless-graph.test.ts). */
+const JUDGED = ['data', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate'];
 
-test('headless Neural models and Evaluate give the browser’s figures on the same notebook file', async ({ page, browser }, info) => {
+test('headless Image embeddings, Hybrid and Evaluate give the browser’s figures on the same notebook file', async ({ page, browser }, info) => {
   const errors = await openNotebook(page, '?backend=cpu');
   await loadTinyDemo(page);
   // The Graph cell loads the e2e server's Neo4j; the headless Graph cell is compared with these saved figures
@@ -34,10 +35,14 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
   await runCell(page, 'als');
   await setParam(page, 'towers-epochs', 3);
   await runCell(page, 'towers');
-  // Evaluate runs the Image embeddings cell first: the cheap histogram backbone, nothing written to Neo4j.
+  // The cheap histogram backbone, nothing written to Neo4j (the headless side has none here).
   await page.locator('#embeddings-backbone').selectOption('histogram');
   await setParam(page, 'embeddings-gallerySample', 1);
   await page.locator('#embeddings-writeNeo4j').uncheck();
+  await runCell(page, 'embeddings');
+  // Hybrid's filter and co-purchase in memory on both sides (same lists as Neo4j's, which it cross-checks, but named differently).
+  await page.locator('#hybrid-graph').selectOption('memory');
+  await runCell(page, 'hybrid');
   await page.locator('#evaluate-submission').selectOption('repurchase');
   await runCell(page, 'evaluate');
 
@@ -67,28 +72,27 @@ test('headless Neural models and Evaluate give the browser’s figures on the sa
   writeFileSync(input, JSON.stringify(withoutGraph));
   const log = execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/notebook/cli.ts', 'run', input, '--json', out], { encoding: 'utf8' });
   writeFileSync(info.outputPath('headless.log'), log);
-  expect(log).toMatch(/compare als: (identical|within tolerance)/);
-  expect(log).toMatch(/compare towers: (identical|within tolerance)/);
-  expect(log).toMatch(/compare evaluate: (identical|within tolerance)/);
+  for (const id of JUDGED) expect(log).toMatch(new RegExp(`compare ${id}: (identical|within tolerance)`));
+  expect(log).not.toMatch(/read image neighbours .* not judged/);
 
   const fromBrowser = JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport;
   const headless = JSON.parse(readFileSync(out, 'utf8')) as MetricsExport;
   expect(Object.keys(headless)).toEqual(Object.keys(fromBrowser));
-  for (const id of ['data', 'als', 'towers', 'evaluate']) {
+  for (const id of JUDGED) {
     const a = fromBrowser.cells[id].figures;
     const b = headless.cells[id].figures;
-    const judged = Object.keys(a).filter((k) => !isImage(k));
+    const judged = Object.keys(a).filter((k) => compareValue(k, a[k], a[k]) !== 'not compared');
     expect(judged.length, id).toBeGreaterThan(0);
-    expect(Object.keys(b).filter((k) => !isImage(k)).sort(), id).toEqual(judged.sort());
+    expect(Object.keys(b).filter((k) => compareValue(k, b[k], b[k]) !== 'not compared').sort(), id).toEqual(judged.sort());
     const differ = judged.filter((k) => compareValue(k, a[k], b[k]) === 'different').map((k) => `${k}: browser ${a[k]}, headless ${b[k]}`);
     expect(differ, id).toEqual([]);
   }
-  // What is not judged, and why: the strategies that read image neighbours (headless has no Image embeddings cell).
+  // The image-based figures are among the judged ones: embeddings' precision, the image-similar slots, the hybrid strategies.
+  expect(headless.cells.embeddings.figures['precision.productType']).toBe(fromBrowser.cells.embeddings.figures['precision.productType']);
+  expect(headless.cells.hybrid.figures.slots_similar).toBe(fromBrowser.cells.hybrid.figures.slots_similar);
+  expect(Number(fromBrowser.cells.hybrid.figures.slots_similar)).toBeGreaterThan(0);
   const evaluate = Object.keys(fromBrowser.cells.evaluate.figures);
-  expect(evaluate.filter((k) => k.startsWith('hybrid.')).length).toBeGreaterThan(0);
-  expect(Object.keys(headless.cells.evaluate.figures).filter((k) => k.startsWith('hybrid.') || k.startsWith('seed-hybrid.'))).toEqual([]);
-  // The image-free strategies that are judged: every baseline and ALS.
-  for (const s of ['random', 'popularity', 'repurchase', 'als']) expect(evaluate).toContain(`${s}.map_at_12`);
+  for (const s of ['random', 'popularity', 'repurchase', 'als', 'seed-hybrid', 'hybrid', 'two-stage']) expect(evaluate).toContain(`${s}.map_at_12`);
   expect(headless.cells.towers.figures.ndcg_at_10).toEqual(expect.any(Number));
   expect(errors).toEqual([]);
 });

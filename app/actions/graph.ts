@@ -45,6 +45,7 @@ const writeSchema = z.discriminatedUnion('phase', [
 ]);
 const planSchema = z.object({
   fingerprint: key,
+  name: z.string().min(1).max(500).optional(),
   batchSize: z.number().int().min(1).max(MAX_ROWS_PER_CALL),
   batches: z.object({ products: count, customers: count, purchases: count }),
 });

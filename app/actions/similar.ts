@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/server/driver';
 import { detectGds, gdsKnnRecall } from '@/lib/graph/server/gds';
-import { prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
+import { otherDatasetRefusal } from '@/lib/graph/loaded';
+import { loadedDatasets, prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 
@@ -53,10 +54,18 @@ function decodeFloats(b64: string, expected: number, field: string): number[] {
   return out;
 }
 
-/** Constraint, stale-embedding cleanup and the vector index for `dim`-wide embeddings of `backbone`. */
-export async function prepareSimilarAction(input: { backbone: string; dim: number }) {
-  const p = z.object({ backbone: backboneId, dim }).safeParse(input);
+/**
+ * Constraint, stale-embedding cleanup and the vector index for `dim`-wide embeddings of `backbone`, once the
+ * graph is known to hold `dataset` (the Graph cell's record of its load): SIMILAR of one dataset is never
+ * written among another's products. The refusal names both and says to re-run the Graph cell.
+ */
+export async function prepareSimilarAction(input: { backbone: string; dim: number; dataset: { fingerprint: string; name: string } }) {
+  const p = z.object({ backbone: backboneId, dim, dataset: z.object({ fingerprint: z.string().min(1).max(200), name: z.string().min(1).max(500) }) }).safeParse(input);
   if (!p.success) return invalid(p.error);
+  const loaded = await guard((t) => loadedDatasets(t));
+  if (!loaded.ok) return loaded;
+  const refusal = otherDatasetRefusal(loaded.data, p.data.dataset, 'SIMILAR relationships and embeddings', 'Write SIMILAR + vector index to Neo4j');
+  if (refusal) return { ok: false as const, ...refusal };
   return guard((t) => prepareSimilar(t, p.data.backbone, p.data.dim));
 }
 

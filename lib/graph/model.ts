@@ -134,6 +134,8 @@ export interface PurchaseColumns {
 export interface LoadPlan {
   /** Dataset fingerprint (DatasetInfo.fingerprint); keys the checkpoint. */
   fingerprint: string;
+  /** The dataset's name (DatasetInfo.name), recorded with the checkpoint so other cells can name what the graph holds. */
+  name?: string;
   /** Rows per batch the client uses; a different value restarts the checkpoint. */
   batchSize: number;
   /** Number of batches per phase. */

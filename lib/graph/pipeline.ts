@@ -13,6 +13,8 @@ import { throwIfAborted } from '../util/cancel';
 /** Everything to load, already built: node rows (rows.ts) and PURCHASED in columns (purchases.ts). */
 export interface LoadInput {
   fingerprint: string;
+  /** The dataset's name, recorded on the checkpoint (lib/graph/loaded.ts). */
+  name?: string;
   rows: { products: readonly ProductRow[]; customers: readonly CustomerRow[]; purchases: PurchaseTable };
 }
 
@@ -71,6 +73,7 @@ export async function runLoad(port: GraphLoadPort, input: LoadInput, opts: LoadO
   const totals: Record<LoadPhase, number> = { products: input.rows.products.length, customers: input.rows.customers.length, purchases: tableLength(input.rows.purchases) };
   const plan: LoadPlan = {
     fingerprint: input.fingerprint,
+    ...(input.name ? { name: input.name } : {}),
     batchSize,
     batches: { products: batches.products.length, customers: batches.customers.length, purchases: batches.purchases.length },
   };

@@ -21,6 +21,16 @@ describe('re-run and compare', () => {
     expect(compareValue('hit_rate_at_10', 0.1, 0.2)).toBe('different');
   });
 
+  it('shows metrics measured in a time unit without judging them, whatever their name (also when the re-run renamed them)', () => {
+    const saved = [{ kind: 'metrics' as const, title: 'Histogram', values: [{ name: 'exact top-k', value: 0.09, unit: 's' }, { name: 'embedded', value: 145 }] }];
+    const now = [{ kind: 'metrics' as const, title: 'Histogram', values: [{ name: 'exact top-k time', value: 0.08, unit: 's' }, { name: 'rate', value: 50, unit: 'images/s' }, { name: 'embedded', value: 145 }] }];
+    const c = compareCell({ summary: null, outputs: saved }, { summary: null, outputs: now });
+    expect(Object.fromEntries(c.figures.map((f) => [f.name, f.verdict]))).toEqual({
+      'Histogram: exact top-k': 'not compared', 'Histogram: embedded': 'identical', 'Histogram: exact top-k time': 'not compared', 'Histogram: rate': 'not compared',
+    });
+    expect(c.verdict).toBe('identical');
+  });
+
   it('flattens summaries and metric outputs into named figures; the worst verdict wins', () => {
     const figures = cellFigures({ a: 1, evaluate: { ALS: { map_at_12: 0.2 } }, list: [1, 2] }, [
       { kind: 'metrics', title: 'Fit', values: [{ name: 'loss', value: 3 }] },

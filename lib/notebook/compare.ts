@@ -71,6 +71,14 @@ export function worst(verdicts: Iterable<Verdict>): Verdict {
   return w;
 }
 
+/** A metric's unit says it is a time or a rate (seconds, ms, images/s): not judged, whatever its name. */
+const TIME_UNIT = /^(s|ms|min|h)$|\/(s|min|h)$/;
+
+/** Names (as cellFigures gives them) of the metrics measured in a time unit. */
+function timedFigures(outputs: readonly CellOutput[]): string[] {
+  return outputs.flatMap((o) => (o.kind === 'metrics' ? o.values.filter((m) => m.unit && TIME_UNIT.test(m.unit)).map((m) => `${o.title ? `${o.title}: ` : ''}${m.name}`) : []));
+}
+
 /** Compares a cell's saved figures with those of its new run. */
 export function compareCell(
   saved: { summary: Record<string, JsonValue> | null; outputs: readonly CellOutput[] },
@@ -81,6 +89,7 @@ export function compareCell(
   // Nothing was saved (a version 1 file without summaries): there is nothing to judge the new figures against.
   if (a.size === 0) return { verdict: 'not compared', figures: [...b].map(([name, v]) => ({ name, saved: undefined, current: v, verdict: 'not compared' as const })) };
   const names = [...new Set([...a.keys(), ...b.keys()])];
-  const figures = names.map((name) => ({ name, saved: a.get(name), current: b.get(name), verdict: compareValue(name, a.get(name), b.get(name)) }));
+  const timed = new Set([...timedFigures(saved.outputs), ...timedFigures(current.outputs)]);
+  const figures = names.map((name) => ({ name, saved: a.get(name), current: b.get(name), verdict: timed.has(name) ? ('not compared' as const) : compareValue(name, a.get(name), b.get(name)) }));
   return { verdict: worst(figures.map((f) => f.verdict)), figures };
 }

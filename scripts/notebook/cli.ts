@@ -15,7 +15,7 @@ import { TOLERANCE_RULE } from '@/lib/notebook/compare';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile } from '@/lib/notebook/file';
 import { reportHtml } from '@/lib/notebook/report';
-import { CELL_TITLES, isImageFigure, runNotebook } from './run';
+import { CELL_TITLES, isImageFigure, NOT_HEADLESS, runNotebook } from './run';
 
 const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--check]';
 
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   const ds = parsed.file.dataset;
   console.log(`notebook ${args.notebook}: saved ${parsed.file.savedAt} by ${parsed.file.app.name} ${parsed.file.app.version}, seed ${parsed.file.seed}${ds ? `, dataset ${ds.name}` : ''}`);
   const result = await runNotebook(parsed.file, { dataDir: args.data ?? null, duckdbPath: args.duckdb, skip: args.skip, onLine: (l) => console.log(l) });
-  for (const s of result.skipped) console.log(`- skipped ${s.title}: ${s.why === 'asked with --skip' ? s.why : `not available headless (${s.why})`}`);
+  for (const s of result.skipped) console.log(`- skipped ${s.title}: ${s.cell in NOT_HEADLESS ? `not available headless (${s.why})` : s.why}`);
   if (result.failure) {
     console.error(`✗ ${result.failure.cell} failed: ${result.failure.message}${result.failure.hint ? `\n  ${result.failure.hint}` : ''}`);
     return 1;
@@ -64,8 +64,8 @@ async function main(): Promise<number> {
   let different = 0;
   for (const [id, c] of result.comparisons) {
     console.log(`compare ${id}: ${c.verdict}`);
-    const image = c.figures.filter((f) => isImageFigure(id, f.name)).length;
-    if (image) console.log(`    ${image} figures of strategies that read image neighbours (seed-hybrid, hybrid, two-stage) not judged: there are none headless`);
+    const image = c.figures.filter((f) => f.verdict === 'not compared' && isImageFigure(id, f.name)).length;
+    if (image) console.log(`    ${image} figures of strategies that read image neighbours (seed-hybrid, hybrid, two-stage) not judged: Image embeddings did not run`);
     for (const f of c.figures) if (f.verdict === 'different' || f.verdict === 'within tolerance') console.log(`    ${f.name}: saved ${f.saved ?? '(absent)'}, now ${f.current ?? '(absent)'} → ${f.verdict}`);
     if (c.verdict === 'different') different++;
   }

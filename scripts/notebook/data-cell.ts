@@ -22,11 +22,11 @@ import { readSource, type SourceName } from '@/app/notebook/data/load';
 import { datasetOutputs } from '@/app/notebook/data/outputs';
 import type { HeadlessServices } from './services';
 
-/** Data files of a folder (images are not read headless). */
+/** Data files of a folder (MovieLens 100k: u.data, u.item, u.user; images are not read headless). */
 function filesIn(dir: string): string[] {
   return readdirSync(dir)
     .map((n) => path.join(dir, n))
-    .filter((p) => statSync(p).isFile() && /\.(csv|parquet|tsv|dat|txt|json)$/i.test(p));
+    .filter((p) => statSync(p).isFile() && /\.(csv|parquet|tsv|dat|txt|json|data|item|user)$/i.test(p));
 }
 
 export const headlessDataCell: CellDefinition<typeof dataCell.params, HeadlessServices> = defineCell({

@@ -1,10 +1,10 @@
 /**
- * The Evaluate cell for the headless runner: the browser cell itself (the
- * rolling backtest of lib/recs, served in-process like the ML worker serves
- * it), with one difference: the Image embeddings cell does not run headless,
- * so there are no image neighbours. The backtest then has no seed-hybrid or
- * hybrid strategy and the two-stage recommender has no image candidates or
- * features; every other strategy is the browser's, figure for figure.
+ * The Evaluate cell for a headless run with `--skip embeddings`: the browser
+ * cell itself (the rolling backtest of lib/recs, served in-process like the
+ * ML worker serves it) without image neighbours. The backtest then has no
+ * seed-hybrid or hybrid strategy and the two-stage recommender has no image
+ * candidates or features; every other strategy is the browser's, figure for
+ * figure. (Without --skip embeddings the runner uses the browser's cell as it is.)
  */
 import { cellId, defineCell, type ArtifactReader, type CellDefinition, type CellId } from '@/lib/notebook/types';
 import { evaluateCell } from '@/app/notebook/cells/evaluate';
@@ -20,7 +20,7 @@ export const headlessEvaluateCell: CellDefinition<typeof evaluateCell.params, He
   ...evaluateCell,
   dependsOn: [DATA_CELL],
   async run(ctx) {
-    ctx.log('headless: no image neighbours (the Image embeddings cell does not run headless): no seed-hybrid or hybrid strategy; the two-stage recommender has no image candidates');
+    ctx.log('headless with --skip embeddings: no image neighbours: no seed-hybrid or hybrid strategy; the two-stage recommender has no image candidates');
     const artifacts: ArtifactReader = {
       find: <T>(cell: CellId, name: string) => (cell === EMBEDDINGS_CELL ? undefined : ctx.artifacts.find<T>(cell, name)),
       get: <T>(cell: CellId, name: string) => ctx.artifacts.get<T>(cell, name),

@@ -1,17 +1,19 @@
 /**
  * The headless runner on the repository's example notebook (saved in the
- * browser on the tiny demo by e2e/headless.spec.ts: Data, Image embeddings,
- * ALS, Neural models, Evaluate): same figures as saved, by the compare rule; a
- * failing cell stops the run with its message and a non-zero exit.
+ * browser on the tiny demo by e2e/headless.spec.ts: Data, Graph, Image
+ * embeddings, ALS, Neural models, Hybrid, Evaluate): same figures as saved, by
+ * the compare rule, image-based ones included; with --skip embeddings, Hybrid
+ * is left out and Evaluate's image strategies are shown, not judged; a failing
+ * cell stops the run with its message and a non-zero exit.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile, type NotebookFile } from '@/lib/notebook/file';
-import { runNotebook } from './run';
+import { PHOTOS_NOT_READ, runNotebook } from './run';
 
 const DEMO = path.join(import.meta.dirname, '../../notebooks/demo.json');
 
@@ -27,27 +29,59 @@ describe('headless runner', () => {
     // The Graph cell needs a Neo4j: test/integration/headless-graph.test.ts runs it.
     const r = await runNotebook(demo(), { onLine: (l) => lines.push(l), skip: ['graph'] });
     expect(r.failure).toBeNull();
-    expect(r.ran).toEqual(['data', 'als', 'towers', 'evaluate']);
-    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([['graph', 'asked with --skip'], ['embeddings', expect.stringContaining('canvas')]]);
-    for (const id of ['data', 'als', 'towers', 'evaluate']) {
+    expect(r.ran).toEqual(['data', 'embeddings', 'als', 'towers', 'hybrid', 'evaluate']);
+    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([['graph', 'asked with --skip']]);
+    for (const id of r.ran) {
       const c = r.comparisons.get(id)!;
       expect(c.figures.filter((f) => f.verdict === 'different')).toEqual([]);
       expect(['identical', 'within tolerance']).toContain(c.verdict);
     }
+    // The drawings' pixels are the browser's: the neighbours' precision is the saved figure exactly.
+    expect(r.comparisons.get('embeddings')!.figures.find((f) => f.name === 'precision.productType')).toMatchObject({ verdict: 'identical' });
     expect(lines.some((l) => /▶ Collaborative filtering/.test(l))).toBe(true);
     expect(lines.some((l) => /als: .*iterations/.test(l))).toBe(true);
     const m = metricsJson(r.file);
     expect(m.format).toBe('atelier-metrics');
     expect(m.cells.als.figures.map_at_12).toBe(demo().cells.als.summary!.map_at_12);
     expect(r.file.dataset).toMatchObject({ kind: 'demo', preset: 'tiny', fingerprint: demo().dataset!.fingerprint });
-    // The Evaluate cell without image neighbours: no seed-hybrid or hybrid strategy; those saved figures are shown, not judged.
     const names = Object.keys(m.cells.evaluate.figures);
-    for (const s of ['random', 'popularity', 'repurchase', 'als', 'two-stage']) expect(names).toContain(`${s}.map_at_12`);
-    expect(names.filter((n) => n.startsWith('hybrid.') || n.startsWith('seed-hybrid.'))).toEqual([]);
-    expect(r.comparisons.get('evaluate')!.figures.filter((f) => f.name.startsWith('hybrid.')).every((f) => f.verdict === 'not compared')).toBe(true);
+    for (const s of ['random', 'popularity', 'repurchase', 'als', 'seed-hybrid', 'hybrid', 'two-stage']) expect(names).toContain(`${s}.map_at_12`);
+    expect(r.comparisons.get('evaluate')!.figures.find((f) => f.name === 'hybrid.map_at_12')).toMatchObject({ verdict: 'identical' });
     expect(m.cells.towers.figures.ndcg_at_10).toBe(demo().cells.towers.summary!.ndcg_at_10);
     expect(r.file.submission).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), rows: m.cells.evaluate.figures.submission_rows });
     expect(lines.some((l) => /evaluate: Backtest .* fits/.test(l))).toBe(true);
+  });
+
+  it('with --skip embeddings, leaves Hybrid out and shows Evaluate’s image strategies without judging them', async () => {
+    const r = await runNotebook(demo(), { skip: ['graph', 'embeddings'] });
+    expect(r.failure).toBeNull();
+    expect(r.ran).toEqual(['data', 'als', 'towers', 'evaluate']);
+    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([
+      ['graph', 'asked with --skip'],
+      ['embeddings', 'asked with --skip'],
+      ['hybrid', 'needs the Image embeddings cell, which is skipped (asked with --skip)'],
+    ]);
+    const evaluate = r.comparisons.get('evaluate')!;
+    expect(evaluate.figures.filter((f) => f.verdict === 'different')).toEqual([]);
+    expect(evaluate.figures.filter((f) => f.name.startsWith('hybrid.')).every((f) => f.verdict === 'not compared')).toBe(true);
+    expect(evaluate.figures.find((f) => f.name === 'als.map_at_12')).toMatchObject({ verdict: 'identical' });
+  });
+
+  it('on --data files, does not run Image embeddings (their photos are not read headless) and says why', async () => {
+    const dir = process.env.DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data');
+    const ml = path.join(dir, 'movielens-100k');
+    if (!existsSync(path.join(ml, 'u.data'))) return void console.warn(`skipped: ${ml} is absent`);
+    const nb = demo();
+    nb.cells.data.params = { ...nb.cells.data.params, source: 'movielens' };
+    for (const id of ['als', 'towers', 'evaluate']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
+    const r = await runNotebook(nb, { dataDir: ml, skip: ['graph'] });
+    expect(r.failure).toBeNull();
+    expect(r.ran).toEqual(['data']);
+    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([
+      ['graph', 'asked with --skip'],
+      ['embeddings', PHOTOS_NOT_READ],
+      ['hybrid', `needs the Image embeddings cell, which is skipped (${PHOTOS_NOT_READ})`],
+    ]);
   });
 
   it('stops at a failing cell with its message; the command exits 1 and prints it', async () => {

@@ -10,16 +10,30 @@ import { NotebookRuntime } from '@/lib/notebook/runtime';
 import { fromSavedOutputs } from '@/lib/notebook/saved-output';
 import type { CellDefinition, CellId } from '@/lib/notebook/types';
 import { alsCell } from '@/app/notebook/cells/als';
+import { embeddingsCell } from '@/app/notebook/cells/embeddings';
+import { evaluateCell } from '@/app/notebook/cells/evaluate';
 import { graphCell } from '@/app/notebook/cells/graph';
+import { hybridCell } from '@/app/notebook/cells/hybrid';
 import { towersCell } from '@/app/notebook/cells/towers';
 import { collectNotebookFile } from '@/app/notebook/share/collect';
 import { headlessDataCell } from './data-cell';
 import { headlessEvaluateCell, IMAGE_STRATEGIES } from './evaluate-cell';
 import { headlessServices, type HeadlessServices } from './services';
 
-/** The cells the headless runner has, in notebook order. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
-export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = [headlessDataCell, graphCell, alsCell, towersCell, headlessEvaluateCell];
+type AnyCell = CellDefinition<any, HeadlessServices>;
+
+/** The cells the headless runner has, in notebook order. */
+export const HEADLESS_CELLS: readonly AnyCell[] = [headlessDataCell, graphCell, embeddingsCell, alsCell, towersCell, hybridCell, evaluateCell];
+
+/**
+ * The cells of one run: with `--skip embeddings` (e.g. a slow CNN on the Node CPU backend) there are no image
+ * neighbours, so Hybrid is left out too and Evaluate runs without its image strategies (figures shown, not judged).
+ */
+export function headlessCells(skip: ReadonlySet<string>): readonly AnyCell[] {
+  if (!skip.has('embeddings')) return HEADLESS_CELLS;
+  return HEADLESS_CELLS.filter((c) => c.id !== 'embeddings' && c.id !== 'hybrid').map((c) => (c.id === 'evaluate' ? headlessEvaluateCell : c));
+}
 
 /**
  * Cells of the browser notebook that do not run headless: title and why. (Titles are repeated here:
@@ -28,8 +42,6 @@ export const HEADLESS_CELLS: readonly CellDefinition<any, HeadlessServices>[] = 
 export const NOT_HEADLESS: Readonly<Record<string, { title: string; why: string }>> = {
   system: { title: 'System', why: 'probes the browser (WebGPU, cross-origin isolation)' },
   explore: { title: 'Explore', why: 'not wired yet; its SQL would run on native DuckDB unchanged' },
-  embeddings: { title: 'Image embeddings', why: 'decodes product photos with a canvas' },
-  hybrid: { title: 'Hybrid recommendations', why: 'needs the Image embeddings cell (its candidates are image neighbours)' },
 };
 
 /** The browser notebook's cells in order. */
@@ -40,6 +52,10 @@ export const CELL_TITLES: readonly { id: string; title: string; explanation?: st
   const c = HEADLESS_CELLS.find((x) => x.id === id);
   return c ? { id, title: c.title, explanation: c.explanation } : { id, title: NOT_HEADLESS[id].title };
 });
+
+/** Why the Image embeddings cell does not run on --data files. */
+export const PHOTOS_NOT_READ =
+  'product photos of --data files are not read headless: Chromium decodes JPEG in the browser and no Node decoder gives its bytes (jpeg-js differs by up to 13 levels), so the neighbours would not be the browser’s';
 
 export interface RunOptions {
   dataDir?: string | null;
@@ -63,19 +79,28 @@ export interface RunResult {
 export async function runNotebook(input: NotebookFile, options: RunOptions = {}): Promise<RunResult> {
   const say = options.onLine ?? (() => undefined);
   const services = headlessServices({ dataDir: options.dataDir ?? null, duckdbPath: options.duckdbPath });
-  const runtime = new NotebookRuntime<HeadlessServices>({ cells: HEADLESS_CELLS, services, seed: input.seed });
-  const available = new Set<string>(HEADLESS_CELLS.map((c) => c.id));
+  const skip = new Set(options.skip ?? []);
+  const reasons = new Map([...skip].map((id) => [id, 'asked with --skip']));
+  // Photos of picked files are not read headless (only the demo's drawings are rasterised identically): no embeddings.
+  const source = String(input.cells.data?.params?.source ?? 'demo-');
+  if (!source.startsWith('demo-') && !skip.has('embeddings')) {
+    skip.add('embeddings');
+    reasons.set('embeddings', PHOTOS_NOT_READ);
+  }
+  const cells = headlessCells(skip);
+  const runtime = new NotebookRuntime<HeadlessServices>({ cells, services, seed: input.seed });
+  const available = new Set<string>(cells.map((c) => c.id));
   // Parameters only: every cell runs here.
   const params = Object.fromEntries(Object.entries(restoreInput(input)).filter(([id]) => available.has(id)).map(([id, c]) => [id, { params: c.params, hadRun: false }]));
   for (const w of runtime.restore(params, input.seed)) say(`warning: ${w}`);
   const ranBefore = (id: string) => ['done', 'stale', 'error'].includes(input.cells[id]?.status ?? 'idle');
-  const skip = new Set(options.skip ?? []);
-  const targets = HEADLESS_CELLS.filter((c) => ranBefore(c.id) && !skip.has(c.id)).map((c) => c.id);
+  const targets = cells.filter((c) => ranBefore(c.id) && !skip.has(c.id)).map((c) => c.id);
   const skipped = Object.keys(input.cells)
     .filter((id) => ranBefore(id) && (!available.has(id) || skip.has(id)))
     .map((id) => {
       const c = HEADLESS_CELLS.find((x) => x.id === id);
-      return c ? { cell: id, title: c.title, why: 'asked with --skip' } : { cell: id, title: NOT_HEADLESS[id]?.title ?? id, why: NOT_HEADLESS[id]?.why ?? 'not a cell of this app' };
+      const why = reasons.get(id) ?? `needs the Image embeddings cell, which is skipped (${reasons.get('embeddings')})`;
+      return c ? { cell: id, title: c.title, why } : { cell: id, title: NOT_HEADLESS[id]?.title ?? id, why: NOT_HEADLESS[id]?.why ?? 'not a cell of this app' };
     });
 
   // Rate and ETA over a cell's whole run in one unit: cells change the label every phase
@@ -104,7 +129,7 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   let failure: RunResult['failure'] = null;
   try {
     for (const id of targets) {
-      const def = HEADLESS_CELLS.find((c) => c.id === id)!;
+      const def = cells.find((c) => c.id === id)!;
       say(`▶ ${def.title}`);
       const t0 = Date.now();
       await runtime.run(id);
@@ -119,7 +144,7 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
     const comparisons = new Map<string, CellComparison>();
     for (const id of ran) {
       const saved = input.cells[id];
-      if (saved?.status === 'done') comparisons.set(id, withoutImageStrategies(id, compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId))));
+      if (saved?.status === 'done') comparisons.set(id, withoutImageStrategies(id, !available.has('embeddings'), compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId))));
     }
     const file = await collectNotebookFile(runtime, { files: services.pickedFiles, backend: 'cpu (Node, headless)' });
     return { ok: failure === null, failure, ran, skipped, comparisons, file };
@@ -129,13 +154,13 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   }
 }
 
-/** Figures of strategies that read image neighbours, which the headless Evaluate cell has not: shown, not judged. */
+/** Figures of strategies that read image neighbours, which Evaluate has not when Image embeddings is skipped: shown, not judged. */
 export function isImageFigure(cell: string, name: string): boolean {
   return cell === 'evaluate' && IMAGE_STRATEGIES.some((s) => name.startsWith(`${s}.`));
 }
 
-function withoutImageStrategies(cell: string, c: CellComparison): CellComparison {
-  if (cell !== 'evaluate') return c;
+function withoutImageStrategies(cell: string, noImages: boolean, c: CellComparison): CellComparison {
+  if (cell !== 'evaluate' || !noImages) return c;
   const figures = c.figures.map((f) => (isImageFigure(cell, f.name) ? { ...f, verdict: 'not compared' as const } : f));
   return { verdict: worst(figures.map((f) => f.verdict)), figures };
 }

@@ -1,9 +1,14 @@
 /**
  * The headless runner's service bag: the ML methods served in-process by the
- * worker's own handlers (ALS, the Neural models, the Hybrid and Evaluate
- * backtest: lib/ code; TF.js on its Node CPU backend), native
- * DuckDB for the Data cell, and the --data folder.
+ * worker's own handlers (Image embeddings, ALS, the Neural models, the Hybrid
+ * and Evaluate backtest: lib/ code; TF.js on its Node CPU backend), native
+ * DuckDB for the Data cell, and the --data folder. The embeddings handlers
+ * rasterise the demo's drawings in JavaScript (lib/data/demo/raster), as the
+ * browser's worker does; an app-relative model URL (the vendored backbones
+ * under public/) is read from disk instead of over HTTP.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RpcClient } from '@/lib/rpc/client';
 import type { Handlers } from '@/lib/rpc/server';
@@ -12,10 +17,13 @@ import { CancelledError } from '@/lib/util/cancel';
 import type { AppServices } from '@/app/notebook/services';
 import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { alsHandlers } from '@/workers/ml/als';
+import { embedHandlers } from '@/workers/ml/embed';
 import { recsHandlers } from '@/workers/ml/recs';
 import { towersHandlers } from '@/workers/ml/towers';
 import type { BackendReport } from '@/workers/protocol/backend';
+import type { EmbedSource } from '@/workers/protocol/embed';
 import type { MlMethods } from '@/workers/protocol/ml';
+import { vendorModels } from '../vendor-models.mjs';
 import { nodeDuckDb } from './duckdb-node';
 
 export interface HeadlessServices extends AppServices {
@@ -28,10 +36,37 @@ export interface HeadlessServices extends AppServices {
 
 type Methods = keyof MlMethods & string;
 
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * An app-relative model URL (`/vendor/models/…/model.json`, what the browser fetches from public/) as the
+ * files of its folder, which the worker's picked-files path loads; other sources pass unchanged.
+ */
+export function nodeModelSource(source: EmbedSource, root = ROOT): EmbedSource {
+  if (source.kind !== 'url' || !source.url.startsWith('/')) return source;
+  const json = path.join(root, 'public', ...source.url.split('/').filter(Boolean));
+  if (!existsSync(json) && source.url.startsWith('/vendor/models/')) vendorModels();
+  if (!existsSync(json)) throw new Error(`model file not found: ${json} (the browser would fetch ${source.url})`);
+  const dir = path.dirname(json);
+  const files = readdirSync(dir)
+    .filter((n) => n === path.basename(json) || n.endsWith('.bin'))
+    .map((name) => {
+      const b = readFileSync(path.join(dir, name));
+      return { name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+    });
+  return { kind: 'files', files };
+}
+
 /** The ML worker's methods served in-process; methods the headless runner has no handler for fail by name. */
 export function headlessServices(options: { dataDir: string | null; duckdbPath?: string }): HeadlessServices {
   // Checkpoints (towers) and embedding caches live in IndexedDB, which Node lacks: reads miss, writes do nothing.
-  const served: Partial<Handlers<MlMethods>> = { ...alsHandlers, ...towersHandlers, ...recsHandlers };
+  const served: Partial<Handlers<MlMethods>> = {
+    ...embedHandlers,
+    'embed.load': (req, ctx) => embedHandlers['embed.load']({ ...req, source: nodeModelSource(req.source) }, ctx),
+    ...alsHandlers,
+    ...towersHandlers,
+    ...recsHandlers,
+  };
   let backend: Promise<BackendReport> | null = null;
   let db: Promise<DuckDbHandle & { close(): void }> | null = null;
   const init = async (): Promise<BackendReport> => {

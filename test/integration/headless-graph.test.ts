@@ -23,7 +23,7 @@ describe('headless Graph cell', () => {
     const nb = parsed.file;
     expect(nb.cells.graph.status).toBe('done');
     // Data and Graph only: the other cells have their own tests.
-    for (const id of ['als', 'towers', 'evaluate', 'embeddings']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
+    for (const id of ['als', 'towers', 'evaluate', 'embeddings', 'hybrid']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
     const env = { NEO4J_URI: process.env.NEO4J_URI, NEO4J_USERNAME: process.env.NEO4J_USERNAME, NEO4J_PASSWORD: process.env.NEO4J_PASSWORD };
     Object.assign(process.env, { NEO4J_URI: main.uri, NEO4J_USERNAME: main.user, NEO4J_PASSWORD: main.password });
     try {

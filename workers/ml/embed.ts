@@ -1,10 +1,12 @@
 /**
  * Handlers of the Image embeddings cell: thin adapters over lib/embed. Photos
  * are fetched and decoded here (createImageBitmap + OffscreenCanvas), off the
- * main thread; batches run on the worker's backend; progress is in images
+ * main thread; the demo's SVG drawings are rasterised by lib/data/demo/raster
+ * (plain JavaScript: the headless runner gets the same pixels); batches run on the worker's backend; progress is in images
  * (the runtime derives images/s and ETA); cancel stops between batches.
  */
 import * as tf from '@tensorflow/tfjs';
+import { rasteriseSvg, svgOfDataUrl } from '../../lib/data/demo/raster';
 import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
 import { loadExtractor, type Extractor } from '../../lib/embed/extractor';
 import { wasmSimdAvailable } from '../../lib/cf';
@@ -36,9 +38,14 @@ function ioHandler(source: EmbedSource): tf.io.IOHandler | null {
   }
 }
 
-/** Fetches and decodes one photo; 'missing' for no url or HTTP 404. (Exported for the Keras parity spec.) */
+/**
+ * Fetches and decodes one photo; 'missing' for no url or HTTP 404. An SVG data URL (the demo's drawings) is
+ * rasterised in JavaScript, never by the browser, so Node gets the same bytes. (Exported for the Keras parity spec.)
+ */
 export async function readPhoto(url: string | null): Promise<RgbImage | 'missing'> {
   if (!url) return 'missing';
+  const svg = svgOfDataUrl(url);
+  if (svg !== null) return rasteriseSvg(svg);
   const res = await fetch(url);
   if (res.status === 404) return 'missing';
   if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);

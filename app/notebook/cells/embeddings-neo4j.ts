@@ -14,6 +14,8 @@ import { mulberry32 } from '@/lib/util/random';
 const SIMILAR_BATCH_ROWS = 40;
 
 export interface SimilarInput {
+  /** The dataset the embeddings are of: the graph must hold it (see prepareSimilarAction). */
+  dataset: { fingerprint: string; name: string };
   backbone: string;
   dim: number;
   /** Article id per embedded row. */
@@ -43,7 +45,7 @@ export async function writeSimilar(
   const { backbone, dim, codes, vectors, knn, seed } = input;
   const n = codes.length;
   const k = knn.k;
-  const prep = await prepareSimilarAction({ backbone, dim });
+  const prep = await prepareSimilarAction({ backbone, dim, dataset: input.dataset });
   if (!prep.ok) throw new CellFailure(prep.error, prep.hint);
   let rels = 0;
   for (let b = 0; b < n; b += SIMILAR_BATCH_ROWS) {

@@ -34,19 +34,6 @@ const QUALITY_LABELS: Record<(typeof QUALITY_ATTRIBUTES)[number], string> = {
   graphicalAppearance: 'graphical appearance',
 };
 
-/** The demo's SVG data URLs cannot be decoded in a worker: rasterise them here to PNG object URLs. */
-async function rasterise(url: string): Promise<string> {
-  const img = new Image();
-  img.src = url;
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth || 120;
-  canvas.height = img.naturalHeight || 180;
-  canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
-  const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob failed'))), 'image/png'));
-  return URL.createObjectURL(blob);
-}
-
 /** A short hash of a string (SHA-256, hex): the cache key of a drawing's content. */
 async function contentKey(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -150,37 +137,26 @@ export const embeddingsCell = defineAppCell({
     const loaded = await ml.call('embed.load', { backbone: spec.id, source }, { signal: ctx.signal });
     ctx.log(`loaded ${spec.id} on ${backendReport.backend} in ${Math.round(loaded.ms)} ms${loaded.randomWeights ? ' (RANDOM WEIGHTS)' : ''}`);
 
-    // 3. Photos → embeddings. The demo's SVGs are rasterised here (a worker cannot decode SVG), once per distinct
-    // drawing, and keyed by their content: products that share a drawing share one embedding (computed once, cached).
-    const made = new Map<string, Promise<string>>();
+    // 3. Photos → embeddings. The demo's SVG drawings are rasterised in the worker by lib/data/demo/raster (the same
+    // pixels headless), keyed by their content: products that share a drawing share one embedding (computed once, cached).
+    // (`svgjs`: the cache's earlier `svg` entries came from the browser's own SVG renderer, whose pixels differ.)
     const items: { key: string; url: string | null }[] = [];
     const svgKey = new Map<string, string>();
     for (const i of order) {
       const url = catalog.imageUrl[i];
       if (url?.startsWith('data:image/svg')) {
-        if (!made.has(url)) {
-          made.set(url, rasterise(url));
-          svgKey.set(url, await contentKey(url));
-        }
-        items.push({ key: `${p.fit}:svg:${svgKey.get(url)}`, url });
+        if (!svgKey.has(url)) svgKey.set(url, await contentKey(url));
+        items.push({ key: `${p.fit}:svgjs:${svgKey.get(url)}`, url });
       } else {
         // The worker prefixes the backbone; the fit changes the pixels, the fingerprint the photo set.
         items.push({ key: `${p.fit}:${info?.fingerprint ?? 'nofp'}:${catalog.keys[i]}`, url });
       }
     }
-    const rasterised = new Map<string, string>();
-    for (const [svg, png] of made) rasterised.set(svg, await png);
-    for (const it of items) if (it.url && rasterised.has(it.url)) it.url = rasterised.get(it.url)!;
-    let emb;
-    try {
-      emb = await ml.call(
-        'embed.images',
-        { backbone: spec.id, items, batchSize: p.batchSize, fit: p.fit === 'pad' ? 'pad' : 'resize' },
-        { signal: ctx.signal, onProgress: (g) => ctx.progress(g), onLog: (l) => ctx.log(l) },
-      );
-    } finally {
-      rasterised.forEach((u) => URL.revokeObjectURL(u));
-    }
+    const emb = await ml.call(
+      'embed.images',
+      { backbone: spec.id, items, batchSize: p.batchSize, fit: p.fit === 'pad' ? 'pad' : 'resize' },
+      { signal: ctx.signal, onProgress: (g) => ctx.progress(g), onLog: (l) => ctx.log(l) },
+    );
     const rows = Int32Array.from(emb.rows, (r) => order[r]);
     const n = rows.length;
     if (n < 2) throw new CellFailure(`Only ${n} product photo(s) could be embedded; neighbours need at least 2.`, 'Check that the dataset has images.');
@@ -209,7 +185,7 @@ export const embeddingsCell = defineAppCell({
         { name: 'corrupt files (skipped)', value: emb.corrupt.length },
         { name: 'throughput', value: emb.computed ? Number((emb.computed / emb.computeSeconds).toFixed(1)) : null, unit: 'images/s' },
         { name: 'backend', value: backendReport.backend },
-        { name: 'exact top-k', value: Number(knnRes.seconds.toFixed(2)), unit: 's' },
+        { name: 'exact top-k time', value: Number(knnRes.seconds.toFixed(2)), unit: 's' },
         // The threads the SIMD kernel ran on, or the TF.js backend it used instead.
         { name: 'exact top-k threads', value: knnRes.threads ?? (knnRes.method ? `TF.js (${knnRes.method.replace(/^tfjs-/, '')})` : null) },
       ],
@@ -246,7 +222,8 @@ export const embeddingsCell = defineAppCell({
     let neo4jSkipped: string | null = null;
     if (p.writeNeo4j) {
       const codes = Array.from(rows, (r) => catalog.keys[r]);
-      const input = { backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
+      if (!info) throw new CellFailure('The Data cell gave no dataset identity, so Neo4j cannot be checked to hold this dataset.', 'Run the Data cell again, or untick “Write SIMILAR + vector index to Neo4j”.');
+      const input = { dataset: { fingerprint: info.fingerprint, name: info.name }, backbone: spec.id, dim: emb.dim, codes, vectors: emb.embeddings, knn, seed: ctx.seed, gdsKnn: p.gdsKnn };
       const down = await neo4jDown();
       if (down) {
         neo4jSkipped = `SIMILAR relationships and embeddings of ${n.toLocaleString('en')} products (Image embeddings, ${spec.id})`;

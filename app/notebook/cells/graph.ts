@@ -91,6 +91,7 @@ export const graphCell = defineAppCell({
 
     const input: LoadInput = {
       fingerprint: info.fingerprint,
+      name: info.name,
       rows: { products: productRows(catalog), customers: customerRows(customers), purchases: purchaseTable(interactions) },
     };
     const expected = expectedCounts(input);

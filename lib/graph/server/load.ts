@@ -134,6 +134,7 @@ export async function beginLoad(graphs: Graphs, plan: LoadPlan, opts: { replace?
       batchSize: plan.batchSize, [`${phase}_total`]: plan.batches[phase],
       [nextKey(phase)]: neo4j.int(resume[phase]), [doneKey(phase)]: done.map((i) => neo4j.int(i)),
     };
+    if (plan.name) patch.name = plan.name;
     if (phase === 'purchases') patch.purchases_mode = await purchasesMode(c, resume.purchases > 0 || done.length > 0, mine?.props.purchases_mode);
     await writeQuery(
       c,

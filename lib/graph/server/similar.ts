@@ -11,6 +11,7 @@
  */
 import 'server-only';
 import neo4j, { type Driver } from 'neo4j-driver';
+import type { LoadedDataset } from '../loaded';
 
 /** Name of the vector index on `Product.embedding`. */
 export const VECTOR_INDEX = 'product_embedding';
@@ -26,6 +27,16 @@ export interface SimilarRow {
 export interface GraphTarget {
   driver: Driver;
   database: string;
+}
+
+/** The datasets the Graph cell recorded in this graph (its checkpoint nodes). */
+export async function loadedDatasets(t: GraphTarget): Promise<LoadedDataset[]> {
+  const r = await t.driver.executeQuery(
+    'MATCH (l:AtelierLoad) RETURN l.fingerprint AS fingerprint, l.name AS name, l.complete AS complete ORDER BY fingerprint',
+    {},
+    { database: t.database, routing: neo4j.routing.READ },
+  );
+  return r.records.map((x) => ({ fingerprint: String(x.get('fingerprint')), name: (x.get('name') as string | null) ?? null, complete: (x.get('complete') as boolean | null) ?? null }));
 }
 
 function checkDim(dim: number): void {
