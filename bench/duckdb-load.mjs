@@ -34,9 +34,10 @@ if (gen.status !== 0) throw new Error('could not generate the benchmark files');
 
 const COLUMNS = "{'t_dat': 'DATE', 'customer_id': 'VARCHAR', 'article_id': 'VARCHAR', 'price': 'DOUBLE', 'sales_channel_id': 'BIGINT'}";
 const file = (format) => path.join(dir, `transactions.${format}`);
-// The same statement the browser's CSV loader runs (lib/data/duckdb/stream.ts), rejects table included.
+// The same statement the browser's CSV loader runs (lib/data/duckdb/csv-load.ts): the fixed dialect, rejects table included.
+const DIALECT = "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', dateformat = '%Y-%m-%d'";
 const PEER_SQL = {
-  csv: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_csv('${f}', header = true, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
+  csv: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_csv('${f}', ${DIALECT}, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
   parquet: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_parquet('${f}')`,
 };
 
@@ -45,7 +46,7 @@ const ENUM_SQL = (tx, customers) => [
   'DROP TABLE IF EXISTS transactions',
   'DROP TYPE IF EXISTS customer_key',
   `CREATE TYPE customer_key AS ENUM (SELECT customer_id FROM read_csv('${customers}', header = true, columns = {'customer_id': 'VARCHAR', 'FN': 'DOUBLE', 'Active': 'DOUBLE', 'club_member_status': 'VARCHAR', 'fashion_news_frequency': 'VARCHAR', 'age': 'DOUBLE', 'postal_code': 'VARCHAR'}))`,
-  `CREATE TABLE transactions AS SELECT * FROM read_csv('${tx}', header = true, columns = ${COLUMNS.replace("'customer_id': 'VARCHAR'", "'customer_id': 'customer_key'")}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
+  `CREATE TABLE transactions AS SELECT * FROM read_csv('${tx}', ${DIALECT}, columns = ${COLUMNS.replace("'customer_id': 'VARCHAR'", "'customer_id': 'customer_key'")}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
 ];
 PEER_SQL['csv-enum'] = (f) => ENUM_SQL(f, path.join(dir, 'customers.csv'));
 // parquet-enum: the same with both files as Parquet.
