@@ -19,8 +19,14 @@ import { checkKnnInput, rowNorms, type KnnOptions, type KnnResult, type VectorSe
 
 type TopkFn = (x: number, n: number, d: number, q0: number, q1: number, k: number, self: number, vals: number, idx: number) => void;
 
-/** Query rows per block by default: a few dozen rows of 2048 floats stay in L2 while the items stream past. */
-export const WASM_BLOCK_ROWS = 32;
+/**
+ * Query rows per block by default: about 512 KB of query rows (64 at d = 2048) stay in cache while
+ * every item streams past once per block, so larger blocks read the items less often (64 rows ran
+ * 10-20% faster than 32 here; beyond that, within the noise).
+ */
+export function wasmBlockRows(d: number): number {
+  return Math.max(8, Math.min(128, Math.floor((512 * 1024) / (4 * d))));
+}
 const PAGE = 65536;
 /** The most a 32-bit WebAssembly memory holds (65536 pages), less one page of headroom. */
 const MAX_BYTES = 65535 * PAGE;
@@ -68,7 +74,7 @@ export function wasmKnnBytes(n: number, d: number, k: number): number {
 export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Promise<WasmKnnResult> {
   const { k, excludeSelf } = checkKnnInput(v, options);
   const { n, d, data } = v;
-  const block = options.blockRows ?? WASM_BLOCK_ROWS;
+  const block = options.blockRows ?? wasmBlockRows(d);
   const bytes = wasmKnnBytes(n, d, k);
   if (bytes > MAX_BYTES) {
     throw new Error(`invalid size: ${n} vectors × ${d} dims need ${(bytes / 2 ** 30).toFixed(2)} GiB in the top-k kernel's memory; expected at most 4 GiB (use blockedTopK)`);
