@@ -99,7 +99,7 @@ async function oursOnce(threads, { impl = 'wasm', indices = false } = {}) {
   );
   if (result.error) throw new Error(`ours: ${result.error}`);
   if (result.threadsNote) console.error(`knn: ours: ${result.threadsNote}`);
-  return { seconds: result.seconds[0], peak: peakBytes, backend: result.backend, threads: result.threads, indices: result.indices };
+  return { seconds: result.seconds[0], peak: peakBytes, backend: result.backend, threads: result.threads, kernel: result.kernel, indices: result.indices };
 }
 
 function peerOnce(threads, out = null) {
@@ -154,7 +154,7 @@ for (const threads of threadCounts) {
   report({
     bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: median(ours.map((o) => o.seconds)),
     peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`, peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend,
-    variant: `wasmTopK: SIMD kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
+    variant: `wasmTopK: ${ours[0].kernel} kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
     threads: { ours: used, peer: threads }, runs, fields: { same_neighbours: same },
   });
 }

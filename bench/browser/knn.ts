@@ -4,7 +4,7 @@
 // Workers sharing its memory, as the ML worker runs it) or `impl=tfjs` (the
 // blocked TF.js path on the WASM backend).
 // Query: n, d, k, impl, threads, blockRows (0 = default), runs, warmup, indices (1: return them).
-// Result: {backend, seconds: number[] (one per timed run), threads (used), threadsNote, indices?}.
+// Result: {backend, seconds: number[] (one per timed run), threads (used), threadsNote, kernel (which build), indices?}.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { blockedTopK, defaultBlockRows, wasmTopK, type KnnResult } from '../../lib/embed/knn';
@@ -29,7 +29,7 @@ window.benchResult = (async () => {
   if (!res.ok) throw new Error(`fetch /data/knn.f32: ${res.status}`);
   const data = new Float32Array(await res.arrayBuffer());
   if (data.length !== n * d) throw new Error(`invalid matrix: ${data.length} floats; expected ${n} × ${d}`);
-  let run: () => Promise<KnnResult & { threads?: number; threadsNote?: string | null }>;
+  let run: () => Promise<KnnResult & { threads?: number; threadsNote?: string | null; kernel?: string }>;
   let backend = 'wasm-kernel';
   if (impl === 'tfjs') {
     setWasmPaths(`${location.origin}/vendor/tfjs/`);
@@ -51,5 +51,5 @@ window.benchResult = (async () => {
     if (last.indices.length !== n * k) throw new Error('short result');
     if (i >= num('warmup', 1)) seconds.push((performance.now() - t0) / 1000);
   }
-  return { backend, seconds, threads: last?.threads ?? 1, threadsNote: last?.threadsNote ?? null, indices: q.get('indices') === '1' ? Array.from(last!.indices) : undefined };
+  return { backend, seconds, threads: last?.threads ?? 1, threadsNote: last?.threadsNote ?? null, kernel: last?.kernel ?? null, indices: q.get('indices') === '1' ? Array.from(last!.indices) : undefined };
 })().catch((e: Error) => ({ error: `${e.name}: ${e.message}` }));

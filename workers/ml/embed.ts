@@ -176,7 +176,7 @@ export const embedHandlers: Pick<Handlers<MlMethods>, 'embed.load' | 'embed.imag
     const gpu = ['webgpu', 'webgl'].includes(tf.getBackend());
     if (!gpu && wasmSimdAvailable() && wasmKnnBytes(n, d, k ?? 10) < 2 ** 32 - 65536) {
       const r = await wasmTopK({ data: vectors, n, d }, { k, threads: alsThreadCount(), spawn: spawnWebCgThread, signal: ctx.signal, onProgress });
-      ctx.log(`exact top-k: WebAssembly SIMD kernel on ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threadsNote ? ` (${r.threadsNote})` : ''}`);
+      ctx.log(`exact top-k: WebAssembly ${r.kernel} kernel on ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threadsNote ? ` (${r.threadsNote})` : ''}`);
       return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000, method: 'wasm-kernel', threads: r.threads };
     }
     const r = await blockedTopK(tf, { data: vectors, n, d }, { k, blockRows, signal: ctx.signal, onProgress });

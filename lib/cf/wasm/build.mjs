@@ -25,19 +25,26 @@ export const KERNELS = {
     out: resolve(here, '../../embed/knn/wasm/kernel-bytes.ts'),
     names: ['TOPK_KERNEL_WASM', 'TOPK_KERNEL_SHARED_WASM'],
     what: 'SIMD top-k kernel',
+    // Also a build with every a + b·c as relaxed SIMD's fused multiply-add (where the runtime has it).
+    fma: ['TOPK_FMA_KERNEL_WASM', 'TOPK_FMA_KERNEL_SHARED_WASM'],
   },
 };
 
-/** The bytes of one build (`local` or `shared`) of one kernel (`cg` or `topk`). */
-export async function compileKernel(build = 'local', kernel = 'cg') {
+/** `(f32x4.add (local.get $a) (f32x4.mul (local.get $b) (local.get $c)))` → `(f32x4.relaxed_madd (local.get $b) (local.get $c) (local.get $a))`. */
+const MULADD = /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
+
+/** The bytes of one build (`local` or `shared`) of one kernel (`cg` or `topk`); `fma` for its relaxed-SIMD build. */
+export async function compileKernel(build = 'local', kernel = 'cg', fma = false) {
   const memory = MEMORY[build];
   if (!memory) throw new Error(`invalid build: ${build}; expected local or shared`);
   const spec = KERNELS[kernel];
   if (!spec) throw new Error(`invalid kernel: ${kernel}; expected ${Object.keys(KERNELS).join(' or ')}`);
-  const text = readFileSync(spec.wat, 'utf8');
+  if (fma && !spec.fma) throw new Error(`kernel ${kernel} has no fma build`);
+  let text = readFileSync(spec.wat, 'utf8');
   if (!PLACEHOLDER.test(text)) throw new Error(`${spec.wat} lacks its ";; @memory" line`);
+  if (fma) text = text.replace(MULADD, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
   const wabt = await initWabt();
-  const features = { simd: true, bulk_memory: true, threads: true };
+  const features = { simd: true, bulk_memory: true, threads: true, relaxed_simd: fma };
   const mod = wabt.parseWat(spec.wat, text.replace(PLACEHOLDER, `  ${memory}`), features);
   mod.validate(features);
   const { buffer } = mod.toBinary({});
@@ -51,6 +58,17 @@ const literal = (bytes) => {
   return lines.join('\n');
 };
 
+async function fmaBuilds(kernel, spec) {
+  const local = await compileKernel('local', kernel, true);
+  const shared = await compileKernel('shared', kernel, true);
+  return (
+    `\n/** The same kernel with relaxed SIMD's fused multiply-add (f32x4.relaxed_madd), own memory (${local.length} bytes). */\n` +
+    `export const ${spec.fma[0]} = Uint8Array.from([\n${literal(local)}\n]);\n\n` +
+    `/** The relaxed-SIMD kernel importing a shared memory (${shared.length} bytes). */\n` +
+    `export const ${spec.fma[1]} = Uint8Array.from([\n${literal(shared)}\n]);\n`
+  );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [kernel, spec] of Object.entries(KERNELS)) {
     const local = await compileKernel('local', kernel);
@@ -62,7 +80,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         `/** The compiled ${spec.what} with its own memory (${local.length} bytes). */\n` +
         `export const ${spec.names[0]} = Uint8Array.from([\n${literal(local)}\n]);\n\n` +
         `/** The same kernel importing a shared memory (env.mem), for a thread pool (${shared.length} bytes). */\n` +
-        `export const ${spec.names[1]} = Uint8Array.from([\n${literal(shared)}\n]);\n`,
+        `export const ${spec.names[1]} = Uint8Array.from([\n${literal(shared)}\n]);\n` +
+        (spec.fma ? await fmaBuilds(kernel, spec) : ''),
     );
     console.log(`wrote ${spec.out.slice(spec.out.indexOf('lib/'))} (${local.length} + ${shared.length} bytes)`);
   }

@@ -6,5 +6,5 @@
  */
 export { bruteForceTopK } from './reference';
 export { blockedTopK, defaultBlockRows, DEFAULT_BLOCK_FLOATS } from './blocked';
-export { wasmTopK, wasmKnnBytes, WASM_BLOCK_ROWS, type WasmKnnOptions, type WasmKnnResult } from './wasm';
+export { relaxedSimdAvailable, wasmTopK, wasmKnnBytes, wasmBlockRows, type WasmKnnOptions, type WasmKnnResult } from './wasm';
 export { checkKnnInput, rowNorms, type KnnOptions, type KnnResult, type VectorSet } from './types';

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { uniformArray } from '../../util/random';
 import { spawnNodeCgThread } from '../../cf/wasm/node-threads';
 import { compileKernel } from '../../cf/wasm/build.mjs';
-import { blockedTopK, bruteForceTopK, wasmTopK, type KnnOptions, type KnnResult, type VectorSet } from './index';
-import { TOPK_KERNEL_SHARED_WASM, TOPK_KERNEL_WASM } from './wasm/kernel-bytes';
+import { blockedTopK, bruteForceTopK, relaxedSimdAvailable, wasmTopK, type KnnOptions, type KnnResult, type VectorSet } from './index';
+import { TOPK_FMA_KERNEL_SHARED_WASM, TOPK_FMA_KERNEL_WASM, TOPK_KERNEL_SHARED_WASM, TOPK_KERNEL_WASM } from './wasm/kernel-bytes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,9 +22,11 @@ const impls: [string, Impl][] = [
   ['reference', async (v, o) => bruteForceTopK(v, o)],
   ['blocked (tfjs cpu, 7-row blocks)', (v, o) => blockedTopK(tf, v, { ...o, blockRows: 7 })],
   ['blocked (tfjs cpu, default blocks)', (v, o) => blockedTopK(tf, v, o)],
+  ['wasm SIMD kernel (1 thread, plain build)', (v, o) => wasmTopK(v, { ...o, fma: false })],
   ['wasm SIMD kernel (1 thread)', (v, o) => wasmTopK(v, o)],
   ['wasm SIMD kernel (1 thread, 7-row blocks)', (v, o) => wasmTopK(v, { ...o, blockRows: 7 })],
   ['wasm SIMD kernel (2 threads)', (v, o) => wasmTopK(v, { ...o, threads: 2, spawn: spawnNodeCgThread })],
+  ['wasm SIMD kernel (2 threads, plain build)', (v, o) => wasmTopK(v, { ...o, threads: 2, spawn: spawnNodeCgThread, fma: false })],
   ['wasm SIMD kernel (3 threads, 5-row blocks)', (v, o) => wasmTopK(v, { ...o, threads: 3, spawn: spawnNodeCgThread, blockRows: 5 })],
 ];
 
@@ -89,6 +91,8 @@ describe('wasmTopK on a pool of threads', () => {
   it('runs the kernel compiled from the committed topk.wat (run `node lib/cf/wasm/build.mjs` after editing it)', async () => {
     expect(Array.from((await compileKernel('local', 'topk')) as Uint8Array)).toEqual(Array.from(TOPK_KERNEL_WASM));
     expect(Array.from((await compileKernel('shared', 'topk')) as Uint8Array)).toEqual(Array.from(TOPK_KERNEL_SHARED_WASM));
+    expect(Array.from((await compileKernel('local', 'topk', true)) as Uint8Array)).toEqual(Array.from(TOPK_FMA_KERNEL_WASM));
+    expect(Array.from((await compileKernel('shared', 'topk', true)) as Uint8Array)).toEqual(Array.from(TOPK_FMA_KERNEL_SHARED_WASM));
   });
 
   /** 301 × 37 (d not a multiple of 4, n odd): rows 0..59 repeat in blocks of 3 (exact ties), the rest random. */
@@ -107,6 +111,15 @@ describe('wasmTopK on a pool of threads', () => {
     expect(one.threads).toBe(1);
     expect(many.threads).toBe(threads);
     expect(many.threadsNote).toBeNull();
+    expect(Array.from(many.indices)).toEqual(Array.from(one.indices));
+    expect(Array.from(many.scores)).toEqual(Array.from(one.scores));
+  });
+
+  it.skipIf(!relaxedSimdAvailable())('runs the relaxed-SIMD build where the runtime has it, the same on 1 and 3 threads', async () => {
+    const v = tied();
+    const one = await wasmTopK(v, { k: 8 });
+    const many = await wasmTopK(v, { k: 8, threads: 3, spawn: spawnNodeCgThread, blockRows: 4 });
+    expect([one.kernel, many.kernel]).toEqual(['relaxed-simd-fma', 'relaxed-simd-fma']);
     expect(Array.from(many.indices)).toEqual(Array.from(one.indices));
     expect(Array.from(many.scores)).toEqual(Array.from(one.scores));
   });
