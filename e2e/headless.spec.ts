@@ -105,7 +105,8 @@ test('headless Image embeddings on the H&M sample’s photos (decoded by sharp) 
   const errors = await openNotebook(page, '?backend=cpu');
   await loadHmSample(page, HM, '2,522 product images');
   await page.locator('#embeddings-backbone').selectOption('histogram');
-  await setParam(page, 'embeddings-limit', 400);
+  // Every product with a photo (2,522 of the catalogue's 105,542).
+  await setParam(page, 'embeddings-limit', 0);
   await setParam(page, 'embeddings-gallerySample', 1);
   await page.locator('#embeddings-writeNeo4j').uncheck();
   await runCell(page, 'embeddings');
@@ -118,7 +119,7 @@ test('headless Image embeddings on the H&M sample’s photos (decoded by sharp) 
   expect(log).toMatch(/compare embeddings: identical/);
   const a = (JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport).cells.embeddings.figures;
   const b = (JSON.parse(readFileSync(out, 'utf8')) as MetricsExport).cells.embeddings.figures;
-  expect(Number(a.embedded)).toBeGreaterThan(300);
+  expect(Number(a.embedded)).toBeGreaterThan(2000);
   for (const k of ['embedded', 'missing', 'precision.productType', 'precision.colourGroup', 'precision.graphicalAppearance']) expect(b[k], k).toBe(a[k]);
   expect(errors).toEqual([]);
 });
