@@ -9,11 +9,12 @@
  * one was saved by this spec).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { compareValue } from '../lib/notebook/compare';
 import type { MetricsExport } from '../lib/notebook/export';
-import { loadTinyDemo, openNotebook, runCell, setParam } from './helpers';
+import { loadHmSample, loadTinyDemo, openNotebook, runCell, setParam } from './helpers';
 
 async function download(page: Page, action: () => Promise<unknown>, to: string): Promise<string> {
   const [d] = await Promise.all([page.waitForEvent('download'), action()]);
@@ -94,5 +95,31 @@ test('headless Image embeddings, Hybrid and Evaluate give the browser’s figure
   const evaluate = Object.keys(fromBrowser.cells.evaluate.figures);
   for (const s of ['random', 'popularity', 'repurchase', 'als', 'seed-hybrid', 'hybrid', 'two-stage']) expect(evaluate).toContain(`${s}.map_at_12`);
   expect(headless.cells.towers.figures.ndcg_at_10).toEqual(expect.any(Number));
+  expect(errors).toEqual([]);
+});
+
+const HM = path.join(process.env.DATA_DIR ?? path.resolve(__dirname, '../../shared/data'), 'hm');
+
+test('headless Image embeddings on the H&M sample’s photos (decoded by sharp) give the browser’s figures (Chromium’s decoder)', async ({ page }, info) => {
+  test.skip(!existsSync(path.join(HM, 'images')), `needs the H&M sample in ${HM} (set DATA_DIR to the shared data folder)`);
+  const errors = await openNotebook(page, '?backend=cpu');
+  await loadHmSample(page, HM, '2,522 product images');
+  await page.locator('#embeddings-backbone').selectOption('histogram');
+  // Every product with a photo (2,522 of the catalogue's 105,542).
+  await setParam(page, 'embeddings-limit', 0);
+  await setParam(page, 'embeddings-gallerySample', 1);
+  await page.locator('#embeddings-writeNeo4j').uncheck();
+  await runCell(page, 'embeddings');
+  const saved = await download(page, () => page.getByTestId('save-notebook').click(), info.outputPath('notebook.json'));
+  const browserPath = await download(page, () => page.getByTestId('export').selectOption('metrics-json'), info.outputPath('metrics.json'));
+  const out = info.outputPath('headless-metrics.json');
+  const log = execFileSync('npx', ['tsx', '--conditions=react-server', 'scripts/notebook/cli.ts', 'run', saved, '--data', HM, '--json', out], { encoding: 'utf8' });
+  writeFileSync(info.outputPath('headless.log'), log);
+  expect(log).toMatch(/compare data: (identical|within tolerance)/);
+  expect(log).toMatch(/compare embeddings: identical/);
+  const a = (JSON.parse(readFileSync(browserPath, 'utf8')) as MetricsExport).cells.embeddings.figures;
+  const b = (JSON.parse(readFileSync(out, 'utf8')) as MetricsExport).cells.embeddings.figures;
+  expect(Number(a.embedded)).toBeGreaterThan(2000);
+  for (const k of ['embedded', 'missing', 'precision.productType', 'precision.colourGroup', 'precision.graphicalAppearance']) expect(b[k], k).toBe(a[k]);
   expect(errors).toEqual([]);
 });

@@ -20,9 +20,10 @@ import { stage, swapIn, type DuckDbHandle } from '@/lib/data/duckdb';
 import type { TextEncoding } from '@/lib/data/csv';
 import { readSource, type SourceName } from '@/app/notebook/data/load';
 import { datasetOutputs } from '@/app/notebook/data/outputs';
+import { fileResolver, photoFiles } from './photos';
 import type { HeadlessServices } from './services';
 
-/** Data files of a folder (MovieLens 100k: u.data, u.item, u.user; images are not read headless). */
+/** Data files of a folder (MovieLens 100k: u.data, u.item, u.user); photos are found by photoFiles. */
 function filesIn(dir: string): string[] {
   return readdirSync(dir)
     .map((n) => path.join(dir, n))
@@ -64,14 +65,15 @@ export const headlessDataCell: CellDefinition<typeof dataCell.params, HeadlessSe
     const read = await readSource(src as Exclude<SourceName, `demo-${string}`>, files, policy, minShare, ctx.params.encoding as TextEncoding, { user: ctx.params.userColumn, item: ctx.params.itemColumn, time: ctx.params.timeColumn || undefined, weight: ctx.params.weightColumn || undefined }, ctx.log);
     const fp = new Fingerprint().text(read.kind).text(read.options);
     for (const name of ['articles', 'customers', 'transactions'] as const) fingerprintTable(fp, read.tables[name]);
-    const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint: fp.hex(), badRows: policy, imageUrl: () => null, transactionsFile: read.transactionsFile });
+    const photos = photoFiles(dir);
+    const dataset = buildDataset(read.tables, { kind: read.kind, name: read.name, fingerprint: fp.hex(), badRows: policy, imageUrl: fileResolver(photos), transactionsFile: read.transactionsFile });
     // The browser cell's rule: transactions dropped because their ids do not join count against the same threshold.
     const kept = dataset.interactions.user.length;
     const dropped = read.tables.transactions.length - kept;
     if (dropped > 0 || kept === 0) enforceKeptShare({ file: dataset.joinIssues[0]?.file ?? read.transactionsFile ?? 'transactions', count: dropped, examples: dataset.joinIssues[0]?.examples ?? [] }, kept, minShare);
     for (const t of ['articles', 'customers', 'transactions'] as const) await stage(db, t, read.tables[t], 'create');
     await swapIn(db);
-    return done(db, src, dataset, [...read.bad, ...dataset.joinIssues], [`Read from ${dir} (images are not read headless).`], t0);
+    return done(db, src, dataset, [...read.bad, ...dataset.joinIssues], [`Read from ${dir}${photos.size ? ` (${photos.size.toLocaleString('en')} product photos found under it)` : ''}.`], t0);
   },
 });
 

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricsJson } from '@/lib/notebook/export';
 import { parseNotebookFile, type NotebookFile } from '@/lib/notebook/file';
-import { PHOTOS_NOT_READ, runNotebook } from './run';
+import { photoFiles } from './photos';
+import { runNotebook } from './run';
 
 const DEMO = path.join(import.meta.dirname, '../../notebooks/demo.json');
 
@@ -67,21 +68,26 @@ describe('headless runner', () => {
     expect(evaluate.figures.find((f) => f.name === 'als.map_at_12')).toMatchObject({ verdict: 'identical' });
   });
 
-  it('on --data files, does not run Image embeddings (their photos are not read headless) and says why', async () => {
+  it('on --data files, reads the product photos under the folder (sharp) and embeds them', async () => {
     const dir = process.env.DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data');
-    const ml = path.join(dir, 'movielens-100k');
-    if (!existsSync(path.join(ml, 'u.data'))) return void console.warn(`skipped: ${ml} is absent`);
+    const hm = path.join(dir, 'hm');
+    if (!existsSync(path.join(hm, 'images'))) return void console.warn(`skipped: ${hm}/images is absent`);
     const nb = demo();
-    nb.cells.data.params = { ...nb.cells.data.params, source: 'movielens' };
-    for (const id of ['als', 'towers', 'evaluate']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
-    const r = await runNotebook(nb, { dataDir: ml, skip: ['graph'] });
+    nb.cells.data.params = { ...nb.cells.data.params, source: 'hm-files' };
+    nb.cells.embeddings.params = { ...nb.cells.embeddings.params, limit: 300 };
+    for (const id of ['als', 'towers', 'hybrid', 'evaluate']) nb.cells[id] = { ...nb.cells[id], status: 'idle' };
+    const r = await runNotebook(nb, { dataDir: hm, skip: ['graph'] });
     expect(r.failure).toBeNull();
-    expect(r.ran).toEqual(['data']);
-    expect(r.skipped.map((x) => [x.cell, x.why])).toEqual([
-      ['graph', 'asked with --skip'],
-      ['embeddings', PHOTOS_NOT_READ],
-      ['hybrid', `needs the Image embeddings cell, which is skipped (${PHOTOS_NOT_READ})`],
-    ]);
+    expect(r.ran).toEqual(['data', 'embeddings']);
+    const s = r.file.cells.embeddings.summary!;
+    const photos = photoFiles(hm);
+    const catalog = r.file.cells.data.summary!;
+    expect(Number(catalog.articles)).toBeGreaterThan(300);
+    // Every one of the first 300 products with a photo file is embedded; the others are counted as missing.
+    expect(Number(s.embedded) + Number(s.missing)).toBe(300);
+    expect(Number(s.embedded)).toBeGreaterThan(0);
+    expect(Number(s.embedded)).toBeLessThanOrEqual(photos.size);
+    expect(s.corrupt).toEqual([]);
   });
 
   it('stops at a failing cell with its message; the command exits 1 and prints it', async () => {

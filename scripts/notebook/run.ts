@@ -53,10 +53,6 @@ export const CELL_TITLES: readonly { id: string; title: string; explanation?: st
   return c ? { id, title: c.title, explanation: c.explanation } : { id, title: NOT_HEADLESS[id].title };
 });
 
-/** Why the Image embeddings cell does not run on --data files. */
-export const PHOTOS_NOT_READ =
-  'product photos of --data files are not read headless: Chromium decodes JPEG in the browser and no Node decoder gives its bytes (jpeg-js differs by up to 13 levels), so the neighbours would not be the browser’s';
-
 export interface RunOptions {
   dataDir?: string | null;
   duckdbPath?: string;
@@ -81,12 +77,6 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
   const services = headlessServices({ dataDir: options.dataDir ?? null, duckdbPath: options.duckdbPath });
   const skip = new Set(options.skip ?? []);
   const reasons = new Map([...skip].map((id) => [id, 'asked with --skip']));
-  // Photos of picked files are not read headless (only the demo's drawings are rasterised identically): no embeddings.
-  const source = String(input.cells.data?.params?.source ?? 'demo-');
-  if (!source.startsWith('demo-') && !skip.has('embeddings')) {
-    skip.add('embeddings');
-    reasons.set('embeddings', PHOTOS_NOT_READ);
-  }
   const cells = headlessCells(skip);
   const runtime = new NotebookRuntime<HeadlessServices>({ cells, services, seed: input.seed });
   const available = new Set<string>(cells.map((c) => c.id));

@@ -4,7 +4,7 @@
  * and Evaluate backtest: lib/ code; TF.js on its Node CPU backend), native
  * DuckDB for the Data cell, and the --data folder. The embeddings handlers
  * rasterise the demo's drawings in JavaScript (lib/data/demo/raster), as the
- * browser's worker does; an app-relative model URL (the vendored backbones
+ * browser's worker does, and decode photo files with sharp (photos.ts); an app-relative model URL (the vendored backbones
  * under public/) is read from disk instead of over HTTP.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { CancelledError } from '@/lib/util/cancel';
 import type { AppServices } from '@/app/notebook/services';
 import type { DuckDbHandle } from '@/lib/data/duckdb';
 import { alsHandlers } from '@/workers/ml/als';
-import { embedHandlers } from '@/workers/ml/embed';
+import { makeEmbedHandlers } from '@/workers/ml/embed';
 import { recsHandlers } from '@/workers/ml/recs';
 import { towersHandlers } from '@/workers/ml/towers';
 import type { BackendReport } from '@/workers/protocol/backend';
@@ -25,6 +25,7 @@ import type { EmbedSource } from '@/workers/protocol/embed';
 import type { MlMethods } from '@/workers/protocol/ml';
 import { vendorModels } from '../vendor-models.mjs';
 import { nodeDuckDb } from './duckdb-node';
+import { nodeReadPhoto } from './photos';
 
 export interface HeadlessServices extends AppServices {
   duckdb(): Promise<DuckDbHandle>;
@@ -60,6 +61,7 @@ export function nodeModelSource(source: EmbedSource, root = ROOT): EmbedSource {
 /** The ML worker's methods served in-process; methods the headless runner has no handler for fail by name. */
 export function headlessServices(options: { dataDir: string | null; duckdbPath?: string }): HeadlessServices {
   // Checkpoints (towers) and embedding caches live in IndexedDB, which Node lacks: reads miss, writes do nothing.
+  const embedHandlers = makeEmbedHandlers(nodeReadPhoto);
   const served: Partial<Handlers<MlMethods>> = {
     ...embedHandlers,
     'embed.load': (req, ctx) => embedHandlers['embed.load']({ ...req, source: nodeModelSource(req.source) }, ctx),
