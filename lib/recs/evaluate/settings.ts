@@ -20,7 +20,7 @@ export type RankerSettings = Omit<GbdtParams, 'seed'> & {
 /** Chosen on validation cutoffs (July 2020, H&M sample) and fixed before the test weeks. */
 export const VALIDATED_RANKER: Readonly<RankerSettings> = Object.freeze({
   objective: 'lambdarank', trainWeeks: 16, seeds: 3, numRounds: 200, learningRate: 0.05, maxDepth: 6, numLeaves: 31,
-  minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255,
+  minDataInLeaf: 20, featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255, minDataInBin: 3,
 });
 
 /**
