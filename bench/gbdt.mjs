@@ -24,7 +24,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WARMUP = process.env.BENCH_WARMUP === '0' ? 0 : 1;
 const SEED = 17;
 // LightGBM's defaults (as DEFAULT_GBDT_PARAMS), written out so both sides get the same.
-const BASE = { numRounds: 100, learningRate: 0.1, maxDepth: -1, numLeaves: 31, minDataInLeaf: 20, featureFraction: 1, baggingFraction: 1, lambdaL2: 0, maxBin: 255, seed: 1 };
+const BASE = { numRounds: 100, learningRate: 0.1, maxDepth: -1, numLeaves: 31, minDataInLeaf: 20, featureFraction: 1, baggingFraction: 1, lambdaL2: 0, maxBin: 255, minDataInBin: 3, seed: 1 };
 const VARIANTS = [
   { name: 'LightGBM defaults', params: {}, seeds: [1] },
   args.quick
@@ -47,7 +47,7 @@ Xt, _, _ = part('test')
 lp = {'objective': p['objective'], 'learning_rate': p['learningRate'], 'num_leaves': p['numLeaves'], 'max_depth': p['maxDepth'],
       'min_data_in_leaf': p['minDataInLeaf'], 'min_sum_hessian_in_leaf': 1e-3, 'feature_fraction': p['featureFraction'],
       'bagging_fraction': p['baggingFraction'], 'bagging_freq': 1 if p['baggingFraction'] < 1 else 0, 'lambda_l2': p['lambdaL2'],
-      'max_bin': p['maxBin'], 'seed': p['seed'], 'num_threads': 1, 'verbose': -1}
+      'max_bin': p['maxBin'], 'min_data_in_bin': p['minDataInBin'], 'seed': p['seed'], 'num_threads': 1, 'verbose': -1}
 t0 = time.perf_counter()
 ds = lgb.Dataset(X, y, group=g if p['objective'] == 'lambdarank' else None)
 booster = lgb.train(lp, ds, num_boost_round=p['numRounds'])

@@ -19,7 +19,7 @@ export type RankerParams = Omit<GbdtParams, 'seed'>;
 
 export const RANKER_DEFAULTS: RankerParams = {
   objective: 'binary', numRounds: 200, learningRate: 0.05, maxDepth: 6, numLeaves: 31, minDataInLeaf: 20,
-  featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255,
+  featureFraction: 0.8, baggingFraction: 0.8, lambdaL2: 1, maxBin: 255, minDataInBin: 3,
 };
 
 export interface RecsBenchInput {

@@ -41,7 +41,7 @@ def lgbm_params(p, seed):
     q = {
         "objective": p["objective"], "learning_rate": p["learningRate"], "num_leaves": p["numLeaves"], "max_depth": p["maxDepth"],
         "min_data_in_leaf": p["minDataInLeaf"], "feature_fraction": p["featureFraction"], "bagging_fraction": p["baggingFraction"],
-        "bagging_freq": 1 if p["baggingFraction"] < 1 else 0, "lambda_l2": p["lambdaL2"], "max_bin": p["maxBin"], "seed": seed,
+        "bagging_freq": 1 if p["baggingFraction"] < 1 else 0, "lambda_l2": p["lambdaL2"], "max_bin": p["maxBin"], "min_data_in_bin": p["minDataInBin"], "seed": seed,
         "num_threads": int(os.environ.get("BENCH_THREADS", "2")), "verbosity": -1, "deterministic": True, "force_row_wise": True,
     }
     if p["objective"] == "lambdarank":

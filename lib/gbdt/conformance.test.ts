@@ -14,9 +14,9 @@ const data = syntheticRanking({ queries: 6, nFeatures: 8, minGroup: 30, maxGroup
 const test = syntheticRanking({ queries: 3, nFeatures: 8, minGroup: 30, maxGroup: 60, missing: 0.15, seed: 8 });
 
 const cases: [string, Partial<GbdtParams>][] = [
-  ['binary, defaults but small leaves', { objective: 'binary', numRounds: 15, minDataInLeaf: 5, maxBin: 1024 }],
-  ['binary, depth limit, L2, feature fraction, bagging', { objective: 'binary', numRounds: 15, numLeaves: 12, maxDepth: 3, minDataInLeaf: 3, lambdaL2: 2, featureFraction: 0.6, baggingFraction: 0.7, maxBin: 1024, seed: 3 }],
-  ['lambdarank', { objective: 'lambdarank', numRounds: 15, numLeaves: 10, minDataInLeaf: 4, lambdaL2: 0.5, featureFraction: 0.8, baggingFraction: 0.8, maxBin: 1024, seed: 5 }],
+  ['binary, defaults but small leaves', { objective: 'binary', numRounds: 15, minDataInLeaf: 5, maxBin: 1024, minDataInBin: 1 }],
+  ['binary, depth limit, L2, feature fraction, bagging', { objective: 'binary', numRounds: 15, numLeaves: 12, maxDepth: 3, minDataInLeaf: 3, lambdaL2: 2, featureFraction: 0.6, baggingFraction: 0.7, maxBin: 1024, minDataInBin: 1, seed: 3 }],
+  ['lambdarank', { objective: 'lambdarank', numRounds: 15, numLeaves: 10, minDataInLeaf: 4, lambdaL2: 0.5, featureFraction: 0.8, baggingFraction: 0.8, maxBin: 1024, minDataInBin: 1, seed: 5 }],
 ];
 
 describe('histogram grower agrees with the exact reference', () => {
@@ -47,7 +47,7 @@ describe('histogram grower agrees with the exact reference', () => {
     // Round every value to 1/50 so each feature has < 255 distinct values.
     const X = small.X.map((v) => Math.round(v * 50) / 50);
     const d = { ...small, X };
-    const params: Partial<GbdtParams> = { objective: 'binary', numRounds: 10, numLeaves: 6, minDataInLeaf: 3, maxBin: 255 };
+    const params: Partial<GbdtParams> = { objective: 'binary', numRounds: 10, numLeaves: 6, minDataInLeaf: 3, maxBin: 255, minDataInBin: 1 };
     const a = trainWith('exact', d, params).predict(X, d.nFeatures);
     const b = trainWith('histogram', d, params).predict(X, d.nFeatures);
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(TOL);

@@ -5,9 +5,9 @@
  * subtracting it from the parent's; leaves grow best gain first, up to
  * numLeaves and maxDepth. Rows of a leaf stay contiguous in one index array.
  */
-import { binData, type BinnedData } from './binning';
+import { binData, usableFeatures, type BinnedData } from './binning';
 import type { GbdtParams } from './params';
-import { beats, defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
+import { beats, countOf, defaultLeftWithoutMissing, leafOutput, leafScore, maxLeavesOf, splitGain, type Grower, type GrowerInput, type GrowResult } from './split';
 import { allocTree, splitLeaf, trimTree } from './tree';
 
 // Local bindings: the split scan calls these per bin, and module namespaces
@@ -73,7 +73,6 @@ class BestSplits {
   defaultLeft: Uint8Array;
   GL: Float64Array;
   HL: Float64Array;
-  CL: Float64Array;
   constructor(m: number) {
     this.gain = new Float64Array(m);
     this.feature = new Int32Array(m);
@@ -81,48 +80,77 @@ class BestSplits {
     this.defaultLeft = new Uint8Array(m);
     this.GL = new Float64Array(m);
     this.HL = new Float64Array(m);
-    this.CL = new Float64Array(m);
   }
 }
 
 /**
- * Scans every selected feature's bins left to right, with the missing bin
- * sent right, then (when the leaf has missing values) sent left.
+ * Scans every selected feature's bins in LightGBM's order: first from the
+ * highest cut down with the missing bin on the left, then (when the leaf has
+ * missing values) from the lowest cut up with the missing bin on the right.
+ * A later candidate must gain strictly more, so ties go to the higher cut and
+ * to missing values on the left, as in LightGBM. minDataInLeaf is checked on
+ * LightGBM's row counts: each bin's hessian sum times the leaf's rows per
+ * unit of hessian, rounded, summed over the side the scan accumulates; the
+ * other side gets the rest of the leaf's rows. `splittable` (one flag per
+ * feature, the parent's) skips the features that had no valid cut in an
+ * ancestor, and is updated for this leaf: LightGBM's is_splittable.
  */
-function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, G: number, H: number, C: number, p: GbdtParams, out: BestSplits, leaf: number): void {
+function findBestSplit(d: BinnedData, features: Int32Array, splittable: Uint8Array, h: Float64Array, G: number, H: number, C: number, p: GbdtParams, out: BestSplits, leaf: number): void {
   const parent = leafScore(G, H, p.lambdaL2);
+  const perHessian = C / H;
   let best = -Infinity;
   for (let j = 0; j < features.length; j++) {
     const f = features[j];
+    if (splittable[f] === 0) continue;
+    let valid = false;
     const off = d.offsets[f];
     const nb = d.nBins[f];
     const mk = 3 * (off + nb);
     const mC = h[mk + 2];
-    for (let dir = 0; dir < (mC > 0 ? 2 : 1); dir++) {
-      // dir 0: missing goes right; dir 1: missing goes left.
-      let GL = dir === 1 ? h[mk] : 0;
-      let HL = dir === 1 ? h[mk + 1] : 0;
-      let CL = dir === 1 ? mC : 0;
-      const lastBin = dir === 1 ? nb - 1 : nb;
-      for (let b = 0; b < lastBin; b++) {
+    const hasMissing = d.hasMissing[f] === 1;
+    // Missing on the left: bins b..nb-1 go right, the cut lies after bin b-1.
+    let GR = 0;
+    let HR = 0;
+    let CR = 0;
+    for (let b = nb - 1; b >= 1; b--) {
+      const k = 3 * (off + b);
+      GR += h[k];
+      HR += h[k + 1];
+      CR += countOf(h[k + 1], perHessian);
+      const gain = gainOf(G, H, C, G - GR, H - HR, C - CR, parent, p);
+      if (gain > -Infinity) valid = true;
+      if (beatsBest(gain, best, parent)) {
+        best = gain;
+        out.feature[leaf] = f;
+        out.bin[leaf] = b - 1;
+        out.defaultLeft[leaf] = mC > 0 || defaultLeftWithoutMissing(hasMissing, d.upper[f][b - 1]) ? 1 : 0;
+        out.GL[leaf] = G - GR;
+        out.HL[leaf] = H - HR;
+      }
+    }
+    if (mC > 0) {
+      // Missing on the right: bins 0..b go left (b = nb-1: every present value left).
+      let GL = 0;
+      let HL = 0;
+      let CL = 0;
+      for (let b = 0; b < nb; b++) {
         const k = 3 * (off + b);
         GL += h[k];
         HL += h[k + 1];
-        CL += h[k + 2];
-        // Missing values alone on the left: the same partition as dir 0's last cut, mirrored.
-        if (dir === 1 && CL === mC) continue;
+        CL += countOf(h[k + 1], perHessian);
         const gain = gainOf(G, H, C, GL, HL, CL, parent, p);
+        if (gain > -Infinity) valid = true;
         if (beatsBest(gain, best, parent)) {
           best = gain;
           out.feature[leaf] = f;
           out.bin[leaf] = b;
-          out.defaultLeft[leaf] = dir === 1 || (mC === 0 && defaultLeftWithoutMissing(CL, C - CL)) ? 1 : 0;
+          out.defaultLeft[leaf] = 0;
           out.GL[leaf] = GL;
           out.HL[leaf] = HL;
-          out.CL[leaf] = CL;
         }
       }
     }
+    if (!valid) splittable[f] = 0;
   }
   out.gain[leaf] = best;
 }
@@ -130,7 +158,7 @@ function findBestSplit(d: BinnedData, features: Int32Array, h: Float64Array, G: 
 /** The histogram grower on `input`'s data (binned here, once). */
 export function histogramGrower(input: GrowerInput): Grower {
   const { X, n, nFeatures: F, params: p } = input;
-  const d = binData(X, n, F, p.maxBin, p.seed);
+  const d = binData(X, n, F, p.maxBin, p.seed, p.minDataInBin);
   const maxLeaves = maxLeavesOf(p);
   const hists: Float64Array[] = [];
   const slot = (s: number) => {
@@ -148,6 +176,9 @@ export function histogramGrower(input: GrowerInput): Grower {
   const parentSide = new Uint8Array(maxLeaves);
   const nodeBin = new Int32Array(Math.max(1, maxLeaves - 1));
   const best = new BestSplits(maxLeaves);
+  // Per leaf, one flag per feature: 0 once the feature had no valid cut in the leaf or an ancestor.
+  const splittable = new Uint8Array(maxLeaves * F);
+  const flags = (leaf: number) => splittable.subarray(leaf * F, (leaf + 1) * F);
   const minData = Math.max(1, p.minDataInLeaf);
   const canSplit = (leaf: number) => leafCount[leaf] >= 2 * minData && (p.maxDepth <= 0 || leafDepth[leaf] < p.maxDepth);
 
@@ -172,7 +203,8 @@ export function histogramGrower(input: GrowerInput): Grower {
     if (canSplit(0)) {
       slot(0);
       buildHistogram(d, F, idx, 0, m, features, grad, hess, hists[0]);
-      findBestSplit(d, features, hists[0], G, H, m, p, best, 0);
+      flags(0).fill(1);
+      findBestSplit(d, features, flags(0), hists[0], G, H, m, p, best, 0);
     }
     while (tree.numLeaves < maxLeaves) {
       let leaf = -1;
@@ -198,12 +230,11 @@ export function histogramGrower(input: GrowerInput): Grower {
         else tmp[nr++] = row;
       }
       idx.set(tmp.subarray(0, nr), nl);
-      const CL = best.CL[leaf];
       const GL = best.GL[leaf];
       const HL = best.HL[leaf];
       leafBegin[right] = nl;
       leafCount[right] = end - nl;
-      leafCount[leaf] = CL;
+      leafCount[leaf] = nl - begin;
       leafG[right] = leafG[leaf] - GL;
       leafH[right] = leafH[leaf] - HL;
       leafG[leaf] = GL;
@@ -212,6 +243,7 @@ export function histogramGrower(input: GrowerInput): Grower {
       leafDepth[right] = leafDepth[leaf];
       best.gain[leaf] = -Infinity;
       best.gain[right] = -Infinity;
+      flags(right).set(flags(leaf));
       const splitL = canSplit(leaf);
       const splitR = canSplit(right);
       if (!splitL && !splitR) continue;
@@ -227,8 +259,8 @@ export function histogramGrower(input: GrowerInput): Grower {
       for (let k = 0; k < hp.length; k++) hp[k] -= hs[k];
       leafSlot[large] = parentSlot;
       leafSlot[small] = fresh;
-      if (splitL) findBestSplit(d, features, hists[leafSlot[leaf]], leafG[leaf], leafH[leaf], leafCount[leaf], p, best, leaf);
-      if (splitR) findBestSplit(d, features, hists[leafSlot[right]], leafG[right], leafH[right], leafCount[right], p, best, right);
+      if (splitL) findBestSplit(d, features, flags(leaf), hists[leafSlot[leaf]], leafG[leaf], leafH[leaf], leafCount[leaf], p, best, leaf);
+      if (splitR) findBestSplit(d, features, flags(right), hists[leafSlot[right]], leafG[right], leafH[right], leafCount[right], p, best, right);
     }
     // Slots: a leaf whose children were never histogrammed keeps no slot, so
     // the slot numbers above are reused only by leaves that are split later.
@@ -252,5 +284,5 @@ export function histogramGrower(input: GrowerInput): Grower {
     }
     return { tree: trimTree(tree), leafOfRow };
   }
-  return { grow };
+  return { grow, usable: usableFeatures(d, n, p.minDataInLeaf) };
 }

@@ -10,13 +10,19 @@
  * `histogram.ts`) and `exact` (the plain reference, `exact.ts`); the
  * conformance test holds them to the same trees.
  *
- * Where we knowingly differ from LightGBM: leaves count their rows exactly
- * (LightGBM estimates counts from hessian sums, which matters for
- * minDataInLeaf when hessians vary); a split must gain more than 1e-10 and
- * near-equal gains are ties won by the lower feature; gradients are float64
- * and the lambdarank sigmoid is computed, not looked up in a table; bagging
- * keeps each row with probability baggingFraction, every round (LightGBM's
- * bagging_freq = 1); bin bounds come from at most 200,000 seeded rows.
+ * Held to LightGBM's rules where they change the trees (the bench compares
+ * both on the same data): bins by its BinMapper (zero alone, min_data_in_bin,
+ * NaN bin; a feature with no NaN in training reads NaN as 0), cuts scanned
+ * from the top with missing values left first (ties: higher cut, missing
+ * left), minDataInLeaf on its hessian-based row estimates, a feature with no
+ * valid cut in a leaf skipped in the leaf's descendants, and its random
+ * streams for bagging and the feature fraction (lib/gbdt/sampling), so one
+ * seed draws the same bags and feature subsets.
+ * Where we knowingly differ: a split must gain more than 1e-10 and
+ * near-equal gains are ties won by the lower feature (LightGBM compares
+ * exactly, so its rounding decides some ties); gradients are float64 and the
+ * lambdarank sigmoid is computed, not looked up in a table; bin bounds come
+ * from at most 200,000 seeded rows.
  */
 import { trainWith, type TrainOptions } from './train';
 import type { GbdtData, GbdtParams } from './params';

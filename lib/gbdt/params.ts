@@ -23,13 +23,15 @@ export interface GbdtParams {
   baggingFraction: number;
   /** L2 regularisation of leaf values. */
   lambdaL2: number;
-  /** Most quantile bins per feature (missing values get one more bin). */
+  /** Most quantile bins per feature (a feature with missing values keeps one of them for NaN). */
   maxBin: number;
+  /** Fewest rows a bin closes with (LightGBM's min_data_in_bin); 1 gives every distinct value its own bin while there are at most maxBin. */
+  minDataInBin: number;
   /** Seed of bagging, feature sampling and of the sample the bins are found on. */
   seed: number;
 }
 
-/** LightGBM's defaults: 100 rounds, lr 0.1, 31 leaves, no depth limit, 20 rows per leaf, 255 bins. */
+/** LightGBM's defaults: 100 rounds, lr 0.1, 31 leaves, no depth limit, 20 rows per leaf, 255 bins of at least 3 rows. */
 export const DEFAULT_GBDT_PARAMS: GbdtParams = Object.freeze({
   objective: 'binary',
   numRounds: 100,
@@ -41,6 +43,7 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = Object.freeze({
   baggingFraction: 1,
   lambdaL2: 0,
   maxBin: 255,
+  minDataInBin: 3,
   seed: 0,
 });
 
@@ -93,6 +96,7 @@ export function resolveParams(params: Partial<GbdtParams>): GbdtParams {
   check(isNum(p.baggingFraction) && p.baggingFraction > 0 && p.baggingFraction <= 1, 'baggingFraction', p.baggingFraction, 'a number in (0, 1]');
   check(isNum(p.lambdaL2) && p.lambdaL2 >= 0, 'lambdaL2', p.lambdaL2, 'a number ≥ 0');
   check(isInt(p.maxBin) && p.maxBin >= 2 && p.maxBin <= 65535, 'maxBin', p.maxBin, 'a whole number in 2..65535');
+  check(isInt(p.minDataInBin) && p.minDataInBin >= 1, 'minDataInBin', p.minDataInBin, 'a whole number ≥ 1');
   check(isNum(p.seed), 'seed', p.seed, 'a finite number');
   return p;
 }

@@ -21,9 +21,17 @@ export function leafScore(G: number, H: number, lambdaL2: number): number {
 }
 
 /**
- * Gain of splitting a leaf (sums G, H over its rows) into a left part (GL, HL,
- * CL rows) and the rest, or -Infinity when a child breaks minDataInLeaf or
- * the minimum hessian sum. Both growers call this, so they score every
+ * LightGBM's row count of a histogram bin: its hessian sum times the leaf's
+ * rows per unit of hessian (rows / hessian sum), rounded. LightGBM keeps no
+ * counts in its histograms, so minDataInLeaf holds on these estimates, not
+ * on the exact counts (they differ when hessians vary across the leaf).
+ */
+export const countOf = (hessian: number, perHessian: number): number => Math.floor(hessian * perHessian + 0.5);
+
+/**
+ * Gain of splitting a leaf (sums G, H over its C rows) into a left part (GL,
+ * HL, CL rows, CL counted as `countOf` does) and the rest, or -Infinity when
+ * a child breaks minDataInLeaf or the minimum hessian sum. Both growers call this, so they score every
  * candidate the same way.
  */
 export function splitGain(G: number, H: number, C: number, GL: number, HL: number, CL: number, parentScore: number, p: GbdtParams): number {
@@ -46,18 +54,22 @@ export const MIN_SPLIT_GAIN = 1e-10;
  * Whether `gain` beats `best` by more than rounding. A gain is a difference
  * of leaf scores, so its rounding error scales with the parent's score
  * (`scale`), not with the gain: candidates within 1e-10 × (1 + scale) are
- * ties, and the first one (lower feature, then lower threshold; lower leaf)
- * wins. Two growers that sum gradients in different orders then still pick
- * the same split.
+ * ties, and the first one wins (lower feature, then the scan order of
+ * LightGBM: higher cut and missing values left first; lower leaf). Two
+ * growers that sum gradients in different orders then still pick the same
+ * split.
  */
 export const beats = (gain: number, best: number, scale: number): boolean =>
   best === -Infinity ? gain > best : gain > best + 1e-10 * (1 + scale);
 
 /**
- * Where missing values go when the leaf has none on this feature: the side
- * with more rows (ties left), so unseen NaNs follow the majority.
+ * Where missing values go at a split whose leaf has none on the feature
+ * (LightGBM's rule): when the feature has missing values in the training
+ * data they go left (the scan with missing values on the left comes first
+ * and wins ties); when it has none, a missing value counts as 0 (LightGBM's
+ * missing type None), so it goes where 0 goes.
  */
-export const defaultLeftWithoutMissing = (CL: number, CR: number): boolean => CL >= CR;
+export const defaultLeftWithoutMissing = (featureHasMissing: boolean, threshold: number): boolean => featureHasMissing || 0 <= threshold;
 
 /** A grown tree and the leaf of every training row (for the score update). */
 export interface GrowResult {
@@ -68,6 +80,8 @@ export interface GrowResult {
 
 /** One tree per call, on the rows and features the boosting loop drew for this round. */
 export interface Grower {
+  /** Features a split could use at all (LightGBM's feature_pre_filter), ascending: the feature fraction draws from these. */
+  usable: Int32Array;
   /**
    * `rows`: in-bag row indices, ascending; `features`: selected feature
    * indices, ascending; `grad`, `hess`: per training row. Leaf values are

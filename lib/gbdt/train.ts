@@ -1,14 +1,15 @@
 /**
  * The boosting loop, shared by both growers: per round, gradients of the
  * objective at the current scores, a seeded draw of rows (bagging) and
- * features (feature fraction, per tree), one tree, and the score update.
+ * features (feature fraction, per tree) with LightGBM's random streams
+ * (sampling.ts), one tree, and the score update.
  */
 import { CancelledError } from '../util/cancel';
-import { mulberry32, type Rng } from '../util/random';
 import { exactGrower } from './exact';
 import { histogramGrower } from './histogram';
 import { TreeEnsemble } from './model';
 import { binaryObjective, lambdarankObjective, type Objective } from './objectives';
+import { bagger, derivedSeeds, featureSampler } from './sampling';
 import { resolveParams, validateData, type GbdtData, type GbdtParams } from './params';
 import type { Grower, GrowerInput } from './split';
 import type { Tree } from './tree';
@@ -26,29 +27,6 @@ export type GrowerName = 'histogram' | 'exact';
 
 const GROWERS: Record<GrowerName, (input: GrowerInput) => Grower> = { histogram: histogramGrower, exact: exactGrower };
 
-/** `k` of the `F` features drawn without replacement (partial Fisher–Yates), ascending. */
-function drawFeatures(F: number, fraction: number, rand: Rng): Int32Array {
-  const all = new Int32Array(F);
-  for (let f = 0; f < F; f++) all[f] = f;
-  if (fraction >= 1) return all;
-  const k = Math.max(1, Math.round(F * fraction));
-  for (let j = 0; j < k; j++) {
-    const r = j + Math.floor(rand() * (F - j));
-    const t = all[j];
-    all[j] = all[r];
-    all[r] = t;
-  }
-  return all.slice(0, k).sort();
-}
-
-/** Each row kept with probability `fraction` (at least one row), ascending, written into `buf` (length n). */
-function drawRows(n: number, fraction: number, rand: Rng, buf: Int32Array): Int32Array {
-  let m = 0;
-  for (let i = 0; i < n; i++) if (rand() < fraction) buf[m++] = i;
-  if (m === 0) buf[m++] = Math.floor(rand() * n);
-  return buf.subarray(0, m);
-}
-
 /** Trains with the named grower; `trainGbdt` is this with `histogram`. */
 export function trainWith(grower: GrowerName, data: GbdtData, params: Partial<GbdtParams>, opts: TrainOptions = {}): TreeEnsemble {
   const p = resolveParams(params);
@@ -58,7 +36,10 @@ export function trainWith(grower: GrowerName, data: GbdtData, params: Partial<Gb
   if (signal?.aborted) throw new CancelledError('GBDT training cancelled');
   const objective: Objective = p.objective === 'binary' ? binaryObjective(y) : lambdarankObjective(y, data.groups!);
   const g = GROWERS[grower]({ X, n, nFeatures: F, params: p });
-  const rand = mulberry32(p.seed);
+  const seeds = derivedSeeds(p.seed);
+  const bag = bagger(n, p.baggingFraction, seeds.bagging);
+  const allFeatures = Int32Array.from({ length: F }, (_, f) => f);
+  const drawFeatures = p.featureFraction < 1 ? featureSampler(g.usable, p.featureFraction, seeds.featureFraction) : () => allFeatures;
   const scores = new Float64Array(n).fill(objective.initScore);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
@@ -69,8 +50,8 @@ export function trainWith(grower: GrowerName, data: GbdtData, params: Partial<Gb
   for (let round = 0; round < p.numRounds; round++) {
     if (round > 0 && signal?.aborted) throw new CancelledError('GBDT training cancelled');
     objective.gradients(scores, grad, hess);
-    const rows = p.baggingFraction < 1 ? drawRows(n, p.baggingFraction, rand, bagBuf) : allRows;
-    const features = drawFeatures(F, p.featureFraction, rand);
+    const rows = p.baggingFraction < 1 ? bag(bagBuf) : allRows;
+    const features = drawFeatures();
     const { tree, leafOfRow } = g.grow(rows, features, grad, hess);
     for (let i = 0; i < n; i++) scores[i] += tree.leafValue[leafOfRow[i]];
     trees.push(tree);

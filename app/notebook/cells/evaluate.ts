@@ -46,7 +46,7 @@ export const evaluateCell = defineAppCell({
       kind: 'select', label: 'ranker settings', default: 'auto',
       options: [
         { value: 'auto', label: 'auto: validated on real data, quick on the generated demo' },
-        { value: 'validated', label: `validated (chosen on H&M July 2020 weeks): ${v.objective}, ${v.trainWeeks} weeks, ${v.seeds} seeds, ${v.numRounds} rounds, depth ${v.maxDepth}, ${v.numLeaves} leaves, lr ${v.learningRate}` },
+        { value: 'validated', label: `validated (chosen on H&M July 2020 weeks): ${v.objective}, ${v.trainWeeks} weeks, ${v.seeds} seeds, ${v.numRounds} rounds, depth ${v.maxDepth}, ${v.numLeaves} leaves, lr ${v.learningRate}, ${(v.negativeRate ?? 1) * 100}% of negatives` },
         { value: 'quick', label: `quick (demo): ${DEMO_RANKER.objective}, ${DEMO_RANKER.trainWeeks} weeks, ${DEMO_RANKER.seeds} seed, ${DEMO_RANKER.numRounds} rounds, lr ${DEMO_RANKER.learningRate}, ${(DEMO_RANKER.negativeRate ?? 1) * 100}% of negatives` },
       ],
       help: 'the fields below override single settings (0 or "preset": keep the preset’s)',
