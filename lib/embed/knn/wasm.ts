@@ -45,9 +45,11 @@ export function relaxedSimdAvailable(): boolean {
 /** Options of the WebAssembly path: threads in all (the caller's included) and how to start helpers. */
 export interface WasmKnnOptions extends KnnOptions {
   /**
-   * Use the relaxed-SIMD build (fused multiply-add, about 1.2x faster here) where the runtime has it
-   * (default). Its scores may differ from the plain build's in the last bits; for one runtime and
-   * build they are the same for any thread count.
+   * Use the relaxed-SIMD build (fused multiply-add, about 1.2x faster here) where the runtime has it.
+   * Off by default: relaxed_madd may or may not fuse depending on the runtime and CPU, so its scores
+   * differ from the plain build's in the last bits, and a notebook's neighbours (and every figure fed by
+   * their scores, e.g. the two-stage ranker's) would then differ between Chromium and Node 20 (the
+   * headless runner) or another browser. For one runtime and build they are the same for any thread count.
    */
   fma?: boolean;
   /** Threads in all (default 1). More than 1 needs `spawn` and shared memory. */
@@ -80,7 +82,7 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
     throw new Error(`invalid size: ${n} vectors × ${d} dims need ${(bytes / 2 ** 30).toFixed(2)} GiB in the top-k kernel's memory; expected at most 4 GiB (use blockedTopK)`);
   }
   const norms = rowNorms(v);
-  const fma = (options.fma ?? true) && relaxedSimdAvailable();
+  const fma = (options.fma ?? false) && relaxedSimdAvailable();
   const localBytes = fma ? TOPK_FMA_KERNEL_WASM : TOPK_KERNEL_WASM;
   const sharedBytes = fma ? TOPK_FMA_KERNEL_SHARED_WASM : TOPK_KERNEL_SHARED_WASM;
   const wanted = Math.max(1, Math.floor(options.threads ?? 1));
