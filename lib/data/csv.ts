@@ -61,6 +61,9 @@ export class CsvScanner {
   offset = 0;
   /** Line breaks outside quoted fields so far: DuckDB's CSV reader numbers a row 1 + this (its "line"). */
   records = 0;
+  /** Where the last quoted field opened: its 1-based line and 0-based field. */
+  quoteLine = 0;
+  quoteField = 0;
   /** Byte offset where the header row ends (the header's bytes, for columnName). */
   headerEnd = -1;
   private inQuote = false;
@@ -125,6 +128,8 @@ export class CsvScanner {
       } else if (b === 34 && this.fieldStart && this.quotes) {
         this.inQuote = true;
         this.fieldStart = false;
+        this.quoteLine = this.line;
+        this.quoteField = this.field;
       } else this.fieldStart = false;
     }
     this.offset += end - from;
