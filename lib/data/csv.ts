@@ -61,6 +61,9 @@ export class CsvScanner {
   offset = 0;
   /** Line breaks outside quoted fields so far: DuckDB's CSV reader numbers a row 1 + this (its "line"). */
   records = 0;
+  /** Where the last quoted field opened: its 1-based line and 0-based field. */
+  quoteLine = 0;
+  quoteField = 0;
   /** Byte offset where the header row ends (the header's bytes, for columnName). */
   headerEnd = -1;
   private inQuote = false;
@@ -69,10 +72,13 @@ export class CsvScanner {
   private rowOpen = false;
   private readonly delim: number;
   private readonly quotes: boolean;
+  private readonly fast: boolean;
 
-  constructor(opts: { delimiter?: string; quotes?: boolean } = {}) {
+  /** `fast: false` walks byte by byte (the reference the jumping walk is tested against). */
+  constructor(opts: { delimiter?: string; quotes?: boolean; fast?: boolean } = {}) {
     this.delim = (opts.delimiter ?? ',').charCodeAt(0);
     this.quotes = opts.quotes ?? true;
+    this.fast = opts.fast ?? true;
   }
 
   /**
@@ -82,6 +88,7 @@ export class CsvScanner {
    */
   scan(chunk: Uint8Array, from = 0, end = chunk.length, onRow?: (row: number, line: number, record: number) => boolean): boolean {
     const d = this.delim;
+    let q = -1; // the next quote at or after i (end when none), found once per stretch
     for (let i = from; i < end; i++) {
       const b = chunk[i];
       if (this.inQuote) {
@@ -119,12 +126,37 @@ export class CsvScanner {
           return false;
         }
       }
+      if (this.fast && b !== 34) {
+        // The rest of a line with no quote in it jumps to its line break (the state resets there); a line that runs
+        // past `end` has its fields counted, so the walk knows the field it stops in.
+        if (q < i) {
+          q = chunk.indexOf(34, i);
+          if (q < 0 || q > end) q = end;
+        }
+        let nl = chunk.indexOf(10, i);
+        if (nl < 0 || nl > end) nl = end;
+        if (nl <= q) {
+          if (nl === end) {
+            for (let k = i; k < end; k++) {
+              const c = chunk[k];
+              if (c === d) {
+                this.field++;
+                this.fieldStart = true;
+              } else if (c !== 13) this.fieldStart = false;
+            }
+          }
+          i = nl - 1;
+          continue;
+        }
+      }
       if (b === d) {
         this.field++;
         this.fieldStart = true;
       } else if (b === 34 && this.fieldStart && this.quotes) {
         this.inQuote = true;
         this.fieldStart = false;
+        this.quoteLine = this.line;
+        this.quoteField = this.field;
       } else this.fieldStart = false;
     }
     this.offset += end - from;

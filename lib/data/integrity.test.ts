@@ -1,6 +1,7 @@
 /** A file that cannot be read to its end is an error, never a shorter table; bad rows are counted without limit. */
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
+import { openQuoteAtEnd } from './duckdb/lines';
 import { DataError } from './errors';
 import { HM_TRANSACTIONS, type TableSchema } from './schema';
 import { readCsvTable, validateColumns } from './validate';
@@ -35,6 +36,17 @@ describe('CSV files that cannot be parsed to their end', () => {
     expect(thrown(() => parseCsv(`a,b\n1,"${big}"\n`, { file: 'f.csv', maxField: 1000 })).message).toMatch(/2000 characters starting on line 2/);
     // The default limit stops a 20 MB field.
     expect(() => parseCsv(`a\n${'y'.repeat(20 * 2 ** 20)}\n`, { file: 'big.csv' })).toThrow(/starting on line 2/);
+  });
+
+  it('the byte walk (the large path\'s) finds a quote that runs to the end of the file, where the in-memory parser does', async () => {
+    const lines = [HEADER, row(1), '2020-09-02,"a\nb",0108775015,0.05,1', `2020-09-03,${'b'.repeat(64)},0108775015,0.05,"1`, row(4)];
+    const text = lines.join('\n') + '\n';
+    const e = thrown(() => readCsvTable(enc(text), HM_TRANSACTIONS, { file: 'transactions_train.csv' }));
+    // Small chunks, so the walk carries its state across chunk edges.
+    expect(await openQuoteAtEnd(new Blob([enc(text)]), 7)).toEqual({ line: e.line, field: 4 });
+    expect(e.line).toBe(5);
+    expect(e.column).toBe('sales_channel_id');
+    expect(await openQuoteAtEnd(new Blob([enc(lines.slice(0, 3).join('\n'))]), 7)).toBeNull();
   });
 
   it('a quoted field that spans lines still parses, and lines after it are counted', () => {

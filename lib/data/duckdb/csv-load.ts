@@ -10,7 +10,7 @@ import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, mergeBadRo
 import type { TableSchema } from '../schema';
 import { checkHeader } from '../validate';
 import { checkLoadedTable, columnType, sqlChecks, type RowOf } from './checks';
-import { FileLines, locateByte, placeLines, quoteRunsToEnd } from './lines';
+import { FileLines, locateByte, openQuoteAtEnd, placeLines, quoteRunsToEnd } from './lines';
 import type { DuckDbHandle } from './handle';
 import { ident, literal } from './sql';
 
@@ -127,6 +127,10 @@ export async function csvIntoDuckDb(
         `encoding = ${literal(encoding === 'latin1' ? 'latin-1' : 'utf-8')}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
     );
   } catch (e) {
+    // DuckDB-WASM's browser file reader can fail outright on a quote that runs to the end of the file (where native
+    // DuckDB, and DuckDB-WASM on a Node file, reject the row): the file's walk tells, and the message is the in-memory one.
+    const open = await openQuoteAtEnd(file);
+    if (open) throw unterminatedQuote(file.name, open.line, header[open.field], open.field + 1);
     // A file DuckDB cannot read to its end (a line over its maximum size, ...) is an error, never a shorter table.
     const m = /line(?: number)?:? (\d+)/i.exec((e as Error).message);
     throw new DataError({ file: file.name, line: m ? Number(m[1]) + 1 : undefined }, 'a CSV file that can be read to its end', (e as Error).message.split('\n').filter((l) => !/^Original Line/.test(l)).slice(-1)[0]?.slice(0, 200) ?? 'an error');

@@ -94,3 +94,10 @@ export async function quoteRunsToEnd(file: Blob, at: number, chunk = 8 * 2 ** 20
   }
   return !closing;
 }
+
+/** Where a quoted field that runs to the end of the file opens (its line, 0-based field), or null: walks the whole file. */
+export async function openQuoteAtEnd(file: Blob, chunk = 8 * 2 ** 20): Promise<{ line: number; field: number } | null> {
+  const s = new CsvScanner();
+  for (let pos = 0; pos < file.size; pos += chunk) s.scan(new Uint8Array(await file.slice(pos, pos + chunk).arrayBuffer()));
+  return s.quoted ? { line: s.quoteLine, field: s.quoteField } : null;
+}
