@@ -43,6 +43,9 @@ test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j
   expect(num(await metric(page, 'embeddings', 'products with an embedding'))).toBe(embedded);
   const recall = Number(await metric(page, 'embeddings', 'vector index recall@k'));
   expect(recall).toBeGreaterThan(0.5);
+  // Exact neighbours on the WASM backend: the SIMD kernel on one thread per core (the page is cross-origin isolated).
+  const cores = await page.evaluate(() => Math.min(64, navigator.hardwareConcurrency));
+  expect(Number(await metric(page, 'embeddings', 'exact top-k threads'))).toBe(cores);
 
   // A second run: every embedding from the IndexedDB cache, the same SIMILAR count in Neo4j.
   await runCell(page, 'embeddings');
