@@ -1,5 +1,5 @@
 /**
- * npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--check]
+ * npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--backend cpu|wasm] [--check]
  *
  * Runs the notebook's cells headless (see run.ts for which), prints progress
  * with rate and ETA, compares each cell's figures with the saved ones, and
@@ -17,7 +17,7 @@ import { parseNotebookFile } from '@/lib/notebook/file';
 import { reportHtml } from '@/lib/notebook/report';
 import { CELL_TITLES, isImageFigure, NOT_HEADLESS, runNotebook } from './run';
 
-const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--check]';
+const USAGE = 'usage: npm run notebook -- run NOTEBOOK.json [--data DIR] [--duckdb PATH] [--report out.html] [--json out.json] [--out notebook.json] [--skip CELL,...] [--backend cpu|wasm] [--check]';
 
 function parseArgs(argv: string[]) {
   const [command, notebook, ...rest] = argv;
@@ -26,11 +26,13 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--check') opts.check = true;
-    else if (['--data', '--duckdb', '--report', '--json', '--out', '--skip'].includes(a) && rest[i + 1] && !rest[i + 1].startsWith('--')) opts[a.slice(2)] = rest[++i];
+    else if (['--data', '--duckdb', '--report', '--json', '--out', '--skip', '--backend'].includes(a) && rest[i + 1] && !rest[i + 1].startsWith('--')) opts[a.slice(2)] = rest[++i];
     else throw new Error(`invalid argument: ${a}\n${USAGE}`);
   }
   const str = (k: string) => (typeof opts[k] === 'string' ? (opts[k] as string) : undefined);
-  return { notebook, data: str('data'), duckdb: str('duckdb'), report: str('report'), json: str('json'), out: str('out'), skip: str('skip')?.split(',').map((x) => x.trim()).filter(Boolean) ?? [], check: opts.check === true };
+  const backend = str('backend') ?? 'cpu';
+  if (backend !== 'cpu' && backend !== 'wasm') throw new Error(`invalid --backend: ${backend}; expected cpu or wasm\n${USAGE}`);
+  return { backend: backend as 'cpu' | 'wasm', notebook, data: str('data'), duckdb: str('duckdb'), report: str('report'), json: str('json'), out: str('out'), skip: str('skip')?.split(',').map((x) => x.trim()).filter(Boolean) ?? [], check: opts.check === true };
 }
 
 async function main(): Promise<number> {
@@ -55,7 +57,7 @@ async function main(): Promise<number> {
   }
   const ds = parsed.file.dataset;
   console.log(`notebook ${args.notebook}: saved ${parsed.file.savedAt} by ${parsed.file.app.name} ${parsed.file.app.version}, seed ${parsed.file.seed}${ds ? `, dataset ${ds.name}` : ''}`);
-  const result = await runNotebook(parsed.file, { dataDir: args.data ?? null, duckdbPath: args.duckdb, skip: args.skip, onLine: (l) => console.log(l) });
+  const result = await runNotebook(parsed.file, { dataDir: args.data ?? null, duckdbPath: args.duckdb, skip: args.skip, backend: args.backend, onLine: (l) => console.log(l) });
   for (const s of result.skipped) console.log(`- skipped ${s.title}: ${s.cell in NOT_HEADLESS ? `not available headless (${s.why})` : s.why}`);
   if (result.failure) {
     console.error(`✗ ${result.failure.cell} failed: ${result.failure.message}${result.failure.hint ? `\n  ${result.failure.hint}` : ''}`);

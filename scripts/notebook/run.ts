@@ -18,7 +18,7 @@ import { towersCell } from '@/app/notebook/cells/towers';
 import { collectNotebookFile } from '@/app/notebook/share/collect';
 import { headlessDataCell } from './data-cell';
 import { headlessEvaluateCell, IMAGE_STRATEGIES } from './evaluate-cell';
-import { headlessServices, type HeadlessServices } from './services';
+import { headlessServices, type HeadlessBackend, type HeadlessServices } from './services';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells differ in their parameter types
 type AnyCell = CellDefinition<any, HeadlessServices>;
@@ -58,6 +58,8 @@ export interface RunOptions {
   duckdbPath?: string;
   /** Cells not to run (e.g. `graph` where no Neo4j is reachable); they are listed as skipped. */
   skip?: readonly string[];
+  /** TF.js backend (default cpu). */
+  backend?: HeadlessBackend;
   /** Progress lines (rate and ETA) and cell starts/ends. */
   onLine?: (line: string) => void;
 }
@@ -74,7 +76,7 @@ export interface RunResult {
 
 export async function runNotebook(input: NotebookFile, options: RunOptions = {}): Promise<RunResult> {
   const say = options.onLine ?? (() => undefined);
-  const services = headlessServices({ dataDir: options.dataDir ?? null, duckdbPath: options.duckdbPath });
+  const services = headlessServices({ dataDir: options.dataDir ?? null, duckdbPath: options.duckdbPath, backend: options.backend });
   const skip = new Set(options.skip ?? []);
   const reasons = new Map([...skip].map((id) => [id, 'asked with --skip']));
   const cells = headlessCells(skip);
@@ -136,7 +138,7 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
       const saved = input.cells[id];
       if (saved?.status === 'done') comparisons.set(id, withoutImageStrategies(id, !available.has('embeddings'), compareCell({ summary: saved.summary, outputs: fromSavedOutputs(saved.outputs) }, runtime.state(id as CellId))));
     }
-    const file = await collectNotebookFile(runtime, { files: services.pickedFiles, backend: 'cpu (Node, headless)' });
+    const file = await collectNotebookFile(runtime, { files: services.pickedFiles, backend: `${options.backend ?? 'cpu'} (Node, headless)` });
     return { ok: failure === null, failure, ran, skipped, comparisons, file };
   } finally {
     off();

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import type { RpcClient } from '@/lib/rpc/client';
 import type { Handlers } from '@/lib/rpc/server';
 import type { FileIdentity } from '@/lib/notebook/file-schema';
@@ -59,7 +60,11 @@ export function nodeModelSource(source: EmbedSource, root = ROOT): EmbedSource {
 }
 
 /** The ML worker's methods served in-process; methods the headless runner has no handler for fail by name. */
-export function headlessServices(options: { dataDir: string | null; duckdbPath?: string }): HeadlessServices {
+/** TF.js backends the headless runner offers: `cpu` (plain JavaScript, the default) or `wasm` (the browser's choice on a machine without a GPU). */
+export type HeadlessBackend = 'cpu' | 'wasm';
+
+export function headlessServices(options: { dataDir: string | null; duckdbPath?: string; backend?: HeadlessBackend }): HeadlessServices {
+  const name = options.backend ?? 'cpu';
   // Checkpoints (towers) and embedding caches live in IndexedDB, which Node lacks: reads miss, writes do nothing.
   const embedHandlers = makeEmbedHandlers(nodeReadPhoto);
   const served: Partial<Handlers<MlMethods>> = {
@@ -73,10 +78,10 @@ export function headlessServices(options: { dataDir: string | null; duckdbPath?:
   let db: Promise<DuckDbHandle & { close(): void }> | null = null;
   const init = async (): Promise<BackendReport> => {
     const t0 = performance.now();
-    await tf.setBackend('cpu');
+    if (!(await tf.setBackend(name))) throw new Error(`TF.js backend ${name} failed to initialise in Node`);
     await tf.ready();
-    return { backend: 'cpu', requested: null, failures: [], adapter: null, crossOriginIsolated: false, hardwareConcurrency: 1, wasm: null, tfjsVersion: tf.version.tfjs, initMs: performance.now() - t0,
-      choice: { decision: { backend: 'cpu', how: 'rules', why: 'the headless runner uses TF.js on its Node CPU backend (no browser backends to probe)' }, candidates: [], cached: false, key: `node ${process.version}`, webglRenderer: null } };
+    return { backend: name, requested: options.backend ?? null, failures: [], adapter: null, crossOriginIsolated: false, hardwareConcurrency: 1, wasm: null, tfjsVersion: tf.version.tfjs, initMs: performance.now() - t0,
+      choice: { decision: { backend: name, how: 'rules', why: `the headless runner uses TF.js on its Node ${name === 'cpu' ? 'CPU' : 'WASM'} backend (--backend; no browser backends to probe)` }, candidates: [], cached: false, key: `node ${process.version}`, webglRenderer: null } };
   };
   const client = {
     async call<K extends Methods>(method: K, payload: MlMethods[K]['req'], opts: { signal?: AbortSignal; onProgress?: (p: { label: string; done: number; total: number; unit?: string }) => void; onLog?: (l: string) => void } = {}) {

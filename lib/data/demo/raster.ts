@@ -12,6 +12,8 @@
  * clip-path; fill rule nonzero; strokes with round joins and caps. Anything
  * else is refused by name. Anti-aliasing: 4×4 samples per pixel, averaged.
  */
+import { circleGeometry, covers, intersect, pathGeometry, rectGeometry, type Geometry, type Spans } from './svg-coverage';
+import { colour, fail, num, parseSvg, type Rgb, type SvgElement } from './svg-parse';
 
 /** Decoded pixels: RGBA bytes, row-major (the shape lib/embed's RgbImage accepts). */
 export interface RasterImage {
@@ -23,29 +25,6 @@ export interface RasterImage {
 
 /** Samples per pixel along each axis. */
 const SS = 4;
-/** Segments a quadratic curve is flattened into. */
-const CURVE_STEPS = 16;
-/** tan(θ/2) of the rotation step that flattens arcs (θ ≈ 5.7°): the rotation is exact rational arithmetic. */
-const ARC_HALF_TAN = 0.05;
-
-type Rgb = readonly [number, number, number];
-interface Attrs {
-  [name: string]: string;
-}
-interface Element {
-  tag: string;
-  attrs: Attrs;
-  children: Element[];
-}
-
-/** x intervals covered on one horizontal line, flat [a0, b0, a1, b1, …], sorted and disjoint. */
-type Spans = number[];
-
-/** What a shape covers on the line y. */
-interface Geometry {
-  fill(y: number): Spans;
-  stroke(y: number, half: number): Spans;
-}
 
 type Paint = { kind: 'colour'; rgb: Rgb } | { kind: 'pattern'; width: number; height: number; layers: Layer[] };
 
@@ -56,329 +35,6 @@ interface Layer {
   opacity: number;
 }
 
-function fail(what: string): never {
-  throw new Error(`invalid demo drawing: ${what}`);
-}
-
-// ---------------------------------------------------------------- parsing
-
-function parseSvg(svg: string): Element {
-  const root: Element = { tag: '#root', attrs: {}, children: [] };
-  const stack: Element[] = [root];
-  const tag = /<(\/?)([a-zA-Z]+)((?:\s+[a-zA-Z:-]+="[^"]*")*)\s*(\/?)>/g;
-  let at = 0;
-  for (let m = tag.exec(svg); m; m = tag.exec(svg)) {
-    if (svg.slice(at, m.index).trim()) fail(`text outside a tag at character ${at}`);
-    at = m.index + m[0].length;
-    const [, closing, name, rawAttrs, selfClosing] = m;
-    if (closing) {
-      const open = stack.pop();
-      if (!open || open.tag !== name) fail(`</${name}> closes <${open?.tag ?? 'nothing'}>`);
-      continue;
-    }
-    const attrs: Attrs = {};
-    for (const a of rawAttrs.matchAll(/([a-zA-Z:-]+)="([^"]*)"/g)) attrs[a[1]] = a[2];
-    const el: Element = { tag: name, attrs, children: [] };
-    stack[stack.length - 1].children.push(el);
-    if (!selfClosing) stack.push(el);
-  }
-  if (svg.slice(at).trim()) fail(`text after the last tag at character ${at}`);
-  if (stack.length !== 1) fail(`<${stack[stack.length - 1].tag}> is not closed`);
-  const svgEl = root.children[0];
-  if (root.children.length !== 1 || svgEl.tag !== 'svg') fail('expected one <svg> element');
-  return svgEl;
-}
-
-function num(el: Element, name: string, fallback?: number): number {
-  const raw = el.attrs[name];
-  if (raw === undefined) {
-    if (fallback === undefined) fail(`<${el.tag}> lacks ${name}`);
-    return fallback;
-  }
-  const v = Number(raw);
-  if (!Number.isFinite(v)) fail(`<${el.tag}> ${name}="${raw}"; expected a number`);
-  return v;
-}
-
-function colour(raw: string): Rgb {
-  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/i.exec(raw);
-  if (short) return [parseInt(short[1] + short[1], 16), parseInt(short[2] + short[2], 16), parseInt(short[3] + short[3], 16)];
-  const long = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(raw);
-  if (long) return [parseInt(long[1], 16), parseInt(long[2], 16), parseInt(long[3], 16)];
-  return fail(`colour "${raw}"; expected #rgb or #rrggbb`);
-}
-
-/** A path's subpaths as polylines (curves and arcs flattened). */
-function parsePath(d: string): { points: number[]; closed: boolean }[] {
-  const tokens = d.match(/-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z]/g) ?? [];
-  const out: { points: number[]; closed: boolean }[] = [];
-  let cur: { points: number[]; closed: boolean } | null = null;
-  let x = 0;
-  let y = 0;
-  let i = 0;
-  let cmd = '';
-  const next = () => {
-    const t = tokens[i++];
-    if (t === undefined || /[A-Za-z]/.test(t)) fail(`path "${d}": a number is missing after ${cmd}`);
-    return Number(t);
-  };
-  while (i < tokens.length) {
-    if (/[A-Za-z]/.test(tokens[i])) cmd = tokens[i++];
-    else if (!cmd) fail(`path "${d}" does not start with a command`);
-    const rel = cmd === cmd.toLowerCase();
-    const ox = rel ? x : 0;
-    const oy = rel ? y : 0;
-    switch (cmd.toUpperCase()) {
-      case 'M':
-        x = ox + next();
-        y = oy + next();
-        cur = { points: [x, y], closed: false };
-        out.push(cur);
-        cmd = rel ? 'l' : 'L';
-        break;
-      case 'L':
-        x = ox + next();
-        y = oy + next();
-        (cur ?? fail(`path "${d}": L before M`)).points.push(x, y);
-        break;
-      case 'Q': {
-        const cx = ox + next();
-        const cy = oy + next();
-        const ex = ox + next();
-        const ey = oy + next();
-        const pts = (cur ?? fail(`path "${d}": Q before M`)).points;
-        for (let s = 1; s <= CURVE_STEPS; s++) {
-          const t = s / CURVE_STEPS;
-          const u = 1 - t;
-          pts.push(u * u * x + 2 * u * t * cx + t * t * ex, u * u * y + 2 * u * t * cy + t * t * ey);
-        }
-        x = ex;
-        y = ey;
-        break;
-      }
-      case 'A': {
-        const rx = next();
-        const ry = next();
-        const rot = next();
-        const large = next();
-        const sweep = next();
-        const ex = ox + next();
-        const ey = oy + next();
-        if (rx !== ry || rot !== 0) fail(`path "${d}": only circular arcs without rotation are supported`);
-        arc((cur ?? fail(`path "${d}": A before M`)).points, x, y, rx, large !== 0, sweep !== 0, ex, ey);
-        x = ex;
-        y = ey;
-        break;
-      }
-      case 'Z':
-        if (!cur) fail(`path "${d}": Z before M`);
-        cur.closed = true;
-        x = cur.points[0];
-        y = cur.points[1];
-        break;
-      default:
-        fail(`path command ${cmd} in "${d}"; expected M, L, Q, A or Z`);
-    }
-  }
-  return out;
-}
-
-/** Appends a circular arc (SVG endpoint form, radius r) from (x0, y0) to (x1, y1) as a polyline. */
-function arc(pts: number[], x0: number, y0: number, r: number, large: boolean, sweep: boolean, x1: number, y1: number): void {
-  const hx = (x0 - x1) / 2;
-  const hy = (y0 - y1) / 2;
-  const d2 = hx * hx + hy * hy;
-  if (d2 === 0) return;
-  // The SVG spec's centre (F.6.5) for rx = ry, no rotation; a radius too small is scaled up (F.6.6).
-  const k = Math.sqrt(Math.max(0, (r * r - d2) / d2)) * (large !== sweep ? 1 : -1);
-  const cx = k * hy + (x0 + x1) / 2;
-  const cy = -k * hx + (y0 + y1) / 2;
-  // Rotate the start vector by a fixed rational step towards the end, then finish on the end point.
-  const c = (1 - ARC_HALF_TAN * ARC_HALF_TAN) / (1 + ARC_HALF_TAN * ARC_HALF_TAN);
-  const s = ((sweep ? 2 : -2) * ARC_HALF_TAN) / (1 + ARC_HALF_TAN * ARC_HALF_TAN);
-  let vx = x0 - cx;
-  let vy = y0 - cy;
-  const ex = x1 - cx;
-  const ey = y1 - cy;
-  // Angle still to go, in steps: the sign of the cross product tells which side of the end we are on.
-  const total = sweepAngle(vx, vy, ex, ey, sweep);
-  const steps = Math.ceil(total / (2 * Math.atan(ARC_HALF_TAN))) - 1;
-  for (let i = 0; i < steps; i++) {
-    const nx = vx * c - vy * s;
-    vy = vx * s + vy * c;
-    vx = nx;
-    pts.push(cx + vx, cy + vy);
-  }
-  pts.push(x1, y1);
-}
-
-/** Angle (radians, in (0, 2π]) swept from v to e in the arc's direction (y down: sweep = clockwise on screen). */
-function sweepAngle(vx: number, vy: number, ex: number, ey: number, sweep: boolean): number {
-  const a = Math.atan2(vx * ey - vy * ex, vx * ex + vy * ey);
-  const signed = sweep ? a : -a;
-  return signed <= 0 ? signed + 2 * Math.PI : signed;
-}
-
-// ---------------------------------------------------------------- coverage
-
-/** Sorts flat pairs [a0, b0, a1, b1, …] in place by a, then b (insertion sort: lists here are short). */
-function sortPairs(iv: number[]): void {
-  for (let i = 2; i < iv.length; i += 2) {
-    const a = iv[i];
-    const b = iv[i + 1];
-    let j = i - 2;
-    while (j >= 0 && (iv[j] > a || (iv[j] === a && iv[j + 1] > b))) {
-      iv[j + 2] = iv[j];
-      iv[j + 3] = iv[j + 1];
-      j -= 2;
-    }
-    iv[j + 2] = a;
-    iv[j + 3] = b;
-  }
-}
-
-/** Sorts and merges intervals (flat pairs; sorted in place). */
-function merge(iv: number[]): Spans {
-  if (iv.length <= 2) return iv;
-  sortPairs(iv);
-  const out: number[] = [iv[0], iv[1]];
-  for (let i = 2; i < iv.length; i += 2) {
-    if (iv[i] <= out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], iv[i + 1]);
-    else out.push(iv[i], iv[i + 1]);
-  }
-  return out;
-}
-
-/** The capsule of radius h around segment AB, cut by the line y: one interval (it is convex), or none. */
-function capsule(ax: number, ay: number, bx: number, by: number, h: number, y: number, out: number[]): void {
-  if (y < Math.min(ay, by) - h || y > Math.max(ay, by) + h) return;
-  let lo = Infinity;
-  let hi = -Infinity;
-  const da = y - ay;
-  if (da * da <= h * h) {
-    const dx = Math.sqrt(h * h - da * da);
-    lo = ax - dx;
-    hi = ax + dx;
-  }
-  const db = y - by;
-  if (db * db <= h * h) {
-    const dx = Math.sqrt(h * h - db * db);
-    lo = Math.min(lo, bx - dx);
-    hi = Math.max(hi, bx + dx);
-  }
-  const vx = bx - ax;
-  const vy = by - ay;
-  const len2 = vx * vx + vy * vy;
-  if (len2 > 0) {
-    // Body: 0 <= (P-A)·v <= |v|² and |(P-A)×v| <= h|v|, each linear in x on this line.
-    let a = -Infinity;
-    let b = Infinity;
-    const cut = (slope: number, at0: number, min: number, max: number) => {
-      // min <= slope·(x − ax) + at0 <= max
-      if (slope === 0) {
-        if (at0 < min || at0 > max) b = -Infinity;
-        return;
-      }
-      const p = (min - at0) / slope + ax;
-      const q = (max - at0) / slope + ax;
-      a = Math.max(a, Math.min(p, q));
-      b = Math.min(b, Math.max(p, q));
-    };
-    const dy = y - ay;
-    cut(vx, dy * vy, 0, len2);
-    const lim = h * Math.sqrt(len2);
-    cut(-vy, dy * vx, -lim, lim);
-    if (a <= b) {
-      lo = Math.min(lo, a);
-      hi = Math.max(hi, b);
-    }
-  }
-  if (lo <= hi) out.push(lo, hi);
-}
-
-function pathGeometry(d: string): Geometry {
-  const subs = parsePath(d);
-  return {
-    fill(y) {
-      // Nonzero rule: every subpath closed for filling. Crossings as pairs (x, direction).
-      const cross: number[] = [];
-      for (const { points: p } of subs) {
-        const n = p.length / 2;
-        for (let i = 0; i < n; i++) {
-          const j = i + 1 === n ? 0 : i + 1;
-          const y0 = p[2 * i + 1];
-          const y1 = p[2 * j + 1];
-          if ((y0 <= y && y < y1) || (y1 <= y && y < y0)) {
-            const x0 = p[2 * i];
-            cross.push(x0 + ((y - y0) * (p[2 * j] - x0)) / (y1 - y0), y1 > y0 ? 1 : -1);
-          }
-        }
-      }
-      sortPairs(cross);
-      const out: Spans = [];
-      let wind = 0;
-      for (let i = 0; i < cross.length; i += 2) {
-        const was = wind;
-        wind += cross[i + 1];
-        if ((was === 0) !== (wind === 0)) out.push(cross[i]);
-      }
-      return merge(out);
-    },
-    stroke(y, h) {
-      const out: number[] = [];
-      for (const { points: p, closed } of subs) {
-        const n = p.length / 2;
-        const segs = closed ? n : n - 1;
-        for (let i = 0; i < segs; i++) {
-          const j = (i + 1) % n;
-          capsule(p[2 * i], p[2 * i + 1], p[2 * j], p[2 * j + 1], h, y, out);
-        }
-        if (n === 1) capsule(p[0], p[1], p[0], p[1], h, y, out);
-      }
-      return merge(out);
-    },
-  };
-}
-
-function rectGeometry(el: Element): Geometry {
-  const x = num(el, 'x', 0);
-  const y0 = num(el, 'y', 0);
-  const w = num(el, 'width');
-  const h = num(el, 'height');
-  const corners = `M${x} ${y0} L${x + w} ${y0} L${x + w} ${y0 + h} L${x} ${y0 + h} Z`;
-  const outline = pathGeometry(corners);
-  return { fill: (y) => (y >= y0 && y < y0 + h ? [x, x + w] : []), stroke: outline.stroke };
-}
-
-function circleGeometry(el: Element): Geometry {
-  const cx = num(el, 'cx', 0);
-  const cy = num(el, 'cy', 0);
-  const r = num(el, 'r');
-  const chord = (rad: number, y: number): number | null => {
-    const dy = y - cy;
-    return dy * dy < rad * rad ? Math.sqrt(rad * rad - dy * dy) : null;
-  };
-  return {
-    fill(y) {
-      const dx = chord(r, y);
-      return dx === null ? [] : [cx - dx, cx + dx];
-    },
-    stroke(y, h) {
-      const outer = chord(r + h, y);
-      if (outer === null) return [];
-      const inner = r > h ? chord(r - h, y) : null;
-      return inner === null ? [cx - outer, cx + outer] : [cx - outer, cx - inner, cx + inner, cx + outer];
-    },
-  };
-}
-
-function covers(spans: Spans, x: number): boolean {
-  for (let i = 0; i < spans.length; i += 2) if (x >= spans[i] && x < spans[i + 1]) return true;
-  return false;
-}
-
-// ---------------------------------------------------------------- scene
-
 interface Scene {
   width: number;
   height: number;
@@ -387,14 +43,14 @@ interface Scene {
   layers: Layer[];
 }
 
-function buildScene(svg: Element): Scene {
+function buildScene(svg: SvgElement): Scene {
   const width = num(svg, 'width');
   const height = num(svg, 'height');
   const vb = (svg.attrs.viewBox ?? `0 0 ${width} ${height}`).trim().split(/[\s,]+/).map(Number);
   if (vb.length !== 4 || vb.some((v) => !Number.isFinite(v)) || vb[2] <= 0 || vb[3] <= 0) fail(`viewBox "${svg.attrs.viewBox}"`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width * height > 4_000_000) fail(`size ${width}x${height}`);
-  const defs = new Map<string, Element>();
-  const collect = (el: Element) => {
+  const defs = new Map<string, SvgElement>();
+  const collect = (el: SvgElement) => {
     for (const c of el.children) {
       if (c.attrs.id) defs.set(c.attrs.id, c);
       if (c.tag === 'defs') collect(c);
@@ -404,7 +60,7 @@ function buildScene(svg: Element): Scene {
   return { width, height, vb: vb as Scene['vb'], layers: layersOf(svg.children, defs) };
 }
 
-function geometryOf(el: Element): Geometry {
+function geometryOf(el: SvgElement): Geometry {
   switch (el.tag) {
     case 'path':
       return pathGeometry(el.attrs.d ?? fail('<path> lacks d'));
@@ -422,7 +78,7 @@ function refOf(raw: string): string | null {
   return m ? m[1] : null;
 }
 
-function paintOf(raw: string, defs: Map<string, Element>): Paint | null {
+function paintOf(raw: string, defs: Map<string, SvgElement>): Paint | null {
   if (raw === 'none') return null;
   const id = refOf(raw);
   if (id === null) return { kind: 'colour', rgb: colour(raw) };
@@ -432,7 +88,7 @@ function paintOf(raw: string, defs: Map<string, Element>): Paint | null {
   return { kind: 'pattern', width: num(p, 'width'), height: num(p, 'height'), layers: layersOf(p.children, defs) };
 }
 
-function layersOf(children: Element[], defs: Map<string, Element>): Layer[] {
+function layersOf(children: SvgElement[], defs: Map<string, SvgElement>): Layer[] {
   const layers: Layer[] = [];
   for (const el of children) {
     if (el.tag === 'defs' || el.tag === 'pattern' || el.tag === 'clipPath') continue;
@@ -500,19 +156,6 @@ function paintPattern(dst: Px, row: TileRow, p: Extract<Paint, { kind: 'pattern'
     row.seen.set(tx, t);
   }
   over(dst, t.r * alpha, t.g * alpha, t.b * alpha, t.a * alpha);
-}
-
-/** The intersection of two sorted disjoint span lists. */
-function intersect(a: Spans, b: Spans): Spans {
-  const out: Spans = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const lo = Math.max(a[i], b[j]);
-    const hi = Math.min(a[i + 1], b[j + 1]);
-    if (lo < hi) out.push(lo, hi);
-    if (a[i + 1] < b[j + 1]) i += 2;
-    else j += 2;
-  }
-  return out;
 }
 
 /** The width over which the patterns of `mask` repeat: one tile's, or infinity (no sharing) when they differ. */
