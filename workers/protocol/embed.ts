@@ -4,7 +4,7 @@
  * workers/protocol/ml.ts.
  */
 import type { BackboneId } from '../../lib/embed/backbones';
-import type { FitMode } from '../../lib/embed/preprocess';
+import type { FitMode, RgbImage } from '../../lib/embed/preprocess';
 
 /** Where a backbone's files come from. */
 export type EmbedSource =
@@ -33,8 +33,11 @@ export interface EmbedLoadResult {
 
 export interface EmbedImagesRequest {
   backbone: BackboneId;
-  /** Keys the cache together with the backbone (e.g. article ids); null url = no photo. */
-  items: { key: string; url: string | null }[];
+  /**
+   * Keys the cache together with the backbone (e.g. article ids); null url = no photo. `image`: pixels the page
+   * decoded already (the demo's SVG drawings, which a worker cannot decode), used instead of fetching `url`.
+   */
+  items: { key: string; url: string | null; image?: RgbImage }[];
   batchSize: number;
   fit: FitMode;
   /** Read and write the per-article IndexedDB cache (default true). */

@@ -39,8 +39,15 @@ export async function writeSimilar(
   input: SimilarInput,
   progress: (label: string, done: number, total: number) => void,
   signal: AbortSignal,
+  log: (line: string) => void = () => {},
 ): Promise<{ outputs: CellOutput[]; recall: number | null }> {
   const { backbone, dim, codes, vectors, knn, seed } = input;
+  let t = performance.now();
+  const lap = (what: string) => {
+    const now = performance.now();
+    log(`Neo4j: ${what} in ${((now - t) / 1000).toFixed(1)} s`);
+    t = now;
+  };
   const n = codes.length;
   const k = knn.k;
   const prep = await prepareSimilarAction({ backbone, dim });
@@ -61,10 +68,13 @@ export async function writeSimilar(
     rels += w.data.relationships;
     progress('Writing SIMILAR to Neo4j', Math.min(n, b + SIMILAR_BATCH_ROWS), n);
   }
+  lap(`${rels} SIMILAR and ${n} embeddings written`);
   const sample = sampleRows(n, 200, mulberry32(seed ^ 0x5eed)).map((r) => codes[r]);
   const rec = await vectorRecallAction({ codes: sample, k });
   const recall = rec.ok ? rec.data.recall : null;
+  lap('vector index online and its recall measured');
   const stats = await similarStatsAction({});
+  lap('counts');
   const outputs: CellOutput[] = [
     {
       kind: 'metrics',
