@@ -9,6 +9,10 @@ const path = require('node:path');
  */
 const nextConfig = {
   reactStrictMode: true,
+  // Server actions carry the graph's and the embeddings' write batches: 8 MB a call (Next.js' default is
+  // 1 MB) lets the Image embeddings cell write SIMILAR and 1,792-d embeddings in a few hundred rows a call
+  // instead of 40 (measured: the same writes about a third faster).
+  experimental: { serverActions: { bodySizeLimit: '8mb' } },
   turbopack: { root: path.resolve(__dirname) },
   outputFileTracingRoot: path.resolve(__dirname),
   serverExternalPackages: ['neo4j-driver'],

@@ -5,13 +5,16 @@
  * (NEO4J_PRODUCTS_URI when set, else the main graph) and return
  * `{ok: true, data} | {ok: false, error, hint}` instead of throwing.
  * Embeddings travel as base64 of little-endian float32 (a third of JSON's size),
- * so a batch of 40 rows of 2048-d stays under the 1 MB action body limit.
+ * so a batch of 400 rows of 2048-d (about 4.5 MB) stays under the 8 MB action body limit (next.config.js).
  */
 import { z } from 'zod';
 import { configFromEnv, describeNeo4jError, getDriver, productsConfigFromEnv } from '@/lib/graph/server/driver';
 import { detectGds, gdsKnnRecall } from '@/lib/graph/server/gds';
 import { otherDatasetRefusal } from '@/lib/graph/loaded';
 import { loadedDatasets, prepareSimilar, similarOf, similarStats, vectorIndexRecall, writeSimilarBatch, type GraphTarget } from '@/lib/graph/server/similar';
+
+/** Most rows one SIMILAR write accepts. */
+const SIMILAR_MAX_ROWS = 500;
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; hint?: string };
 
@@ -24,7 +27,7 @@ const rowSchema = z.object({
   embedding: z.string().max(40_000),
   neighbours: z.array(z.object({ code, score: z.number().finite() })).max(100),
 });
-const writeSchema = z.object({ backbone: backboneId, dim, rows: z.array(rowSchema).max(200) });
+const writeSchema = z.object({ backbone: backboneId, dim, rows: z.array(rowSchema).max(SIMILAR_MAX_ROWS) });
 
 function target(): { t: GraphTarget; uri: string; user: string } {
   const cfg = productsConfigFromEnv() ?? configFromEnv();

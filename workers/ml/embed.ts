@@ -109,6 +109,8 @@ export function makeEmbedHandlers(readOne: PhotoReader = readPhoto): EmbedHandle
       const distinct = cached + todo.length;
       let done = cached;
       let computeMs = 0;
+      let waitMs = 0;
+      let forwardMs = 0;
       let computed = 0;
       const label = `Embedding photos (${extractor.spec.id}${copies.length ? `, ${distinct} distinct` : ''})`;
       ctx.progress({ label, done, total: distinct, unit: 'images' });
@@ -129,6 +131,8 @@ export function makeEmbedHandlers(readOne: PhotoReader = readPhoto): EmbedHandle
         const idx = todo.slice(b, b + batchSize);
         const t0 = performance.now();
         const photos = await next!;
+        const t1 = performance.now();
+        waitMs += t1 - t0;
         next = b + batchSize < todo.length ? read(todo.slice(b + batchSize, b + 2 * batchSize)) : null;
         const ok: number[] = [];
         const imgs: RgbImage[] = [];
@@ -143,6 +147,7 @@ export function makeEmbedHandlers(readOne: PhotoReader = readPhoto): EmbedHandle
         });
         if (imgs.length) {
           const emb = await extractor.embed(imgs, fit);
+          forwardMs += performance.now() - t1;
           ok.forEach((i, j) => (vectors[i] = emb.slice(j * dim, (j + 1) * dim)));
           if (cacheOn) await putCached(backbone, ok.map((i) => items[i].key), emb, dim);
           computed += imgs.length;
@@ -151,6 +156,7 @@ export function makeEmbedHandlers(readOne: PhotoReader = readPhoto): EmbedHandle
         done += idx.length;
         ctx.progress({ label, done, total: distinct, unit: 'images' });
       }
+      if (computed) ctx.log(`embedded ${computed} photos in ${(computeMs / 1000).toFixed(1)} s: ${(forwardMs / 1000).toFixed(1)} s in the network (batches of ${batchSize}), ${(waitMs / 1000).toFixed(1)} s waiting for photos to decode`);
       const missingSet = new Set(missing);
       const corruptOf = new Map(corrupt.map((c) => [c.index, c.reason]));
       for (const [i, f] of copies) {

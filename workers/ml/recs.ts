@@ -42,6 +42,7 @@ export const recsHandlers: Pick<Handlers<MlMethods>, 'recs.hybrid' | 'recs.backt
     let last = 0;
     return runEvaluation(unpackRecsData(req.data), req.settings, {
       signal: ctx.signal,
+      onLog: (line) => ctx.log(line),
       onProgress: (label, done, total, unit) => {
         const now = performance.now();
         if (now - last < PROGRESS_MS && done < total) return;

@@ -137,6 +137,12 @@ export const embeddingsCell = defineAppCell({
     const loaded = await ml.call('embed.load', { backbone: spec.id, source }, { signal: ctx.signal });
     ctx.log(`loaded ${spec.id} on ${backendReport.backend} in ${Math.round(loaded.ms)} ms${loaded.randomWeights ? ' (RANDOM WEIGHTS)' : ''}`);
 
+    let t = performance.now();
+    const lap = (what: string) => {
+      const now = performance.now();
+      ctx.log(`${what}: ${((now - t) / 1000).toFixed(1)} s`);
+      t = now;
+    };
     // 3. Photos → embeddings. The demo's SVG drawings are rasterised in the worker by lib/data/demo/raster (the same
     // pixels headless), keyed by their content: products that share a drawing share one embedding (computed once, cached).
     // (`svgjs`: the cache's earlier `svg` entries came from the browser's own SVG renderer, whose pixels differ.)
@@ -157,6 +163,7 @@ export const embeddingsCell = defineAppCell({
       { backbone: spec.id, items, batchSize: p.batchSize, fit: p.fit === 'pad' ? 'pad' : 'resize' },
       { signal: ctx.signal, onProgress: (g) => ctx.progress(g), onLog: (l) => ctx.log(l) },
     );
+    lap('photos embedded');
     const rows = Int32Array.from(emb.rows, (r) => order[r]);
     const n = rows.length;
     if (n < 2) throw new CellFailure(`Only ${n} product photo(s) could be embedded; neighbours need at least 2.`, 'Check that the dataset has images.');
@@ -171,6 +178,7 @@ export const embeddingsCell = defineAppCell({
     );
     const candidates: KnnResult = { n, k: kc, indices: knnRes.indices, scores: knnRes.scores };
     const knn = truncateKnn(candidates, k);
+    lap(`exact top-${kc} neighbours`);
 
     const missing = emb.missing.length + (order.length - items.length);
     outputs.push({
@@ -231,11 +239,13 @@ export const embeddingsCell = defineAppCell({
         outputs.push(skippedNote(neo4jSkipped, down));
       } else {
         clearDeferred('similar');
-        const w = await writeSimilar(input, (label, done, total) => ctx.progress({ label, done, total, unit: 'products' }), ctx.signal);
+        const w = await writeSimilar(input, (label, done, total) => ctx.progress({ label, done, total, unit: 'products' }), ctx.signal, (l) => ctx.log(l));
         recall = w.recall;
         outputs.push(...w.outputs);
       }
     }
+
+    if (p.writeNeo4j) lap('Neo4j writes');
 
     // 7. Gallery.
     const rowOf = new Map<string, number>();
@@ -269,6 +279,7 @@ export const embeddingsCell = defineAppCell({
       });
     }
 
+    lap('gallery');
     const summary: Record<string, JsonValue> = {
       backbone: spec.id,
       randomWeights: loaded.randomWeights,

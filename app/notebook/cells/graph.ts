@@ -10,7 +10,7 @@ import {
 } from '@/app/actions/graph';
 import type { CustomerTable, DatasetInfo, InteractionLog, ItemCatalog } from '@/lib/data/dataset';
 import { customerGraph } from '@/lib/graph/picture';
-import type { GraphLoadPort, LoadPhase, PhaseBatch } from '@/lib/graph/model';
+import { LOAD_PHASES, type GraphLoadPort, type LoadPhase, type PhaseBatch } from '@/lib/graph/model';
 import { expectedCounts, runLoad, type LoadInput } from '@/lib/graph/pipeline';
 import { purchaseTable, tableLength } from '@/lib/graph/purchases';
 import { customerRows, productRows } from '@/lib/graph/rows';
@@ -97,6 +97,7 @@ export const graphCell = defineAppCell({
     const expected = expectedCounts(input);
     ctx.log(`${tableLength(input.rows.purchases)} PURCHASED relationships from ${interactions.user.length} transaction rows`);
     let report;
+    const t0 = performance.now();
     try {
       report = await runLoad(actionPort, input, {
         batchSize: ctx.params.batchSize,
@@ -110,6 +111,8 @@ export const graphCell = defineAppCell({
       throw err;
     }
     const { check, start } = report;
+    const t1 = performance.now();
+    ctx.log(`loaded in ${((t1 - t0) / 1000).toFixed(1)} s: ${LOAD_PHASES.map((ph) => `${PHASE_LABEL[ph]} ${report.seconds[ph].toFixed(1)} s`).join(', ')}, the rest preparing and checking the counts`);
     const outputs: CellOutput[] = [];
     if (start.cleared) outputs.push({ kind: 'markdown', text: 'The graph held another dataset; it was cleared first.' });
     if (start.complete) outputs.push({ kind: 'markdown', text: 'This dataset was already loaded: nothing was written (the load is idempotent).' });
@@ -132,6 +135,7 @@ export const graphCell = defineAppCell({
     }
 
     outputs.push(...(await browse(ctx.params.customer.trim(), catalog)));
+    ctx.log(`browsed customer in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     // Writes other cells skipped while Neo4j was down.
     outputs.push(...(await catchUp((label, done, total) => ctx.progress({ label, done, total, unit: 'rows' }), ctx.signal)));
     return {

@@ -111,6 +111,8 @@ export interface BacktestResult {
   strategies: StrategyResult[];
   /** Buyers per week. */
   buyers: number[];
+  /** Seconds per strategy (fits and lists over every cutoff), and of pooling (bootstrap intervals and paired differences). */
+  seconds: { strategies: Record<string, number>; pooling: number };
 }
 
 /** Runs every strategy on every cutoff and pools the scores. */
@@ -126,18 +128,22 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
   const buyers: number[] = [];
   const total = o.cutoffs.length * o.strategies.length;
   let done = 0;
+  const spent: Record<string, number> = {};
   for (const cutoff of o.cutoffs) {
     const view = asOfView(o.log, cutoff, { candidateWeeks: o.candidateWeeks, catalog: o.catalog, ages: o.ages, product: o.product });
     const truth = testTruth(dateSplit(o.log, cutoff, testDays).test);
     buyers.push(truth.users.length);
     for (const s of o.strategies) {
       if (o.signal?.aborted) throw new CancelledError('backtest cancelled');
+      const t0 = performance.now();
       const rec = await cache.get(s, view);
       const lists = truth.users.length ? await rec(truth.users, k) : [];
+      spent[s.name] = (spent[s.name] ?? 0) + (performance.now() - t0) / 1000;
       weeks.get(s.name)!.push(scoreWeek(s.name, view, truth, lists, k));
       o.onProgress?.(++done, total, s.name);
     }
   }
+  const tPool = performance.now();
   const nCustomers = o.nCustomers ?? o.log.nUsers;
   const pooled = o.strategies.map((s) => pool(s, weeks.get(s.name)!, nCustomers, o.bootstrap));
   const baselines = pooled.filter((r) => r.baseline);
@@ -150,7 +156,7 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
     if (r === ref) continue;
     r.vsReference = pairedDifference(concat(r.weeks.map((w) => w.ap)), refAp, { ...o.bootstrap, clusters });
   }
-  return { cutoffs: [...o.cutoffs], reference, strategies: pooled, buyers };
+  return { cutoffs: [...o.cutoffs], reference, strategies: pooled, buyers, seconds: { strategies: spent, pooling: (performance.now() - tPool) / 1000 } };
 }
 
 function scoreWeek(name: string, view: AsOfView, truth: { users: number[]; relevant: Set<number>[] }, lists: number[][], k: number): WeekScores {

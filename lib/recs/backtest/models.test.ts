@@ -3,7 +3,8 @@ import type { ItemNeighbours } from '../types';
 import { asOfView } from './asof';
 import { backtest } from './backtest';
 import { syntheticShop } from './fixture';
-import { alsFits, alsStrategy, hybridStrategy, poolNeighbours, seedHybridStrategy } from './models';
+import { alsFits, alsStrategy, hybridStrategy, poolNeighbours, seedHybridStrategy, topByScore } from './models';
+import { mulberry32 } from '../../util/random';
 import { weeklyCutoffs } from './split';
 
 const log = syntheticShop({ customers: 100, lastDay: 80 });
@@ -40,5 +41,25 @@ describe('model strategies', () => {
       const bought = Array.from(v.history.items.subarray(v.history.indptr[u], v.history.indptr[u + 1]));
       if (bought.length && bought.every((i) => i % 2 === 0)) expect(w.lists[j][0] % 2).toBe(0);
     });
+  });
+});
+
+describe('topByScore', () => {
+  it('gives what a stable sort by descending score and a slice give, ties and filters included', () => {
+    const rand = mulberry32(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const nItems = 1 + Math.floor(rand() * 60);
+      // Few distinct values: many ties.
+      const score = Float32Array.from({ length: nItems }, () => Math.floor(rand() * 6) / 5 - 0.5);
+      const items = Array.from({ length: nItems }, (_, i) => i).filter(() => rand() < 0.8);
+      for (let j = items.length - 1; j > 0; j--) {
+        const r = Math.floor(rand() * (j + 1));
+        [items[j], items[r]] = [items[r], items[j]];
+      }
+      const keep = (i: number) => i % 3 !== 1 || trial % 2 === 0;
+      const n = Math.floor(rand() * 15);
+      const expected = items.filter(keep).sort((a, b) => score[b] - score[a]).slice(0, n);
+      expect(topByScore(items, score, n, keep)).toEqual(expected);
+    }
   });
 });

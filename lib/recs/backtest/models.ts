@@ -47,8 +47,35 @@ export function alsTop(view: AsOfView, model: AlsModel | null, u: number, n: num
   if (!model || !model.hasUser(u)) return { items: [], scores: [] };
   const sc = model.scores(u);
   const own = excludeBought ? new Set(boughtBy(view.history, u)) : null;
-  const items = view.poolItems.filter((i) => model.hasItem(i) && !own?.has(i)).sort((a, b) => sc[b] - sc[a]).slice(0, n);
+  const items = topByScore(view.poolItems, sc, n, (i) => model.hasItem(i) && !own?.has(i));
   return { items, scores: items.map((i) => sc[i]) };
+}
+
+/**
+ * The `n` best of `items` (those `keep` accepts) by `score`, best first, ties in `items` order: what a stable
+ * sort by descending score and a slice give, without sorting the whole pool (a customer's list is 12 to a few
+ * dozen of some thousand articles).
+ */
+export function topByScore(items: ArrayLike<number>, score: ArrayLike<number>, n: number, keep: (i: number) => boolean): number[] {
+  const top: number[] = [];
+  const topScore: number[] = [];
+  if (n <= 0) return top;
+  for (let j = 0; j < items.length; j++) {
+    const i = items[j];
+    const s = score[i];
+    // Full and not strictly better than the last: an equal score comes after it (stable).
+    if (top.length === n && !(s > topScore[n - 1])) continue;
+    if (!keep(i)) continue;
+    let at = top.length;
+    while (at > 0 && s > topScore[at - 1]) at--;
+    top.splice(at, 0, i);
+    topScore.splice(at, 0, s);
+    if (top.length > n) {
+      top.pop();
+      topScore.pop();
+    }
+  }
+  return top;
 }
 
 /** ALS alone: the top pool articles by score, filled with popularity. */

@@ -58,6 +58,8 @@ export interface EvaluationReport {
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (label: string, done: number, total: number, unit: string) => void;
+  /** Where the time went (one line per step). */
+  onLog?: (line: string) => void;
 }
 
 const K = 12;
@@ -124,6 +126,12 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     onProgress: (done, total, what) => ((stepDone = done), progress(`Backtest (${what})`, done, total + 2, 'fits')),
   });
   const btSeconds = (performance.now() - t0) / 1000;
+  const fmt = (x: number) => `${x.toFixed(1)} s`;
+  o.onLog?.(
+    `backtest ${fmt(btSeconds)}: ${Object.entries(bt.seconds.strategies).map(([n, x]) => `${n} ${fmt(x)}`).join(', ')} (the ranker's training ${fmt(rankerSeconds)} of two-stage); ` +
+      `bootstrap intervals and paired differences ${fmt(bt.seconds.pooling)}`,
+  );
+  const tRecall = performance.now();
 
   // Candidate recall on the test weeks (reporting only: the ranker never sees these labels).
   const pooled = await pooledRecall(log, cutoffs, { candidateWeeks: s.candidateWeeks, catalog, ages, product }, tsOptions, o.signal);
@@ -134,6 +142,8 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   const sum = importance.reduce((a, b) => a + b, 0);
   if (sum > 0) importance.forEach((g, j) => (importance[j] = g / sum));
 
+  o.onLog?.(`candidate recall on the test weeks ${fmt((performance.now() - tRecall) / 1000)}`);
+  const tExplain = performance.now();
   const last = cutoffs[cutoffs.length - 1];
   progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
   const lastRanker = rankers.get(last);
@@ -143,6 +153,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
 
   // The submission: the chosen strategy fitted on every purchase, 12 items for every customer.
   const t1 = performance.now();
+  o.onLog?.(`explainer ${fmt((t1 - tExplain) / 1000)}`);
   const best = bt.strategies.reduce((a, b) => (b.map.mean > a.map.mean ? b : a)).name;
   const pick = s.submission || best;
   const chosen = strategies.find((x) => x.name === pick);
@@ -159,6 +170,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     part.forEach((l, j) => lists.set(l.slice(0, K), (a + j) * K));
   }
   progress('Done', stepTotal, stepTotal, 'fits');
+  o.onLog?.(`submission (${pick}) ${fmt((performance.now() - t1) / 1000)}`);
 
   return {
     cutoffs: Int32Array.from(bt.cutoffs),
