@@ -5,7 +5,7 @@
  * once Neo4j is back, loads the dataset and then catches up on them.
  */
 import { neo4jStatus } from '@/app/actions/system';
-import type { CellOutput } from '@/lib/notebook/types';
+import { CellFailure, type CellOutput } from '@/lib/notebook/types';
 
 /** How to get Neo4j back, in the words every skipped write uses. */
 export const START_NEO4J =
@@ -54,7 +54,14 @@ export async function catchUp(progress: PendingWrite['run'] extends (p: infer P,
   for (const [key, w] of [...pending.entries()]) {
     if (signal.aborted) break;
     outputs.push({ kind: 'markdown', text: `Catching up on a write skipped while Neo4j was down: ${w.what}.` });
-    outputs.push(...(await w.run(progress, signal)));
+    try {
+      outputs.push(...(await w.run(progress, signal)));
+    } catch (err) {
+      // A write the graph refuses (e.g. SIMILAR of a dataset the graph no longer holds) is dropped with its reason;
+      // the load itself succeeded. Anything else (Neo4j gone again) fails the cell and stays queued.
+      if (!(err instanceof CellFailure)) throw err;
+      outputs.push({ kind: 'markdown', text: `**Not caught up:** ${err.message}${err.hint ? ` ${err.hint}` : ''}` });
+    }
     pending.delete(key);
   }
   return outputs;
