@@ -7,6 +7,10 @@
 // settings (objective, training weeks) are chosen on the four July cutoffs before the first test cutoff,
 // then fixed; so were the candidate limits and the share of negatives trained on (bench/node/recs-study.ts).
 // The two-tower (lib/towers, TF.js WASM backend) is fitted per cutoff with fixed settings.
+// `two-stage-two-tower`: the two-stage with the two-tower's top-N as one more candidate source (rank, score and
+// its dot product as features), the two-tower fitted as of each training and test cutoff (fits shared with the
+// `two-tower` line), ranked by the same ranker and setting (chosen on the validation cutoffs without the source).
+// RECS_TWO_TOWER_SOURCE=0 leaves it out (it fits one two-tower per training week).
 // Image neighbours come from the colour-and-texture histogram of the photos (no CNN in Node).
 // --quick: two test cutoffs, 600 photos, one setting (no selection), one LightGBM seed.
 // RECS_SETTING=objective:weeks (e.g. binary:8): skip the grid and use a setting already chosen on the July
@@ -33,7 +37,7 @@ if (!dataDir()) {
 }
 const { loadRecsBench, lightgbmFit, implicitLists, RANKER_DEFAULTS } = await import('./node/recs.ts');
 const recs = await import('../lib/recs/index.ts');
-const { twoTowerStrategy, BACKTEST_TWO_TOWER } = await import('../lib/recs/backtest/towers.ts');
+const { twoTowerStrategy, towerFits, BACKTEST_TWO_TOWER } = await import('../lib/recs/backtest/towers.ts');
 const tf = await import('@tensorflow/tfjs');
 await import('@tensorflow/tfjs-backend-wasm');
 await tf.setBackend('wasm');
@@ -63,7 +67,11 @@ const common = {
   log, catalog, ages, candidateWeeks: CANDIDATE_WEEKS, bootstrap: { samples: 2000, seed: 7 },
   onProgress: (done, total, what) => log10(`${done}/${total} ${what}`),
 };
-const twoStage = (name, fit, setting) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective } });
+const twoStage = (name, fit, setting, extra = {}) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective }, ...extra });
+// Two-tower embeddings per cutoff, shared by the `two-tower` line and the two-stage's two-tower source.
+const towerCache = new Map();
+const withTowers = process.env.RECS_TWO_TOWER_SOURCE !== '0';
+const towerSource = { towers: towerFits({ fits: towerCache }), weeks: new Map() };
 
 // 1. Honest model selection: settings scored on the validation cutoffs only, then fixed.
 const grid = quick
@@ -104,15 +112,17 @@ const implicitStrategy = {
 
 // 3. Ours (lib/gbdt) when it is in the tree.
 let ours = null;
+let oursWith = null;
 const oursSeconds = [];
 if (existsSync(path.join(root, 'lib', 'gbdt', 'index.ts'))) {
   const { trainGbdt } = await import('../lib/gbdt/index.ts');
-  ours = async (d) => {
+  oursWith = (seconds) => async (d) => {
     const t0 = performance.now();
     const models = seeds.map((seed) => trainGbdt(d, { ...chosenParams, seed }));
-    oursSeconds.push((performance.now() - t0) / 1000);
+    seconds.push((performance.now() - t0) / 1000);
     return { predict: (X, F) => { const s = new Float64Array(X.length / F); for (const m of models) m.predict(X, F).forEach((x, r) => (s[r] += x / models.length)); return s; } };
   };
+  ours = oursWith(oursSeconds);
 }
 
 const strategies = [
@@ -120,16 +130,19 @@ const strategies = [
   ...(image ? [recs.seedHybridStrategy(image, alsFits), recs.hybridStrategy(image, alsFits)] : []),
   recs.alsStrategy(alsFits),
   implicitStrategy,
-  twoTowerStrategy(),
+  twoTowerStrategy({ fits: towerCache }),
   twoStage('two-stage-lightgbm', lightgbmFit(python, chosenParams, seeds, lgbSeconds, THREADS), chosen),
   ...(ours ? [twoStage('two-stage', ours, chosen)] : []),
 ];
+const towerRanker = oursWith ? oursWith([]) : lightgbmFit(python, chosenParams, seeds, [], THREADS);
+if (withTowers) strategies.push(twoStage('two-stage-two-tower', towerRanker, chosen, towerSource));
 const r = await recs.backtest({ ...common, cutoffs: testCutoffs, strategies });
 const by = Object.fromEntries(r.strategies.map((s) => [s.name, s]));
 const ref = by[r.reference];
 
 // Candidate recall on the test weeks (reporting only: the labels are the test weeks).
 const recall = await recs.pooledRecall(log, testCutoffs, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages }, { als: alsFits, image, limits: LIMITS });
+const towerRecall = withTowers ? await recs.pooledRecall(log, testCutoffs, { candidateWeeks: CANDIDATE_WEEKS, catalog, ages }, { als: alsFits, image, limits: LIMITS, ...towerSource }) : null;
 
 const dataset = `hm-sample-weekly-${testCutoffs.length}x-from-${quick ? '2020-09-02' : '2020-08-05'}`;
 const f4 = (x) => x.toFixed(4);
@@ -154,9 +167,14 @@ if (ours) {
 } else {
   line('two-stage', by['two-stage-lightgbm'], { variant: `ranker: LightGBM (lib/gbdt is not in this tree yet); ${setting}; candidates and features from lib/recs/twostage` });
 }
-report({
-  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy: 'two-stage', ours: recall.total, peer: null, better: 'higher',
-  note: `test purchases (customer-article pairs) among the candidates, ${recall.pairs} pairs, ${recall.perCustomer.toFixed(0)} candidates per customer; per source ${recs.CANDIDATE_SOURCES.map((s) => `${s} ${f4(recall.bySource[s])}`).join(', ')}`,
+const recallLine = (strategy, rc) => report({
+  bench: BENCH, figure: 'candidate_recall', dataset, size, strategy, ours: rc.total, peer: null, better: 'higher',
+  note: `test purchases (customer-article pairs) among the candidates, ${rc.pairs} pairs, ${rc.perCustomer.toFixed(0)} candidates per customer; per source ${rc.sources.map((s) => `${s} ${f4(rc.bySource[s])}`).join(', ')}`,
 });
+recallLine('two-stage', recall);
+if (withTowers) {
+  line('two-stage-two-tower', by['two-stage-two-tower'], { variant: `two-stage with the two-tower top-${LIMITS['two-tower']} as a candidate source (fitted per cutoff, as the two-tower line); ranker: ${ours ? 'lib/gbdt' : 'LightGBM'}; ${setting} (chosen without the source)` });
+  recallLine('two-stage-two-tower', towerRecall);
+}
 log10(`reference (best baseline): ${r.reference}; buyers per week ${r.buyers.join(' ')}; selection ${JSON.stringify(selection)}`);
 writeResults(BENCH);

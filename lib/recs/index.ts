@@ -34,10 +34,10 @@ export { alsFits, alsStrategy, alsTop, BACKTEST_ALS, hybridStrategy, poolNeighbo
 export { syntheticShop, type ShopOptions } from './backtest/fixture';
 export { twoStageContext, type ContextOptions, type TwoStageContext } from './twostage/context';
 export {
-  CANDIDATE_SOURCES, candidateGroups, candidateRecall, DEFAULT_LIMITS, generateCandidates, labelCandidates,
-  type CandidateLimits, type CandidateSet, type CandidateSource,
+  CANDIDATE_SOURCES, candidateGroups, candidateRecall, candidateSources, DEFAULT_LIMITS, generateCandidates, labelCandidates, TWO_TOWER_SOURCE,
+  type BaseSource, type CandidateLimits, type CandidateSet, type CandidateSource, type SourceRecall,
 } from './twostage/candidates';
-export { buildFeatures, FEATURE_NAMES, type FeatureMatrix } from './twostage/features';
+export { buildFeatures, FEATURE_NAMES, featureNames, type FeatureMatrix } from './twostage/features';
 export {
   contextOf, labelledWeek, pooledRecall, rankedLists, rankerData, twoStageStrategy, type PooledRecall,
   type RankerData, type RankerFit, type TwoStageOptions, type WeekData,

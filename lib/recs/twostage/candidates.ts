@@ -12,17 +12,26 @@ import { similarCandidates } from '../neighbours';
 import { RecsInputError } from '../types';
 import type { TwoStageContext } from './context';
 
-/** Candidate sources, in column order of the features. */
+/** Candidate sources, in column order of the features (always present, even when a source proposes nothing). */
 export const CANDIDATE_SOURCES = ['repurchase', 'colours', 'trending', 'bought-together', 'image', 'als', 'hybrid', 'age-band'] as const;
-export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];
+export type BaseSource = (typeof CANDIDATE_SOURCES)[number];
+/** The two-tower's top-N: an optional source, present (as the last column) only when the context holds a two-tower fit. */
+export const TWO_TOWER_SOURCE = 'two-tower';
+export type CandidateSource = BaseSource | typeof TWO_TOWER_SOURCE;
+
+/** Sources of a context, in column order: without a two-tower fit exactly CANDIDATE_SOURCES. */
+export function candidateSources(ctx: Pick<TwoStageContext, 'towers'>): readonly CandidateSource[] {
+  return ctx.towers ? [...CANDIDATE_SOURCES, TWO_TOWER_SOURCE] : CANDIDATE_SOURCES;
+}
 
 /** Most candidates taken from each source per customer. */
 export type CandidateLimits = Record<CandidateSource, number>;
 /**
  * Chosen on the July 2020 validation cutoffs of the H&M sample (bench/node/recs-study.ts, LightGBM ranker), never on
  * the test weeks: twice the earlier 24 per source raised candidate recall from 8.1% to 10.2% (~175 candidates per buyer).
+ * The optional two-tower source's 48 was set equal to ALS's a priori, not chosen on any cutoff.
  */
-export const DEFAULT_LIMITS: CandidateLimits = { repurchase: 48, colours: 48, trending: 48, 'bought-together': 48, image: 24, als: 48, hybrid: 12, 'age-band': 48 };
+export const DEFAULT_LIMITS: CandidateLimits = { repurchase: 48, colours: 48, trending: 48, 'bought-together': 48, image: 24, als: 48, hybrid: 12, 'age-band': 48, 'two-tower': 48 };
 
 /**
  * Candidates of many customers, grouped by customer (rows `offsets[g] .. offsets[g+1]` belong to
@@ -30,6 +39,8 @@ export const DEFAULT_LIMITS: CandidateLimits = { repurchase: 48, colours: 48, tr
  */
 export interface CandidateSet {
   cutoff: number;
+  /** The sources, in column order (S = sources.length). */
+  sources: readonly CandidateSource[];
   users: number[];
   offsets: Int32Array;
   items: Int32Array;
@@ -40,9 +51,10 @@ export interface CandidateSet {
 /** Generates the candidates of `users` from every source (articles on sale before the cutoff only). */
 export function generateCandidates(ctx: TwoStageContext, users: readonly number[], limits: Partial<CandidateLimits> = {}): CandidateSet {
   const lim = { ...DEFAULT_LIMITS, ...limits };
-  for (const s of CANDIDATE_SOURCES) if (!(Number.isInteger(lim[s]) && lim[s] >= 0)) throw new RecsInputError(`invalid limit for ${s}: ${lim[s]}; expected a whole number ≥ 0`);
+  for (const s of [...CANDIDATE_SOURCES, TWO_TOWER_SOURCE] as const) if (!(Number.isInteger(lim[s]) && lim[s] >= 0)) throw new RecsInputError(`invalid limit for ${s}: ${lim[s]}; expected a whole number ≥ 0`);
   const v = ctx.view;
-  const S = CANDIDATE_SOURCES.length;
+  const sources = candidateSources(ctx);
+  const S = sources.length;
   const trending = rankPool(v, ctx.trending).slice(0, lim.trending);
   const items: number[] = [];
   const rank: number[] = [];
@@ -99,9 +111,13 @@ export function generateCandidates(ctx: TwoStageContext, users: readonly number[
       const top = seg.items.slice(0, lim['age-band']);
       add(7, top, (j) => seg.rows[j]);
     }
+    if (ctx.towers) {
+      const tt = ctx.towers.top(u, lim['two-tower']);
+      add(8, tt.items, (j) => tt.scores[j]);
+    }
     offsets.push(items.length);
   }
-  return { cutoff: v.cutoff, users: [...users], offsets: Int32Array.from(offsets), items: Int32Array.from(items), rank: Float32Array.from(rank), score: Float32Array.from(score) };
+  return { cutoff: v.cutoff, sources, users: [...users], offsets: Int32Array.from(offsets), items: Int32Array.from(items), rank: Float32Array.from(rank), score: Float32Array.from(score) };
 }
 
 /** 1 for candidate rows the customer bought in the test window, else 0. */
@@ -117,9 +133,12 @@ export function candidateGroups(c: CandidateSet): Int32Array {
   return Int32Array.from({ length: c.users.length }, (_, g) => c.offsets[g + 1] - c.offsets[g]);
 }
 
+/** Recall per source: every base source, and the two-tower when it was on. */
+export type SourceRecall = Record<BaseSource, number> & Partial<Record<typeof TWO_TOWER_SOURCE, number>>;
+
 /** Share of test purchases (distinct customer-article pairs) among the candidates: per source and in total; mean candidates per customer. */
-export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): { total: number; bySource: Record<CandidateSource, number>; perCustomer: number; pairs: number } {
-  const S = CANDIDATE_SOURCES.length;
+export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): { total: number; bySource: SourceRecall; perCustomer: number; pairs: number } {
+  const S = c.sources.length;
   let pairs = 0;
   let found = 0;
   const by = new Array<number>(S).fill(0);
@@ -134,7 +153,7 @@ export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<
   const share = (x: number) => (pairs ? x / pairs : 0);
   return {
     total: share(found),
-    bySource: Object.fromEntries(CANDIDATE_SOURCES.map((s, j) => [s, share(by[j])])) as Record<CandidateSource, number>,
+    bySource: Object.fromEntries(c.sources.map((s, j) => [s, share(by[j])])) as SourceRecall,
     perCustomer: c.users.length ? c.items.length / c.users.length : 0,
     pairs,
   };

@@ -9,12 +9,15 @@ import type { AlsModel } from '../../cf';
 import type { AsOfView } from '../backtest/asof';
 import { ageBand } from '../backtest/baselines';
 import { boughtTogetherCounts, rankPool, trendingScores, weeklyCounts, type PairCounts } from '../backtest/signals';
+import type { TowerScorer } from '../backtest/towers';
 import type { ItemNeighbours } from '../types';
 
 /** Per-cutoff signals (dense ids of the view's log). */
 export interface TwoStageContext {
   view: AsOfView;
   als: AlsModel | null;
+  /** Two-tower fit as of the cutoff, or null (then no two-tower source and feature). */
+  towers: TowerScorer | null;
   /** Image neighbours restricted to the pool, or null (no photos). */
   image: ItemNeighbours | null;
   trending: Float64Array;
@@ -56,6 +59,7 @@ export interface TwoStageContext {
 
 export interface ContextOptions {
   als?: AlsModel | null;
+  towers?: TowerScorer | null;
   image?: ItemNeighbours | null;
   /** Bought-together window (weeks before the cutoff, days apart); default 12 and 7. */
   pairWeeks?: number;
@@ -143,6 +147,7 @@ export function twoStageContext(view: AsOfView, o: ContextOptions = {}): TwoStag
   return {
     view,
     als: o.als ?? null,
+    towers: o.towers ?? null,
     image: o.image ?? null,
     trending: trendingScores(view, 4),
     sales1w,

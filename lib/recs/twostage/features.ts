@@ -5,7 +5,7 @@
  */
 import { ageBand } from '../backtest/baselines';
 import { boughtBy } from '../history';
-import { CANDIDATE_SOURCES, type CandidateSet } from './candidates';
+import { CANDIDATE_SOURCES, type CandidateSet, type CandidateSource } from './candidates';
 import type { TwoStageContext } from './context';
 
 const PER_ROW = [
@@ -16,8 +16,13 @@ const PER_ROW = [
   'department_share', 'trend_1w_over_4w',
 ] as const;
 
-/** Feature names in column order: rank and score per source, then the per-row features. */
-export const FEATURE_NAMES: readonly string[] = [...CANDIDATE_SOURCES.flatMap((s) => [`rank_${s}`, `score_${s}`]), ...PER_ROW];
+/** Feature names in column order for the given sources: rank and score per source, the per-row features, then the two-tower's score when it is a source. */
+export function featureNames(sources: readonly CandidateSource[]): readonly string[] {
+  return [...sources.flatMap((s) => [`rank_${s}`, `score_${s}`]), ...PER_ROW, ...(sources.includes('two-tower') ? ['two_tower_score'] : [])];
+}
+
+/** Feature names without the two-tower (CANDIDATE_SOURCES). */
+export const FEATURE_NAMES: readonly string[] = featureNames(CANDIDATE_SOURCES);
 
 /** A feature matrix: row r's features are `X[r * nFeatures .. r * nFeatures + nFeatures)`. */
 export interface FeatureMatrix {
@@ -30,8 +35,10 @@ export interface FeatureMatrix {
 export function buildFeatures(ctx: TwoStageContext, c: CandidateSet): FeatureMatrix {
   const v = ctx.view;
   const n = v.log.nItems;
-  const S = CANDIDATE_SOURCES.length;
-  const F = FEATURE_NAMES.length;
+  const S = c.sources.length;
+  const names = featureNames(c.sources);
+  const F = names.length;
+  const towers = c.sources.includes('two-tower') ? ctx.towers : null;
   const X = new Float32Array(c.items.length * F).fill(NaN);
   for (let g = 0; g < c.users.length; g++) {
     const u = c.users[g];
@@ -104,7 +111,9 @@ export function buildFeatures(ctx: TwoStageContext, c: CandidateSet): FeatureMat
         (4 * ctx.sales1w[i] + 1) / (ctx.sales4w[i] + 1),
       ];
       for (let j = 0; j < f.length; j++) X[o + 2 * S + j] = f[j];
+      // The two-tower's dot product for every candidate (not only its own top-N), as ALS's score above.
+      if (towers) X[o + F - 1] = towers.score(u, i);
     }
   }
-  return { X, nFeatures: F, featureNames: FEATURE_NAMES };
+  return { X, nFeatures: F, featureNames: names };
 }

@@ -14,7 +14,8 @@ import { dateSplit } from '../backtest/split';
 import { testTruth } from '../strategies';
 import { RecsInputError, type ItemNeighbours } from '../types';
 import { throwIfAborted } from '../../util/cancel';
-import { CANDIDATE_SOURCES, candidateRecall, generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet, type CandidateSource } from './candidates';
+import type { TowerScorer } from '../backtest/towers';
+import { CANDIDATE_SOURCES, candidateRecall, generateCandidates, labelCandidates, type CandidateLimits, type CandidateSet, type CandidateSource, type SourceRecall } from './candidates';
 import { twoStageContext, type TwoStageContext } from './context';
 import { buildFeatures, type FeatureMatrix } from './features';
 
@@ -47,6 +48,11 @@ export interface TwoStageOptions {
   als?: ((view: AsOfView) => Promise<AlsModel | null>) | null;
   /** Image neighbours by dense item id, or null. */
   image?: ItemNeighbours | null;
+  /**
+   * Two-tower per view, fitted on the view alone (e.g. lib/recs/backtest/towers' `towerFits()`); null or absent
+   * leaves the two-tower source and feature out, and then candidates, features and lists are those without it.
+   */
+  towers?: ((view: AsOfView) => Promise<TowerScorer | null>) | null;
   /** Shared week cache (training weeks overlap between cutoffs). */
   weeks?: Map<number, Promise<WeekData>>;
   /** Name in the tables; default 'two-stage'. */
@@ -61,9 +67,10 @@ export interface TwoStageOptions {
 }
 
 /** The signals of a view (ALS and image neighbours restricted to its pool). */
-export async function contextOf(view: AsOfView, o: Pick<TwoStageOptions, 'als' | 'image'>): Promise<TwoStageContext> {
+export async function contextOf(view: AsOfView, o: Pick<TwoStageOptions, 'als' | 'image' | 'towers'>): Promise<TwoStageContext> {
   const als = o.als ? await o.als(view) : null;
-  return twoStageContext(view, { als, image: o.image ? poolNeighbours(o.image, view.pool) : null });
+  const towers = o.towers ? await o.towers(view) : null;
+  return twoStageContext(view, { als, towers, image: o.image ? poolNeighbours(o.image, view.pool) : null });
 }
 
 /** Candidates, features and labels of the buyers of the week from `cutoff` (needs `log` to hold that week). */
@@ -78,7 +85,9 @@ export async function labelledWeek(log: InteractionLog, cutoff: number, base: As
 /** Candidate recall pooled over test weeks: total and per source (shares of the test purchases), mean candidates per buyer. */
 export interface PooledRecall {
   total: number;
-  bySource: Record<CandidateSource, number>;
+  /** The sources of the candidates, in column order. */
+  sources: readonly CandidateSource[];
+  bySource: SourceRecall;
   perCustomer: number;
   pairs: number;
 }
@@ -89,20 +98,23 @@ export interface PooledRecall {
  */
 export async function pooledRecall(log: InteractionLog, cutoffs: readonly number[], base: NonNullable<Parameters<typeof asOfView>[2]>, o: TwoStageOptions, signal?: AbortSignal): Promise<PooledRecall> {
   const cache = o.weeks ?? new Map<number, Promise<WeekData>>();
-  const out: PooledRecall = { total: 0, bySource: Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, 0])) as Record<CandidateSource, number>, perCustomer: 0, pairs: 0 };
+  const by: Partial<Record<CandidateSource, number>> = Object.fromEntries(CANDIDATE_SOURCES.map((s) => [s, 0]));
+  const out: PooledRecall = { total: 0, sources: CANDIDATE_SOURCES, bySource: by as SourceRecall, perCustomer: 0, pairs: 0 };
   for (const c of cutoffs) {
     throwIfAborted(signal);
     let w = cache.get(c);
     if (!w) cache.set(c, (w = labelledWeek(log, c, asOfView(log, c, base), o)));
-    const cr = candidateRecall((await w).cands, testTruth(dateSplit(log, c).test).relevant);
+    const cands = (await w).cands;
+    const cr = candidateRecall(cands, testTruth(dateSplit(log, c).test).relevant);
+    out.sources = cands.sources;
     out.pairs += cr.pairs;
     out.total += cr.total * cr.pairs;
-    for (const s of CANDIDATE_SOURCES) out.bySource[s] += cr.bySource[s] * cr.pairs;
+    for (const s of cands.sources) by[s] = (by[s] ?? 0) + cr.bySource[s]! * cr.pairs;
     out.perCustomer += cr.perCustomer / cutoffs.length;
   }
   if (out.pairs) {
     out.total /= out.pairs;
-    for (const s of CANDIDATE_SOURCES) out.bySource[s] /= out.pairs;
+    for (const s of out.sources) by[s]! /= out.pairs;
   }
   return out;
 }
@@ -163,7 +175,7 @@ export function twoStageStrategy(fitRanker: RankerFit, o: TwoStageOptions = {}):
   const cache = o.weeks ?? new Map<number, Promise<WeekData>>();
   return {
     name: o.name ?? 'two-stage',
-    params: { trainWeeks, limits: o.limits ?? {}, negativeRate: o.negativeRate ?? 1, ...o.params },
+    params: { trainWeeks, limits: o.limits ?? {}, negativeRate: o.negativeRate ?? 1, ...(o.towers ? { twoTowerSource: true } : {}), ...o.params },
     fit: async (view) => {
       const weeks: WeekData[] = [];
       for (let w = trainWeeks; w >= 1; w--) {
