@@ -8,7 +8,7 @@
 // Images are seeded synthetic "garments" (no data files needed).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setBackendThreaded } from '../../workers/wasm-threads';
 import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
 import { loadExtractor } from '../../lib/embed/extractor';
 import type { RgbImage } from '../../lib/embed/preprocess';
@@ -45,11 +45,8 @@ function garment(seed: number): RgbImage {
 }
 
 async function useBackend(name: string): Promise<void> {
-  if (name === 'wasm') {
-    setWasmPaths(`${location.origin}/vendor/tfjs/`);
-    setThreadsCount(navigator.hardwareConcurrency);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  const ok = await setBackendThreaded(name);
+  if (!ok) throw new Error(`backend ${name} failed to initialise`);
   await tf.ready();
 }
 

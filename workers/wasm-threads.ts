@@ -1,0 +1,70 @@
+/**
+ * Starts TF.js's WASM backend on the number of threads asked for.
+ *
+ * Why this exists: `setThreadsCount(n)` alone gives one thread on a 2-core
+ * machine. tfjs-backend-wasm (4.x, src/cc/backend.cc) caps its XNNPACK thread
+ * pool at `num_cores = emscripten_num_logical_cores() / 2`, i.e.
+ * `navigator.hardwareConcurrency / 2` (it assumes two hyperthreads per core),
+ * and reads that once, when the wasm module instantiates. With 2 logical CPUs
+ * that cap is 1 whatever was asked. Measured in Chromium here: asked 2, got 1;
+ * the threaded-SIMD binary and its 8 pthread workers load fine.
+ *
+ * So while the module instantiates, `navigator.hardwareConcurrency` reads as
+ * twice the threads asked (an own property on this global's navigator,
+ * removed right after), which lifts the cap to what was asked; the thread
+ * count itself still comes from `setThreadsCount`. Code running in the same
+ * global during that start would read the doubled value: in the ML worker
+ * nothing does (app/notebook/services.ts awaits `backend.init` before any
+ * other call). Only the first start of
+ * the backend in a global instantiates the module; later calls change nothing
+ * and `getThreadsCount()` tells what the pool really has.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+/** The threads to ask for: every logical CPU, at most 8 (the pthread workers the threaded build starts). */
+export function defaultWasmThreads(): number {
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+}
+
+let pathsSet = false;
+
+/**
+ * Sets the wasm paths (once) and `threads` (threaded builds only: the global
+ * must be cross-origin isolated), then runs `start` (which must make TF.js
+ * initialise the wasm backend, e.g. `tf.setBackend('wasm')`) with the
+ * thread cap lifted. Returns what `start` returned.
+ */
+export async function withWasmThreads<T>(threads: number, start: () => Promise<T>): Promise<T> {
+  if (!pathsSet) {
+    setWasmPaths(`${self.location.origin}/vendor/tfjs/`);
+    pathsSet = true;
+  }
+  if (!self.crossOriginIsolated) return start();
+  setThreadsCount(threads);
+  const nav = navigator as Navigator & { hardwareConcurrency: number };
+  const lifted = Math.max(nav.hardwareConcurrency || 1, 2 * threads);
+  const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: lifted, configurable: true });
+  try {
+    return await start();
+  } finally {
+    if (own) Object.defineProperty(nav, 'hardwareConcurrency', own);
+    else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
+/**
+ * `tf.setBackend(name)`; for 'wasm', on `threads` threads (default: every
+ * logical CPU, at most 8). Returns what `tf.setBackend` returned.
+ */
+export function setBackendThreaded(name: string, threads = defaultWasmThreads()): Promise<boolean> {
+  return name === 'wasm' ? withWasmThreads(threads, () => tf.setBackend('wasm')) : tf.setBackend(name);
+}
+
+/** Sets the wasm backend on `threads` threads and returns the threads its pool has. */
+export async function startWasm(threads = defaultWasmThreads()): Promise<number> {
+  if (!(await setBackendThreaded('wasm', threads))) throw new Error("tf.setBackend('wasm') returned false");
+  await tf.ready();
+  return getThreadsCount();
+}
