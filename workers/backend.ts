@@ -12,7 +12,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, isSoftwareRenderer, probeWorthy, type BackendCandidate } from './backend-choice';
 import { cachedProbes, probeCurrentBackend, storeProbes } from './backend-probe';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol/backend';
-import { defaultWasmThreads, setBackendThreaded } from './wasm-threads';
+import { appWasmThreads, setBackendThreaded } from './wasm-threads';
 
 async function adapterInfo(): Promise<BackendReport['adapter']> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -49,8 +49,8 @@ function webglRenderer(): string | null {
 
 /** Sets `name` and proves it computes; throws with the reason otherwise. */
 async function activate(name: BackendName): Promise<void> {
-  // WASM on every core (workers/wasm-threads.ts: TF.js alone caps it at half of them).
-  const ok = await setBackendThreaded(name);
+  // WASM on the app's thread count (workers/wasm-threads.ts: half the CPUs, measured faster here than all of them).
+  const ok = await setBackendThreaded(name, appWasmThreads());
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') returned false`);
   const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
@@ -134,7 +134,7 @@ export async function initBackend(preferred: BackendName | null): Promise<Backen
           simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
           multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
           threads: getThreadsCount(),
-          threadsAsked: self.crossOriginIsolated ? defaultWasmThreads() : 1,
+          threadsAsked: self.crossOriginIsolated ? appWasmThreads() : 1,
         }
       : null;
   return {
