@@ -26,6 +26,10 @@ test('the gallery shows 10 neighbours for a demo product, SIMILAR lands in Neo4j
 
   const embedded = num(await metric(page, 'embeddings', 'embedded'));
   expect(embedded).toBeGreaterThan(11);
+  // The CNN ran on TF.js WASM with a thread per logical CPU (at most 8).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(num(await metric(page, 'embeddings', 'TF.js WASM threads'))).toBe(Math.max(1, Math.min(Math.floor(cores / 2), 8)));
+  console.log(`embeddings: ${await metric(page, 'embeddings', 'throughput')} with ${await metric(page, 'embeddings', 'TF.js WASM threads')} TF.js threads`);
   // Each gallery: the query (highlighted) then its 10 most similar products, with score · type · department.
   const gallery = cell.locator('.gallery').first();
   await expect(gallery.locator('figure')).toHaveCount(11);

@@ -8,12 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, isSoftwareRenderer, probeWorthy, type BackendCandidate } from './backend-choice';
 import { cachedProbes, probeCurrentBackend, storeProbes } from './backend-probe';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from './protocol/backend';
-
-let wasmPathsSet = false;
+import { appWasmThreads, setBackendThreaded } from './wasm-threads';
 
 async function adapterInfo(): Promise<BackendReport['adapter']> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -50,7 +49,8 @@ function webglRenderer(): string | null {
 
 /** Sets `name` and proves it computes; throws with the reason otherwise. */
 async function activate(name: BackendName): Promise<void> {
-  const ok = await tf.setBackend(name);
+  // WASM on the app's thread count (workers/wasm-threads.ts: half the CPUs, measured faster here than all of them).
+  const ok = await setBackendThreaded(name, appWasmThreads());
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') returned false`);
   const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
@@ -87,12 +87,6 @@ function precheck(adapter: BackendReport['adapter'], renderer: string | null): B
 /** Initialises TF.js on the chosen backend and reports what was measured and why. */
 export async function initBackend(preferred: BackendName | null): Promise<BackendReport> {
   const t0 = performance.now();
-  if (!wasmPathsSet) {
-    setWasmPaths(`${self.location.origin}/vendor/tfjs/`);
-    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page.
-    if (self.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8)));
-    wasmPathsSet = true;
-  }
   const adapter = await adapterInfo().catch(() => null);
   const renderer = webglRenderer();
   const key = JSON.stringify({ ua: navigator.userAgent, adapter, renderer });
@@ -140,6 +134,7 @@ export async function initBackend(preferred: BackendName | null): Promise<Backen
           simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
           multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
           threads: getThreadsCount(),
+          threadsAsked: self.crossOriginIsolated ? appWasmThreads() : 1,
         }
       : null;
   return {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setBackendThreaded } from '../../workers/wasm-threads';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { AlsModel, evaluateAls, evaluatePopularity, fitAls, holdoutFromPairs, makeSolver, prepareInteractions, sampleHoldout, wasmSimdAvailable, type AlsParams, type AlsSolverName, type HoldoutSpec } from '../../lib/cf';
@@ -94,9 +94,7 @@ let current: Prepared | null = null;
 
 const api = {
   async init(backend: string) {
-    setWasmPaths(`${location.origin}/vendor/tfjs/`);
-    if (crossOriginIsolated) setThreadsCount(navigator.hardwareConcurrency);
-    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
+    if (!(await setBackendThreaded(backend))) throw new Error(`backend ${backend} failed to initialise`);
     await tf.ready();
     return { backend: tf.getBackend(), coi: crossOriginIsolated, threads: navigator.hardwareConcurrency, simd: wasmSimdAvailable() };
   },

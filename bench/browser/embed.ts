@@ -1,14 +1,15 @@
 // Browser entry for the image-embedding benchmark and the WebGPU-vs-cpu e2e
 // check (bundled and served by bench/lib/browser.mjs). Query parameters:
-//   mode=time    backend=wasm|webgpu backbone=ID batch=N runs=N warmup=N size=S
-//                -> {backend, backbone, randomWeights, secondsPerImage: number[]}
+//   mode=time    backend=wasm|webgpu backbone=ID batch=N runs=N warmup=N size=S threads=T (wasm; default every CPU)
+//                -> {backend, backbone, randomWeights, threads (wasm pool, else null), secondsPerImage: number[]}
 //   mode=compare backbones=ID[:SIZE],ID[:SIZE] images=N   (SIZE 0 = the backbone's own)
 //                -> {[backbone]: {cpu: number[], webgpu: number[], adapter}}
 // Vendored models are read from /vendor/models (scripts/vendor-models.mjs).
 // Images are seeded synthetic "garments" (no data files needed).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { defaultWasmThreads, setBackendThreaded } from '../../workers/wasm-threads';
 import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
 import { loadExtractor } from '../../lib/embed/extractor';
 import type { RgbImage } from '../../lib/embed/preprocess';
@@ -44,12 +45,9 @@ function garment(seed: number): RgbImage {
   return { width: w, height: h, channels: 4, data };
 }
 
-async function useBackend(name: string): Promise<void> {
-  if (name === 'wasm') {
-    setWasmPaths(`${location.origin}/vendor/tfjs/`);
-    setThreadsCount(navigator.hardwareConcurrency);
-  }
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+async function useBackend(name: string, threads = defaultWasmThreads()): Promise<void> {
+  const ok = await setBackendThreaded(name, threads);
+  if (!ok) throw new Error(`backend ${name} failed to initialise`);
   await tf.ready();
 }
 
@@ -65,7 +63,7 @@ async function time() {
   const batch = num('batch', 8);
   const runs = num('runs', 3);
   const warmup = num('warmup', 1);
-  await useBackend(backend);
+  await useBackend(backend, num('threads', defaultWasmThreads()));
   const ex = await extractor(id, num('size', 0));
   const images = Array.from({ length: batch }, (_, i) => garment(100 + i));
   const secondsPerImage: number[] = [];
@@ -75,7 +73,7 @@ async function time() {
     if (i >= warmup) secondsPerImage.push((performance.now() - t0) / 1000 / batch);
   }
   ex.dispose();
-  return { backend: tf.getBackend(), backbone: id, randomWeights: ex.randomWeights, secondsPerImage };
+  return { backend: tf.getBackend(), backbone: id, randomWeights: ex.randomWeights, threads: tf.getBackend() === 'wasm' ? getThreadsCount() : null, secondsPerImage };
 }
 
 async function compare() {

@@ -6,7 +6,8 @@
 // Query: n, d, k, impl, threads, blockRows (0 = default), runs, warmup, indices (1: return them).
 // Result: {backend, seconds: number[] (one per timed run), threads (used), threadsNote, kernel (which build), indices?}.
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { setBackendThreaded } from '../../workers/wasm-threads';
 import { blockedTopK, defaultBlockRows, wasmTopK, type KnnResult } from '../../lib/embed/knn';
 import { spawnWebCgThread } from '../../workers/ml/als-threads';
 
@@ -32,9 +33,8 @@ window.benchResult = (async () => {
   let run: () => Promise<KnnResult & { threads?: number; threadsNote?: string | null; kernel?: string }>;
   let backend = 'wasm-kernel';
   if (impl === 'tfjs') {
-    setWasmPaths(`${location.origin}/vendor/tfjs/`);
-    setThreadsCount(threads);
-    if (!(await tf.setBackend(q.get('backend') ?? 'wasm'))) throw new Error('backend wasm failed to initialise');
+    const name = q.get('backend') ?? 'wasm';
+    if (!(await setBackendThreaded(name, threads))) throw new Error('backend wasm failed to initialise');
     backend = tf.getBackend();
     const blockRows = num('blockRows', 0) || defaultBlockRows(n);
     // XNNPACK's own thread count, as TF.js reports it (it may use fewer than asked).

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setBackendThreaded } from '../../workers/wasm-threads';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { cutoffSplit, protocolSplit, timeSplit, MOVIELENS_SEED_PROTOCOL, type Interactions, type ProtocolSplit } from '../../lib/data/seed-protocol';
@@ -98,9 +98,7 @@ let ours: TowerEmbeddings | null = null;
 
 const api = {
   async init(backend: string) {
-    setWasmPaths(`${location.origin}/vendor/tfjs/`);
-    if (crossOriginIsolated) setThreadsCount(navigator.hardwareConcurrency);
-    await tf.setBackend(backend);
+    await setBackendThreaded(backend);
     await tf.ready();
     return { backend: tf.getBackend(), coi: crossOriginIsolated, threads: navigator.hardwareConcurrency };
   },

@@ -20,8 +20,8 @@ export interface BackendReport {
   crossOriginIsolated: boolean;
   /** navigator.hardwareConcurrency inside the worker. */
   hardwareConcurrency: number;
-  /** For wasm: SIMD, the threaded build, and XNNPACK's thread count, as TF.js reports them. */
-  wasm: { simd: boolean; multithread: boolean; threads: number } | null;
+  /** For wasm: SIMD, the threaded build, XNNPACK's thread count as TF.js reports it, and the threads asked for (workers/wasm-threads.ts). */
+  wasm: { simd: boolean; multithread: boolean; threads: number; threadsAsked: number } | null;
   tfjsVersion: string;
   /** Milliseconds spent initialising the backend (probes included). */
   initMs: number;

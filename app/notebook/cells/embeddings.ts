@@ -193,6 +193,8 @@ export const embeddingsCell = defineAppCell({
         { name: 'corrupt files (skipped)', value: emb.corrupt.length },
         { name: 'throughput', value: emb.computed ? Number((emb.computed / emb.computeSeconds).toFixed(1)) : null, unit: 'images/s' },
         { name: 'backend', value: backendReport.backend },
+        // XNNPACK's pool on WASM (workers/wasm-threads.ts); other backends have none.
+        { name: 'TF.js WASM threads', value: backendReport.wasm ? backendReport.wasm.threads : 'n/a' },
         { name: 'exact top-k time', value: Number(knnRes.seconds.toFixed(2)), unit: 's' },
         // The threads the SIMD kernel ran on, or the TF.js backend it used instead.
         { name: 'exact top-k threads', value: knnRes.threads ?? (knnRes.method ? `TF.js (${knnRes.method.replace(/^tfjs-/, '')})` : null) },

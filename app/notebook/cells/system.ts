@@ -47,6 +47,7 @@ export const systemCell = defineAppCell({
         { name: 'WASM SIMD', value: report.wasm ? (report.wasm.simd ? 'yes' : 'no') : 'n/a' },
         { name: 'WASM threaded build', value: report.wasm ? (report.wasm.multithread ? 'yes' : 'no') : 'n/a' },
         { name: 'WASM threads', value: report.wasm ? report.wasm.threads : 'n/a' },
+        { name: 'WASM threads asked', value: report.wasm ? report.wasm.threadsAsked : 'n/a' },
         { name: 'backend init', value: Math.round(report.initMs), unit: 'ms' },
       ],
     });
