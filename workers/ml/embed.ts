@@ -1,8 +1,10 @@
 /**
  * Handlers of the Image embeddings cell: thin adapters over lib/embed. Photos
  * are fetched and decoded here (createImageBitmap + OffscreenCanvas), off the
- * main thread; batches run on the worker's backend; progress is in images
- * (the runtime derives images/s and ETA); cancel stops between batches.
+ * main thread, unless the page sent their pixels (the demo's SVG drawings,
+ * which a worker cannot decode); batches run on the worker's backend; progress
+ * is in images (the runtime derives images/s and ETA); cancel stops between
+ * batches.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backbone as specOf, type BackboneId } from '../../lib/embed/backbones';
