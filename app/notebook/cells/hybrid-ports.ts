@@ -10,8 +10,8 @@ import { chunkRows } from '@/lib/graph/rows';
 import { countDailyPurchases, type GraphQueries } from '@/lib/recs';
 import { CellFailure } from '@/lib/notebook/types';
 
-/** JSON bytes per action call (Next.js' server-action body limit is 1 MB). */
-const MAX_BODY_BYTES = 700_000;
+/** JSON bytes per action call (the server-action body limit is 8 MB, next.config.js): the demo's candidates go in one call. */
+const MAX_BODY_BYTES = 4_000_000;
 /** The candidates action accepts at most 1000 candidates per customer. */
 const MAX_CANDIDATES = 1000;
 
