@@ -108,8 +108,10 @@ export async function runNotebook(input: NotebookFile, options: RunOptions = {})
     lastShown = p;
     const key = `${id}|${p.unit}|${p.total}`;
     if (key !== stream) {
+      // A new cell or phase: its first line is printed at once (then at most one a second).
       stream = key;
       tracker = new ProgressTracker();
+      lastLine = 0;
     }
     const whole = tracker.update({ label: 'whole cell', done: p.done, total: p.total, unit: p.unit });
     const now = Date.now();
