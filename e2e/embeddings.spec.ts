@@ -3,9 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { build } from 'esbuild';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { loadHmSample, loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
+import { bundleForPage, loadHmSample, loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers';
 
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
@@ -77,23 +76,13 @@ test('ResNet50V2 without weights says plainly that embeddings need them', async 
 test('WebGPU (SwiftShader) gives the same embeddings as the cpu backend for a couple of images', async ({ page }) => {
   // bench/browser/embed.ts in compare mode: the same lib/embed code on cpu, then on webgpu, in one page.
   execFileSync(process.execPath, [path.join(root, 'scripts/vendor-models.mjs')]);
-  const bundle = await build({
-    entryPoints: [path.join(root, 'bench/browser/embed.ts')],
-    bundle: true,
-    format: 'esm',
-    write: false,
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'error',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
-  });
+  const bundle = await bundleForPage(path.join(root, 'bench/browser/embed.ts'));
   // localhost is a secure context (WebGPU needs one); nothing listens there, page.route answers.
   const origin = 'http://localhost:47913';
   await page.route(`${origin}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/embed.js"></script>' });
-    if (url.pathname === '/embed.js') return route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0].text });
+    if (url.pathname === '/embed.js') return route.fulfill({ contentType: 'text/javascript', body: bundle });
     const file = path.join(root, 'public', url.pathname);
     if (url.pathname.startsWith('/vendor/models/') && existsSync(file)) return route.fulfill({ body: readFileSync(file) });
     return route.fulfill({ status: 404, body: 'not found' });

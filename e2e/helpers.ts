@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { build } from 'esbuild';
 
 /** Opens the notebook (forcing a TF.js backend unless told otherwise) and waits for it. */
 export async function openNotebook(page: Page, query = '?backend=wasm', base = '') {
@@ -96,4 +97,20 @@ export async function loadHmSample(page: Page, hmDir: string, photos: string, im
   await page.getByTestId('data-folder-input').setInputFiles(imagesDir);
   await expect(page.getByTestId('data-picked')).toContainText(photos);
   return runCell(page, 'data');
+}
+
+/** Bundles a TS entry for a page that the spec serves itself (page.route); returns the ES module's text. */
+export async function bundleForPage(entry: string): Promise<string> {
+  const bundle = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
+  });
+  return bundle.outputFiles[0].text;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { build } from 'esbuild';
+import { bundleForPage } from './helpers';
 import { compareRows, HM_DIR, kerasPeer, kerasReference, parityPhotos, type Peer } from '../test/keras/peer';
 
 /**
@@ -28,24 +28,14 @@ test('ResNet50V2 with Keras’s weights gives Keras’s embeddings on WebGPU (Sw
   const files = parityPhotos();
   const ref = kerasReference((peer as { python: string }).python, 'resnet50v2', 42, files);
 
-  const bundle = await build({
-    entryPoints: [path.join(root, 'test/keras/browser-parity.ts')],
-    bundle: true,
-    format: 'esm',
-    write: false,
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'error',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'url', 'module'],
-  });
+  const bundle = await bundleForPage(path.join(root, 'test/keras/browser-parity.ts'));
   // localhost is a secure context (WebGPU needs one); nothing listens there, page.route answers.
   const origin = 'http://localhost:47917';
   const pixelBytes = ref.pixels;
   await page.route(`${origin}/**`, async (route) => {
     const p = new URL(route.request().url()).pathname;
     if (p === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><script type="module" src="/parity.js"></script>' });
-    if (p === '/parity.js') return route.fulfill({ contentType: 'text/javascript', body: bundle.outputFiles[0].text });
+    if (p === '/parity.js') return route.fulfill({ contentType: 'text/javascript', body: bundle });
     if (p === '/reference.json') return route.fulfill({ body: readFileSync(path.join(ref.dir, 'reference.json')) });
     if (p.startsWith('/model/')) return route.fulfill({ body: readFileSync(path.join(ref.modelDir, path.basename(p))) });
     if (p.startsWith('/pixels/')) return route.fulfill({ body: Buffer.from(pixelBytes[Number(path.basename(p))]) });
