@@ -14,7 +14,11 @@
 // both hold the n x d input). Each line says how many of NumPy's neighbours
 // ours found (`same_neighbours`). With --tfjs, also the older blocked TF.js
 // path on the WASM backend (one run, THREADS threads asked of XNNPACK).
-// --quick: 10,000 x 2048, one timed run each. `--threads N` (default: cores).
+// --quick: 10,000 x 2048, one timed run each. `--threads N` (default: cores);
+// `--no-single-thread` skips the 1-thread pass (for the full size, whose runs
+// take many minutes). Each time line also gives GFLOP/s per thread
+// (`gflops_per_thread`): ours counts the multiply-adds it does (each pair of
+// rows once, n(n+1)/2 dot products), the peer's its full product (n^2).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -123,7 +127,7 @@ function sameNeighbours(ours, peerFile) {
 }
 
 const size = { vectors: n, dim: d, k, peer_block_rows: blockRows };
-const threadCounts = THREADS > 1 ? [THREADS, 1] : [1];
+const threadCounts = THREADS > 1 && !process.argv.includes('--no-single-thread') ? [THREADS, 1] : [THREADS];
 let same = null;
 let peakOurs = 0;
 let peakPeer = 0;
@@ -155,7 +159,15 @@ for (const threads of threadCounts) {
     bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: median(ours.map((o) => o.seconds)),
     peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`, peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend,
     variant: `wasmTopK: ${ours[0].kernel} kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
-    threads: { ours: used, peer: threads }, runs, fields: { same_neighbours: same },
+    threads: { ours: used, peer: threads }, runs,
+    fields: {
+      same_neighbours: same,
+      gflops_per_thread: {
+        ours: +(((n * (n + 1)) / 2) * 2 * d / median(ours.map((o) => o.seconds)) / used / 1e9).toFixed(1),
+        peer: +((n * n * 2 * d) / median(peer.map((o) => o.seconds)) / threads / 1e9).toFixed(1),
+      },
+      load_average: os.loadavg().map((l) => +l.toFixed(2)),
+    },
   });
 }
 report({
