@@ -14,8 +14,17 @@
 // both hold the n x d input). Each line says how many of NumPy's neighbours
 // ours found (`same_neighbours`). With --tfjs, also the older blocked TF.js
 // path on the WASM backend (one run, THREADS threads asked of XNNPACK).
-// --quick: 10,000 x 2048, one timed run each. `--threads N` (default: cores).
-import { spawnSync } from 'node:child_process';
+// --quick: 10,000 x 2048, one timed run each. `--threads N` (default: cores);
+// `--no-single-thread` skips the 1-thread pass (for the full size, whose runs
+// take many minutes). Each time line also gives GFLOP/s per thread
+// (`gflops_per_thread`): ours counts the multiply-adds it does (each pair of
+// rows once, n(n+1)/2 dot products), the peer's its full product (n^2).
+// `--concurrent` runs ours and the peer at the same time instead of one after
+// the other (each with the same threads; the lines say `concurrent`): on a
+// machine shared with other work, the two then get the same share of the
+// cores over the same minutes, and a full-size pair takes about the time of
+// one side. The peer's process is left out of ours' memory then.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +34,7 @@ import { median, report, root, writeResults } from './lib/report.mjs';
 
 const BENCH = 'knn';
 const quick = process.argv.includes('--quick');
+const concurrent = process.argv.includes('--concurrent');
 const n = Number(process.env.BENCH_KNN_N ?? (quick ? 10_000 : 105_542));
 const d = 2048;
 const k = 10;
@@ -54,6 +64,9 @@ const matrix = path.join(dir, 'knn.f32');
  * while `work` runs. Unlike summing every chromium on the machine, this is
  * safe on a machine shared with other browsers.
  */
+/** The peer's running processes, left out of ours' memory when both run at once. */
+const peerPids = new Set();
+
 async function sampleDescendantsRss(work, intervalMs = 100) {
   let peak = 0;
   const sample = () => {
@@ -71,6 +84,7 @@ async function sampleDescendantsRss(work, intervalMs = 100) {
     let total = 0;
     for (const [pid, bytes] of rss) {
       for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+        if (peerPids.has(p) || peerPids.has(pid)) break;
         if (p === process.pid) {
           total += bytes;
           break;
@@ -102,11 +116,21 @@ async function oursOnce(threads, { impl = 'wasm', indices = false } = {}) {
   return { seconds: result.seconds[0], peak: peakBytes, backend: result.backend, threads: result.threads, kernel: result.kernel, indices: result.indices };
 }
 
-function peerOnce(threads, out = null) {
+async function peerOnce(threads, out = null) {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
-  const p = spawnSync(python, [path.join(root, 'bench/py/knn_peer.py'), matrix, String(n), String(d), String(k), String(blockRows), ...(out ? [out] : [])], { encoding: 'utf8', env });
-  if (p.status !== 0) throw new Error(`peer: ${p.stderr}`);
-  const res = JSON.parse(p.stdout.trim().split('\n').pop());
+  const child = spawn(python, [path.join(root, 'bench/py/knn_peer.py'), matrix, String(n), String(d), String(k), String(blockRows), ...(out ? [out] : [])], { env });
+  peerPids.add(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const status = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  peerPids.delete(child.pid);
+  if (status !== 0) throw new Error(`peer: exit ${status}: ${stderr}`);
+  const res = JSON.parse(stdout.trim().split('\n').pop());
   peerOnce.version = `NumPy ${res.numpy}`;
   return { seconds: res.seconds, peak: res.peak_memory_bytes };
 }
@@ -123,7 +147,7 @@ function sameNeighbours(ours, peerFile) {
 }
 
 const size = { vectors: n, dim: d, k, peer_block_rows: blockRows };
-const threadCounts = THREADS > 1 ? [THREADS, 1] : [1];
+const threadCounts = THREADS > 1 && !process.argv.includes('--no-single-thread') ? [THREADS, 1] : [THREADS];
 let same = null;
 let peakOurs = 0;
 let peakPeer = 0;
@@ -132,16 +156,23 @@ for (const threads of threadCounts) {
   // A warm-up of each (page and wasm compilation, BLAS threads), then alternate.
   if (warmup) {
     await oursOnce(threads);
-    peerOnce(threads);
+    await peerOnce(threads);
   }
   const ours = [];
   const peer = [];
   for (let i = 0; i < runs; i++) {
     const check = same === null && i === 0;
-    const o = await oursOnce(threads, { indices: check });
-    ours.push(o);
     const peerFile = check ? path.join(dir, 'peer.i32') : null;
-    peer.push(peerOnce(threads, peerFile));
+    let o;
+    if (concurrent) {
+      const [a, b] = await Promise.all([oursOnce(threads, { indices: check }), peerOnce(threads, peerFile)]);
+      o = a;
+      peer.push(b);
+    } else {
+      o = await oursOnce(threads, { indices: check });
+      peer.push(await peerOnce(threads, peerFile));
+    }
+    ours.push(o);
     if (check) {
       same = sameNeighbours(o.indices, peerFile);
       console.error(`knn: ours lists ${(100 * same).toFixed(3)}% of NumPy's neighbours`);
@@ -155,7 +186,16 @@ for (const threads of threadCounts) {
     bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: median(ours.map((o) => o.seconds)),
     peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`, peer_value: median(peer.map((o) => o.seconds)), better: 'lower', backend,
     variant: `wasmTopK: ${ours[0].kernel} kernel, fused top-k, ${used} thread${used === 1 ? '' : 's'}${used === threads ? '' : ` (${threads} requested)`}`,
-    threads: { ours: used, peer: threads }, runs, fields: { same_neighbours: same },
+    threads: { ours: used, peer: threads }, runs,
+    fields: {
+      concurrent,
+      same_neighbours: same,
+      gflops_per_thread: {
+        ours: +(((n * (n + 1)) / 2) * 2 * d / median(ours.map((o) => o.seconds)) / used / 1e9).toFixed(1),
+        peer: +((n * n * 2 * d) / median(peer.map((o) => o.seconds)) / threads / 1e9).toFixed(1),
+      },
+      load_average: os.loadavg().map((l) => +l.toFixed(2)),
+    },
   });
 }
 report({
@@ -165,7 +205,7 @@ report({
 });
 if (process.argv.includes('--tfjs')) {
   const o = await oursOnce(THREADS, { impl: 'tfjs' });
-  const p = peerOnce(THREADS);
+  const p = await peerOnce(THREADS);
   report({
     bench: BENCH, figure: 'seconds', dataset: 'random-uniform (seed 42, same file for both)', size, ours: o.seconds, peer: `${peerOnce.version} blocked matmul + argpartition (CPU)`,
     peer_value: p.seconds, better: 'lower', backend: o.backend, variant: `blockedTopK: TF.js matMul + topk, XNNPACK threads ${o.threads} (${THREADS} asked)`, threads: { ours: o.threads, peer: THREADS }, runs: 1,

@@ -187,7 +187,7 @@ export function makeEmbedHandlers(readOne: PhotoReader = readPhoto): EmbedHandle
       // On a GPU backend TF.js's matMul runs there; on the CPU the SIMD kernel (fused top-k, a pool of
       // threads sharing its memory) is faster than TF.js's WASM matMul, as long as the rows fit its 4 GiB memory.
       const gpu = ['webgpu', 'webgl'].includes(tf.getBackend());
-      if (!gpu && wasmSimdAvailable() && wasmKnnBytes(n, d, k ?? 10) < 2 ** 32 - 65536) {
+      if (!gpu && wasmSimdAvailable() && wasmKnnBytes(n, d, k ?? 10, alsThreadCount()) < 2 ** 32 - 65536) {
         const r = await wasmTopK({ data: vectors, n, d }, { k, threads: alsThreadCount(), spawn: spawnWebCgThread, signal: ctx.signal, onProgress });
         ctx.log(`exact top-k: WebAssembly ${r.kernel} kernel on ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.threadsNote ? ` (${r.threadsNote})` : ''}`);
         return { indices: r.indices, scores: r.scores, k: r.k, seconds: (performance.now() - t0) / 1000, method: 'wasm-kernel', threads: r.threads };

@@ -115,6 +115,28 @@ describe('wasmTopK on a pool of threads', () => {
     expect(Array.from(many.scores)).toEqual(Array.from(one.scores));
   });
 
+  it.each([
+    [1, 1],
+    [1, 301],
+    [2, 1],
+    [3, 7],
+  ])('scores each pair once and merges the threads\' lists into the same result (%i threads, %i-row blocks)', async (threads, blockRows) => {
+    const v = tied();
+    const one = await wasmTopK(v, { k: 8, blockRows: 64 });
+    const got = await wasmTopK(v, { k: 8, threads, spawn: spawnNodeCgThread, blockRows });
+    expect(got.threads).toBe(threads);
+    expect(Array.from(got.indices)).toEqual(Array.from(one.indices));
+    expect(Array.from(got.scores)).toEqual(Array.from(one.scores));
+    // s(i, j) is computed once and offered to both rows: wherever each lists the other, the scores are the same bits.
+    for (let i = 0; i < v.n; i++) {
+      for (let r = 0; r < 8; r++) {
+        const j = got.indices[i * 8 + r];
+        const back = Array.from(got.indices.subarray(j * 8, j * 8 + 8)).indexOf(i);
+        if (back >= 0) expect(got.scores[j * 8 + back]).toBe(got.scores[i * 8 + r]);
+      }
+    }
+  });
+
   it.skipIf(!relaxedSimdAvailable())('runs the relaxed-SIMD build where the runtime has it, the same on 1 and 3 threads', async () => {
     const v = tied();
     const one = await wasmTopK(v, { k: 8, fma: true });
@@ -141,7 +163,9 @@ describe('wasmTopK on a pool of threads', () => {
     const v = fixture(40, 8, 9);
     const seen: number[] = [];
     await wasmTopK(v, { k: 2, blockRows: 8, onProgress: (done) => seen.push(done) });
-    expect(seen).toEqual([8, 16, 24, 32, 40]);
+    // Block i scores its rows against the rows from its first on: after blocks [0, r) the share of the
+    // 40·41/2 pairs done is (40r - r(r-1)/2) / 820, as rows of 40.
+    expect(seen).toEqual([14, 25, 33, 38, 40]);
     const ac = new AbortController();
     ac.abort();
     await expect(wasmTopK(v, { k: 2, signal: ac.signal, threads: 2, spawn: spawnNodeCgThread })).rejects.toThrow(/cancelled/);

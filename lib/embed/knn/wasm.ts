@@ -3,14 +3,17 @@
  * thread or on a pool of threads sharing one memory (lib/cf/wasm/pool.ts, the
  * same pool the ALS kernel uses): the unit rows are written once into the
  * kernel's memory, and blocks of query rows are taken from an atomic counter
- * by every thread (the caller's included). Scores are offered to each row's
- * top-k list as they are computed, so memory is n·d floats plus n·k results,
- * never a block of scores. A row's list comes from one thread scanning the
- * items in order, so the result is the same for any thread count.
+ * by every thread (the caller's included). Each pair of rows is scored once
+ * (a block's rows against the rows from the block's first on) and offered to
+ * both rows' top-k lists as it is computed, so memory is n·d floats plus n·k
+ * results per thread, never a block of scores. Each thread fills lists of its
+ * own (a block's items reach rows of any later block), merged at the end by
+ * (score, lower index): the k best of every pair's score by that order, the
+ * same for any thread count and block size.
  *
  * Memory layout (byte offsets, 16-aligned): [ unit rows n × d' f32 (d' = d
- * rounded up to 4, zero padded) | scores n × k f32 | indices n × k i32 |
- * counter i32[2] ].
+ * rounded up to 4, zero padded) | scores n × k f32, per thread | indices
+ * n × k i32, per thread | counter i32[2] ].
  */
 import { CancelledError } from '../../util/cancel';
 import { CgThreadPool, sharedMemoryAvailable, type SpawnCgThread } from '../../cf/wasm/pool';
@@ -66,10 +69,57 @@ export interface WasmKnnResult extends KnnResult {
   kernel: 'relaxed-simd-fma' | 'simd';
 }
 
-/** Bytes the kernel's memory needs for n × d vectors and k neighbours. */
-export function wasmKnnBytes(n: number, d: number, k: number): number {
+/** Bytes the kernel's memory needs for n × d vectors and k neighbours on `threads` threads. */
+export function wasmKnnBytes(n: number, d: number, k: number, threads = 1): number {
   const dp = Math.ceil(d / 4) * 4;
-  return align(n * dp * 4) + 2 * align(n * k * 4) + 16;
+  return align(n * dp * 4) + 2 * threads * align(n * k * 4) + 16;
+}
+
+/**
+ * Share of all pairs scored once the blocks of rows [0, r) are done (block i scores its rows
+ * against the rows from its first on), as rows of n: progress that grows with the work, not the rows.
+ */
+function pairRows(r: number, n: number): number {
+  return Math.round((n * (r * n - (r * (r - 1)) / 2)) / ((n * (n + 1)) / 2));
+}
+
+/**
+ * Row i's k best of `t` lists (each best first by score, then lower index, as the kernel keeps them),
+ * by the same order: the lists at vals[l*n*k + i*k ..] / idx[..] for l < t.
+ */
+function mergeLists(vals: Float32Array, idx: Int32Array, n: number, k: number, t: number): { scores: Float32Array; indices: Int32Array } {
+  const scores = new Float32Array(n * k);
+  const indices = new Int32Array(n * k);
+  const at = new Int32Array(t);
+  for (let i = 0; i < n; i++) {
+    at.fill(0);
+    for (let r = 0; r < k; r++) {
+      let best = -1;
+      let bs = -Infinity;
+      let bi = -1;
+      for (let l = 0; l < t; l++) {
+        if (at[l] >= k) continue;
+        const p = l * n * k + i * k + at[l];
+        const s = vals[p];
+        const j = idx[p];
+        if (j < 0) continue;
+        if (best < 0 || s > bs || (s === bs && j < bi)) {
+          best = l;
+          bs = s;
+          bi = j;
+        }
+      }
+      if (best < 0) {
+        scores[i * k + r] = -Infinity;
+        indices[i * k + r] = -1;
+        continue;
+      }
+      at[best]++;
+      scores[i * k + r] = bs;
+      indices[i * k + r] = bi;
+    }
+  }
+  return { scores, indices };
 }
 
 /** Exact top-k by cosine similarity with the SIMD kernel; same contract as `bruteForceTopK`. */
@@ -77,7 +127,9 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
   const { k, excludeSelf } = checkKnnInput(v, options);
   const { n, d, data } = v;
   const block = options.blockRows ?? wasmBlockRows(d);
-  const bytes = wasmKnnBytes(n, d, k);
+  const wanted = Math.max(1, Math.floor(options.threads ?? 1));
+  // Sized for the threads asked (each has its own lists); with fewer, the rest goes unused.
+  const bytes = wasmKnnBytes(n, d, k, wanted);
   if (bytes > MAX_BYTES) {
     throw new Error(`invalid size: ${n} vectors × ${d} dims need ${(bytes / 2 ** 30).toFixed(2)} GiB in the top-k kernel's memory; expected at most 4 GiB (use blockedTopK)`);
   }
@@ -85,7 +137,6 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
   const fma = (options.fma ?? false) && relaxedSimdAvailable();
   const localBytes = fma ? TOPK_FMA_KERNEL_WASM : TOPK_KERNEL_WASM;
   const sharedBytes = fma ? TOPK_FMA_KERNEL_SHARED_WASM : TOPK_KERNEL_SHARED_WASM;
-  const wanted = Math.max(1, Math.floor(options.threads ?? 1));
   let note: string | null = null;
   let pool: CgThreadPool | null = null;
   let memory: WebAssembly.Memory;
@@ -115,9 +166,10 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
   try {
     const dp = Math.ceil(d / 4) * 4;
     const xOff = 0;
+    const listBytes = align(n * k * 4);
     const valsOff = align(n * dp * 4);
-    const idxOff = valsOff + align(n * k * 4);
-    const counterOff = idxOff + align(n * k * 4);
+    const idxOff = valsOff + threads * listBytes;
+    const counterOff = idxOff + threads * listBytes;
     const buf = memory.buffer;
     // Unit rows straight into the kernel's memory: no other copy of the n × d input is made.
     const x = new Float32Array(buf, xOff, n * dp);
@@ -128,8 +180,9 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
       for (let t = 0; t < d; t++) x[dst + t] = data[src + t] * inv;
       for (let t = d; t < dp; t++) x[dst + t] = 0;
     }
-    new Float32Array(buf, valsOff, n * k).fill(-Infinity);
-    new Int32Array(buf, idxOff, n * k).fill(-1);
+    // Every thread's lists (thread t's start t·listBytes in) begin empty.
+    new Float32Array(buf, valsOff, (threads * listBytes) / 4).fill(-Infinity);
+    new Int32Array(buf, idxOff, (threads * listBytes) / 4).fill(-1);
     const counter = new Int32Array(buf, counterOff, 2);
     counter[0] = 0;
     counter[1] = 0;
@@ -137,7 +190,8 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
     const blocks = Math.ceil(n / block);
     const helpers: Promise<void>[] = [];
     for (let t = 1; t < threads; t++) {
-      helpers.push(pool!.request(t - 1, { type: 'topk', x: xOff, n, d: dp, k, self, vals: valsOff, idx: idxOff, block, counter: counterOff }));
+      const own = t * listBytes;
+      helpers.push(pool!.request(t - 1, { type: 'topk', x: xOff, n, d: dp, k, self, vals: valsOff + own, idx: idxOff + own, block, counter: counterOff }));
     }
     // Helpers that fail must not leave an unhandled rejection while this thread still computes.
     const helpersDone = Promise.allSettled(helpers);
@@ -155,7 +209,7 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
       const r1 = Math.min(n, r0 + block);
       topk(xOff, n, dp, r0, r1, k, self, valsOff, idxOff);
       const done = Atomics.add(counter, 1, r1 - r0) + r1 - r0;
-      options.onProgress?.(Math.min(done, n), n);
+      options.onProgress?.(pairRows(Math.min(done, n), n), n);
       if (performance.now() - lastYield > YIELD_MS) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         lastYield = performance.now();
@@ -166,8 +220,21 @@ export async function wasmTopK(v: VectorSet, options: WasmKnnOptions = {}): Prom
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
     if (threads > 1) options.onProgress?.(n, n);
-    const scores = new Float32Array(memory.buffer, valsOff, n * k).slice();
-    const indices = new Int32Array(memory.buffer, idxOff, n * k).slice();
+    let scores: Float32Array;
+    let indices: Int32Array;
+    if (threads === 1) {
+      scores = new Float32Array(memory.buffer, valsOff, n * k).slice();
+      indices = new Int32Array(memory.buffer, idxOff, n * k).slice();
+    } else {
+      const stride = listBytes / 4;
+      // mergeLists reads list l at l·n·k: copy each thread's list out contiguously when padding separates them.
+      const packed = (Ctor: typeof Float32Array | typeof Int32Array, off: number) => {
+        const out = new Ctor(threads * n * k);
+        for (let l = 0; l < threads; l++) out.set(new Ctor(memory.buffer, off + l * stride * 4, n * k), l * n * k);
+        return out;
+      };
+      ({ scores, indices } = mergeLists(packed(Float32Array, valsOff) as Float32Array, packed(Int32Array, idxOff) as Int32Array, n, k, threads));
+    }
     return { n, k, indices, scores, threads, threadsNote: note, kernel: fma ? 'relaxed-simd-fma' : 'simd' };
   } finally {
     pool?.terminate();
