@@ -148,33 +148,53 @@ export async function csvIntoDuckDb(
     ...extras.map(ident),
   ];
   const rejects = `reject_errors_${table}`;
-  await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-  try {
-    // Extra columns are read too, so a byte that is not UTF-8 there is found, then dropped. The dialect is given, not
-    // sniffed: a sniffed one can turn quoting off, and then a stray quote is read as text. `dateformat` serves only
-    // date columns without a range (the ENUM reads the others).
-    await db.run(
-      `CREATE TABLE ${ident(table)} AS SELECT ${select.join(', ')} FROM read_csv('${name}', ` +
-        `auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', dateformat = '%Y-%m-%d', columns = {${cols}}, ` +
-        `encoding = ${literal(encoding === 'latin1' ? 'latin-1' : 'utf-8')}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
-    );
-  } catch (e) {
-    // DuckDB-WASM's browser file reader can fail outright on a quote that runs to the end of the file (where native
-    // DuckDB, and DuckDB-WASM on a Node file, reject the row): the file's walk tells, and the message is the in-memory one.
-    const open = await openQuoteAtEnd(file);
-    if (open) throw unterminatedQuote(file.name, open.line, header[open.field], open.field + 1);
-    // A byte that is not UTF-8 in an ENUM column (a date, a customer_id typed as the customers' ids) fails DuckDB's
-    // statement instead of a row ("Invalid unicode ... in value construction"): the file's first such byte is named.
-    if (encoding === 'utf-8' && /invalid unicode/i.test((e as Error).message)) {
-      const at = await firstInvalidUtf8In(file);
-      const bad = at < 0 ? null : await notUtf8(file, at, 1);
-      if (bad) throw bad;
+  const readFile = async (parallel: boolean) => {
+    await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+    // DuckDB appends to a reject table that is already there (a previous load into the same table).
+    await db.run(`DROP TABLE IF EXISTS ${ident(rejects)}`);
+    await db.run(`DROP TABLE IF EXISTS ${ident(`reject_scans_${table}`)}`);
+    try {
+      // Extra columns are read too, so a byte that is not UTF-8 there is found, then dropped. The dialect is given, not
+      // sniffed: a sniffed one can turn quoting off, and then a stray quote is read as text. `dateformat` serves only
+      // date columns without a range (the ENUM reads the others).
+      await db.run(
+        `CREATE TABLE ${ident(table)} AS SELECT ${select.join(', ')} FROM read_csv('${name}', ` +
+          `auto_detect = false, header = true, delim = ',', quote = '"', escape = '"', dateformat = '%Y-%m-%d', ${parallel ? '' : 'parallel = false, '}columns = {${cols}}, ` +
+          `encoding = ${literal(encoding === 'latin1' ? 'latin-1' : 'utf-8')}, store_rejects = true, rejects_table = '${rejects}', rejects_scan = 'reject_scans_${table}')`,
+      );
+    } catch (e) {
+      // DuckDB-WASM's browser file reader can fail outright on a quote that runs to the end of the file (where native
+      // DuckDB, and DuckDB-WASM on a Node file, reject the row): the file's walk tells, and the message is the in-memory one.
+      const open = await openQuoteAtEnd(file);
+      if (open) throw unterminatedQuote(file.name, open.line, header[open.field], open.field + 1);
+      // A byte that is not UTF-8 in an ENUM column (a customer_id typed as the customers' ids) fails DuckDB's statement
+      // instead of a row ("Invalid unicode ... in value construction"): the file's first such byte is named.
+      if (encoding === 'utf-8' && /invalid unicode/i.test((e as Error).message)) {
+        const at = await firstInvalidUtf8In(file);
+        const bad = at < 0 ? null : await notUtf8(file, at, 1);
+        if (bad) throw bad;
+      }
+      // A file DuckDB cannot read to its end (a line over its maximum size, ...) is an error, never a shorter table.
+      const m = /line(?: number)?:? (\d+)/i.exec((e as Error).message);
+      throw new DataError({ file: file.name, line: m ? Number(m[1]) + 1 : undefined }, 'a CSV file that can be read to its end', (e as Error).message.split('\n').filter((l) => !/^Original Line/.test(l)).slice(-1)[0]?.slice(0, 200) ?? 'an error');
     }
-    // A file DuckDB cannot read to its end (a line over its maximum size, ...) is an error, never a shorter table.
-    const m = /line(?: number)?:? (\d+)/i.exec((e as Error).message);
-    throw new DataError({ file: file.name, line: m ? Number(m[1]) + 1 : undefined }, 'a CSV file that can be read to its end', (e as Error).message.split('\n').filter((l) => !/^Original Line/.test(l)).slice(-1)[0]?.slice(0, 200) ?? 'an error');
-  }
+    return (await db.rows<{ k: number; maxLine: number | null }>(`SELECT count(DISTINCT line) AS k, max(line) AS maxLine FROM ${rejects}`))[0];
+  };
+  let { k, maxLine } = await readFile(true);
   const lines = new FileLines(file);
+  if (Number(k) > 0) {
+    // DuckDB's parallel CSV scanner (DuckDB-WASM 1.4.3, one thread too, and native 1.5.6) can stop at a buffer's end
+    // (8 MB) when the buffer holds many rejected rows, without an error (a file where most prices are "?": 87 of 102
+    // good rows loaded). A file with rejected rows is walked to its end: when DuckDB has fewer rows than the file, the
+    // file is read again without the parallel scanner, which reads every row (but would take a quote that runs to the
+    // end of the file as a field: the walk says where that quote opens first).
+    const end = await lines.end();
+    const [{ n: loaded }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
+    if (Number(loaded) + Number(k) < end.row) {
+      if (end.quoted) throw unterminatedQuote(file.name, end.quoteLine, header[end.quoteField], end.quoteField + 1);
+      ({ k, maxLine } = await readFile(false));
+    }
+  }
   // A date column's NULL is an empty field or text that is not one of its days: the field in the file says which.
   const decoder = new TextDecoder(encoding === 'latin1' ? 'latin1' : 'utf-8');
   const dayText = async (b: BadRow, place: RowPlace): Promise<BadRow> => {
@@ -194,7 +214,6 @@ export async function csvIntoDuckDb(
        FROM ${rejects} WHERE ${where} ORDER BY line, error_type NOT LIKE '%COLUMNS', column_idx LIMIT ${limit}`,
     );
   const rejected = await rejectedRows('true', MAX_LISTED);
-  const [{ k, maxLine }] = await db.rows<{ k: number; maxLine: number | null }>(`SELECT count(DISTINCT line) AS k, max(line) AS maxLine FROM ${rejects}`);
   // DuckDB's "line" counts rows (1 + line breaks outside quotes): the walk gives each its data row and true line.
   const allRejected = Number(k) === 0 ? [] : (await db.rows<{ line: number }>(`SELECT DISTINCT line FROM ${rejects} ORDER BY line`)).map((r) => Number(r.line));
   const places = await lines.find(allRejected, 'record');
@@ -275,11 +294,22 @@ async function rejectedRow(file: File, header: string[], schema: TableSchema, ty
     return { ...at, column: r.column_name ?? '(all)', expected: castExpected(schema, r.column_name, types, v ? v[1] : null), found: v ? shown(v[1]) : r.error_message.split('\n')[0] };
   }
   if (/COLUMNS/.test(r.error_type)) {
-    // Too few fields: the first entry (the first missing column) counts them; too many: the last.
-    const n = r.error_type === 'TOO MANY COLUMNS' ? r.fields : /Found: (\d+)/.exec(r.error_message)?.[1];
+    // Too few fields: the first entry (the first missing column) counts them. Too many: the row's text, less the empty
+    // fields at its end, as in memory (DuckDB's count skips empty fields: `…,1,,x` is "Found: 6").
+    const n = r.error_type === 'TOO MANY COLUMNS' ? (fieldCount(text, header.length) ?? r.fields) : /Found: (\d+)/.exec(r.error_message)?.[1];
     return { ...at, column: '(all)', expected: `${header.length} fields`, found: n ? `${n} fields on line ${at.line}` : `${r.error_type.toLowerCase()} on line ${at.line}` };
   }
   return { ...at, column: r.column_name ?? '(all)', expected: `a field as CSV quotes it (RFC 4180)`, found: `${r.error_type.toLowerCase()} on line ${at.line}: ${r.error_message.split('\n')[0]}` };
+}
+
+/** The fields of a row's text, less the empty ones past the header's `n` (as readCsvTable counts them), or null. */
+function fieldCount(text: string, n: number): number | null {
+  try {
+    const fields = parseCsv(text)[0]?.fields;
+    return fields ? withoutTrailingEmpty(fields, n).length : null;
+  } catch {
+    return null;
+  }
 }
 
 /** True when a file's last byte is not a line break (its last row may be cut short). */
@@ -296,7 +326,7 @@ async function lastRowProblem(db: DuckDbHandle, table: string, schema: TableSche
   const which = `CASE ${checks.map((c, k) => `WHEN coalesce(${c.bad}, false) THEN ${k}`).join(' ')} END`;
   const [r] = await db.rows<{ r: number; k: number | null; v: string | null }>(
     `SELECT r, k, CASE ${checks.map((c, k) => `WHEN k = ${k} THEN CAST(${ident(c.column)} AS VARCHAR)`).join(' ')} END AS v
-     FROM (SELECT *, ${which} AS k FROM (SELECT *, rowid AS r FROM ${ident(table)}) WHERE rowid = (SELECT max(rowid) FROM ${ident(table)}))`,
+     FROM (SELECT *, ${which} AS k FROM (SELECT *, rowid AS r FROM ${ident(table)}) WHERE r = (SELECT max(rowid) FROM ${ident(table)}))`,
   );
   if (!r || r.k === null || r.k === undefined) return null;
   const c = checks[Number(r.k)];

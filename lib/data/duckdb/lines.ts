@@ -57,6 +57,19 @@ export class FileLines {
     }
     return out;
   }
+
+  /** The walk at the file's end: `row` is its number of data rows; `quoted` whether it ends inside a quoted field. */
+  async end(): Promise<CsvScanner> {
+    let s = new CsvScanner();
+    for (const [, st] of this.starts) if (st.offset > s.offset) s = st;
+    s = s.clone();
+    while (s.offset < this.file.size) {
+      const at = s.offset;
+      if (at % this.chunk === 0 && !this.starts.has(at)) this.starts.set(at, s.clone());
+      s.scan(new Uint8Array(await this.file.slice(at, at + this.chunk - (at % this.chunk)).arrayBuffer()));
+    }
+    return s;
+  }
 }
 
 /**
