@@ -38,7 +38,7 @@ function castExpected(schema: TableSchema, column: string | null, types: Record<
 /**
  * The ENUM type of every day from `dates[0]` to `dates[1]` written as YYYY-MM-DD, in order (created once a
  * database). A date column is read as text and cast to it in the statement that loads the file: the text
- * matches exactly or the day is NULL (a bad row: the file's text says which problem, see dayTexts), so a
+ * matches exactly or the day is NULL (a bad row: the field in the file says which problem, dayText in csvIntoDuckDb), so a
  * date is kept only when it is written as the in-memory reader wants it (DuckDB's own date parsing, even
  * with the format `%Y-%m-%d`, takes `2018-9-2` and ` 2018-09-02`) and falls in the range. The day is then
  * `dates[0]` + the ENUM's code, integer arithmetic. The cast is not read_csv's own (the column typed as the
