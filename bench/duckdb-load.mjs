@@ -32,12 +32,15 @@ const dir = path.join(process.env.BENCH_CACHE ?? '/tmp/atelier-bench', args.quic
 const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/demo-files.ts'), dir, SIZE, '1'], { cwd: root, stdio: 'inherit' });
 if (gen.status !== 0) throw new Error('could not generate the benchmark files');
 
-const COLUMNS = "{'t_dat': 'DATE', 'customer_id': 'VARCHAR', 'article_id': 'VARCHAR', 'price': 'DOUBLE', 'sales_channel_id': 'BIGINT'}";
+const COLUMNS = "{'t_dat': 'VARCHAR', 'customer_id': 'VARCHAR', 'article_id': 'VARCHAR', 'price': 'DOUBLE', 'sales_channel_id': 'BIGINT'}";
 const file = (format) => path.join(dir, `transactions.${format}`);
-// The same statement the browser's CSV loader runs (lib/data/duckdb/csv-load.ts): the fixed dialect, rejects table included.
+// The same statements the browser's CSV loader runs (lib/data/duckdb/csv-load.ts): the fixed dialect, rejects table
+// included, and t_dat read as text and matched against the ENUM of the days 2000-01-01..2099-12-31 written as YYYY-MM-DD.
 const DIALECT = "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"', dateformat = '%Y-%m-%d'";
+const DAY_TYPE = `CREATE TYPE IF NOT EXISTS "iso_day_2000_01_01_2099_12_31" AS ENUM (SELECT strftime(d, '%Y-%m-%d') FROM range(DATE '2000-01-01', DATE '2099-12-31' + INTERVAL 1 DAY, INTERVAL 1 DAY) t(d) ORDER BY 1)`;
+const SELECT = `DATE '2000-01-01' + CAST(enum_code(TRY_CAST(t_dat AS "iso_day_2000_01_01_2099_12_31")) AS INTEGER) AS t_dat, customer_id, article_id, price, sales_channel_id`;
 const PEER_SQL = {
-  csv: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_csv('${f}', ${DIALECT}, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
+  csv: (f) => [DAY_TYPE, `CREATE OR REPLACE TABLE transactions AS SELECT ${SELECT} FROM read_csv('${f}', ${DIALECT}, columns = ${COLUMNS}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`],
   parquet: (f) => `CREATE OR REPLACE TABLE transactions AS SELECT * FROM read_parquet('${f}')`,
 };
 
@@ -46,7 +49,8 @@ const ENUM_SQL = (tx, customers) => [
   'DROP TABLE IF EXISTS transactions',
   'DROP TYPE IF EXISTS customer_key',
   `CREATE TYPE customer_key AS ENUM (SELECT customer_id FROM read_csv('${customers}', header = true, columns = {'customer_id': 'VARCHAR', 'FN': 'DOUBLE', 'Active': 'DOUBLE', 'club_member_status': 'VARCHAR', 'fashion_news_frequency': 'VARCHAR', 'age': 'DOUBLE', 'postal_code': 'VARCHAR'}))`,
-  `CREATE TABLE transactions AS SELECT * FROM read_csv('${tx}', ${DIALECT}, columns = ${COLUMNS.replace("'customer_id': 'VARCHAR'", "'customer_id': 'customer_key'")}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
+  DAY_TYPE,
+  `CREATE TABLE transactions AS SELECT ${SELECT} FROM read_csv('${tx}', ${DIALECT}, columns = ${COLUMNS.replace("'customer_id': 'VARCHAR'", "'customer_id': 'customer_key'")}, store_rejects = true, rejects_table = 'rej', rejects_scan = 'rejs')`,
 ];
 PEER_SQL['csv-enum'] = (f) => ENUM_SQL(f, path.join(dir, 'customers.csv'));
 // parquet-enum: the same with both files as Parquet.

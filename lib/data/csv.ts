@@ -83,10 +83,11 @@ export class CsvScanner {
 
   /**
    * Walks `chunk` (the next bytes of the file) up to `end` (an offset into the chunk; default its end).
-   * `onRow(row, line, record)` is called as each row starts (record: 1 + line breaks outside quotes before
-   * it); returning false stops the walk before that row (scan returns false).
+   * `onRow(row, line, record, at)` is called as each row starts (record: 1 + line breaks outside quotes before
+   * it; at: the offset of its first byte in the walk); returning false stops the walk before that row (scan
+   * returns false).
    */
-  scan(chunk: Uint8Array, from = 0, end = chunk.length, onRow?: (row: number, line: number, record: number) => boolean): boolean {
+  scan(chunk: Uint8Array, from = 0, end = chunk.length, onRow?: (row: number, line: number, record: number, at: number) => boolean): boolean {
     const d = this.delim;
     let q = -1; // the next quote at or after i (end when none), found once per stretch
     for (let i = from; i < end; i++) {
@@ -119,7 +120,7 @@ export class CsvScanner {
         this.rowOpen = true;
         this.row++;
         this.field = 0;
-        if (onRow && !onRow(this.row, this.line, this.records + 1)) {
+        if (onRow && !onRow(this.row, this.line, this.records + 1, this.offset + (i - from))) {
           this.offset += i - from;
           this.rowOpen = false;
           this.row--;

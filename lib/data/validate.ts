@@ -24,6 +24,13 @@ export interface CsvTableOptions extends CsvOptions {
 
 type Parsed = { ok: true; value: number | string | null } | { ok: false; expected: string };
 
+/**
+ * A date cell: exactly `YYYY-MM-DD`, ISO 8601's calendar date with its zeros (no time after it, no
+ * spaces around it). The large path reads dates as an ENUM of these strings (lib/data/duckdb/csv-load),
+ * which matches exactly this.
+ */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Parses and checks one text cell against its column spec. */
 export function parseCell(spec: ColumnSpec, raw: string): Parsed {
   if (raw === '') return spec.nullable ? { ok: true, value: null } : { ok: false, expected: `a value (${spec.name} may not be empty)` };
@@ -39,7 +46,7 @@ export function parseCell(spec: ColumnSpec, raw: string): Parsed {
       return checkRange(spec, v);
     }
     case 'date': {
-      const d = parseIsoDay(raw.trim());
+      const d = ISO_DATE.test(raw) ? parseIsoDay(raw) : NaN;
       return Number.isNaN(d) ? { ok: false, expected: 'a date as YYYY-MM-DD' } : checkDay(spec, d);
     }
   }
@@ -121,6 +128,17 @@ function truncate(columns: Record<string, Column>, n: number): Record<string, Co
 }
 
 /**
+ * A row's fields less the empty ones past the header's (a trailing comma, or several): they hold no
+ * data and move no value, and DuckDB's reader (the large path) ignores them too. A field past the
+ * header's that is not empty (a space included) is a wrong field count.
+ */
+export function withoutTrailingEmpty(fields: string[], n: number): string[] {
+  let end = fields.length;
+  while (end > n && fields[end - 1] === '') end--;
+  return end === fields.length ? fields : fields.slice(0, end);
+}
+
+/**
  * Reads a CSV file with a header row and validates it against a schema.
  * Extra columns are ignored (but must be UTF-8 like the rest); missing ones are fatal. Rows in
  * messages are 1-based data rows (the header is row 0), lines the true 1-based lines of the file
@@ -149,7 +167,8 @@ export function readCsvTable(bytes: Uint8Array, schema: TableSchema, options: Cs
     if (b.row === rows.length - 1) lastBad = b;
   };
   for (let r = 1; r < rows.length; r++) {
-    const { fields, line } = rows[r];
+    const { line } = rows[r];
+    const fields = withoutTrailingEmpty(rows[r].fields, header.length);
     if (fields.length !== header.length) {
       reject({ row: r, line, column: '(all)', expected: `${header.length} fields`, found: `${fields.length} fields on line ${line}` });
       continue;

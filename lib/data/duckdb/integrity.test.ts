@@ -1,50 +1,20 @@
 /**
  * One validation contract on both paths: generated valid H&M transaction tables, damaged in one place,
  * give the same file / row / column on the in-memory reader (lib/data/validate) and on the large-file
- * path (DuckDB's read_csv plus SQL checks, run here on native DuckDB, the same SQL DuckDB-WASM runs),
- * and "skip" keeps exactly the undamaged rows on both.
+ * path (DuckDB's read_csv plus SQL checks, run twice: on DuckDB-WASM in Node, the engine and wasm files
+ * the browser runs, and on native DuckDB, the headless runner's), and "skip" keeps exactly the undamaged
+ * rows on both.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { DataError, type BadRows } from '../errors';
+import { DataError, MAX_LISTED, type BadRows } from '../errors';
 import { HM_TRANSACTIONS } from '../schema';
 import { readCsvTable } from '../validate';
-import type { DuckDbHandle } from './handle';
-import { literal } from './sql';
 import { csvIntoDuckDb } from './csv-load';
+import { ENGINES, type TestHandle } from './test-engines';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'atelier-integrity-'));
-let con: DuckDBConnection;
-
-/** The handle over a native connection; registered files are written to a folder on DuckDB's search path. */
-const db: DuckDbHandle = {
-  version: 'native',
-  async rows<T>(sql: string) {
-    return (await con.runAndReadAll(sql)).getRowObjectsJson() as T[];
-  },
-  arrow: () => Promise.reject(new Error('not used here')),
-  async run(sql: string) {
-    await con.run(sql);
-  },
-  insert: () => Promise.reject(new Error('not used here')),
-  async registerFile(name: string, file: File) {
-    writeFileSync(path.join(dir, name), new Uint8Array(await file.arrayBuffer()));
-  },
-  async hasTable(name: string) {
-    const r = await db.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${literal(name)}`);
-    return r[0].n > 0;
-  },
-};
-
-beforeAll(async () => {
-  con = await (await DuckDBInstance.create(':memory:')).connect();
-  await con.run(`SET file_search_path = ${literal(dir)}`);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The engine the running describe block reads with (each block opens its own). */
+let db: TestHandle;
 
 const HEADER = ['t_dat', 'customer_id', 'article_id', 'price', 'sales_channel_id'];
 type Row = [string, string, string, string, string];
@@ -58,12 +28,13 @@ const validRow: fc.Arbitrary<Row> = fc.tuple(
   fc.constantFrom('1', '2'),
 );
 
-/** One damage: which column, and the bad text put there. */
+/** One damage: which column (or, below 0, which change to the row's fields), and the bad text put there. */
 const DAMAGES: { column: number; name: string; value: string }[] = [
   { column: 2, name: 'article_id', value: '108775015' }, // the leading zero lost
   { column: 1, name: 'customer_id', value: 'not-a-hex-id' },
   { column: 3, name: 'price', value: '-0.02' },
   { column: 3, name: 'price', value: '' },
+  { column: 3, name: 'price', value: '?' }, // a literal "?" (how DuckDB shows a byte that is not UTF-8 in a number)
   { column: 4, name: 'sales_channel_id', value: '3' },
   { column: 0, name: 't_dat', value: '20/09/2020' },
   { column: 0, name: 't_dat', value: '' },
@@ -71,14 +42,45 @@ const DAMAGES: { column: number; name: string; value: string }[] = [
   { column: 0, name: 't_dat', value: '1999-12-31' }, // before the dates allowed
   { column: 0, name: 't_dat', value: '2202-09-20' }, // a year typed wrong
   { column: 0, name: 't_dat', value: '2020-09-20x' }, // text after the date
+  { column: 0, name: 't_dat', value: '2020-09-20 10:00:00' }, // a time after the date
+  { column: 0, name: 't_dat', value: '2020-09-20T10:00:00Z' },
+  { column: 0, name: 't_dat', value: '2018-9-2' }, // no zero padding
+  { column: 0, name: 't_dat', value: '2018-09-2' },
+  { column: 0, name: 't_dat', value: ' 2018-09-20' }, // a space before the date
+  { column: 0, name: 't_dat', value: '2020-02-30' }, // no such day
   { column: -1, name: '(all)', value: '' }, // the header line again, mid-file (two files joined)
   { column: -2, name: '(all)', value: 'extra' }, // a field too many
   { column: -3, name: '(all)', value: '' }, // a field too few
+  { column: -4, name: '(all)', value: 'x' }, // an empty field, then a field too many
 ];
+
+/** The expected text of each damage where both paths must also agree on it (file, row, line, column always). */
+const EXPECTED: Record<string, string> = {
+  '2020-09-20 10:00:00': 'a date as YYYY-MM-DD',
+  '2020-09-20T10:00:00Z': 'a date as YYYY-MM-DD',
+  '2018-9-2': 'a date as YYYY-MM-DD',
+  '2018-09-2': 'a date as YYYY-MM-DD',
+  ' 2018-09-20': 'a date as YYYY-MM-DD',
+  '2020-02-30': 'a date as YYYY-MM-DD',
+  '20/09/2020': 'a date as YYYY-MM-DD',
+  '2202-09-20': 'a date from 2000-01-01 to 2099-12-31',
+  '?': 'a number',
+};
 
 /** Row `r` damaged as `damage` says (`header`: the file's header, for the header-again damage). */
 const damageRow = (r: string[], damage: (typeof DAMAGES)[number], header: string[]): string[] =>
-  damage.column === -1 ? header : damage.column === -2 ? [...r, damage.value] : damage.column === -3 ? r.slice(0, -1) : r.map((v, c) => (c === damage.column ? damage.value : v));
+  damage.column === -1
+    ? header
+    : damage.column === -2
+      ? [...r, damage.value]
+      : damage.column === -3
+        ? r.slice(0, -1)
+        : damage.column === -4
+          ? [...r, '', damage.value]
+          : r.map((v, c) => (c === damage.column ? damage.value : v));
+
+/** The "found" text of a wrong field count (damages -2, -3, -4) on line `line`. */
+const fieldCount = (damage: (typeof DAMAGES)[number], line: number, extra = 0) => `${(damage.column === -2 ? 6 : damage.column === -3 ? 4 : 7) + extra} fields on line ${line}`;
 
 const csv = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
 const file = (name: string, text: string) => new File([new TextEncoder().encode(text)], name);
@@ -111,29 +113,51 @@ function small(text: string): { bad: BadRows; rows: string[][] } {
 
 const normal = (rows: string[][]) => rows.map((r) => [r[0], r[1], r[2], String(Number(r[3])), String(Number(r[4]))]);
 
-describe('the small and the large CSV path keep one contract', () => {
-  it('a table damaged in one place (id, price, channel, date format or range, empty value, header repeated): same file, row, line and column on both paths; skip keeps exactly the undamaged rows', async () => {
+describe.each(ENGINES)('the small and the large CSV path keep one contract (large path on $name)', ({ open }) => {
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db.close());
+
+  it('a table damaged in one place, by each damage (id, price, channel, date format or range, a time after a date, an unpadded date, empty value, header repeated, field count): same file, row, line and column on both paths; skip keeps exactly the undamaged rows', async () => {
+    for (const damage of DAMAGES) {
+      await fc.assert(
+        fc.asyncProperty(fc.array(validRow, { minLength: 3, maxLength: 30 }), fc.nat(), async (rows, at) => {
+          const k = at % rows.length;
+          const damaged = rows.map((r, i) => (i !== k ? r : damageRow(r, damage, HEADER)));
+          const text = csv(damaged);
+          const want = normal(rows.filter((_, i) => i !== k));
+          const s = small(text);
+          const l = await large(text);
+          for (const r of [s, l]) {
+            expect(r.bad.file).toBe('transactions_train.csv');
+            expect(r.bad.count).toBe(1);
+            expect(r.bad.examples[0].row).toBe(k + 1);
+            // The line in the file as an editor shows it: 1-based, the header is line 1.
+            expect(r.bad.examples[0].line).toBe(k + 2);
+            expect(r.bad.examples[0].column).toBe(damage.name);
+            if (damage.column < -1) expect(r.bad.examples[0].found).toBe(fieldCount(damage, k + 2));
+            if (damage.column >= 0 && EXPECTED[damage.value]) expect(r.bad.examples[0]).toMatchObject({ expected: EXPECTED[damage.value], found: JSON.stringify(damage.value) });
+            expect(normal(r.rows)).toEqual(want);
+          }
+        }),
+        { numRuns: 8, seed: 12 },
+      );
+    }
+  });
+
+  it('empty fields past the header\'s (a trailing comma, or several, quoted or not) hold no data: both paths load every row as it is', async () => {
+    const trailing = fc.constantFrom([], [''], ['', ''], ['""'], ['', '', '']);
     await fc.assert(
-      fc.asyncProperty(fc.array(validRow, { minLength: 3, maxLength: 30 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {
-        const k = at % rows.length;
-        const damage = DAMAGES[d];
-        const damaged = rows.map((r, i) => (i !== k ? r : damageRow(r, damage, HEADER)));
-        const text = csv(damaged);
-        const want = normal(rows.filter((_, i) => i !== k));
-        const s = small(text);
-        const l = await large(text);
-        for (const r of [s, l]) {
-          expect(r.bad.file).toBe('transactions_train.csv');
-          expect(r.bad.count).toBe(1);
-          expect(r.bad.examples[0].row).toBe(k + 1);
-          // The line in the file as an editor shows it: 1-based, the header is line 1.
-          expect(r.bad.examples[0].line).toBe(k + 2);
-          expect(r.bad.examples[0].column).toBe(damage.name);
-          if (damage.column < -1) expect(r.bad.examples[0].found).toBe(`${damage.column === -2 ? 6 : 4} fields on line ${k + 2}`);
-          expect(normal(r.rows)).toEqual(want);
+      fc.asyncProperty(fc.array(fc.tuple(validRow, trailing), { minLength: 1, maxLength: 20 }), fc.boolean(), async (rows, note) => {
+        const header = note ? [...HEADER, 'note'] : HEADER;
+        const text = csv(rows.map(([r, t]) => [...r, ...(note ? ['x'] : []), ...t]), header);
+        for (const r of [small(text), await large(text)]) {
+          expect(r.bad.count).toBe(0);
+          expect(normal(r.rows)).toEqual(normal(rows.map(([r]) => r)));
         }
       }),
-      { numRuns: 80, seed: 12 },
+      { numRuns: 30, seed: 8 },
     );
   });
 
@@ -180,8 +204,8 @@ describe('the small and the large CSV path keep one contract', () => {
         const k = at % rows.length;
         const damage = DAMAGES[d];
         const header = [...HEADER, 'note'];
-        // A field too many goes last (DuckDB reads an empty last field as a trailing delimiter: see the README).
-        const lines = rows.map(([r, n], i) => (i !== k ? [...r, n] : damage.column === -1 ? header : damage.column === -3 ? r : damage.column === -2 ? [...r, n, damage.value] : [...damageRow(r, damage, header), n]));
+        // Field-count damages change the end of the row (after the note).
+        const lines = rows.map(([r, n], i) => (i !== k ? [...r, n] : damage.column === -1 ? header : damage.column < -1 ? damageRow([...r, n], damage, header) : [...damageRow(r, damage, header), n]));
         const text = csv(lines, header);
         // The true line: 1 + the line breaks before the row (the header's included).
         const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0);
@@ -268,5 +292,57 @@ describe('the small and the large CSV path keep one contract', () => {
     const rows = fc.sample(validRow, { numRuns: 5, seed: 2 });
     rows[2] = [rows[2][0], rows[2][1], rows[2][2], '-1', rows[2][4]];
     await expect(large(csv(rows), 'abort')).rejects.toThrow(/transactions_train\.csv, line 4, column price: expected a number > 0, found "-1(\.0)?" \(1 bad row in all/);
+  });
+
+  /** `text` as bytes, each character one byte (latin-1): "é" is the byte 0xe9, which is not UTF-8. */
+  const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+  const bothFail = async (bytes: Uint8Array) => {
+    const s = await failure(() => readCsvTable(bytes, HM_TRANSACTIONS, { file: 'transactions_train.csv' }));
+    const l = await failure(() => csvIntoDuckDb(db, new File([bytes as Uint8Array<ArrayBuffer>], 'transactions_train.csv'), HM_TRANSACTIONS, `t${seq++}`, 'skip'));
+    expect(l.message).toBe(s.message);
+    return s;
+  };
+
+  it('a literal "?" is text, not a byte that is not UTF-8 (DuckDB shows such a byte as "?"), and the other way round: the file\'s bytes decide', async () => {
+    const rows = fc.sample(validRow, { numRuns: 6, seed: 9 });
+    const header = [...HEADER, 'note'];
+    // "?" in a text column: a value like any other.
+    const text = csv(rows.map((r, i) => [...r, i === 2 ? 'why?' : 'x']), header);
+    for (const r of [small(text), await large(text)]) {
+      expect(r.bad.count).toBe(0);
+      expect(r.rows).toHaveLength(6);
+    }
+    // "?" in a number: a bad row, not an encoding error; a byte 0xe9 in a number on a later row: an encoding error
+    // naming that byte, on both paths; with the byte on an earlier row than the "?", the same.
+    const withQ = (q: number, e: number) => csv(rows.map((r, i) => (i === q ? [r[0], r[1], r[2], '?', r[4], 'x'] : i === e ? [r[0], r[1], r[2], `${r[3]}\u00e9`, r[4], 'x'] : [...r, 'x'])), header);
+    for (const [q, e] of [[1, 4], [4, 1], [0, 5]]) {
+      const err = await bothFail(latin1(withQ(q, e)));
+      expect(err.message).toMatch(new RegExp(`line ${e + 2}, column price: expected UTF-8 text, found a byte 0xe9`));
+    }
+    const onlyQ = csv(rows.map((r, i) => (i === 3 ? [r[0], r[1], r[2], '?', r[4], 'x'] : [...r, 'x'])), header);
+    for (const r of [small(onlyQ), await large(onlyQ)]) expect(r.bad.examples[0]).toMatchObject({ line: 5, column: 'price', expected: 'a number', found: '"?"' });
+  });
+
+  it(`more than ${MAX_LISTED.toLocaleString('en')} bad rows: a last row cut short, or a byte that is not UTF-8 past the rows listed, still fails both paths the same way; with neither, both count every bad row`, async () => {
+    const [good] = fc.sample(validRow, { numRuns: 1, seed: 11 });
+    const n = MAX_LISTED + 2_500;
+    // Every row but one in a thousand has a literal "?" as its price: a bad row that is not an encoding error.
+    const body = Array.from({ length: n }, (_, i) => (i % 1000 === 999 ? good : [good[0], good[1], good[2], '?', good[4]]));
+    const nGood = body.filter((r) => r[3] !== '?').length;
+    const cut = `${csv(body)}${good.slice(0, 3).join(',')}`;
+    const s = await failure(() => small(cut));
+    const l = await failure(() => large(cut));
+    expect(where(s)).toEqual({ file: 'transactions_train.csv', line: n + 2, column: '(all)' });
+    expect(where(l)).toEqual(where(s));
+    expect(l.message).toMatch(/the file looks cut short \(truncated\), so nothing was loaded/);
+    // The same last row followed by a line break: one more bad row, and the good rows load.
+    for (const r of [small(`${cut}\n`), await large(`${cut}\n`)]) {
+      expect(r.bad.count).toBe(n - nGood + 1);
+      expect(r.rows).toHaveLength(nGood);
+    }
+    // A byte that is not UTF-8 in a price near the end (past the listed rows): the whole file fails.
+    const bytes = latin1(csv(body.map((r, i) => (i === n - 10 ? [r[0], r[1], r[2], '0.5\u00e9', r[4]] : r))));
+    const e = await bothFail(bytes);
+    expect(where(e)).toEqual({ file: 'transactions_train.csv', line: n - 10 + 2, column: 'price' });
   });
 });

@@ -2,47 +2,23 @@
  * The large path's id checks (formats and joins on distinct ids, after loading) against the in-memory
  * path's (formats per cell, then the joins of buildDataset): generated transactions damaged in one id
  * give the same file, row, line and column on both, and "skip" keeps the same rows. Also: a file that is
- * not UTF-8 fails both paths with the same message, and reads the same on both as latin-1.
+ * not UTF-8 fails both paths with the same message, and reads the same on both as latin-1. The large path runs
+ * on DuckDB-WASM (the browser's engine, Node build) and on native DuckDB.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { buildDataset } from '../build';
 import { badRowsCsv, DataError, mergeBadRows } from '../errors';
 import { HM_TRANSACTIONS } from '../schema';
 import { readCsvTable } from '../validate';
 import { csvIntoDuckDb, rowMap } from './csv-load';
-import type { DuckDbHandle } from './handle';
 import { LARGE_ID_COLUMNS, checkLargeJoins } from './large';
 import { literal } from './sql';
 import { staging } from './staging';
+import { ENGINES, type TestHandle } from './test-engines';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'atelier-large-ids-'));
-let con: DuckDBConnection;
-const db: DuckDbHandle = {
-  version: 'native',
-  async rows<T>(sql: string) {
-    return (await con.runAndReadAll(sql)).getRowObjectsJson() as T[];
-  },
-  arrow: () => Promise.reject(new Error('not used here')),
-  async run(sql: string) {
-    await con.run(sql);
-  },
-  insert: () => Promise.reject(new Error('not used here')),
-  async registerFile(name: string, file: File) {
-    writeFileSync(path.join(dir, name), new Uint8Array(await file.arrayBuffer()));
-  },
-  hasTable: () => Promise.reject(new Error('not used here')),
-};
-
-beforeAll(async () => {
-  con = await (await DuckDBInstance.create(':memory:')).connect();
-  await con.run(`SET file_search_path = ${literal(dir)}`);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The engine the running describe block reads with. */
+let db: TestHandle;
 
 const HEADER = ['t_dat', 'customer_id', 'article_id', 'price', 'sales_channel_id'];
 const hex = fc.constantFrom(...'0123456789abcdef'.split(''));
@@ -80,7 +56,12 @@ function small(text: string, articles: string[]) {
   return { bad: mergeBadRows('transactions_train.csv', [v.bad, ...d.joinIssues]), kept: d.interactions.itemKeys.length ? [...d.interactions.item].map((i) => d.interactions.itemKeys[i]) : [] };
 }
 
-describe('the large path checks ids on distinct values with the in-memory contract', () => {
+describe.each(ENGINES)('the large path checks ids on distinct values with the in-memory contract ($name)', ({ open }) => {
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db.close());
+
   it('one damaged id: same file, row, line and column on both paths; skip keeps the other rows', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: DAMAGES.length - 1 }), async (rows, at, d) => {

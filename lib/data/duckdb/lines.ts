@@ -6,13 +6,14 @@
  * walked, and only up to the last row asked for; states at chunk starts are kept, so a later question
  * about later rows resumes instead of starting over.
  */
-import { CsvScanner } from '../csv';
+import { CsvScanner, firstInvalidUtf8, parseCsv } from '../csv';
 import type { BadRow, BadRows } from '../errors';
 
-/** A row's 1-based data row (the header is row 0) and its 1-based line in the file. */
+/** A row's 1-based data row (the header is row 0), its 1-based line in the file and the offset of its first byte. */
 export interface RowPlace {
   row: number;
   line: number;
+  at: number;
 }
 
 export class FileLines {
@@ -39,11 +40,11 @@ export class FileLines {
     }
     s = s.clone();
     let k = 0;
-    const onRow = (row: number, line: number, record: number) => {
+    const onRow = (row: number, line: number, record: number, at: number) => {
       const key = by === 'row' ? row : record;
       while (k < want.length && want[k] < key) k++;
       if (k < want.length && want[k] === key) {
-        out.set(key, { row, line });
+        out.set(key, { row, line, at });
         k++;
       }
       return k < want.length;
@@ -56,15 +57,61 @@ export class FileLines {
     }
     return out;
   }
+
+  /** The walk at the file's end: `row` is its number of data rows; `quoted` whether it ends inside a quoted field. */
+  async end(): Promise<CsvScanner> {
+    let s = new CsvScanner();
+    for (const [, st] of this.starts) if (st.offset > s.offset) s = st;
+    s = s.clone();
+    while (s.offset < this.file.size) {
+      const at = s.offset;
+      if (at % this.chunk === 0 && !this.starts.has(at)) this.starts.set(at, s.clone());
+      s.scan(new Uint8Array(await this.file.slice(at, at + this.chunk - (at % this.chunk)).arrayBuffer()));
+    }
+    return s;
+  }
 }
 
-/** Fills in the true line of every bad row (examples and listed) from the file's walk. */
-export async function placeLines(bad: BadRows, lines: FileLines): Promise<BadRows> {
+/**
+ * Fills in the true line of every bad row (examples and listed) from the file's walk; `refine`, where given,
+ * may then reword a bad row from its place in the file (its bytes start at `place.at`).
+ */
+export async function placeLines(bad: BadRows, lines: FileLines, refine?: (b: BadRow, place: RowPlace) => Promise<BadRow>): Promise<BadRows> {
   const rows = [...bad.examples, ...(bad.listed ?? [])].map((b) => b.row);
   if (rows.length === 0) return bad;
   const at = await lines.find(rows, 'row');
-  const fix = (b: BadRow): BadRow => ({ ...b, line: at.get(b.row)?.line ?? b.line });
-  return { ...bad, examples: bad.examples.map(fix), listed: bad.listed?.map(fix) };
+  const fix = async (b: BadRow): Promise<BadRow> => {
+    const place = at.get(b.row);
+    if (!place) return b;
+    const placed = { ...b, line: place.line };
+    return refine ? refine(placed, place) : placed;
+  };
+  const each = async (list: BadRow[]) => {
+    const out: BadRow[] = [];
+    for (const b of list) out.push(await fix(b));
+    return out;
+  };
+  return { ...bad, examples: await each(bad.examples), listed: bad.listed && (await each(bad.listed)) };
+}
+
+/**
+ * The fields of the row whose first byte is at `at` (lib/data/csv's rules: a quoted field may span lines),
+ * read from the file by a few KiB at a time up to the row's end.
+ */
+export async function rowFields(file: Blob, at: number, decode: (bytes: Uint8Array) => string): Promise<string[]> {
+  for (let size = 4096; ; size *= 4) {
+    const bytes = new Uint8Array(await file.slice(at, at + size).arrayBuffer());
+    let end = -1;
+    new CsvScanner().scan(bytes, 0, bytes.length, (row, _line, _record, start) => {
+      if (row === 0) return true;
+      end = start;
+      return false;
+    });
+    if (end >= 0 || at + bytes.length >= file.size) {
+      const text = decode(bytes.subarray(0, end >= 0 ? end : bytes.length)).replace(/[\r\n]+$/, '');
+      return parseCsv(text)[0]?.fields ?? [];
+    }
+  }
 }
 
 /** The line and field (0-based) of byte `at` of a file, walking it from the start. */
@@ -100,4 +147,19 @@ export async function openQuoteAtEnd(file: Blob, chunk = 8 * 2 ** 20): Promise<{
   const s = new CsvScanner();
   for (let pos = 0; pos < file.size; pos += chunk) s.scan(new Uint8Array(await file.slice(pos, pos + chunk).arrayBuffer()));
   return s.quoted ? { line: s.quoteLine, field: s.quoteField } : null;
+}
+
+/** Offset of a file's first byte that is not UTF-8, or -1: walks the whole file. */
+export async function firstInvalidUtf8In(file: Blob, chunk = 8 * 2 ** 20): Promise<number> {
+  let pos = 0;
+  while (pos < file.size) {
+    const bytes = new Uint8Array(await file.slice(pos, pos + chunk).arrayBuffer());
+    const i = firstInvalidUtf8(bytes);
+    const end = pos + bytes.length >= file.size;
+    if (i === bytes.length) pos += bytes.length;
+    // A sequence cut by the chunk's end is read again from its first byte, with the next chunk.
+    else if (!end && i > 0 && i >= bytes.length - 3) pos += i;
+    else return pos + i;
+  }
+  return -1;
 }
