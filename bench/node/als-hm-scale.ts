@@ -19,6 +19,8 @@
  * ALS_HM_THREADS (default: the machine's cores; the kernel's thread pool;
  * `threads` in the result is what it ran on, `threadsRequested` what was asked),
  * ALS_HM_TRACE=1 (resident and peak memory after each phase, on stderr).
+ * The fit keeps its factors in the kernel's memory and returns views of them
+ * (`copyFactors: false`), as implicit keeps one copy of its factors.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -100,9 +102,12 @@ async function fit(w: Csr) {
   const seconds: number[] = [];
   const t2 = performance.now();
   const solver = makeSolver('cg', { cg: { threads, spawn: spawnNodeCgThread } });
+  // copyFactors false: the factors stay where the kernel updated them (one copy, as implicit's fit leaves
+  // its own); the app's ML worker copies them out at the end instead, to transfer them (+(users + items)·k·4 bytes).
   await fitAls(w, { factors, regularization: 0.05, alpha: ALPHA, iterations, cgSteps: 3, seed: 42 }, {
     solver,
     computeLoss: false,
+    copyFactors: false,
     onIteration: (i) => {
       trace(`iteration ${i.iteration}`);
       seconds.push(i.seconds);

@@ -343,6 +343,29 @@ describe('the SIMD kernel on a pool of threads', () => {
     expect(Array.from(b.itemFactors)).toEqual(Array.from(a.itemFactors));
   });
 
+  it.each([1, 2, 3])('keeps the factors in its memory on %i thread(s): views with copyFactors false, plain copies by default, identical to a fit that copies them per half-step', async (threads) => {
+    const { weights } = fixture();
+    // The same kernel without `matrices`: fitAls builds the matrices and factors in JS, the solver copies them in and out.
+    const base = threaded(threads);
+    const copying = { name: base.name, solve: base.solve.bind(base), dispose: base.dispose?.bind(base) };
+    const ref = await fitAls(weights, PARAMS, { solver: copying, computeLoss: false });
+    const viewSolver = threaded(threads);
+    const views = await fitAls(weights, PARAMS, { solver: viewSolver, computeLoss: false, copyFactors: false });
+    const copied = await fitAls(weights, PARAMS, { solver: threaded(threads), computeLoss: false });
+    expect(viewSolver.threadsUsed).toBe(threads);
+    // Views share one buffer (the solver's memory, holding the matrices too); copies own theirs.
+    expect(views.userFactors.buffer).toBe(views.itemFactors.buffer);
+    expect(views.userFactors.buffer.byteLength).toBeGreaterThan((views.userFactors.length + views.itemFactors.length) * 4);
+    expect(copied.userFactors.buffer.byteLength).toBe(copied.userFactors.length * 4);
+    expect(copied.itemFactors.buffer.byteLength).toBe(copied.itemFactors.length * 4);
+    for (const m of [views, copied]) {
+      expect(Array.from(m.userFactors)).toEqual(Array.from(ref.userFactors));
+      expect(Array.from(m.itemFactors)).toEqual(Array.from(ref.itemFactors));
+    }
+    // The views stay readable after the fit disposed the solver (its pool is gone; the memory is not).
+    expect(views.recommend(0, 5).items).toEqual(ref.recommend(0, 5).items);
+  });
+
   it('builds no in-memory matrices for weights with repeated columns (the fit copies them, as before)', async () => {
     const w: Csr = { nRows: 2, nCols: 3, indptr: Int32Array.from([0, 2, 3]), indices: Int32Array.from([1, 1, 2]), data: Float32Array.from([1, 2, 5]) };
     expect(await wasmCgSolver().matrices!(w, 1, 8)).toBeNull();

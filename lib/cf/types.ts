@@ -77,9 +77,17 @@ export interface AlsSolver {
    * Builds the fit's two confidence matrices (users × items, 1 + alpha·w, and
    * its transpose) where the solver reads them (the SIMD kernel: inside its
    * memory), so no second copy is kept in JS; null when it cannot (fitAls
-   * then builds them itself). The result is only valid until `dispose`.
+   * then builds them itself). Where it also returns `users` and `items`
+   * (zeroed nRows × k and nCols × k views into that memory), fitAls keeps the
+   * factors there and `solve` updates them in place, without copies. The
+   * matrices are only valid until `dispose`; the factor views stay readable
+   * after it (they keep the memory alive).
    */
-  matrices?(weights: import('../data/csr').Csr, alpha: number, factors: number): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr } | null>;
+  matrices?(
+    weights: import('../data/csr').Csr,
+    alpha: number,
+    factors: number,
+  ): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr; users?: Float32Array; items?: Float32Array } | null>;
   /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
   dispose?(): void;
 }

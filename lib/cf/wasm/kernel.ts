@@ -7,9 +7,11 @@
  *
  * Memory layout per fit (byte offsets, 16-aligned), T threads:
  *   [ YᵀY + λI (k² f32) | per thread: Gram blocks (k² f32, k² f64), scratch (3k f32)
- *   | CSR of users×items | CSR of items×users | fixed factors | target factors | chunk table ]
- * The two CSRs are copied in once per fit and reused every iteration; factors
- * are copied in and out per half-step (O(rows·k), small next to the solve).
+ *   | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
+ * The two CSRs are built in place by `matrices` (or copied in once per fit) and
+ * reused every iteration; the factors are views that `matrices` hands to the
+ * fit, updated in place (factors from elsewhere are copied in and out per
+ * half-step), so the fit holds one copy of each side.
  * YᵀY is computed by the kernel too (rank-4 updates, widened to float64
  * every 256 rows), split across the threads by rows.
  */
@@ -89,6 +91,8 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
   let engine: Engine | null = null;
   let regions = new Map<Csr, CsrRegion>();
+  /** The factor matrices handed out by `matrices` (views into the memory), and where they are. */
+  let owned: { users: Float32Array; items: Float32Array } | null = null;
   let bump = 0;
   let headerK = -1;
   let perThread = 0;
@@ -157,8 +161,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       };
       const u = { indptr: place((nRows + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
       const i = { indptr: place((nCols + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
-      const afterMatrices = at;
-      place((nRows + nCols) * k * 4);
+      // The factors live here for the whole fit: fitAls writes its initial factors into these views and
+      // the kernel updates them in place, so no JS copy of either side exists while it fits.
+      const usersAt = place(nRows * k * 4);
+      const itemsAt = place(nCols * k * 4);
+      const afterFactors = at;
       place((Math.max(nRows, nCols) + 2) * 4);
       ensure(e, at + 2 * PAGE);
       const buf = e.memory.buffer;
@@ -177,8 +184,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         [cui, u],
         [ciu, i],
       ]);
-      bump = afterMatrices;
-      return { cui, ciu };
+      owned = { users: new Float32Array(buf, usersAt, nRows * k), items: new Float32Array(buf, itemsAt, nCols * k) };
+      owned.users.fill(0);
+      owned.items.fill(0);
+      bump = afterFactors;
+      return { cui, ciu, users: owned.users, items: owned.items };
     },
     get threadsUsed() {
       return used;
@@ -203,13 +213,15 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
+        owned = null;
         bump = header(k, T);
       }
       let region = regions.get(m);
       if (!region) {
         if (regions.size >= 2) {
-          // A new fit: forget the previous fit's matrices.
+          // A new fit: forget the previous fit's matrices (and factors).
           regions = new Map();
+          owned = null;
           bump = header(k, T);
         }
         const nnz = m.indices.length;
@@ -223,14 +235,26 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         regions.set(m, region);
       }
       const chunks = chunkRows(m, k, T === 1 ? chunkEntries : Math.min(chunkEntries, Math.ceil(costOf(m, k) / (T * 16))));
-      const yOff = bump;
-      const xOff = yOff + align(fixed.length * 4);
-      const tableOff = xOff + align(target.length * 4);
+      // Factors handed out by `matrices` are solved in place; any others are copied in (and the target back out).
+      const inPlace = (a: Float32Array) => owned !== null && (a === owned.users || a === owned.items);
+      if ((inPlace(target) && target.byteLength === 0) || (inPlace(fixed) && fixed.byteLength === 0)) {
+        throw new Error('ALS kernel: its factor views were detached (the memory grew after matrices()); this is a bug');
+      }
+      let at = bump;
+      const place = (a: Float32Array) => {
+        if (inPlace(a)) return a.byteOffset;
+        const off = at;
+        at += align(a.length * 4);
+        return off;
+      };
+      const yOff = place(fixed);
+      const xOff = place(target);
+      const tableOff = at;
       const counterOff = tableOff + align(chunks.length * 4);
       ensure(e, counterOff + 16);
       let buf = e.memory.buffer;
-      new Float32Array(buf, yOff, fixed.length).set(fixed);
-      new Float32Array(buf, xOff, target.length).set(target);
+      if (!inPlace(fixed)) new Float32Array(buf, yOff, fixed.length).set(fixed);
+      if (!inPlace(target)) new Float32Array(buf, xOff, target.length).set(target);
       new Int32Array(buf, tableOff, chunks.length).set(chunks);
       await gramInMemory(e, yOff, m.nCols, k, regularization, perThread);
       const scratchOf = (t: number) => align(k * k * 4) + t * perThread + align(k * k * 4) + align(k * k * 8);
@@ -273,12 +297,13 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
       if (T > 1) args.onRows?.(m.nRows, m.nRows);
-      target.set(new Float32Array(e.memory.buffer, xOff, target.length));
+      if (!inPlace(target)) target.set(new Float32Array(e.memory.buffer, xOff, target.length));
     },
     dispose() {
       engine?.pool?.terminate();
       engine = null;
       regions = new Map();
+      owned = null;
       headerK = -1;
     },
   };
