@@ -81,18 +81,25 @@ if (!data || onlyHmScale) {
         // The threads our kernel actually ran on (its pool may fall back to one), from every run.
         const used = new Set();
         let usedNote = null;
+        // Where the kernel's time went (seconds per iteration by phase), from the median run.
+        const phases = [];
         const times = await alternate({
           runs: RUNS,
           ours: async () => {
             const r = await page.evaluate(([p, t]) => window.als.fit(p, 'cg', false, t), [timedParams, threads]);
             used.add(r.threads);
             usedNote ??= r.threadsNote;
+            if (r.phases) phases.push({ total: r.seconds.reduce((a, b) => a + b, 0) / r.seconds.length, ...Object.fromEntries(Object.entries(r.phases).map(([n, v]) => [n, v / r.seconds.length])) });
             return med(r.seconds);
           },
           peer: async () => med(runPython(python, PEER_SCRIPT, peerInput('time', TIMED_ITERATIONS, threads), { env }).seconds),
         });
         const ran = [...used].join('/');
         if (usedNote) console.error(`als: ${dataset}: ${usedNote}`);
+        if (phases.length) {
+          const p = [...phases].sort((a, b) => a.total - b.total)[Math.floor(phases.length / 2)];
+          console.error(`als: ${dataset}, ${threads} thread(s): s/iteration ${p.total.toFixed(4)} = ${Object.entries(p).filter(([n]) => n !== 'total').map(([n, v]) => `${n} ${v.toFixed(4)}`).join(', ')}, other (fit loop) ${(p.total - p.prepare - p.gram - p.rows - p.wait).toFixed(4)}`);
+        }
         report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: times.ours, peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: `cg, WebAssembly SIMD kernel (${ran} thread${ran === '1' ? '' : 's'}${ran === String(threads) ? '' : `; ${threads} requested`})`, threads: { ours: used.size === 1 ? [...used][0] : ran, peer: threads }, runs: RUNS, note: `implicit num_threads=${threads}; k=${PARAMS.factors}` });
         if (threads === THREADS) peerSeconds = times.peer;
       }

@@ -321,6 +321,25 @@ describe('the SIMD kernel on a pool of threads', () => {
     expect(noSpawn.threadsNote).toMatch(/2 threads requested, 1 used: no way to start threads/);
   });
 
+  it('fails with a message naming the helper when one dies in the middle of a fit (no hang), and the next fit starts afresh', async () => {
+    const { weights } = fixture();
+    // The real helper; on its 4th request (past init and the first half-step) its thread is terminated instead.
+    let requests = 0;
+    const dying: SpawnCgThread = () => {
+      const t = spawnNodeCgThread();
+      return { ...t, postMessage: (msg) => (++requests === 4 ? t.terminate() : t.postMessage(msg)) };
+    };
+    const solver = wasmCgSolver({ threads: 2, spawn: dying });
+    await expect(fitAls(weights, PARAMS, { solver, computeLoss: false })).rejects.toThrow(/ALS helper thread 0.*exited with code/);
+    expect(requests).toBe(4);
+    // fitAls disposed the broken pool: a new fit on a sound pool gives the one-thread result.
+    const one = await fitAls(weights, PARAMS, { solver: makeSolver('cg'), computeLoss: false });
+    const again = await fitAls(weights, PARAMS, { solver: threaded(2), computeLoss: false });
+    let maxDiff = 0;
+    for (let j = 0; j < one.userFactors.length; j++) maxDiff = Math.max(maxDiff, Math.abs(one.userFactors[j] - again.userFactors[j]));
+    expect(maxDiff).toBeLessThan(1e-5);
+  });
+
   it('builds both confidence matrices inside its memory equal to the JS ones, and fits the same from them as from copies', async () => {
     const { weights } = fixture();
     for (const threads of [1, 2]) {

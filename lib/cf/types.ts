@@ -73,6 +73,8 @@ export interface AlsSolver {
   readonly threadsUsed?: number;
   /** Why the solver runs on fewer threads than requested, or null. */
   readonly threadsNote?: string | null;
+  /** Where the solver's time went, summed over its half-steps so far (`cg` only). */
+  readonly phaseSeconds?: AlsPhaseSeconds;
   /**
    * Builds the fit's two confidence matrices (users × items, 1 + alpha·w, and
    * its transpose) where the solver reads them (the SIMD kernel: inside its
@@ -90,6 +92,19 @@ export interface AlsSolver {
   ): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr; users?: Float32Array; items?: Float32Array } | null>;
   /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
   dispose?(): void;
+}
+
+/**
+ * Seconds of the SIMD solver's half-steps by phase, on the calling thread:
+ * `prepare` (chunking the rows, copies in and out), `gram` (YᵀY + λI, split
+ * across the threads), `rows` (the calling thread solving its share of rows),
+ * `wait` (then waiting for the helper threads to finish theirs).
+ */
+export interface AlsPhaseSeconds {
+  prepare: number;
+  gram: number;
+  rows: number;
+  wait: number;
 }
 
 export interface SolveArgs {

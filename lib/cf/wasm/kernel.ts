@@ -20,7 +20,7 @@ import { throwIfAborted } from '../../util/cancel';
 import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
 import { confidenceFromWeights } from '../weights';
 import { gram } from '../linalg';
-import type { AlsSolver, SolveArgs } from '../types';
+import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
 import { CgThreadPool, sharedMemoryAvailable, type SpawnCgThread } from './pool';
 
@@ -143,6 +143,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     return align(k * k * 4) + T * perThread;
   };
   let used: number | undefined;
+  const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
   return {
     name: 'cg',
     async matrices(weights: Csr, alpha: number, k: number) {
@@ -196,6 +197,9 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     get threadsNote() {
       return note;
     },
+    get phaseSeconds() {
+      return { ...phases };
+    },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
       const module = kernelModule();
@@ -210,6 +214,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       engine ??= await makeEngine(module);
       const e = engine;
       used = e.threads;
+      const t0 = performance.now();
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
@@ -256,7 +261,9 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       if (!inPlace(fixed)) new Float32Array(buf, yOff, fixed.length).set(fixed);
       if (!inPlace(target)) new Float32Array(buf, xOff, target.length).set(target);
       new Int32Array(buf, tableOff, chunks.length).set(chunks);
+      const t1 = performance.now();
       await gramInMemory(e, yOff, m.nCols, k, regularization, perThread);
+      const t2 = performance.now();
       const scratchOf = (t: number) => align(k * k * 4) + t * perThread + align(k * k * 4) + align(k * k * 8);
       const nChunks = chunks.length - 1;
       buf = e.memory.buffer;
@@ -292,12 +299,18 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
           lastYield = performance.now();
         }
       }
+      const t3 = performance.now();
       const settled = await helpersDone;
+      const t4 = performance.now();
       if (cancelled) throwIfAborted(signal, 'ALS fit cancelled');
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
       if (T > 1) args.onRows?.(m.nRows, m.nRows);
       if (!inPlace(target)) target.set(new Float32Array(e.memory.buffer, xOff, target.length));
+      phases.prepare += (t1 - t0 + performance.now() - t4) / 1000;
+      phases.gram += (t2 - t1) / 1000;
+      phases.rows += (t3 - t2) / 1000;
+      phases.wait += (t4 - t3) / 1000;
     },
     dispose() {
       engine?.pool?.terminate();
