@@ -6,14 +6,16 @@
  * `spawn` function the caller passes.
  *
  * Memory layout per fit (byte offsets, 16-aligned), T threads:
- *   [ YᵀY + λI (k² f32) | per thread: Gram blocks (k² f32, k² f64), scratch (3k f32)
- *   | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
+ *   [ YᵀY + λI (k² f32) | 8 Gram slots (k² f32, k² f64) | per thread: scratch (3k f32)
+ *   | counters | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
  * The two CSRs are built in place by `matrices` (or copied in once per fit) and
  * reused every iteration; the factors are views that `matrices` hands to the
  * fit, updated in place (factors from elsewhere are copied in and out per
  * half-step), so the fit holds one copy of each side.
  * YᵀY is computed by the kernel too (rank-4 updates, widened to float64
- * every 256 rows), split across the threads by rows.
+ * every 256 rows), split across the threads in Gram slots (GRAM_SLOTS). Each
+ * helper gets one message per half-step: the Gram slots, a wait until the
+ * caller has added them up, then the rows.
  */
 import { yieldToEventLoop, cgSolveRows } from '../cg';
 import { throwIfAborted } from '../../util/cancel';
@@ -22,7 +24,7 @@ import { confidenceFromWeights } from '../weights';
 import { gram } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
-import { CgThreadPool, sharedMemoryAvailable, type SpawnCgThread } from './pool';
+import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
 type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number) => void;
 type GramFn = (y: number, r0: number, r1: number, k: number, acc32: number, acc64: number) => void;
@@ -56,6 +58,34 @@ interface CsrRegion {
   indptr: number;
   indices: number;
   conf: number;
+}
+
+/**
+ * YᵀY is summed in GRAM_SLOTS slots of GRAM_BLOCK-row blocks (slot s takes
+ * blocks s, s + GRAM_SLOTS, …, each in its own float64 accumulator); threads
+ * take whole slots from a counter and the slots are added in slot order, so
+ * the Gram matrix (and so every factor) is the same bit for bit on any
+ * number of threads, and a thread that starts late leaves its slots to the others.
+ */
+const GRAM_SLOTS = 8;
+/** Rows per Gram block: the kernel widens its f32 sums to f64 every 256 rows. */
+const GRAM_BLOCK = 256;
+/** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
+const CTL_GRAM_NEXT = 0;
+const CTL_GRAM_DONE = 1;
+const CTL_READY = 2;
+const CTL_CHUNK_NEXT = 3;
+const CTL_ROWS_DONE = 4;
+const CTL_INTS = 8;
+
+/** Byte offsets of the header's parts for the current k and thread count. */
+interface Layout {
+  slot0: number;
+  slotBytes: number;
+  /** Offset of a slot's f64 accumulator within the slot. */
+  acc64: number;
+  scratch(t: number): number;
+  ctl: number;
 }
 
 /** Options of the SIMD CG solver. */
@@ -95,7 +125,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   let owned: { users: Float32Array; items: Float32Array } | null = null;
   let bump = 0;
   let headerK = -1;
-  let perThread = 0;
+  let layout: Layout = { slot0: 0, slotBytes: 0, acc64: 0, scratch: () => 0, ctl: 0 };
 
   /** Why the kernel runs on fewer threads than `wanted` (null when it does not). */
   let note: string | null = null;
@@ -136,11 +166,15 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
   };
 
-  /** The memory header for k factors and T threads: YᵀY, then per thread its Gram blocks and scratch. */
+  /** The memory header for k factors and T threads: YᵀY, the Gram slots, per thread its scratch, the counters. */
   const header = (k: number, T: number) => {
     headerK = k;
-    perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
-    return align(k * k * 4) + T * perThread;
+    const slotBytes = align(k * k * 4) + align(k * k * 8);
+    const slot0 = align(k * k * 4);
+    const scratch0 = slot0 + GRAM_SLOTS * slotBytes;
+    const ctl = scratch0 + T * align(3 * k * 4);
+    layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * align(3 * k * 4), ctl };
+    return ctl + align(CTL_INTS * 4);
   };
   let used: number | undefined;
   const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
@@ -255,44 +289,55 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const yOff = place(fixed);
       const xOff = place(target);
       const tableOff = at;
-      const counterOff = tableOff + align(chunks.length * 4);
-      ensure(e, counterOff + 16);
-      let buf = e.memory.buffer;
+      ensure(e, tableOff + align(chunks.length * 4));
+      const buf = e.memory.buffer;
       if (!inPlace(fixed)) new Float32Array(buf, yOff, fixed.length).set(fixed);
       if (!inPlace(target)) new Float32Array(buf, xOff, target.length).set(target);
       new Int32Array(buf, tableOff, chunks.length).set(chunks);
-      const t1 = performance.now();
-      await gramInMemory(e, yOff, m.nCols, k, regularization, perThread);
-      const t2 = performance.now();
-      const scratchOf = (t: number) => align(k * k * 4) + t * perThread + align(k * k * 4) + align(k * k * 8);
       const nChunks = chunks.length - 1;
-      buf = e.memory.buffer;
-      const counter = new Int32Array(buf, counterOff, 2);
-      counter[0] = 0;
-      counter[1] = 0;
-      const helpers: Promise<void>[] = [];
-      for (let t = 1; t < T; t++) {
-        helpers.push(
-          e.pool!.request(t - 1, {
-            type: 'solve', k, steps: cgSteps, yty: 0, y: yOff, x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf,
-            scratch: scratchOf(t), chunks: tableOff, nChunks, counter: counterOff,
-          }),
-        );
+      // Fresh Gram slots and counters, then one request per helper for the whole half-step.
+      for (let s = 0; s < GRAM_SLOTS; s++) {
+        new Float32Array(buf, layout.slot0 + s * layout.slotBytes, k * k).fill(0);
+        new Float64Array(buf, layout.slot0 + s * layout.slotBytes + layout.acc64, k * k).fill(0);
       }
+      const ctl = new Int32Array(buf, layout.ctl, CTL_INTS);
+      ctl.fill(0);
+      const request = (t: number): HalfStepRequest => ({
+        type: 'halfstep', k, steps: cgSteps, n: m.nCols, y: yOff, slots: GRAM_SLOTS, block: GRAM_BLOCK, slot0: layout.slot0, slotBytes: layout.slotBytes, acc64: layout.acc64,
+        x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf, scratch: layout.scratch(t), chunks: tableOff, nChunks, ctl: layout.ctl,
+      });
+      let helperFailed = false;
+      const helpers: Promise<void>[] = [];
+      for (let t = 1; t < T; t++) helpers.push(e.pool!.request(t - 1, request(t)));
+      for (const h of helpers) h.catch(() => (helperFailed = true));
       // Helpers that fail must not leave an unhandled rejection while this thread still computes.
       const helpersDone = Promise.allSettled(helpers);
-      let lastYield = performance.now();
+      const t1 = performance.now();
+      const own = request(0);
       let cancelled = false;
+      try {
+        // YᵀY: this thread takes Gram slots like the helpers, then waits for the slots still running elsewhere.
+        gramSlots(e, ctl, own);
+        while (Atomics.load(ctl, CTL_GRAM_DONE) < GRAM_SLOTS && !helperFailed) await changed(ctl, CTL_GRAM_DONE);
+        if (!helperFailed) sumSlots(e, k, regularization, layout);
+      } finally {
+        // Always let the helpers past their wait (a failure, or an error here, stops them at the chunks).
+        if (helperFailed) Atomics.store(ctl, CTL_CHUNK_NEXT, nChunks);
+        Atomics.store(ctl, CTL_READY, 1);
+        Atomics.notify(ctl, CTL_READY);
+      }
+      const t2 = performance.now();
+      let lastYield = performance.now();
       for (;;) {
         if (signal?.aborted) {
           cancelled = true;
-          Atomics.store(counter, 0, nChunks);
+          Atomics.store(ctl, CTL_CHUNK_NEXT, nChunks);
           break;
         }
-        const i = Atomics.add(counter, 0, 1);
+        const i = Atomics.add(ctl, CTL_CHUNK_NEXT, 1);
         if (i >= nChunks) break;
-        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, scratchOf(0));
-        const done = Atomics.add(counter, 1, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
+        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, own.scratch);
+        const done = Atomics.add(ctl, CTL_ROWS_DONE, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
         args.onRows?.(done, m.nRows);
         if (performance.now() - lastYield > YIELD_MS) {
           await yieldToEventLoop();
@@ -322,34 +367,35 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   };
 }
 
-/**
- * YᵀY + λI of the fixed factors at `yOff` (n × k) into offset 0 as f32: each
- * thread sums a contiguous block of rows into its own f64 block, the caller
- * adds the blocks, mirrors the upper triangle and adds λ on the diagonal.
- */
-async function gramInMemory(e: Engine, yOff: number, n: number, k: number, ridge: number, perThread: number): Promise<void> {
-  const T = e.threads;
-  const acc32 = (t: number) => align(k * k * 4) + t * perThread;
-  const acc64 = (t: number) => acc32(t) + align(k * k * 4);
-  const buf = e.memory.buffer;
-  for (let t = 0; t < T; t++) {
-    new Float32Array(buf, acc32(t), k * k).fill(0);
-    new Float64Array(buf, acc64(t), k * k).fill(0);
+/** Takes Gram slots from the counter until none is left (as the helpers do in pool.ts). */
+function gramSlots(e: Engine, ctl: Int32Array, r: HalfStepRequest): void {
+  for (;;) {
+    const s = Atomics.add(ctl, CTL_GRAM_NEXT, 1);
+    if (s >= r.slots) return;
+    const acc32 = r.slot0 + s * r.slotBytes;
+    for (let r0 = s * r.block; r0 < r.n; r0 += r.slots * r.block) e.gram(r.y, r0, Math.min(r.n, r0 + r.block), r.k, acc32, acc32 + r.acc64);
+    if (Atomics.add(ctl, CTL_GRAM_DONE, 1) + 1 === r.slots) Atomics.notify(ctl, CTL_GRAM_DONE);
   }
-  // Row blocks in multiples of 256, the kernel's f32 block: every thread count then rounds the
-  // same f32 partial sums, and only the float64 additions of the blocks are grouped differently.
-  const per = Math.ceil(n / T / 256) * 256;
-  const helpers: Promise<void>[] = [];
-  for (let t = 1; t < T; t++) {
-    const r0 = Math.min(n, t * per);
-    const r1 = Math.min(n, r0 + per);
-    helpers.push(e.pool!.request(t - 1, { type: 'gram', y: yOff, r0, r1, k, acc32: acc32(t), acc64: acc64(t) }));
+}
+
+/** Resolves when ctl[i] may have changed (Atomics.waitAsync where the runtime has it, else after a turn of the event loop). */
+async function changed(ctl: Int32Array, i: number): Promise<void> {
+  const seen = Atomics.load(ctl, i);
+  const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number, ms: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;
+  if (waitAsync && ctl.buffer instanceof SharedArrayBuffer) {
+    // A time limit, so a helper's failure (reported by message) is noticed without its notify.
+    const w = waitAsync(ctl, i, seen, 20);
+    if (w.async) await w.value;
+    return;
   }
-  e.gram(yOff, 0, Math.min(n, per), k, acc32(0), acc64(0));
-  await Promise.all(helpers);
+  await yieldToEventLoop();
+}
+
+/** YᵀY + λI into offset 0 as f32: the slots' float64 sums added in slot order, the upper triangle mirrored. */
+function sumSlots(e: Engine, k: number, ridge: number, layout: Layout): void {
   const g = new Float64Array(k * k);
-  for (let t = 0; t < T; t++) {
-    const part = new Float64Array(e.memory.buffer, acc64(t), k * k);
+  for (let s = 0; s < GRAM_SLOTS; s++) {
+    const part = new Float64Array(e.memory.buffer, layout.slot0 + s * layout.slotBytes + layout.acc64, k * k);
     for (let j = 0; j < k * k; j++) g[j] += part[j];
   }
   const out = new Float32Array(e.memory.buffer, 0, k * k);
