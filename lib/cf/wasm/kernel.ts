@@ -71,12 +71,7 @@ const GRAM_SLOTS = 8;
 /** Rows per Gram block: the kernel widens its f32 sums to f64 every 256 rows. */
 const GRAM_BLOCK = 256;
 /** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
-const CTL_GRAM_NEXT = 0;
-const CTL_GRAM_DONE = 1;
-const CTL_READY = 2;
-const CTL_CHUNK_NEXT = 3;
-const CTL_ROWS_DONE = 4;
-const CTL_INTS = 8;
+const CTL = { gramNext: 0, gramDone: 1, ready: 2, chunkNext: 3, rowsDone: 4, ints: 8 } as const;
 
 /** Byte offsets of the header's parts for the current k and thread count. */
 interface Layout {
@@ -174,7 +169,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     const scratch0 = slot0 + GRAM_SLOTS * slotBytes;
     const ctl = scratch0 + T * align(3 * k * 4);
     layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * align(3 * k * 4), ctl };
-    return ctl + align(CTL_INTS * 4);
+    return ctl + align(CTL.ints * 4);
   };
   let used: number | undefined;
   const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
@@ -300,7 +295,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         new Float32Array(buf, layout.slot0 + s * layout.slotBytes, k * k).fill(0);
         new Float64Array(buf, layout.slot0 + s * layout.slotBytes + layout.acc64, k * k).fill(0);
       }
-      const ctl = new Int32Array(buf, layout.ctl, CTL_INTS);
+      const ctl = new Int32Array(buf, layout.ctl, CTL.ints);
       ctl.fill(0);
       const request = (t: number): HalfStepRequest => ({
         type: 'halfstep', k, steps: cgSteps, n: m.nCols, y: yOff, slots: GRAM_SLOTS, block: GRAM_BLOCK, slot0: layout.slot0, slotBytes: layout.slotBytes, acc64: layout.acc64,
@@ -318,26 +313,26 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       try {
         // YᵀY: this thread takes Gram slots like the helpers, then waits for the slots still running elsewhere.
         gramSlots(e, ctl, own);
-        while (Atomics.load(ctl, CTL_GRAM_DONE) < GRAM_SLOTS && !helperFailed) await changed(ctl, CTL_GRAM_DONE);
+        while (Atomics.load(ctl, CTL.gramDone) < GRAM_SLOTS && !helperFailed) await changed(ctl, CTL.gramDone);
         if (!helperFailed) sumSlots(e, k, regularization, layout);
       } finally {
         // Always let the helpers past their wait (a failure, or an error here, stops them at the chunks).
-        if (helperFailed) Atomics.store(ctl, CTL_CHUNK_NEXT, nChunks);
-        Atomics.store(ctl, CTL_READY, 1);
-        Atomics.notify(ctl, CTL_READY);
+        if (helperFailed) Atomics.store(ctl, CTL.chunkNext, nChunks);
+        Atomics.store(ctl, CTL.ready, 1);
+        Atomics.notify(ctl, CTL.ready);
       }
       const t2 = performance.now();
       let lastYield = performance.now();
       for (;;) {
         if (signal?.aborted) {
           cancelled = true;
-          Atomics.store(ctl, CTL_CHUNK_NEXT, nChunks);
+          Atomics.store(ctl, CTL.chunkNext, nChunks);
           break;
         }
-        const i = Atomics.add(ctl, CTL_CHUNK_NEXT, 1);
+        const i = Atomics.add(ctl, CTL.chunkNext, 1);
         if (i >= nChunks) break;
         e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, own.scratch);
-        const done = Atomics.add(ctl, CTL_ROWS_DONE, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
+        const done = Atomics.add(ctl, CTL.rowsDone, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
         args.onRows?.(done, m.nRows);
         if (performance.now() - lastYield > YIELD_MS) {
           await yieldToEventLoop();
@@ -370,11 +365,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
 /** Takes Gram slots from the counter until none is left (as the helpers do in pool.ts). */
 function gramSlots(e: Engine, ctl: Int32Array, r: HalfStepRequest): void {
   for (;;) {
-    const s = Atomics.add(ctl, CTL_GRAM_NEXT, 1);
+    const s = Atomics.add(ctl, CTL.gramNext, 1);
     if (s >= r.slots) return;
     const acc32 = r.slot0 + s * r.slotBytes;
     for (let r0 = s * r.block; r0 < r.n; r0 += r.slots * r.block) e.gram(r.y, r0, Math.min(r.n, r0 + r.block), r.k, acc32, acc32 + r.acc64);
-    if (Atomics.add(ctl, CTL_GRAM_DONE, 1) + 1 === r.slots) Atomics.notify(ctl, CTL_GRAM_DONE);
+    if (Atomics.add(ctl, CTL.gramDone, 1) + 1 === r.slots) Atomics.notify(ctl, CTL.gramDone);
   }
 }
 
