@@ -20,6 +20,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csrFromCoo, transposeCsr, type Csr } from '../data/csr';
 import { confidenceFromWeights } from './weights';
+import { maxAbs } from './linalg';
 import {
   AlsDivergedError,
   AlsModel,
@@ -399,6 +400,28 @@ describe('the SIMD kernel on a pool of threads', () => {
     }
     // The views stay readable after the fit disposed the solver (its pool is gone; the memory is not).
     expect(views.recommend(0, 5).items).toEqual(ref.recommend(0, 5).items);
+  });
+
+  it('scans the factors it holds with the kernel for the divergence check: the same maximum as linalg, NaN and Infinity caught', async () => {
+    const { weights } = fixture();
+    for (const threads of [1, 2]) {
+      const solver = threaded(threads);
+      const inside = (await solver.matrices!(weights, PARAMS.alpha, PARAMS.factors))!;
+      const rand = mulberry32Fixture(threads);
+      for (const f of [inside.users!, inside.items!]) {
+        for (let j = 0; j < f.length; j++) f[j] = (rand() - 0.5) * 10;
+        expect(solver.maxAbs!(f)).toBe(maxAbs(f));
+        f[f.length - 1] = -1e7;
+        expect(solver.maxAbs!(f)).toBe(1e7);
+        f[3] = -Infinity;
+        expect(solver.maxAbs!(f)).toBe(Infinity);
+        f[7] = NaN;
+        expect(solver.maxAbs!(f)).toBeNaN();
+      }
+      // Arrays it does not hold are scanned in JS.
+      expect(solver.maxAbs!(Float32Array.from([1, -3, 2]))).toBe(3);
+      solver.dispose?.();
+    }
   });
 
   it('builds no in-memory matrices for weights with repeated columns (the fit copies them, as before)', async () => {

@@ -96,8 +96,8 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
           signal,
           onRows: options.onRows ? (d, t) => options.onRows?.(side, d, t) : undefined,
         });
-        const m = maxAbs(users ? x : y);
-        if (Number.isNaN(m)) throw new AlsDivergedError(it, side, 'factors are not finite (NaN or ±Infinity)');
+        const m = solver.maxAbs?.(users ? x : y) ?? maxAbs(users ? x : y);
+        if (!Number.isFinite(m)) throw new AlsDivergedError(it, side, 'factors are not finite (NaN or ±Infinity)');
         if (m > DIVERGENCE_LIMIT) throw new AlsDivergedError(it, side, `factor magnitude ${m.toExponential(2)} exceeds ${DIVERGENCE_LIMIT}`);
       }
       const seconds = (now() - t0) / 1000;

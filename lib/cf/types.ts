@@ -73,6 +73,12 @@ export interface AlsSolver {
   readonly threadsUsed?: number;
   /** Why the solver runs on fewer threads than requested, or null. */
   readonly threadsNote?: string | null;
+  /**
+   * max |v| over a factor matrix (NaN when any entry is NaN), for the fit's
+   * divergence check; the SIMD solver scans the factors it holds in its
+   * memory with the kernel. fitAls uses linalg's maxAbs where this is absent.
+   */
+  maxAbs?(factors: Float32Array): number;
   /** Where the solver's time went, summed over its half-steps so far (`cg` only). */
   readonly phaseSeconds?: AlsPhaseSeconds;
   /**

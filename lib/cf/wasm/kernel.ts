@@ -21,13 +21,14 @@ import { yieldToEventLoop, cgSolveRows } from '../cg';
 import { throwIfAborted } from '../../util/cancel';
 import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
 import { confidenceFromWeights } from '../weights';
-import { gram } from '../linalg';
+import { gram, maxAbs } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
 import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
 type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number) => void;
 type GramFn = (y: number, r0: number, r1: number, k: number, acc32: number, acc64: number) => void;
+type MaxAbsFn = (a: number, n: number) => number;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -98,6 +99,7 @@ interface Engine {
   memory: WebAssembly.Memory;
   solve: SolveFn;
   gram: GramFn;
+  maxabs: MaxAbsFn;
   pool: CgThreadPool | null;
   threads: number;
 }
@@ -126,7 +128,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   let note: string | null = null;
   const oneThread = (module: WebAssembly.Module): Engine => {
     const inst = new WebAssembly.Instance(module, {});
-    return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool: null, threads: 1 };
+    return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, maxabs: inst.exports.maxabs as MaxAbsFn, pool: null, threads: 1 };
   };
   const fellBack = (reason: string) => {
     note = `${wanted} threads requested, 1 used: ${reason}`;
@@ -148,7 +150,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
       // A helper that cannot start (no Worker, blocked script) rejects here, before any work is split.
       await pool.whenReady();
-      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, maxabs: inst.exports.maxabs as MaxAbsFn, pool, threads: wanted };
     } catch (err) {
       // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
       pool?.terminate();
@@ -228,6 +230,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     },
     get phaseSeconds() {
       return { ...phases };
+    },
+    maxAbs(a: Float32Array): number {
+      // The factors in the kernel's memory are scanned by the kernel (SIMD); others in JS.
+      if (engine && owned && (a === owned.users || a === owned.items)) return engine.maxabs(a.byteOffset, a.length);
+      return maxAbs(a);
     },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
