@@ -81,18 +81,25 @@ if (!data || onlyHmScale) {
         // The threads our kernel actually ran on (its pool may fall back to one), from every run.
         const used = new Set();
         let usedNote = null;
+        // Where the kernel's time went (seconds per iteration by phase), from the median run.
+        const phases = [];
         const times = await alternate({
           runs: RUNS,
           ours: async () => {
             const r = await page.evaluate(([p, t]) => window.als.fit(p, 'cg', false, t), [timedParams, threads]);
             used.add(r.threads);
             usedNote ??= r.threadsNote;
+            if (r.phases) phases.push({ total: r.seconds.reduce((a, b) => a + b, 0) / r.seconds.length, ...Object.fromEntries(Object.entries(r.phases).map(([n, v]) => [n, v / r.seconds.length])) });
             return med(r.seconds);
           },
           peer: async () => med(runPython(python, PEER_SCRIPT, peerInput('time', TIMED_ITERATIONS, threads), { env }).seconds),
         });
         const ran = [...used].join('/');
         if (usedNote) console.error(`als: ${dataset}: ${usedNote}`);
+        if (phases.length) {
+          const p = [...phases].sort((a, b) => a.total - b.total)[Math.floor(phases.length / 2)];
+          console.error(`als: ${dataset}, ${threads} thread(s): s/iteration ${p.total.toFixed(4)} = ${Object.entries(p).filter(([n]) => n !== 'total').map(([n, v]) => `${n} ${v.toFixed(4)}`).join(', ')}, other (fit loop) ${(p.total - p.prepare - p.gram - p.rows - p.wait).toFixed(4)}`);
+        }
         report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: times.ours, peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', variant: `cg, WebAssembly SIMD kernel (${ran} thread${ran === '1' ? '' : 's'}${ran === String(threads) ? '' : `; ${threads} requested`})`, threads: { ours: used.size === 1 ? [...used][0] : ran, peer: threads }, runs: RUNS, note: `implicit num_threads=${threads}; k=${PARAMS.factors}` });
         if (threads === THREADS) peerSeconds = times.peer;
       }
@@ -182,7 +189,7 @@ if ((!args.quick && !process.argv.includes('--no-hm-scale')) || onlyHmScale) {
         peer = { name: `implicit ${version} (CPU)`, seconds: med(out.seconds), peakRssBytes: out.peakRssBytes };
       }
       report({ bench: BENCH, figure: 'seconds_per_iteration', dataset, size, ours: res.secondsPerIteration, peer: peer?.name ?? null, peer_value: peer?.seconds ?? null, better: 'lower', backend: 'node-cpu', variant: `cg, WebAssembly SIMD kernel, k=${res.factors}, ${res.iterations} iterations, same confidence matrix${res.threadsNote ? `; ${res.threadsNote}` : ''}`, threads: { ours: res.threads, peer: THREADS }, runs: res.iterations });
-      report({ bench: BENCH, figure: 'peak_memory_bytes', dataset, size, ours: res.peakRssBytes, peer: peer?.name ?? null, peer_value: peer?.peakRssBytes ?? null, better: 'lower', backend: 'node-cpu', variant: 'peak RSS of each fitting process: reading the same matrix files + the fit', runs: 1 });
+      report({ bench: BENCH, figure: 'peak_memory_bytes', dataset, size, ours: res.peakRssBytes, peer: peer?.name ?? null, peer_value: peer?.peakRssBytes ?? null, better: 'lower', backend: 'node-cpu', variant: 'peak RSS of each fitting process: reading the same matrix files + the fit (ours returns the factors as views into the kernel memory: one copy, as implicit keeps; the app copies them out at the end, +(users + items)·k·4 bytes)', runs: 1 });
       report({ bench: BENCH, figure: 'peak_memory_bytes', dataset, size, ours: res.generatePeakRssBytes, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: 'generating the demo and building the weight matrix (its own process; no peer does this)', runs: 1 });
       report({ bench: BENCH, figure: 'seconds', dataset, size, ours: res.fitSeconds, peer: null, peer_value: null, better: 'lower', backend: 'node-cpu', variant: `fit (${res.iterations} iterations, matrix building excluded: ${res.prepareSeconds.toFixed(1)} s)`, threads: res.threads, runs: 1 });
     } else if (res) console.error(`als: hm-scale does not fit: ${res.reason}`);

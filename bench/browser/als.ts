@@ -122,8 +122,8 @@ const api = {
     const seconds: number[] = [];
     const s = makeSolver(solver, { cg: { threads, spawn: spawnWebCgThread } });
     const model = await fitAls(current.weights, params, { solver: s, computeLoss: withMetrics, onIteration: (i) => seconds.push(i.seconds) });
-    // The threads the kernel actually ran on (fewer than asked when its pool could not start).
-    return { seconds, threads: s.threadsUsed ?? 1, threadsNote: s.threadsNote ?? null, loss: Array.from(model.loss), metrics: withMetrics ? evaluateAls(model, current.holdout).report : null };
+    // The threads the kernel actually ran on (fewer than asked when its pool could not start), and where its time went.
+    return { seconds, threads: s.threadsUsed ?? 1, threadsNote: s.threadsNote ?? null, phases: s.phaseSeconds ?? null, loss: Array.from(model.loss), metrics: withMetrics ? evaluateAls(model, current.holdout).report : null };
   },
 
   /** Metrics of externally trained factors (e.g. implicit's), with our seen-item filter and lists. */

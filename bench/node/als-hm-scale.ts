@@ -19,11 +19,13 @@
  * ALS_HM_THREADS (default: the machine's cores; the kernel's thread pool;
  * `threads` in the result is what it ran on, `threadsRequested` what was asked),
  * ALS_HM_TRACE=1 (resident and peak memory after each phase, on stderr).
+ * The fit keeps its factors in the kernel's memory and returns views of them
+ * (`copyFactors: false`), as implicit keeps one copy of its factors.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { confidenceFromWeights, fitAls, makeSolver, prepareInteractions } from '../../lib/cf';
+import { confidenceFromWeights, fitAls, makeSolver, prepareInteractions, type AlsPhaseSeconds } from '../../lib/cf';
 import { spawnNodeCgThread } from '../../lib/cf/wasm/node-threads';
 import type { Csr } from '../../lib/data/csr';
 import { DEMO_PRESETS, generateDemo } from '../../lib/data/demo';
@@ -100,13 +102,22 @@ async function fit(w: Csr) {
   const seconds: number[] = [];
   const t2 = performance.now();
   const solver = makeSolver('cg', { cg: { threads, spawn: spawnNodeCgThread } });
+  let last: Partial<AlsPhaseSeconds> = {};
+  // copyFactors false: the factors stay where the kernel updated them (one copy, as implicit's fit leaves
+  // its own); the app's ML worker copies them out at the end instead, to transfer them (+(users + items)·k·4 bytes).
   await fitAls(w, { factors, regularization: 0.05, alpha: ALPHA, iterations, cgSteps: 3, seed: 42 }, {
     solver,
     computeLoss: false,
+    copyFactors: false,
     onIteration: (i) => {
       trace(`iteration ${i.iteration}`);
       seconds.push(i.seconds);
-      console.error(`als hm-scale: iteration ${i.iteration}/${iterations}: ${i.seconds.toFixed(1)} s`);
+      // Where the iteration's time went on the calling thread (the kernel's phases; the rest is the fit loop).
+      const p = solver.phaseSeconds;
+      const d = p && Object.entries(p).map(([n, v]) => [n, v - (last[n as keyof typeof p] ?? 0)] as const);
+      if (p) last = { ...p };
+      const other = d ? i.seconds - d.reduce((a, [, v]) => a + v, 0) : NaN;
+      console.error(`als hm-scale: iteration ${i.iteration}/${iterations}: ${i.seconds.toFixed(1)} s${d ? ` (${d.map(([n, v]) => `${n} ${v.toFixed(1)}`).join(', ')}, other ${other.toFixed(1)})` : ''}`);
     },
   });
   const fitSeconds = (performance.now() - t2) / 1000;

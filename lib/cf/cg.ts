@@ -104,5 +104,24 @@ export function cgSolver(chunkEntries = 200_000): AlsSolver {
   };
 }
 
-/** Lets pending messages (cancel) run; setTimeout exists in Node, pages and workers. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets pending messages (cancel) run: a message to itself through a
+ * MessageChannel (Node, pages and workers), which browsers do not hold back
+ * the way they clamp nested setTimeout(0) calls to 4 ms (8% of a 50 ms slice);
+ * setTimeout where there is no MessageChannel.
+ */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof MessageChannel !== 'function') return void setTimeout(resolve, 0);
+    const { port1, port2 } = new MessageChannel();
+    port1.addEventListener(
+      'message',
+      () => {
+        port1.close();
+        resolve();
+      },
+      { once: true },
+    );
+    port1.start();
+    port2.postMessage(null);
+  });

@@ -11,15 +11,16 @@
  *   for every user, and at least 4.5 of 5 on average;
  * - `tfjs` vs `cg` (same algorithm, float32 vs float64 scratch): factors within
  *   1e-3 and identical top-5 lists for at least 98% of users.
- * - `cg` on a pool of 2 and 3 threads vs `cg` on one (same kernel; only the
- *   Gram matrix is summed in another order): factors within 1e-5, identical
- *   top-5 lists, the same result on every run, and cancel still stops it.
+ * - `cg` on a pool of 2 and 3 threads vs `cg` on one (same kernel, the Gram
+ *   matrix summed in the same fixed slots whatever the threads): identical
+ *   factors bit for bit, the same result on every run, and cancel still stops it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csrFromCoo, transposeCsr, type Csr } from '../data/csr';
 import { confidenceFromWeights } from './weights';
+import { maxAbs } from './linalg';
 import {
   AlsDivergedError,
   AlsModel,
@@ -243,21 +244,21 @@ describe('the SIMD kernel on a pool of threads', () => {
   const top = (m: AlsModel, u: number, n = 5) => Array.from(m.recommend(u, n).items);
   const threaded = (threads: number) => wasmCgSolver({ threads, spawn: spawnNodeCgThread });
 
-  it.each([2, 3])('matches one thread on %i threads (k = 8, 20 and 32; factors within 1e-5, same top 5)', async (threads) => {
+  it.each([2, 3])('matches one thread bit for bit on %i threads (k = 8, 20 and 32)', async (threads) => {
     const { weights } = fixture();
     for (const factors of [8, 20, 32]) {
       const p = { ...PARAMS, factors };
       const one = await fitAls(weights, p, { solver: makeSolver('cg'), computeLoss: false });
-      const many = await fitAls(weights, p, { solver: threaded(threads), computeLoss: false });
-      let maxDiff = 0;
-      for (let j = 0; j < one.userFactors.length; j++) maxDiff = Math.max(maxDiff, Math.abs(one.userFactors[j] - many.userFactors[j]));
-      for (let j = 0; j < one.itemFactors.length; j++) maxDiff = Math.max(maxDiff, Math.abs(one.itemFactors[j] - many.itemFactors[j]));
-      expect(maxDiff, `k = ${factors}`).toBeLessThan(1e-5);
+      const solver = threaded(threads);
+      const many = await fitAls(weights, p, { solver, computeLoss: false });
+      expect(solver.threadsUsed).toBe(threads);
+      expect(Array.from(many.userFactors), `k = ${factors}`).toEqual(Array.from(one.userFactors));
+      expect(Array.from(many.itemFactors), `k = ${factors}`).toEqual(Array.from(one.itemFactors));
       for (let u = 0; u < 89; u++) expect(top(many, u), `k = ${factors}, user ${u}`).toEqual(top(one, u));
     }
   });
 
-  it('matches one thread on a 3000 × 700 matrix, where the Gram matrix and the rows are both split (k = 16, 2 threads)', async () => {
+  it('matches one thread bit for bit on a 3000 × 700 matrix, where the Gram slots and the rows are both split (k = 16, 2 and 4 threads)', async () => {
     const rand = mulberry32Fixture(99);
     const rows: number[] = [];
     const cols: number[] = [];
@@ -265,15 +266,14 @@ describe('the SIMD kernel on a pool of threads', () => {
     const weights = csrFromCoo(3000, 700, rows, cols);
     const p = { ...PARAMS, factors: 16, regularization: 0.1, iterations: 4 };
     const one = await fitAls(weights, p, { solver: makeSolver('cg'), computeLoss: false });
-    const many = await fitAls(weights, p, { solver: threaded(2), computeLoss: false });
-    let maxDiff = 0;
     let maxAbs = 0;
-    for (let j = 0; j < one.userFactors.length; j++) {
-      maxDiff = Math.max(maxDiff, Math.abs(one.userFactors[j] - many.userFactors[j]));
-      maxAbs = Math.max(maxAbs, Math.abs(one.userFactors[j]));
-    }
+    for (const v of one.userFactors) maxAbs = Math.max(maxAbs, Math.abs(v));
     expect(maxAbs).toBeGreaterThan(0.01);
-    expect(maxDiff).toBeLessThan(1e-5);
+    for (const threads of [2, 4]) {
+      const many = await fitAls(weights, p, { solver: threaded(threads), computeLoss: false });
+      expect(Array.from(many.userFactors), `${threads} threads`).toEqual(Array.from(one.userFactors));
+      expect(Array.from(many.itemFactors), `${threads} threads`).toEqual(Array.from(one.itemFactors));
+    }
   });
 
   it('is deterministic for a seed and thread count, and ranks like exact', async () => {
@@ -321,6 +321,42 @@ describe('the SIMD kernel on a pool of threads', () => {
     expect(noSpawn.threadsNote).toMatch(/2 threads requested, 1 used: no way to start threads/);
   });
 
+  it('fails with a message naming the helper when one dies in the middle of a fit (no hang), and the next fit starts afresh', async () => {
+    const { weights } = fixture();
+    // The real helper; on its 4th request (past init and the first half-step) its thread is terminated instead.
+    let requests = 0;
+    const dying: SpawnCgThread = () => {
+      const t = spawnNodeCgThread();
+      return { ...t, postMessage: (msg) => (++requests === 4 ? t.terminate() : t.postMessage(msg)) };
+    };
+    const solver = wasmCgSolver({ threads: 2, spawn: dying });
+    await expect(fitAls(weights, PARAMS, { solver, computeLoss: false })).rejects.toThrow(/ALS helper thread 0.*exited with code/);
+    expect(requests).toBe(4);
+    // fitAls disposed the broken pool: a new fit on a sound pool gives the one-thread result.
+    const one = await fitAls(weights, PARAMS, { solver: makeSolver('cg'), computeLoss: false });
+    const again = await fitAls(weights, PARAMS, { solver: threaded(2), computeLoss: false });
+    expect(Array.from(again.userFactors)).toEqual(Array.from(one.userFactors));
+  });
+
+  it('fails, without waiting forever, when a helper dies holding a Gram slot', async () => {
+    const { weights } = fixture();
+    // On the first half-step the helper takes Gram slot 0 (before the caller's thread can) and its thread ends.
+    let memory: WebAssembly.Memory | null = null;
+    const holding: SpawnCgThread = () => {
+      const t = spawnNodeCgThread();
+      return {
+        ...t,
+        postMessage: (msg) => {
+          if (msg.type === 'init') memory = msg.memory;
+          if (msg.type !== 'halfstep') return t.postMessage(msg);
+          Atomics.add(new Int32Array(memory!.buffer), msg.ctl >> 2, 1);
+          t.terminate();
+        },
+      };
+    };
+    await expect(fitAls(weights, PARAMS, { solver: wasmCgSolver({ threads: 2, spawn: holding }), computeLoss: false })).rejects.toThrow(/ALS helper thread 0.*exited with code/);
+  });
+
   it('builds both confidence matrices inside its memory equal to the JS ones, and fits the same from them as from copies', async () => {
     const { weights } = fixture();
     for (const threads of [1, 2]) {
@@ -341,6 +377,51 @@ describe('the SIMD kernel on a pool of threads', () => {
     const b = await fitAls(weights, PARAMS, { solver: copying, computeLoss: false });
     expect(Array.from(b.userFactors)).toEqual(Array.from(a.userFactors));
     expect(Array.from(b.itemFactors)).toEqual(Array.from(a.itemFactors));
+  });
+
+  it.each([1, 2, 3])('keeps the factors in its memory on %i thread(s): views with copyFactors false, plain copies by default, identical to a fit that copies them per half-step', async (threads) => {
+    const { weights } = fixture();
+    // The same kernel without `matrices`: fitAls builds the matrices and factors in JS, the solver copies them in and out.
+    const base = threaded(threads);
+    const copying = { name: base.name, solve: base.solve.bind(base), dispose: base.dispose?.bind(base) };
+    const ref = await fitAls(weights, PARAMS, { solver: copying, computeLoss: false });
+    const viewSolver = threaded(threads);
+    const views = await fitAls(weights, PARAMS, { solver: viewSolver, computeLoss: false, copyFactors: false });
+    const copied = await fitAls(weights, PARAMS, { solver: threaded(threads), computeLoss: false });
+    expect(viewSolver.threadsUsed).toBe(threads);
+    // Views share one buffer (the solver's memory, holding the matrices too); copies own theirs.
+    expect(views.userFactors.buffer).toBe(views.itemFactors.buffer);
+    expect(views.userFactors.buffer.byteLength).toBeGreaterThan((views.userFactors.length + views.itemFactors.length) * 4);
+    expect(copied.userFactors.buffer.byteLength).toBe(copied.userFactors.length * 4);
+    expect(copied.itemFactors.buffer.byteLength).toBe(copied.itemFactors.length * 4);
+    for (const m of [views, copied]) {
+      expect(Array.from(m.userFactors)).toEqual(Array.from(ref.userFactors));
+      expect(Array.from(m.itemFactors)).toEqual(Array.from(ref.itemFactors));
+    }
+    // The views stay readable after the fit disposed the solver (its pool is gone; the memory is not).
+    expect(views.recommend(0, 5).items).toEqual(ref.recommend(0, 5).items);
+  });
+
+  it('scans the factors it holds with the kernel for the divergence check: the same maximum as linalg, NaN and Infinity caught', async () => {
+    const { weights } = fixture();
+    for (const threads of [1, 2]) {
+      const solver = threaded(threads);
+      const inside = (await solver.matrices!(weights, PARAMS.alpha, PARAMS.factors))!;
+      const rand = mulberry32Fixture(threads);
+      for (const f of [inside.users!, inside.items!]) {
+        for (let j = 0; j < f.length; j++) f[j] = (rand() - 0.5) * 10;
+        expect(solver.maxAbs!(f)).toBe(maxAbs(f));
+        f[f.length - 1] = -1e7;
+        expect(solver.maxAbs!(f)).toBe(1e7);
+        f[3] = -Infinity;
+        expect(solver.maxAbs!(f)).toBe(Infinity);
+        f[7] = NaN;
+        expect(solver.maxAbs!(f)).toBeNaN();
+      }
+      // Arrays it does not hold are scanned in JS.
+      expect(solver.maxAbs!(Float32Array.from([1, -3, 2]))).toBe(3);
+      solver.dispose?.();
+    }
   });
 
   it('builds no in-memory matrices for weights with repeated columns (the fit copies them, as before)', async () => {

@@ -39,6 +39,15 @@ export interface FitOptions {
   filteredItems?: Int32Array;
   /** Clock in ms (injectable); default performance.now. */
   now?: () => number;
+  /**
+   * Where the solver held the factors in its own memory (the SIMD kernel),
+   * copy them out into plain arrays at the end (default true), so that memory
+   * (the confidence matrices included) is freed once the fit returns and the
+   * arrays can be transferred or stored. false returns views into it instead:
+   * no second copy of the factors at any time, but the solver's whole memory
+   * lives as long as the model.
+   */
+  copyFactors?: boolean;
 }
 
 /**
@@ -57,7 +66,7 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
   }
   const k = params.factors;
   // Where the solver can hold them itself (the SIMD kernel's memory), the matrices are built there once.
-  let inSolver: { cui: Csr; ciu: Csr } | null = null;
+  let inSolver: { cui: Csr; ciu: Csr; users?: Float32Array; items?: Float32Array } | null = null;
   try {
     inSolver = (await solver.matrices?.(weights, params.alpha, k)) ?? null;
   } catch (err) {
@@ -66,8 +75,9 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
   }
   const cui = inSolver?.cui ?? confidenceFromWeights(weights, params.alpha);
   const ciu = inSolver?.ciu ?? transposeCsr(cui);
-  const x = initFactors(cui, k, params.seed);
-  const y = initFactors(ciu, k, params.seed + 1);
+  // Where the solver holds the factors (its memory), they are initialised there and never copied during the fit.
+  let x = initFactors(cui, k, params.seed, inSolver?.users);
+  let y = initFactors(ciu, k, params.seed + 1, inSolver?.items);
   const losses: number[] = [];
   const computeLoss = options.computeLoss ?? true;
   try {
@@ -86,8 +96,8 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
           signal,
           onRows: options.onRows ? (d, t) => options.onRows?.(side, d, t) : undefined,
         });
-        const m = maxAbs(users ? x : y);
-        if (Number.isNaN(m)) throw new AlsDivergedError(it, side, 'factors are not finite (NaN or ±Infinity)');
+        const m = solver.maxAbs?.(users ? x : y) ?? maxAbs(users ? x : y);
+        if (!Number.isFinite(m)) throw new AlsDivergedError(it, side, 'factors are not finite (NaN or ±Infinity)');
         if (m > DIVERGENCE_LIMIT) throw new AlsDivergedError(it, side, `factor magnitude ${m.toExponential(2)} exceeds ${DIVERGENCE_LIMIT}`);
       }
       const seconds = (now() - t0) / 1000;
@@ -97,6 +107,10 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
       options.onIteration?.({ iteration: it, iterations: params.iterations, loss, seconds });
       // Let a cancel message in between iterations even when the solver never yields.
       await yieldToEventLoop();
+    }
+    if (options.copyFactors ?? true) {
+      if (x === inSolver?.users) x = x.slice();
+      if (y === inSolver?.items) y = y.slice();
     }
   } finally {
     solver.dispose?.();
@@ -115,16 +129,18 @@ export async function fitAls(weights: Csr, params: AlsParams, options: FitOption
 
 /**
  * Uniform [0, 0.01) factors as `implicit` draws them, from a seeded generator;
- * rows without interactions stay zero so they never score.
+ * rows without interactions are zero so they never score. Written into `out`
+ * (m.nRows × k) when given, else into a new array.
  */
-export function initFactors(m: Csr, k: number, seed: number): Float32Array {
+export function initFactors(m: Csr, k: number, seed: number, out?: Float32Array): Float32Array {
   const rand = mulberry32(seed);
-  const f = new Float32Array(m.nRows * k);
+  const f = out ?? new Float32Array(m.nRows * k);
+  if (f.length !== m.nRows * k) throw new Error(`invalid factor array length: ${f.length}; expected ${m.nRows} rows × ${k}`);
   for (let r = 0; r < m.nRows; r++) {
     const has = m.indptr[r + 1] > m.indptr[r];
     for (let a = 0; a < k; a++) {
       const v = rand() * 0.01;
-      if (has) f[r * k + a] = v;
+      f[r * k + a] = has ? v : 0;
     }
   }
   return f;

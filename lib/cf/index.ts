@@ -24,6 +24,7 @@ export {
   DEFAULT_ALS_PARAMS,
   validateAlsParams,
   type AlsParams,
+  type AlsPhaseSeconds,
   type AlsSolver,
   type AlsSolverName,
   type SolveArgs,

@@ -74,14 +74,43 @@ export interface AlsSolver {
   /** Why the solver runs on fewer threads than requested, or null. */
   readonly threadsNote?: string | null;
   /**
+   * max |v| over a factor matrix (NaN when any entry is NaN), for the fit's
+   * divergence check; the SIMD solver scans the factors it holds in its
+   * memory with the kernel. fitAls uses linalg's maxAbs where this is absent.
+   */
+  maxAbs?(factors: Float32Array): number;
+  /** Where the solver's time went, summed over its half-steps so far (`cg` only). */
+  readonly phaseSeconds?: AlsPhaseSeconds;
+  /**
    * Builds the fit's two confidence matrices (users × items, 1 + alpha·w, and
    * its transpose) where the solver reads them (the SIMD kernel: inside its
    * memory), so no second copy is kept in JS; null when it cannot (fitAls
-   * then builds them itself). The result is only valid until `dispose`.
+   * then builds them itself). Where it also returns `users` and `items`
+   * (zeroed nRows × k and nCols × k views into that memory), fitAls keeps the
+   * factors there and `solve` updates them in place, without copies. The
+   * matrices are only valid until `dispose`; the factor views stay readable
+   * after it (they keep the memory alive).
    */
-  matrices?(weights: import('../data/csr').Csr, alpha: number, factors: number): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr } | null>;
+  matrices?(
+    weights: import('../data/csr').Csr,
+    alpha: number,
+    factors: number,
+  ): Promise<{ cui: import('../data/csr').Csr; ciu: import('../data/csr').Csr; users?: Float32Array; items?: Float32Array } | null>;
   /** Frees whatever the solver keeps between calls (tensors); safe to call twice. */
   dispose?(): void;
+}
+
+/**
+ * Seconds of the SIMD solver's half-steps by phase, on the calling thread:
+ * `prepare` (chunking the rows, copies in and out), `gram` (YᵀY + λI, split
+ * across the threads), `rows` (the calling thread solving its share of rows),
+ * `wait` (then waiting for the helper threads to finish theirs).
+ */
+export interface AlsPhaseSeconds {
+  prepare: number;
+  gram: number;
+  rows: number;
+  wait: number;
 }
 
 export interface SolveArgs {

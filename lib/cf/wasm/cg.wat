@@ -234,6 +234,21 @@
         (local.set $u (i32.add (local.get $u) (i32.const 1)))
         (br $rows))))
 
+  ;; max |a[j]| over j < n (n a multiple of 4), for the fit's divergence check;
+  ;; NaN when any entry is NaN (f32x4.max and f32.max propagate it).
+  (func (export "maxabs") (param $a i32) (param $n i32) (result f32)
+    (local $m v128) (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $m (f32x4.max (local.get $m) (f32x4.abs (v128.load (local.get $a)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br $l)))
+    (f32.max
+      (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+      (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+
   ;; acc64 += acc32 (k·k lanes, f32 widened to f64); acc32 is zeroed.
   (func $flush (param $acc32 i32) (param $acc64 i32) (param $k i32)
     (local $end i32) (local $v v128)

@@ -6,24 +6,29 @@
  * `spawn` function the caller passes.
  *
  * Memory layout per fit (byte offsets, 16-aligned), T threads:
- *   [ YᵀY + λI (k² f32) | per thread: Gram blocks (k² f32, k² f64), scratch (3k f32)
- *   | CSR of users×items | CSR of items×users | fixed factors | target factors | chunk table ]
- * The two CSRs are copied in once per fit and reused every iteration; factors
- * are copied in and out per half-step (O(rows·k), small next to the solve).
+ *   [ YᵀY + λI (k² f32) | 8 Gram slots (k² f32, k² f64) | per thread: scratch (3k f32)
+ *   | counters | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
+ * The two CSRs are built in place by `matrices` (or copied in once per fit) and
+ * reused every iteration; the factors are views that `matrices` hands to the
+ * fit, updated in place (factors from elsewhere are copied in and out per
+ * half-step), so the fit holds one copy of each side.
  * YᵀY is computed by the kernel too (rank-4 updates, widened to float64
- * every 256 rows), split across the threads by rows.
+ * every 256 rows), split across the threads in Gram slots (GRAM_SLOTS). Each
+ * helper gets one message per half-step: the Gram slots, a wait until the
+ * caller has added them up, then the rows.
  */
 import { yieldToEventLoop, cgSolveRows } from '../cg';
 import { throwIfAborted } from '../../util/cancel';
 import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
 import { confidenceFromWeights } from '../weights';
-import { gram } from '../linalg';
-import type { AlsSolver, SolveArgs } from '../types';
+import { gram, maxAbs } from '../linalg';
+import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
-import { CgThreadPool, sharedMemoryAvailable, type SpawnCgThread } from './pool';
+import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
 type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number) => void;
 type GramFn = (y: number, r0: number, r1: number, k: number, acc32: number, acc64: number) => void;
+type MaxAbsFn = (a: number, n: number) => number;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -56,6 +61,29 @@ interface CsrRegion {
   conf: number;
 }
 
+/**
+ * YᵀY is summed in GRAM_SLOTS slots of GRAM_BLOCK-row blocks (slot s takes
+ * blocks s, s + GRAM_SLOTS, …, each in its own float64 accumulator); threads
+ * take whole slots from a counter and the slots are added in slot order, so
+ * the Gram matrix (and so every factor) is the same bit for bit on any
+ * number of threads, and a thread that starts late leaves its slots to the others.
+ */
+const GRAM_SLOTS = 8;
+/** Rows per Gram block: the kernel widens its f32 sums to f64 every 256 rows. */
+const GRAM_BLOCK = 256;
+/** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
+const CTL = { gramNext: 0, gramDone: 1, ready: 2, chunkNext: 3, rowsDone: 4, ints: 8 } as const;
+
+/** Byte offsets of the header's parts for the current k and thread count. */
+interface Layout {
+  slot0: number;
+  slotBytes: number;
+  /** Offset of a slot's f64 accumulator within the slot. */
+  acc64: number;
+  scratch(t: number): number;
+  ctl: number;
+}
+
 /** Options of the SIMD CG solver. */
 export interface WasmCgOptions {
   /** Threads in all, the caller's included (default 1). More than 1 needs `spawn` and shared memory. */
@@ -71,6 +99,7 @@ interface Engine {
   memory: WebAssembly.Memory;
   solve: SolveFn;
   gram: GramFn;
+  maxabs: MaxAbsFn;
   pool: CgThreadPool | null;
   threads: number;
 }
@@ -89,15 +118,17 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
   const wanted = Math.max(1, Math.floor(opts.threads ?? 1));
   let engine: Engine | null = null;
   let regions = new Map<Csr, CsrRegion>();
+  /** The factor matrices handed out by `matrices` (views into the memory), and where they are. */
+  let owned: { users: Float32Array; items: Float32Array } | null = null;
   let bump = 0;
   let headerK = -1;
-  let perThread = 0;
+  let layout: Layout = { slot0: 0, slotBytes: 0, acc64: 0, scratch: () => 0, ctl: 0 };
 
   /** Why the kernel runs on fewer threads than `wanted` (null when it does not). */
   let note: string | null = null;
   const oneThread = (module: WebAssembly.Module): Engine => {
     const inst = new WebAssembly.Instance(module, {});
-    return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool: null, threads: 1 };
+    return { memory: inst.exports.mem as WebAssembly.Memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, maxabs: inst.exports.maxabs as MaxAbsFn, pool: null, threads: 1 };
   };
   const fellBack = (reason: string) => {
     note = `${wanted} threads requested, 1 used: ${reason}`;
@@ -119,7 +150,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       const inst = new WebAssembly.Instance(new WebAssembly.Module(CG_KERNEL_SHARED_WASM), { env: { mem: pool.memory } });
       // A helper that cannot start (no Worker, blocked script) rejects here, before any work is split.
       await pool.whenReady();
-      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, pool, threads: wanted };
+      return { memory: pool.memory, solve: inst.exports.solve as SolveFn, gram: inst.exports.gram as GramFn, maxabs: inst.exports.maxabs as MaxAbsFn, pool, threads: wanted };
     } catch (err) {
       // No room for a 4 GiB shared reservation, or no threads here: the same kernel on one thread.
       pool?.terminate();
@@ -132,13 +163,18 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
   };
 
-  /** The memory header for k factors and T threads: YᵀY, then per thread its Gram blocks and scratch. */
+  /** The memory header for k factors and T threads: YᵀY, the Gram slots, per thread its scratch, the counters. */
   const header = (k: number, T: number) => {
     headerK = k;
-    perThread = align(k * k * 4) + align(k * k * 8) + align(3 * k * 4);
-    return align(k * k * 4) + T * perThread;
+    const slotBytes = align(k * k * 4) + align(k * k * 8);
+    const slot0 = align(k * k * 4);
+    const scratch0 = slot0 + GRAM_SLOTS * slotBytes;
+    const ctl = scratch0 + T * align(3 * k * 4);
+    layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * align(3 * k * 4), ctl };
+    return ctl + align(CTL.ints * 4);
   };
   let used: number | undefined;
+  const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
   return {
     name: 'cg',
     async matrices(weights: Csr, alpha: number, k: number) {
@@ -157,8 +193,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       };
       const u = { indptr: place((nRows + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
       const i = { indptr: place((nCols + 1) * 4), indices: place(nnz * 4), conf: place(nnz * 4) };
-      const afterMatrices = at;
-      place((nRows + nCols) * k * 4);
+      // The factors live here for the whole fit: fitAls writes its initial factors into these views and
+      // the kernel updates them in place, so no JS copy of either side exists while it fits.
+      const usersAt = place(nRows * k * 4);
+      const itemsAt = place(nCols * k * 4);
+      const afterFactors = at;
       place((Math.max(nRows, nCols) + 2) * 4);
       ensure(e, at + 2 * PAGE);
       const buf = e.memory.buffer;
@@ -177,14 +216,25 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         [cui, u],
         [ciu, i],
       ]);
-      bump = afterMatrices;
-      return { cui, ciu };
+      owned = { users: new Float32Array(buf, usersAt, nRows * k), items: new Float32Array(buf, itemsAt, nCols * k) };
+      owned.users.fill(0);
+      owned.items.fill(0);
+      bump = afterFactors;
+      return { cui, ciu, users: owned.users, items: owned.items };
     },
     get threadsUsed() {
       return used;
     },
     get threadsNote() {
       return note;
+    },
+    get phaseSeconds() {
+      return { ...phases };
+    },
+    maxAbs(a: Float32Array): number {
+      // The factors in the kernel's memory are scanned by the kernel (SIMD); others in JS.
+      if (engine && owned && (a === owned.users || a === owned.items)) return engine.maxabs(a.byteOffset, a.length);
+      return maxAbs(a);
     },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
@@ -200,16 +250,19 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       engine ??= await makeEngine(module);
       const e = engine;
       used = e.threads;
+      const t0 = performance.now();
       const T = e.threads;
       if (headerK !== k) {
         regions = new Map();
+        owned = null;
         bump = header(k, T);
       }
       let region = regions.get(m);
       if (!region) {
         if (regions.size >= 2) {
-          // A new fit: forget the previous fit's matrices.
+          // A new fit: forget the previous fit's matrices (and factors).
           regions = new Map();
+          owned = null;
           bump = header(k, T);
         }
         const nnz = m.indices.length;
@@ -223,95 +276,128 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         regions.set(m, region);
       }
       const chunks = chunkRows(m, k, T === 1 ? chunkEntries : Math.min(chunkEntries, Math.ceil(costOf(m, k) / (T * 16))));
-      const yOff = bump;
-      const xOff = yOff + align(fixed.length * 4);
-      const tableOff = xOff + align(target.length * 4);
-      const counterOff = tableOff + align(chunks.length * 4);
-      ensure(e, counterOff + 16);
-      let buf = e.memory.buffer;
-      new Float32Array(buf, yOff, fixed.length).set(fixed);
-      new Float32Array(buf, xOff, target.length).set(target);
-      new Int32Array(buf, tableOff, chunks.length).set(chunks);
-      await gramInMemory(e, yOff, m.nCols, k, regularization, perThread);
-      const scratchOf = (t: number) => align(k * k * 4) + t * perThread + align(k * k * 4) + align(k * k * 8);
-      const nChunks = chunks.length - 1;
-      buf = e.memory.buffer;
-      const counter = new Int32Array(buf, counterOff, 2);
-      counter[0] = 0;
-      counter[1] = 0;
-      const helpers: Promise<void>[] = [];
-      for (let t = 1; t < T; t++) {
-        helpers.push(
-          e.pool!.request(t - 1, {
-            type: 'solve', k, steps: cgSteps, yty: 0, y: yOff, x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf,
-            scratch: scratchOf(t), chunks: tableOff, nChunks, counter: counterOff,
-          }),
-        );
+      // Factors handed out by `matrices` are solved in place; any others are copied in (and the target back out).
+      const inPlace = (a: Float32Array) => owned !== null && (a === owned.users || a === owned.items);
+      if ((inPlace(target) && target.byteLength === 0) || (inPlace(fixed) && fixed.byteLength === 0)) {
+        throw new Error('ALS kernel: its factor views were detached (the memory grew after matrices()); this is a bug');
       }
+      let at = bump;
+      const place = (a: Float32Array) => {
+        if (inPlace(a)) return a.byteOffset;
+        const off = at;
+        at += align(a.length * 4);
+        return off;
+      };
+      const yOff = place(fixed);
+      const xOff = place(target);
+      const tableOff = at;
+      ensure(e, tableOff + align(chunks.length * 4));
+      const buf = e.memory.buffer;
+      if (!inPlace(fixed)) new Float32Array(buf, yOff, fixed.length).set(fixed);
+      if (!inPlace(target)) new Float32Array(buf, xOff, target.length).set(target);
+      new Int32Array(buf, tableOff, chunks.length).set(chunks);
+      const nChunks = chunks.length - 1;
+      // Fresh Gram slots and counters, then one request per helper for the whole half-step.
+      for (let s = 0; s < GRAM_SLOTS; s++) {
+        new Float32Array(buf, layout.slot0 + s * layout.slotBytes, k * k).fill(0);
+        new Float64Array(buf, layout.slot0 + s * layout.slotBytes + layout.acc64, k * k).fill(0);
+      }
+      const ctl = new Int32Array(buf, layout.ctl, CTL.ints);
+      ctl.fill(0);
+      const request = (t: number): HalfStepRequest => ({
+        type: 'halfstep', k, steps: cgSteps, n: m.nCols, y: yOff, slots: GRAM_SLOTS, block: GRAM_BLOCK, slot0: layout.slot0, slotBytes: layout.slotBytes, acc64: layout.acc64,
+        x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf, scratch: layout.scratch(t), chunks: tableOff, nChunks, ctl: layout.ctl,
+      });
+      let helperFailed = false;
+      const helpers: Promise<void>[] = [];
+      for (let t = 1; t < T; t++) helpers.push(e.pool!.request(t - 1, request(t)));
+      for (const h of helpers) h.catch(() => (helperFailed = true));
       // Helpers that fail must not leave an unhandled rejection while this thread still computes.
       const helpersDone = Promise.allSettled(helpers);
-      let lastYield = performance.now();
+      const t1 = performance.now();
+      const own = request(0);
       let cancelled = false;
+      try {
+        // YᵀY: this thread takes Gram slots like the helpers, then waits for the slots still running elsewhere.
+        gramSlots(e, ctl, own);
+        while (Atomics.load(ctl, CTL.gramDone) < GRAM_SLOTS && !helperFailed) await changed(ctl, CTL.gramDone);
+        if (!helperFailed) sumSlots(e, k, regularization, layout);
+      } finally {
+        // Always let the helpers past their wait (a failure, or an error here, stops them at the chunks).
+        if (helperFailed) Atomics.store(ctl, CTL.chunkNext, nChunks);
+        Atomics.store(ctl, CTL.ready, 1);
+        Atomics.notify(ctl, CTL.ready);
+      }
+      const t2 = performance.now();
+      let lastYield = performance.now();
       for (;;) {
         if (signal?.aborted) {
           cancelled = true;
-          Atomics.store(counter, 0, nChunks);
+          Atomics.store(ctl, CTL.chunkNext, nChunks);
           break;
         }
-        const i = Atomics.add(counter, 0, 1);
+        const i = Atomics.add(ctl, CTL.chunkNext, 1);
         if (i >= nChunks) break;
-        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, scratchOf(0));
-        const done = Atomics.add(counter, 1, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
+        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, own.scratch);
+        const done = Atomics.add(ctl, CTL.rowsDone, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
         args.onRows?.(done, m.nRows);
         if (performance.now() - lastYield > YIELD_MS) {
           await yieldToEventLoop();
           lastYield = performance.now();
         }
       }
+      const t3 = performance.now();
       const settled = await helpersDone;
+      const t4 = performance.now();
       if (cancelled) throwIfAborted(signal, 'ALS fit cancelled');
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
       if (T > 1) args.onRows?.(m.nRows, m.nRows);
-      target.set(new Float32Array(e.memory.buffer, xOff, target.length));
+      if (!inPlace(target)) target.set(new Float32Array(e.memory.buffer, xOff, target.length));
+      phases.prepare += (t1 - t0 + performance.now() - t4) / 1000;
+      phases.gram += (t2 - t1) / 1000;
+      phases.rows += (t3 - t2) / 1000;
+      phases.wait += (t4 - t3) / 1000;
     },
     dispose() {
       engine?.pool?.terminate();
       engine = null;
       regions = new Map();
+      owned = null;
       headerK = -1;
     },
   };
 }
 
-/**
- * YᵀY + λI of the fixed factors at `yOff` (n × k) into offset 0 as f32: each
- * thread sums a contiguous block of rows into its own f64 block, the caller
- * adds the blocks, mirrors the upper triangle and adds λ on the diagonal.
- */
-async function gramInMemory(e: Engine, yOff: number, n: number, k: number, ridge: number, perThread: number): Promise<void> {
-  const T = e.threads;
-  const acc32 = (t: number) => align(k * k * 4) + t * perThread;
-  const acc64 = (t: number) => acc32(t) + align(k * k * 4);
-  const buf = e.memory.buffer;
-  for (let t = 0; t < T; t++) {
-    new Float32Array(buf, acc32(t), k * k).fill(0);
-    new Float64Array(buf, acc64(t), k * k).fill(0);
+/** Takes Gram slots from the counter until none is left (as the helpers do in pool.ts). */
+function gramSlots(e: Engine, ctl: Int32Array, r: HalfStepRequest): void {
+  for (;;) {
+    const s = Atomics.add(ctl, CTL.gramNext, 1);
+    if (s >= r.slots) return;
+    const acc32 = r.slot0 + s * r.slotBytes;
+    for (let r0 = s * r.block; r0 < r.n; r0 += r.slots * r.block) e.gram(r.y, r0, Math.min(r.n, r0 + r.block), r.k, acc32, acc32 + r.acc64);
+    if (Atomics.add(ctl, CTL.gramDone, 1) + 1 === r.slots) Atomics.notify(ctl, CTL.gramDone);
   }
-  // Row blocks in multiples of 256, the kernel's f32 block: every thread count then rounds the
-  // same f32 partial sums, and only the float64 additions of the blocks are grouped differently.
-  const per = Math.ceil(n / T / 256) * 256;
-  const helpers: Promise<void>[] = [];
-  for (let t = 1; t < T; t++) {
-    const r0 = Math.min(n, t * per);
-    const r1 = Math.min(n, r0 + per);
-    helpers.push(e.pool!.request(t - 1, { type: 'gram', y: yOff, r0, r1, k, acc32: acc32(t), acc64: acc64(t) }));
+}
+
+/** Resolves when ctl[i] may have changed (Atomics.waitAsync where the runtime has it, else after a turn of the event loop). */
+async function changed(ctl: Int32Array, i: number): Promise<void> {
+  const seen = Atomics.load(ctl, i);
+  const waitAsync = (Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number, ms: number) => { async: boolean; value: Promise<string> | string } }).waitAsync;
+  if (waitAsync && ctl.buffer instanceof SharedArrayBuffer) {
+    // A time limit, so a helper's failure (reported by message) is noticed without its notify.
+    const w = waitAsync(ctl, i, seen, 20);
+    if (w.async) await w.value;
+    return;
   }
-  e.gram(yOff, 0, Math.min(n, per), k, acc32(0), acc64(0));
-  await Promise.all(helpers);
+  await yieldToEventLoop();
+}
+
+/** YᵀY + λI into offset 0 as f32: the slots' float64 sums added in slot order, the upper triangle mirrored. */
+function sumSlots(e: Engine, k: number, ridge: number, layout: Layout): void {
   const g = new Float64Array(k * k);
-  for (let t = 0; t < T; t++) {
-    const part = new Float64Array(e.memory.buffer, acc64(t), k * k);
+  for (let s = 0; s < GRAM_SLOTS; s++) {
+    const part = new Float64Array(e.memory.buffer, layout.slot0 + s * layout.slotBytes + layout.acc64, k * k);
     for (let j = 0; j < k * k; j++) g[j] += part[j];
   }
   const out = new Float32Array(e.memory.buffer, 0, k * k);

@@ -1,11 +1,12 @@
 /**
  * A pool of helper threads for the SIMD kernels (the ALS CG kernel, and the
  * exact top-k kernel of lib/embed/knn/wasm): every thread instantiates
- * the `shared` build of cg.wat on one shared WebAssembly.Memory, and the rows
- * of a half-step are split into chunks that the threads (the caller's
- * included) take from an atomic counter in that memory, as `implicit` splits
- * its row loop across OpenMP threads. Rows are independent, so the result is
- * the same whichever thread solves a row.
+ * the `shared` build of cg.wat on one shared WebAssembly.Memory, and the work
+ * of a half-step (Gram slots, then chunks of rows) is split by atomic counters
+ * in that memory that the threads (the caller's included) take from, as
+ * `implicit` splits its row loop across OpenMP threads; one message per
+ * helper and half-step. Rows are independent, so the result is the same
+ * whichever thread solves a row.
  *
  * lib/ starts no threads itself: the caller passes `spawn`, which turns the
  * helper's source (plain JavaScript, no imports) into a running thread —
@@ -14,27 +15,42 @@
  * Shared memory needs a cross-origin isolated page in browsers.
  */
 
+/**
+ * One ALS half-step (lib/cf/wasm/kernel.ts): first YᵀY, in Gram slots taken
+ * from ctl[0] (slot s sums the `block`-row blocks s, s + slots, … of y into
+ * its accumulators; ctl[1] counts slots done), then, once the caller sets
+ * ctl[2] (YᵀY + λI at offset 0), the rows in chunks taken from ctl[3]
+ * (ctl[4] counts rows done). Byte offsets into the shared memory.
+ */
+export interface HalfStepRequest {
+  type: 'halfstep';
+  k: number;
+  steps: number;
+  /** Rows of the fixed factors y. */
+  n: number;
+  y: number;
+  slots: number;
+  block: number;
+  /** Slot s's f32 block is at slot0 + s·slotBytes, its f64 block acc64 bytes further. */
+  slot0: number;
+  slotBytes: number;
+  acc64: number;
+  x: number;
+  indptr: number;
+  indices: number;
+  conf: number;
+  scratch: number;
+  /** i32[nChunks + 1] row boundaries. */
+  chunks: number;
+  nChunks: number;
+  /** i32 counters, see above. */
+  ctl: number;
+}
+
 /** The messages a helper thread understands (byte offsets into the shared memory). */
 export type CgThreadRequest =
   | { type: 'init'; bytes: Uint8Array; memory: WebAssembly.Memory }
-  | {
-      type: 'solve';
-      k: number;
-      steps: number;
-      yty: number;
-      y: number;
-      x: number;
-      indptr: number;
-      indices: number;
-      conf: number;
-      scratch: number;
-      /** i32[nChunks + 1] row boundaries. */
-      chunks: number;
-      nChunks: number;
-      /** i32[2]: next chunk to take, rows done. */
-      counter: number;
-    }
-  | { type: 'gram'; y: number; r0: number; r1: number; k: number; acc32: number; acc64: number }
+  | HalfStepRequest
   | {
       /** Exact top-k (lib/embed/knn/wasm): query rows in blocks of `block`, taken from the counter. */
       type: 'topk';
@@ -79,17 +95,25 @@ const THREAD_MAIN = String.raw`(listen, post) => {
         memory = m.memory;
         exports = new WebAssembly.Instance(new WebAssembly.Module(m.bytes), { env: { mem: m.memory } }).exports;
         post({ type: 'ready' });
-      } else if (m.type === 'solve') {
+      } else if (m.type === 'halfstep') {
         const c = new Int32Array(memory.buffer);
-        const next = m.counter >> 2;
+        const ctl = m.ctl >> 2;
+        for (;;) {
+          const s = Atomics.add(c, ctl, 1);
+          if (s >= m.slots) break;
+          const acc32 = m.slot0 + s * m.slotBytes;
+          for (let r0 = s * m.block; r0 < m.n; r0 += m.slots * m.block) exports.gram(m.y, r0, Math.min(m.n, r0 + m.block), m.k, acc32, acc32 + m.acc64);
+          if (Atomics.add(c, ctl + 1, 1) + 1 === m.slots) Atomics.notify(c, ctl + 1);
+        }
+        while (Atomics.load(c, ctl + 2) === 0) Atomics.wait(c, ctl + 2, 0);
         const base = m.chunks >> 2;
         for (;;) {
-          const i = Atomics.add(c, next, 1);
+          const i = Atomics.add(c, ctl + 3, 1);
           if (i >= m.nChunks) break;
           const r0 = c[base + i];
           const r1 = c[base + i + 1];
-          exports.solve(r0, r1, m.k, m.steps, m.yty, m.y, m.x, m.indptr, m.indices, m.conf, m.scratch);
-          Atomics.add(c, next + 1, r1 - r0);
+          exports.solve(r0, r1, m.k, m.steps, 0, m.y, m.x, m.indptr, m.indices, m.conf, m.scratch);
+          Atomics.add(c, ctl + 4, r1 - r0);
         }
         post({ type: 'done' });
       } else if (m.type === 'topk') {
@@ -104,9 +128,6 @@ const THREAD_MAIN = String.raw`(listen, post) => {
           exports.topk(m.x, m.n, m.d, r0, r1, m.k, m.self, m.vals, m.idx);
           Atomics.add(c, next + 1, r1 - r0);
         }
-        post({ type: 'done' });
-      } else if (m.type === 'gram') {
-        exports.gram(m.y, m.r0, m.r1, m.k, m.acc32, m.acc64);
         post({ type: 'done' });
       } else {
         post({ type: 'error', message: 'invalid request type: ' + m.type });
