@@ -97,6 +97,19 @@ describe('two-tower step kernel', () => {
     });
   }
 
+  it('BCE stays exact where scores are large (softplus and sigmoid by polynomials in the kernel)', () => {
+    const cfg = config('bce', { optimizer: 'sgd', initScale: 2.5, l2: 0 });
+    const w0 = init(cfg);
+    const batch = twoTowerBatches(data, cfg, 0).next().value!;
+    const ref = refTwoTowerLossAndGrad(data, cfg, toRef(w0), batch);
+    const kernel = new TwoTowerKernel(data, cfg, w0, cfg.batchSize);
+    expect(Math.abs(kernel.step(batch) - ref.loss) / ref.loss).toBeLessThan(1e-5);
+    kernel.weights().forEach((w, t) => {
+      const expected = Float64Array.from(w0[t].values, (x, k) => x - cfg.learningRate * ref.grads[t][k]);
+      expect(maxAbsDiff(w.values, expected)).toBeLessThan(1e-5);
+    });
+  });
+
   it('embeddings are the tower outputs TF.js computes from the same weights (bias column included)', async () => {
     const cfg = config('bce');
     const w0 = init(cfg);

@@ -15,8 +15,8 @@
  *   per batch: ids (users, positives, negatives, feature codes) | tower vectors U, P, N
  *   | their gradients | scores | dLoss/dscores
  * Gradients are zeroed by the optimiser call that consumes them. The per-score
- * loss (softplus, log-sum-exp) runs in JavaScript between `scores` and
- * `backward`: WebAssembly has no exp or log instruction.
+ * loss runs between `scores` and `backward`: BCE in the kernel (`softplusGrad`,
+ * polynomial exp and log), the sampled softmax (log-sum-exp per row) in JavaScript.
  */
 import type { TwoTowerBatch } from './batches';
 import type { NamedWeight } from './loop';
@@ -30,6 +30,7 @@ interface Exports {
   scores(u: number, p: number, neg: number, b: number, m: number, dp: number, s: number): void;
   backward(u: number, p: number, neg: number, ds: number, b: number, m: number, dp: number, c: number, gu: number, gp: number, gn: number): void;
   sumSquares(x: number, n: number): number;
+  softplusGrad(x: number, d: number, n: number, scale: number): number;
   adam(w: number, m: number, v: number, g: number, n: number, lr: number, b1: number, b2: number, o1: number, o2: number, eps: number, c1: number, c2: number): void;
   sgd(w: number, g: number, n: number, lr: number): void;
 }
@@ -233,18 +234,15 @@ export class TwoTowerKernel {
     }
     let loss = 0;
     if (cfg.loss === 'bce') {
-      const denom = b * w;
-      for (let q = 0; q < b * w; q++) {
-        // Label 1 for the positive (first of each row), 0 for the negatives: softplus(∓x) and its derivative.
-        const x = q % w === 0 ? -f32v[s + q] : f32v[s + q];
-        const e = Math.exp(-Math.abs(x));
-        loss += Math.max(x, 0) + Math.log1p(e);
-        if (grad) {
-          const sig = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-          f32v[ds + q] = (q % w === 0 ? -sig : sig) / denom;
-        }
-      }
-      loss /= denom;
+      // Label 1 for the positive (first of each row), 0 for the negatives: softplus(−s) and softplus(s).
+      // The kernel computes softplus(x) and sigmoid(x)/denom, so the positives go in negated and their
+      // derivatives come out negated back; the padding up to 4 floats adds softplus(−10⁴) ≈ 0.
+      const nS = b * w;
+      const denom = nS;
+      for (let k = 0; k < b; k++) f32v[s + k * w] = -f32v[s + k * w];
+      for (let q = nS; q < pad4(nS); q++) f32v[s + q] = -1e4;
+      loss = this.x.softplusGrad(buf.s, buf.ds, pad4(nS), f32(1 / denom)) / denom;
+      for (let k = 0; k < b; k++) f32v[ds + k * w] = -f32v[ds + k * w];
     } else {
       for (let k = 0; k < b; k++) {
         const r = s + k * w;

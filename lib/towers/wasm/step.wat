@@ -6,8 +6,9 @@
 ;; rows without a gradient included). Rows hold dp floats, dp a multiple of 4
 ;; (the caller pads d; the padding stays zero). Every pointer is a byte offset
 ;; into the memory; the caller (kernel.ts) lays out the buffers and computes
-;; the loss and its derivative per score in between (exp and log are not
-;; WebAssembly instructions). Regenerate the bytes with
+;; the loss and its derivative per score in between: for BCE with
+;; `softplusGrad` (exp and log by polynomials here, since they are not
+;; WebAssembly instructions), for the sampled softmax in JavaScript. Regenerate the bytes with
 ;; `node lib/cf/wasm/build.mjs` after editing.
 (module
   ;; @memory (build.mjs puts the memory declaration of each build here)
@@ -143,6 +144,64 @@
         (local.set $gp (i32.add (local.get $gp) (local.get $rb)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $lk))))
+
+  ;; exp(x) for x ≤ 0, lane-wise, float32 (x below −87 gives ~2^−126, not 0): x = n·ln2 + r,
+  ;; |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁶ (error < 2·10⁻⁷ relative), 2^n from the exponent bits.
+  (func $expNeg (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504)))))
+    (local.set $r (f32x4.sub (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693145751953125))))
+                             (f32x4.mul (local.get $n) (f32x4.splat (f32.const 1.428606765330187e-06)))))
+    (local.set $p (f32x4.splat (f32.const 1.3888889e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.3333333e-3))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.1666667e-2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.16666667))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.5))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+
+  ;; log(1 + e) for 0 ≤ e ≤ 1, lane-wise: 2·atanh(z) with z = e / (2 + e) ≤ 1/3, odd series to z¹³
+  ;; (error < 10⁻⁸).
+  (func $log1pUnit (param $e v128) (result v128)
+    (local $z v128) (local $z2 v128) (local $p v128)
+    (local.set $z (f32x4.div (local.get $e) (f32x4.add (local.get $e) (f32x4.splat (f32.const 2)))))
+    (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
+    (local.set $p (f32x4.splat (f32.const 0.07692308)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 0.09090909))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 0.11111111))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 0.14285714))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 0.2))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 0.33333333))))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $z2)) (f32x4.splat (f32.const 1))))
+    (f32x4.mul (f32x4.mul (local.get $p) (local.get $z)) (f32x4.splat (f32.const 2))))
+
+  ;; Σ softplus(x[j]) over n floats (n a multiple of 4), summed in float64, and
+  ;; d[j] = sigmoid(x[j])·scale: the BCE of scores whose label is 0 (the caller
+  ;; negates the positives' scores before and their derivatives after).
+  ;; softplus(x) = max(x, 0) + log(1 + e), sigmoid(x) = (x ≥ 0 ? 1 : e) / (1 + e), e = exp(−|x|).
+  (func (export "softplusGrad") (param $x i32) (param $d i32) (param $n i32) (param $scale f32) (result f64)
+    (local $end i32) (local $v v128) (local $e v128) (local $t v128) (local $acc v128) (local $one v128)
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $e (call $expNeg (f32x4.neg (f32x4.abs (local.get $v)))))
+        (local.set $t (f32x4.add (f32x4.max (local.get $v) (v128.const f32x4 0 0 0 0)) (call $log1pUnit (local.get $e))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $t))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $t) (local.get $t))))))
+        (v128.store (local.get $d)
+          (f32x4.mul
+            (f32x4.div (v128.bitselect (local.get $one) (local.get $e) (f32x4.ge (local.get $v) (v128.const f32x4 0 0 0 0))) (f32x4.add (local.get $one) (local.get $e)))
+            (f32x4.splat (local.get $scale))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $l)))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
 
   ;; Σ x[j]² over n floats (n a multiple of 4).
   (func (export "sumSquares") (param $x i32) (param $n i32) (result f32)
