@@ -11,9 +11,9 @@ const data = positivesFromSplit(split);
 const cfg = { ...DEFAULT_TWO_TOWER, batchSize: 1024 };
 const kern: any = new TwoTowerKernel(data, cfg, initTwoTowerWeights(data, cfg), 1024);
 const batches = [...twoTowerBatches(data, cfg, 0)];
-const M = { fwd: 1e9, loss: 1e9, bwd: 1e9, upd: 1e9, gen: 1e9 };
+const M = { fwd: 1e9, loss: 1e9, bwd: 1e9, sc: 1e9, upd: 1e9, gen: 1e9 };
 for (let r = 0; r < 30; r++) {
-const T = { fwd: 0, loss: 0, bwd: 0, upd: 0, gen: 0 };
+const T = { fwd: 0, loss: 0, bwd: 0, sc: 0, upd: 0, gen: 0 };
   let t = performance.now();
   const bs = [...twoTowerBatches(data, cfg, r)];
   T.gen += performance.now() - t;
@@ -23,11 +23,12 @@ const T = { fwd: 0, loss: 0, bwd: 0, upd: 0, gen: 0 };
     t = performance.now();
     const { x, dp, buf } = kern;
     x.backward(buf.u, buf.p, buf.n, buf.ds, n, kern.m, dp, 0, buf.gu, buf.gp, buf.gn);
+    T.bwd += performance.now() - t; t = performance.now();
     const [user, item] = kern.tables;
     x.scatterAdd(user.g, buf.users, n, buf.gu, dp);
     x.scatterAdd(item.g, buf.pos, n, buf.gp, dp);
     x.scatterAdd(item.g, buf.neg, n * 10, buf.gn, dp);
-    T.bwd += performance.now() - t;
+    T.sc += performance.now() - t;
     t = performance.now(); kern.update(); T.upd += performance.now() - t;
   }
   for (const k of Object.keys(T)) (M as any)[k] = Math.min((M as any)[k], (T as any)[k] / bs.length);
