@@ -9,7 +9,10 @@
 // vendored pretrained weights for the default backbone, the same batch size,
 // and seeded synthetic 360x540 photos (our time includes the Keras-identical
 // resize + scaling in JS; PyTorch's gets a ready tensor).
-// --quick: batch 2, 1 timed run each, precision on the first 300 photos.
+// Both sides are timed on one thread and on every core (`threads` on each line),
+// interleaved. --quick: batch 2, 1 timed run each, precision on the first 300
+// photos. --timing-only: only those timing lines (no Keras, WebGPU or precision
+// sections, so tensorflow-cpu is not installed).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -21,27 +24,30 @@ import { vendorModels } from '../scripts/vendor-models.mjs';
 
 const BENCH = 'image-embed';
 const quick = process.argv.includes('--quick');
+const timingOnly = process.argv.includes('--timing-only');
 const batch = quick ? 2 : 8;
 const runs = quick ? 1 : 3;
 const DEFAULT = 'mobilenet-v2-140-hub';
 const DATA_DIR = process.env.DATA_DIR ?? path.resolve(root, '../shared/data');
 
 vendorModels();
-const python = await ensureVenv(['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
+const python = await ensureVenv(timingOnly ? ['torch', 'torchvision', 'numpy'] : ['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
 
 /** One page: build/load the backbone, warm up once, time one batch. */
-async function oursOnce(backbone, backend, b) {
+/** One page: build/load the backbone, warm up once, time one batch (on `threads` WASM threads, default every CPU). */
+async function oursOnce(backbone, backend, b, threads = 0) {
   const r = await withBrowserPage({ entry: 'bench/browser/embed.ts', webgpu: backend === 'webgpu' }, async (page, { url }) => {
-    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1`);
+    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1${threads ? `&threads=${threads}` : ''}`);
     return pageResult(page);
   });
   if (r.error) throw new Error(`ours (${backbone}, ${backend}): ${r.error}`);
   if (r.backend !== backend) throw new Error(`ours ran on ${r.backend}, expected ${backend}`);
+  if (threads && r.threads !== threads) throw new Error(`ours ran on ${r.threads} WASM threads, expected ${threads}`);
   return r.secondsPerImage[0];
 }
 
-function peerOnce(model, b) {
-  const p = spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), model, String(b), '1', '1'], { encoding: 'utf8' });
+function peerOnce(model, b, threads = os.cpus().length) {
+  const p = spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), model, String(b), '1', '1', String(threads)], { encoding: 'utf8' });
   if (p.status !== 0) throw new Error(`peer ${model}: ${p.stderr}`);
   const out = JSON.parse(p.stdout.trim().split('\n').pop());
   peerOnce.version = `torch ${out.torch} + torchvision ${out.torchvision}`;
@@ -50,20 +56,29 @@ function peerOnce(model, b) {
 
 const size = { batch, input: '224x224x3', photo: '360x540 synthetic' };
 const timing = [
-  { backbone: 'resnet50v2', peerModel: 'resnet50', variant: 'random-weights', note: 'ResNet50V2 (ours) vs ResNet50 v1.5 (torchvision); both random weights, 2048-d pooled output' },
-  { backbone: DEFAULT, peerModel: 'mobilenet_v2', variant: 'pretrained', note: 'ours: MobileNetV2 width 1.4 (TF-Hub, pretrained, 1792-d); peer: torchvision MobileNetV2 width 1.0 (random, 1280-d)' },
+  { backbone: 'resnet50v2', peerModel: 'resnet50', variant: 'random-weights', note: 'ResNet50V2 (ours) vs ResNet50 v1.5 (torchvision; no ResNet50V2 there); both random weights, 2048-d pooled output' },
+  { backbone: DEFAULT, peerModel: 'mobilenet_v2_140', variant: 'pretrained', note: 'the same network on both sides: MobileNetV2 width 1.4, 1792-d (ours: TF-Hub pretrained weights; peer: torchvision mobilenet_v2(width_mult=1.4), random weights)' },
 ];
+// Interleaved: for each thread count, ours and the peer alternate (1 thread, then every core).
+const threadCounts = [...new Set([1, os.cpus().length])];
 for (const t of timing) {
-  const { ours, peer, oursRuns } = await alternate({
-    ours: () => oursOnce(t.backbone, 'wasm', batch),
-    peer: () => peerOnce(t.peerModel, batch),
-    runs,
-    warmup: 0,
-  });
-  report({
-    bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
-    peer_value: peer, better: 'lower', model: t.backbone, backend: 'wasm', variant: t.variant, note: t.note, runs: oursRuns.length,
-  });
+  for (const threads of threadCounts) {
+    const { ours, peer, oursRuns } = await alternate({
+      ours: () => oursOnce(t.backbone, 'wasm', batch, threads),
+      peer: () => peerOnce(t.peerModel, batch, threads),
+      runs,
+      warmup: 0,
+    });
+    report({
+      bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
+      peer_value: peer, better: 'lower', model: t.backbone, backend: 'wasm', variant: t.variant, note: t.note, runs: oursRuns.length,
+      threads: { ours: threads, peer: threads }, fields: { load_average: os.loadavg()[0] },
+    });
+  }
+}
+if (timingOnly) {
+  writeResults(BENCH);
+  process.exit(0);
 }
 
 // ResNet50V2 with the same (seeded random) weights: ours on WASM in Node against Keras CPU (the

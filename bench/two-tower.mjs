@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // bench/two-tower: the two-tower model (BCE over 1 positive + 10 random
-// negatives, Adam, dim 32, batch 1024) trained on the TF.js WASM backend in
-// headless Chromium against the same model in PyTorch on CPU, on the same
-// splits. Figures: seconds_per_example (alternating runs, medians) and both
+// negatives, Adam, dim 32, batch 1024) trained in headless Chromium against
+// the same model in PyTorch on CPU, on the same splits. Ours runs the app's
+// default engine, the WebAssembly SIMD step kernel (lib/towers/kernel.ts, one
+// thread), timed against PyTorch on one thread and on every core; the TF.js
+// WASM backend (engine 'tfjs', every core) is timed against PyTorch on every
+// core. Figures: seconds_per_example (alternating runs, medians) and both
 // models' ndcg_at_10, hit_rate_at_10, coverage_at_10 (evaluated by the same
 // lib/metrics code in the page), plus a popularity baseline per dataset.
 import { alternate, args, dataDir, report, writeResults } from './lib/report.mjs';
@@ -41,6 +44,7 @@ warnings.filterwarnings('ignore')  # "Failed to initialize NumPy": numpy is not 
 import torch
 import torch.nn.functional as F
 inp = json.load(sys.stdin)
+if inp.get('threads'): torch.set_num_threads(inp['threads'])
 c = inp['cfg']
 torch.manual_seed(c['seed'])
 g = torch.Generator().manual_seed(c['seed'])
@@ -81,7 +85,7 @@ const PEER = `PyTorch ${peerVersion} (CPU)`;
 await withBrowserPage({ entry: 'bench/browser/towers.ts', mounts: { '/data/': data } }, async (page) => {
   await pageResult(page);
   const env = await page.evaluate(() => window.towers.init('wasm'));
-  console.error(`two-tower: page backend ${env.backend}, cross-origin isolated ${env.coi}, threads ${env.threads}`);
+  console.error(`two-tower: page backend ${env.backend}, cross-origin isolated ${env.coi}, CPUs ${env.threads}, TF.js WASM threads ${env.wasmThreads}`);
   for (const [name, epochs, steps, maxTestUsers, timed] of DATASETS) {
     const dataset = name;
     const prep = await page.evaluate(([n, m]) => window.towers.prepare(n, m), [name, maxTestUsers]);
@@ -89,19 +93,25 @@ await withBrowserPage({ entry: 'bench/browser/towers.ts', mounts: { '/data/': da
     console.error(`two-tower: ${name}: ${JSON.stringify(size)}`);
     const peerInput = (mode, extra) => ({ nUsers: prep.nUsers, nItems: prep.nItems, users: prep.users, items: prep.items, mode, cfg: { ...MODEL, epochs }, ...extra });
     if (timed) {
-      const cfg = MODEL;
-      const times = await alternate({
-        runs: 3,
-        ours: async () => {
-          const r = await page.evaluate(([c, s]) => window.towers.timeSteps(c, s), [cfg, steps]);
-          return r.seconds / r.examples;
-        },
-        peer: async () => {
-          const r = runPython(python, PEER_SCRIPT, peerInput('time', { steps }));
-          return r.seconds / r.examples;
-        },
-      });
-      report({ bench: BENCH, figure: 'seconds_per_example', dataset, size, ours: times.ours, peer: PEER, peer_value: times.peer, better: 'lower', backend: 'wasm', runs: 3, variant: steps ? `${steps} steps` : 'one epoch', note: 'one example = 1 positive + 10 negatives' });
+      const oursTime = (patch) => async () => {
+        const r = await page.evaluate(([c, s]) => window.towers.timeSteps(c, s), [{ ...MODEL, ...patch }, steps]);
+        return r.seconds / r.examples;
+      };
+      const peerTime = (threads) => () => {
+        const r = runPython(python, PEER_SCRIPT, peerInput('time', { steps, threads }));
+        return r.seconds / r.examples;
+      };
+      const common = { bench: BENCH, figure: 'seconds_per_example', dataset, size, peer: PEER, better: 'lower', runs: 3, note: 'one example = 1 positive + 10 negatives; batch generation included on both sides' };
+      const variant = steps ? `${steps} steps` : 'one epoch';
+      // The kernel runs on one thread: PyTorch gets one too, then every core.
+      const k1 = await alternate({ runs: 3, ours: oursTime({ engine: 'kernel' }), peer: peerTime(1) });
+      report({ ...common, ours: k1.ours, peer_value: k1.peer, backend: 'wasm-simd-kernel', threads: { ours: 1, peer: 1 }, variant: `engine=kernel, ${variant}` });
+      const kN = await alternate({ runs: 3, ours: oursTime({ engine: 'kernel' }), peer: peerTime(env.threads) });
+      report({ ...common, ours: kN.ours, peer_value: kN.peer, backend: 'wasm-simd-kernel', threads: { ours: 1, peer: env.threads }, variant: `engine=kernel, ${variant}` });
+      const tN = await alternate({ runs: 3, ours: oursTime({ engine: 'tfjs' }), peer: peerTime(env.threads) });
+      report({ ...common, ours: tN.ours, peer_value: tN.peer, backend: 'wasm', threads: { ours: env.wasmThreads, peer: env.threads }, variant: `engine=tfjs, ${variant}` });
+      const times = tN;
+      const cfg = { ...MODEL, engine: 'tfjs' };
       if (name === 'movielens-seed') {
         // The embedding-lookup designs on WASM: one-hot matmul (forward and backward) against the scatter-add backward used above.
         const onehot = [];
@@ -110,20 +120,23 @@ await withBrowserPage({ entry: 'bench/browser/towers.ts', mounts: { '/data/': da
           onehot.push(o.seconds / o.examples);
         }
         onehot.sort((a, b) => a - b);
-        report({ bench: BENCH, figure: 'seconds_per_example', dataset, size, ours: onehot[1], peer: null, peer_value: null, better: 'lower', backend: 'wasm', runs: 3, variant: 'lookup=onehot (2 steps)', note: `scatter lookup (the default): ${times.ours.toExponential(3)} s/example` });
+        report({ bench: BENCH, figure: 'seconds_per_example', dataset, size, ours: onehot[1], peer: null, peer_value: null, better: 'lower', backend: 'wasm', runs: 3, variant: 'lookup=onehot (2 steps)', note: `engine=tfjs; its default scatter lookup: ${times.ours.toExponential(3)} s/example` });
         const gather = await page.evaluate(([c]) => window.towers.timeSteps(c, 1).then(() => 'ok', (e) => String(e.message ?? e)), [{ ...cfg, lookup: 'gather' }]);
         console.error(`two-tower: lookup=gather on wasm: ${gather}`);
       }
     }
     const fit = await page.evaluate(([c]) => window.towers.fit(c), [{ ...MODEL, epochs }]);
+    // The TF.js engine's model on the same split: the kernel must not train a worse one.
+    const tfjsFit = name === 'movielens-seed' ? await page.evaluate(([c]) => window.towers.fit(c), [{ ...MODEL, epochs, engine: 'tfjs' }]) : null;
     const peerFit = runPython(python, PEER_SCRIPT, peerInput('fit', {}));
     const peerMetrics = await page.evaluate(([d, u, i]) => window.towers.evaluate(d, u, i), [MODEL.dim, peerFit.users, peerFit.items]);
     const pop = await page.evaluate(() => window.towers.popularity());
     for (const [figure, key] of [['ndcg_at_10', 'ndcg_at_10'], ['hit_rate_at_10', 'hit_rate_at_10'], ['coverage_at_10', 'coverage_at_10']]) {
       report({ bench: BENCH, figure, dataset, size, ours: fit.metrics[key], peer: PEER, peer_value: peerMetrics[key], better: 'higher', backend: 'wasm', runs: 1, variant: `${epochs} epochs` });
       report({ bench: BENCH, figure, dataset, size, ours: pop[key], peer: null, peer_value: null, better: 'higher', runs: 1, variant: 'popularity baseline' });
+      if (tfjsFit) report({ bench: BENCH, figure, dataset, size, ours: tfjsFit.metrics[key], peer: PEER, peer_value: peerMetrics[key], better: 'higher', backend: 'wasm', runs: 1, variant: `${epochs} epochs, engine=tfjs` });
     }
-    console.error(`two-tower: ${name}: training ${epochs} epochs: ours ${fit.seconds.toFixed(1)} s, PyTorch ${peerFit.seconds.toFixed(1)} s; last loss ${fit.history.at(-1).trainLoss.toFixed(4)}`);
+    console.error(`two-tower: ${name}: training ${epochs} epochs: ours ${fit.seconds.toFixed(1)} s, PyTorch ${peerFit.seconds.toFixed(1)} s; last loss ${fit.history.at(-1).trainLoss.toFixed(4)}${tfjsFit ? `; engine=tfjs ${tfjsFit.seconds.toFixed(1)} s, last loss ${tfjsFit.history.at(-1).trainLoss.toFixed(4)}` : ''}`);
   }
 });
 writeResults(BENCH);

@@ -5,10 +5,11 @@ import { loadTinyDemo, metric, openNotebook, runCell, setParam } from './helpers
 // WebGPU needs this flag (SwiftShader adapter); WASM ignores it. One browser serves both runs.
 test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] } });
 
-/** Trains a tiny two-tower on `backend`; returns the per-epoch train losses and the test metrics shown. */
-async function trainTiny(page: Page, backend: 'wasm' | 'webgpu') {
+/** Trains a tiny two-tower on `backend` with `engine`; returns the per-epoch train losses and the test metrics shown. */
+async function trainTiny(page: Page, backend: 'wasm' | 'webgpu', engine: 'kernel' | 'tfjs' = 'tfjs') {
   await openNotebook(page, `?backend=${backend}`);
   await loadTinyDemo(page);
+  await page.locator('#towers-engine').selectOption(engine);
   await setParam(page, 'towers-epochs', 3);
   await setParam(page, 'towers-dim', 8);
   await setParam(page, 'towers-batchSize', 256);
@@ -17,6 +18,7 @@ async function trainTiny(page: Page, backend: 'wasm' | 'webgpu') {
   await page.locator('#towers-cache').uncheck();
   const cell = await runCell(page, 'towers');
   expect(await metric(page, 'towers', 'backend')).toBe(backend);
+  expect(await metric(page, 'towers', 'engine')).toBe(engine === 'kernel' ? 'WebAssembly SIMD kernel' : 'TF.js ops');
   // The loss chart: an SVG with two curves (train, validation).
   const chart = cell.locator('[data-kind="plot"]').first();
   await expect(chart.locator('svg').first()).toBeVisible();
@@ -33,6 +35,16 @@ test('a tiny two-tower trains under WASM: the loss falls and the loss chart show
   expect(wasm.losses).toHaveLength(3);
   expect(wasm.losses[2]).toBeLessThan(wasm.losses[0]);
   expect(wasm.ndcg).toBeGreaterThanOrEqual(0);
+});
+
+// The default engine: the WebAssembly SIMD step kernel, the same model and update as TF.js's ops.
+test('the two-tower kernel engine trains the same model as TF.js ops on WASM', async ({ page }) => {
+  const kernel = await trainTiny(page, 'wasm', 'kernel');
+  const tfjs = await trainTiny(await page.context().newPage(), 'wasm', 'tfjs');
+  expect(kernel.losses).toHaveLength(3);
+  expect(kernel.losses[2]).toBeLessThan(kernel.losses[0]);
+  kernel.losses.forEach((l, e) => expect(Math.abs(l - tfjs.losses[e])).toBeLessThan(2e-3));
+  expect(Math.abs(kernel.ndcg - tfjs.ndcg)).toBeLessThan(0.03);
 });
 
 // Losses agree to 2e-3 (float32 kernels differ between backends; the batches and the initial

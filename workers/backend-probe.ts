@@ -46,7 +46,8 @@ async function probeEmbed(): Promise<number> {
 }
 
 async function probeTrainStep(): Promise<number> {
-  const cfg = { ...DEFAULT_TWO_TOWER, epochs: 1 };
+  // TF.js ops on the backend probed (the default kernel engine would not touch the backend).
+  const cfg = { ...DEFAULT_TWO_TOWER, epochs: 1, engine: 'tfjs' as const };
   const rand = mulberry32(7);
   const n = cfg.batchSize;
   const data = {

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setBackendThreaded } from '../../workers/wasm-threads';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -14,7 +15,8 @@ import { mulberry32 } from '../../lib/util/random';
 import { evaluateEmbeddings, evaluatePopularity, positivesFromSplit } from '../../lib/towers/evaluate';
 import { stepsPerEpoch, twoTowerBatches } from '../../lib/towers/batches';
 import { makeOptimizer } from '../../lib/towers/loop';
-import { TwoTowerModel, trainTwoTower } from '../../lib/towers/twotower';
+import { kernelApplies, TwoTowerKernel } from '../../lib/towers/kernel';
+import { initTwoTowerWeights, TwoTowerModel, trainTwoTower } from '../../lib/towers/twotower';
 import { DEFAULT_TWO_TOWER, type TowerEmbeddings, type TwoTowerConfig, type TwoTowerData } from '../../lib/towers/types';
 
 async function text(path: string): Promise<string> {
@@ -100,7 +102,7 @@ const api = {
   async init(backend: string) {
     await setBackendThreaded(backend);
     await tf.ready();
-    return { backend: tf.getBackend(), coi: crossOriginIsolated, threads: navigator.hardwareConcurrency };
+    return { backend: tf.getBackend(), coi: crossOriginIsolated, threads: navigator.hardwareConcurrency, wasmThreads: tf.getBackend() === 'wasm' ? getThreadsCount() : null };
   },
   /** Builds the split; returns what the peer needs (distinct training pairs) and sizes. */
   async prepare(name: string, maxTestUsers: number) {
@@ -116,14 +118,28 @@ const api = {
     data = positivesFromSplit(split);
     return { nUsers: data.nUsers, nItems: data.nItems, users: Array.from(data.users), items: Array.from(data.items), testUsers: split.testUsers.length, counts: split.counts };
   },
-  /** Seconds of `steps` optimiser steps of epoch 0 (all steps when 0) and the examples they covered. */
+  /**
+   * Seconds of `steps` optimiser steps of epoch 0 (all steps when 0) and the examples they covered, batch
+   * generation included; on the kernel (engine 'kernel', the default) or TF.js ops (engine 'tfjs').
+   */
   async timeSteps(cfgPatch: Partial<TwoTowerConfig>, steps: number) {
     const cfg = { ...DEFAULT_TWO_TOWER, ...cfgPatch };
-    const model = new TwoTowerModel(data!, cfg);
-    const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
     const total = steps || stepsPerEpoch(data!.users.length, cfg.batchSize);
     let examples = 0;
     let n = 0;
+    if (kernelApplies(cfg)) {
+      // The app's default engine: the WebAssembly SIMD step (one thread), weights laid out once per fit.
+      const kernel = new TwoTowerKernel(data!, cfg, initTwoTowerWeights(data!, cfg), cfg.batchSize);
+      const t0 = performance.now();
+      for (const b of twoTowerBatches(data!, cfg, 0)) {
+        if (n++ >= total) break;
+        kernel.step(b);
+        examples += b.users.length;
+      }
+      return { seconds: (performance.now() - t0) / 1000, examples, backend: 'wasm-simd-kernel' };
+    }
+    const model = new TwoTowerModel(data!, cfg);
+    const opt = makeOptimizer(cfg.optimizer, cfg.learningRate);
     const t0 = performance.now();
     for (const b of twoTowerBatches(data!, cfg, 0)) {
       if (n++ >= total) break;

@@ -2,7 +2,9 @@
 
 Random weights (as ours in the timing figures), eval mode, no grad, the same
 batch size, all cores. Prints JSON: {"seconds_per_image": [...], "torch": version}.
-Usage: python embed_peer.py MODEL BATCH RUNS WARMUP [THREADS]   (MODEL: resnet50 | mobilenet_v2; THREADS default: all cores)
+Usage: python embed_peer.py MODEL BATCH RUNS WARMUP [THREADS]
+  MODEL: resnet50 | mobilenet_v2 | mobilenet_v2_140 (width 1.4, 1792-d: the same network as ours)
+  THREADS default: all cores
 """
 import json, os, resource, sys, time
 import torch, torchvision
@@ -11,7 +13,10 @@ model_name, batch, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]
 threads = int(sys.argv[5]) if len(sys.argv) > 5 else os.cpu_count()
 torch.manual_seed(0)
 torch.set_num_threads(threads)
-model = getattr(torchvision.models, model_name)(weights=None).eval()
+if model_name == "mobilenet_v2_140":
+    model = torchvision.models.mobilenet_v2(weights=None, width_mult=1.4).eval()
+else:
+    model = getattr(torchvision.models, model_name)(weights=None).eval()
 # The embedding, not the classifier: drop the last layer as Keras's include_top=False + avg pool does.
 if model_name == "resnet50":
     model.fc = torch.nn.Identity()

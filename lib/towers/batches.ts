@@ -103,20 +103,23 @@ export function* twoTowerBatches(data: TwoTowerData, cfg: TwoTowerConfig, epoch:
   const order = permutation(n, epochSeed(cfg.seed, epoch, 1));
   const rand = mulberry32(epochSeed(cfg.seed, epoch, 2));
   const nNeg = cfg.negativeSource === 'sampled' ? cfg.negatives : 0;
+  const { users: allUsers, items: allItems } = data;
+  const range = data.nItems - 1;
   for (let start = 0; start < n; start += cfg.batchSize) {
     const b = Math.min(cfg.batchSize, n - start);
     const users = new Int32Array(b);
     const pos = new Int32Array(b);
     const neg = new Int32Array(b * nNeg);
+    let q = 0;
     for (let k = 0; k < b; k++) {
       const e = order[start + k];
-      users[k] = data.users[e];
-      pos[k] = data.items[e];
+      const p = allItems[e];
+      users[k] = allUsers[e];
+      pos[k] = p;
       for (let j = 0; j < nNeg; j++) {
         // Uniform over the other nItems - 1 items: draw from a range one shorter and skip the positive.
-        let it = Math.floor(rand() * (data.nItems - 1));
-        if (it >= pos[k]) it++;
-        neg[k * nNeg + j] = it;
+        const it = Math.floor(rand() * range);
+        neg[q++] = it >= p ? it + 1 : it;
       }
     }
     yield { users, pos, neg };

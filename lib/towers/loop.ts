@@ -1,6 +1,7 @@
 /**
  * The epoch loop shared by the two-tower and MF trainers: runs optimiser
- * steps, accumulates the loss on the device (one read per epoch), stops on a
+ * steps (TF.js ops or the two-tower kernel, behind `Stepper`), reads the
+ * summed loss once per epoch, stops on a
  * NaN/infinite loss with NonFiniteLossError, yields to the event loop so a
  * worker can hear cancel messages, and reports each epoch.
  */
@@ -49,15 +50,46 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
 
 const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** What takes the optimiser steps: TF.js ops (tfjsStepper) or the two-tower kernel. */
+export interface Stepper<B> {
+  /** One optimiser step on a batch. */
+  step(batch: B): void;
+  /** Sum of the batch losses since the last call (one read per epoch). */
+  takeLossSum(): Promise<number>;
+  /** Frees what the stepper holds (an unread loss sum). */
+  dispose(): void;
+}
+
+/** TF.js steps: `optimizer.minimize` of `loss` over `vars`, the losses summed on the device. */
+export function tfjsStepper<B>(optimizer: tf.Optimizer, vars: tf.Variable[], loss: (batch: B) => tf.Scalar): Stepper<B> {
+  let sum: tf.Scalar = tf.scalar(0);
+  return {
+    step(batch) {
+      const cost = optimizer.minimize(() => loss(batch), true, vars);
+      if (!cost) throw new Error('optimizer.minimize returned no cost');
+      const next = tf.add(sum, cost) as tf.Scalar;
+      sum.dispose();
+      cost.dispose();
+      sum = next;
+    },
+    async takeLossSum() {
+      const v = (await sum.data())[0];
+      sum.dispose();
+      sum = tf.scalar(0);
+      return v;
+    },
+    dispose() {
+      sum.dispose();
+    },
+  };
+}
+
 export interface LoopSpec<B> {
   startEpoch: number;
   epochs: number;
   batches(epoch: number): Iterable<B>;
   steps: number;
-  /** Builds the scalar loss of one batch (called inside optimizer.minimize). */
-  loss(batch: B): tf.Scalar;
-  optimizer: tf.Optimizer;
-  vars: tf.Variable[];
+  stepper: Stepper<B>;
   /** Mean loss on held-out data, or null. */
   validate(): Promise<number | null>;
   /** Extra per-epoch figures. */
@@ -71,15 +103,9 @@ export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promis
   let lastYield = performance.now();
   for (let epoch = spec.startEpoch; epoch < spec.epochs; epoch++) {
     const t0 = performance.now();
-    let sum: tf.Scalar = tf.scalar(0);
     let step = 0;
     for (const batch of spec.batches(epoch)) {
-      const cost = spec.optimizer.minimize(() => spec.loss(batch), true, spec.vars);
-      if (!cost) throw new Error('optimizer.minimize returned no cost');
-      const next = tf.add(sum, cost) as tf.Scalar;
-      sum.dispose();
-      cost.dispose();
-      sum = next;
+      spec.stepper.step(batch);
       step++;
       hooks.onStep?.(epoch, step, spec.steps);
       if (performance.now() - lastYield > yieldMs) {
@@ -87,12 +113,10 @@ export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promis
         lastYield = performance.now();
       }
       if (hooks.signal?.aborted) {
-        sum.dispose();
         throw new CancelledError(`training cancelled at epoch ${epoch + 1}, step ${step}`);
       }
     }
-    const trainLoss = (await sum.data())[0] / Math.max(1, step);
-    sum.dispose();
+    const trainLoss = (await spec.stepper.takeLossSum()) / Math.max(1, step);
     if (!Number.isFinite(trainLoss)) throw new NonFiniteLossError(epoch + 1, trainLoss);
     const validationLoss = await spec.validate();
     if (validationLoss !== null && !Number.isFinite(validationLoss)) throw new NonFiniteLossError(epoch + 1, validationLoss);
@@ -106,12 +130,13 @@ export async function runEpochs<B>(spec: LoopSpec<B>, hooks: TrainHooks): Promis
 
 /**
  * Hooks that also collect the history (resumed epochs first) and, when asked, save a checkpoint
- * after every epoch: what the two-tower and MF trainers share.
+ * (weights and the optimiser state `optimizer` reads) after every epoch: what the two-tower and MF
+ * trainers share.
  */
 export function checkpointingHooks(
   opts: TrainHooks & { resume?: TrainCheckpoint; onCheckpoint?(cp: TrainCheckpoint): void | Promise<void> },
   model: { weights(): Promise<NamedWeight[]> },
-  optimizer: tf.Optimizer,
+  optimizer: () => Promise<NamedWeight[]>,
 ): { hooks: TrainHooks; history: EpochReport[] } {
   const history = [...(opts.resume?.history ?? [])];
   const hooks: TrainHooks = {
@@ -120,7 +145,7 @@ export function checkpointingHooks(
       history.push(report);
       await opts.onEpoch?.(report);
       if (opts.onCheckpoint) {
-        await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizerState(optimizer), history: history.slice() });
+        await opts.onCheckpoint({ epochsDone: report.epoch, weights: await model.weights(), optimizer: await optimizer(), history: history.slice() });
       }
     },
   };

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { epochSeed, mulberry32, permutation } from '../util/random';
 import { splitRows, stepsPerEpoch, validateMf } from './batches';
 import { lookup } from './lookup';
-import { checkpointingHooks, makeOptimizer, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
+import { checkpointingHooks, makeOptimizer, optimizerState, readScalar, restoreOptimizer, runEpochs, tfjsStepper, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
 import type { MfBatch } from './reference';
 import type { EpochReport, MfConfig, MfData, TowerEmbeddings } from './types';
 
@@ -133,18 +133,17 @@ export async function trainMf(data: MfData, cfg: MfConfig, opts: MfTrainOptions 
   const split = splitRows(data.users.length, cfg.validationFraction, cfg.seed);
   const model = new MfModel(data, cfg, opts.resume?.weights);
   const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  const stepper = tfjsStepper<MfBatch>(optimizer, model.vars, (b) => model.loss(b));
   try {
     if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
-    const { hooks, history: past } = checkpointingHooks(opts, model, optimizer);
+    const { hooks, history: past } = checkpointingHooks(opts, model, () => optimizerState(optimizer));
     await runEpochs<MfBatch>(
       {
         startEpoch: opts.resume?.epochsDone ?? 0,
         epochs: cfg.epochs,
         batches: (epoch) => mfBatches(data, split.train, cfg, epoch),
         steps: stepsPerEpoch(split.train.length, cfg.batchSize),
-        loss: (b) => model.loss(b),
-        optimizer,
-        vars: model.vars,
+        stepper,
         validate: () => mse(model, data, split.validation),
       },
       hooks,
@@ -154,6 +153,7 @@ export async function trainMf(data: MfData, cfg: MfConfig, opts: MfTrainOptions 
     model.dispose();
     throw err;
   } finally {
+    stepper.dispose();
     optimizer.dispose();
   }
 }

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { epochSeed, mulberry32 } from '../util/random';
 import { logItemShare, stepsPerEpoch, twoTowerBatches, validateTwoTower, type TwoTowerBatch } from './batches';
 import { lookup } from './lookup';
-import { checkpointingHooks, makeOptimizer, normalArray, readScalar, restoreOptimizer, runEpochs, type TrainCheckpoint, type NamedWeight, type TrainHooks } from './loop';
+import { kernelApplies, TwoTowerKernel } from './kernel';
+import { checkpointingHooks, makeOptimizer, normalArray, optimizerState, readScalar, restoreOptimizer, runEpochs, tfjsStepper, type NamedWeight, type Stepper, type TrainCheckpoint, type TrainHooks } from './loop';
 import type { EpochReport, TowerEmbeddings, TwoTowerConfig, TwoTowerData } from './types';
 
 /** Seeded initial weights, in a fixed order: user, item, user.<feature>..., item.<feature>..., then item.bias (zeros) when cfg.itemBias. */
@@ -24,6 +25,13 @@ export function initTwoTowerWeights(data: TwoTowerData, cfg: TwoTowerConfig): Na
     ...(data.itemFeatures ?? []).map((f) => table(`item.${f.name}`, f.cardinality)),
     ...(cfg.itemBias ? [{ name: 'item.bias', shape: [data.nItems, 1], values: new Float32Array(data.nItems) }] : []),
   ];
+}
+
+/** Throws unless `weights` are named as initTwoTowerWeights names them for this data and config. */
+function checkWeightNames(data: TwoTowerData, cfg: TwoTowerConfig, weights: readonly NamedWeight[]): void {
+  const expected = initTwoTowerWeights({ ...data, nUsers: 1, nItems: 1 }, { ...cfg, dim: 1 }).map((w) => w.name);
+  const names = weights.map((w) => w.name);
+  if (names.join() !== expected.join()) throw new Error(`invalid weights: [${names.join(', ')}]; expected [${expected.join(', ')}]`);
 }
 
 let modelCounter = 0;
@@ -40,9 +48,7 @@ export class TwoTowerModel {
     readonly cfg: TwoTowerConfig,
     weights: readonly NamedWeight[] = initTwoTowerWeights(data, cfg),
   ) {
-    const expected = initTwoTowerWeights({ ...data, nUsers: 1, nItems: 1 }, { ...cfg, dim: 1 }).map((w) => w.name);
-    const names = weights.map((w) => w.name);
-    if (names.join() !== expected.join()) throw new Error(`invalid weights: [${names.join(', ')}]; expected [${expected.join(', ')}]`);
+    checkWeightNames(data, cfg, weights);
     const id = ++modelCounter;
     this.vars = weights.map((w) => tf.variable(tf.tensor2d(w.values, [w.shape[0], w.shape[1]]), true, `towers${id}/${w.name}`));
     this.userFeatureCodes = (data.userFeatures ?? []).map((f) => f.codes);
@@ -164,22 +170,25 @@ export interface TwoTowerTrainOptions extends TrainHooks {
 }
 
 /** Mean validation loss with negatives drawn from a fixed seed (identical every epoch). */
-async function validationLoss(model: TwoTowerModel, val: TwoTowerData | undefined): Promise<number | null> {
+async function validationLoss(cfg: TwoTowerConfig, val: TwoTowerData | undefined, lossOf: (batch: TwoTowerBatch) => number | Promise<number>): Promise<number | null> {
   if (!val || val.users.length === 0) return null;
-  const cfg = { ...model.cfg, batchSize: Math.max(model.cfg.batchSize, 1024) };
+  const c = { ...cfg, batchSize: validationBatchSize(cfg) };
   let sum = 0;
   let n = 0;
-  for (const batch of twoTowerBatches(val, cfg, -3)) {
-    if (cfg.negativeSource === 'in-batch' && batch.users.length < 2) continue;
-    const l = await readScalar(tf.tidy(() => model.loss(batch)));
-    sum += l * batch.users.length;
+  for (const batch of twoTowerBatches(val, c, -3)) {
+    if (c.negativeSource === 'in-batch' && batch.users.length < 2) continue;
+    sum += (await lossOf(batch)) * batch.users.length;
     n += batch.users.length;
   }
   return n === 0 ? null : sum / n;
 }
 
+const validationBatchSize = (cfg: TwoTowerConfig) => Math.max(cfg.batchSize, 1024);
+
 /**
- * Trains a two-tower model. Deterministic for a seed on a given backend.
+ * Trains a two-tower model. Deterministic for a seed on a given engine and backend: with
+ * `engine: 'kernel'` and sampled negatives the steps run in the WebAssembly SIMD kernel (kernel.ts)
+ * whatever the TF.js backend; otherwise TF.js ops on the current backend.
  * Throws TowersInputError for degenerate input, NonFiniteLossError when the
  * loss diverges, CancelledError when `signal` aborts.
  */
@@ -189,30 +198,79 @@ export async function trainTwoTower(
   opts: TwoTowerTrainOptions = {},
 ): Promise<{ model: TwoTowerModel; history: EpochReport[] }> {
   validateTwoTower(data, cfg);
+  return kernelApplies(cfg) ? trainWithKernel(data, cfg, opts) : trainWithTfjs(data, cfg, opts);
+}
+
+/** What an engine gives the shared epoch loop: its stepper, weights, optimiser state, batch loss and embeddings. */
+interface EngineRun {
+  stepper: Stepper<TwoTowerBatch>;
+  weights(): Promise<NamedWeight[]>;
+  optimizerState(): Promise<NamedWeight[]>;
+  batchLoss(batch: TwoTowerBatch): number | Promise<number>;
+  embeddings(): TowerEmbeddings | Promise<TowerEmbeddings>;
+}
+
+/** The epochs of one fit on either engine; returns the history (resumed epochs first). */
+async function runTwoTowerEpochs(data: TwoTowerData, cfg: TwoTowerConfig, opts: TwoTowerTrainOptions, run: EngineRun): Promise<EpochReport[]> {
+  const { hooks, history } = checkpointingHooks(opts, run, () => run.optimizerState());
+  await runEpochs<TwoTowerBatch>(
+    {
+      startEpoch: opts.resume?.epochsDone ?? 0,
+      epochs: cfg.epochs,
+      batches: (epoch) => twoTowerBatches(data, cfg, epoch),
+      steps: stepsPerEpoch(data.users.length, cfg.batchSize),
+      stepper: run.stepper,
+      validate: () => validationLoss(cfg, opts.validation, (batch) => run.batchLoss(batch)),
+      metrics: opts.evaluate ? async () => opts.evaluate!(await run.embeddings()) : undefined,
+    },
+    hooks,
+  );
+  return history;
+}
+
+async function trainWithTfjs(data: TwoTowerData, cfg: TwoTowerConfig, opts: TwoTowerTrainOptions): Promise<{ model: TwoTowerModel; history: EpochReport[] }> {
   const model = new TwoTowerModel(data, cfg, opts.resume?.weights);
   const optimizer = makeOptimizer(cfg.optimizer, cfg.learningRate);
+  const stepper = tfjsStepper<TwoTowerBatch>(optimizer, model.vars, (batch) => model.loss(batch));
   try {
     if (opts.resume && opts.resume.optimizer.length > 0) await restoreOptimizer(optimizer, opts.resume.optimizer);
-    const { hooks, history: past } = checkpointingHooks(opts, model, optimizer);
-    await runEpochs<TwoTowerBatch>(
-      {
-        startEpoch: opts.resume?.epochsDone ?? 0,
-        epochs: cfg.epochs,
-        batches: (epoch) => twoTowerBatches(data, cfg, epoch),
-        steps: stepsPerEpoch(data.users.length, cfg.batchSize),
-        loss: (batch) => model.loss(batch),
-        optimizer,
-        vars: model.vars,
-        validate: () => validationLoss(model, opts.validation),
-        metrics: opts.evaluate ? async () => opts.evaluate!(await model.embeddings()) : undefined,
-      },
-      hooks,
-    );
-    return { model, history: past };
+    const history = await runTwoTowerEpochs(data, cfg, opts, {
+      stepper,
+      weights: () => model.weights(),
+      optimizerState: () => optimizerState(optimizer),
+      batchLoss: (batch) => readScalar(tf.tidy(() => model.loss(batch))),
+      embeddings: () => model.embeddings(),
+    });
+    return { model, history };
   } catch (err) {
     model.dispose();
     throw err;
   } finally {
+    stepper.dispose();
     optimizer.dispose();
   }
+}
+
+async function trainWithKernel(data: TwoTowerData, cfg: TwoTowerConfig, opts: TwoTowerTrainOptions): Promise<{ model: TwoTowerModel; history: EpochReport[] }> {
+  const init = opts.resume?.weights ?? initTwoTowerWeights(data, cfg);
+  checkWeightNames(data, cfg, init);
+  const kernel = new TwoTowerKernel(data, cfg, init, opts.validation ? validationBatchSize(cfg) : cfg.batchSize);
+  if (opts.resume) kernel.restoreOptimizer(opts.resume.optimizer);
+  let sum = 0;
+  const history = await runTwoTowerEpochs(data, cfg, opts, {
+    stepper: {
+      step: (batch) => void (sum += kernel.step(batch)),
+      takeLossSum: async () => {
+        const v = sum;
+        sum = 0;
+        return v;
+      },
+      dispose: () => undefined,
+    },
+    weights: async () => kernel.weights(),
+    optimizerState: async () => kernel.optimizerState('kernel/'),
+    batchLoss: (batch) => kernel.loss(batch),
+    embeddings: () => kernel.embeddings(),
+  });
+  return { model: new TwoTowerModel(data, cfg, kernel.weights()), history };
 }

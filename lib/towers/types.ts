@@ -13,6 +13,13 @@
  */
 export type LookupMode = 'scatter' | 'onehot' | 'gather';
 
+/**
+ * What runs a two-tower training step: `kernel` is the WebAssembly SIMD step of kernel.ts (sampled
+ * negatives only; in-batch negatives, and runtimes without WebAssembly SIMD, use TF.js), `tfjs` the
+ * TF.js ops of twotower.ts on the current backend (with `lookup`).
+ */
+export type TwoTowerEngine = 'kernel' | 'tfjs';
+
 /** Loss of the two-tower model. */
 export type TwoTowerLoss = 'bce' | 'softmax';
 
@@ -52,6 +59,8 @@ export interface TwoTowerConfig {
   initScale: number;
   seed: number;
   lookup: LookupMode;
+  /** What runs the training steps (the trained model is the same up to float rounding). */
+  engine: TwoTowerEngine;
   /** A learned per-item bias added to every score (weight `item.bias`, last; no L2). */
   itemBias: boolean;
   /**
@@ -75,6 +84,7 @@ export const DEFAULT_TWO_TOWER: TwoTowerConfig = {
   initScale: 0.1,
   seed: 42,
   lookup: 'scatter',
+  engine: 'kernel',
   itemBias: false,
   logQ: false,
 };

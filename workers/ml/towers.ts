@@ -11,6 +11,7 @@ import { formatEpochLine } from '../../lib/towers/progress';
 import { recommendForUsers } from '../../lib/towers/recommend';
 import { trainMf } from '../../lib/towers/mf';
 import type { TrainCheckpoint } from '../../lib/towers/loop';
+import { kernelApplies } from '../../lib/towers/kernel';
 import { trainTwoTower } from '../../lib/towers/twotower';
 import type { EpochReport, TowerEmbeddings } from '../../lib/towers/types';
 import type { BackendName } from '../protocol/backend';
@@ -67,6 +68,7 @@ async function trainResult(
   t0: number,
   examplesPerEpoch: number,
   epochs: number,
+  engine: TowersTrainResult['engine'],
 ): Promise<TowersTrainResult> {
   const seconds = (performance.now() - t0) / 1000;
   const embeddings = await model.embeddings();
@@ -74,6 +76,7 @@ async function trainResult(
   const trainedEpochs = epochs - (resume?.epochsDone ?? 0);
   return {
     backend: tf.getBackend() as BackendName,
+    engine,
     embeddings,
     history,
     resumedEpochs: resume?.epochsDone ?? 0,
@@ -97,7 +100,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
       onCheckpoint: saver(req.cacheKey, configJson),
     });
-    return trainResult(model, history, resume, t0, req.data.users.length, req.config.epochs);
+    return trainResult(model, history, resume, t0, req.data.users.length, req.config.epochs, kernelApplies(req.config) ? 'kernel' : 'tfjs');
   },
 
   'towers.trainMf': async (req, ctx) => {
@@ -113,7 +116,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
     });
     const nTrain = req.data.users.length - Math.round(req.data.users.length * req.config.validationFraction);
-    return trainResult(model, history, resume, t0, nTrain, req.config.epochs);
+    return trainResult(model, history, resume, t0, nTrain, req.config.epochs, 'tfjs');
   },
 
   'towers.clearCache': async ({ cacheKey }) => {

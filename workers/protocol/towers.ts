@@ -37,6 +37,8 @@ export interface TowersMfRequest {
 
 export interface TowersTrainResult {
   backend: BackendName;
+  /** What ran the training steps: the two-tower's WebAssembly SIMD kernel, or TF.js ops on `backend`. */
+  engine: 'kernel' | 'tfjs';
   embeddings: TowerEmbeddings;
   /** Every epoch, including those restored from the cache. */
   history: EpochReport[];

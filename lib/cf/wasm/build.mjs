@@ -1,4 +1,5 @@
-// Compiles the WebAssembly kernels (cg.wat here, lib/embed/knn/wasm/topk.wat)
+// Compiles the WebAssembly kernels (cg.wat here, lib/embed/knn/wasm/topk.wat,
+// lib/towers/wasm/step.wat)
 // into kernel-bytes.ts next to each (byte array literals, so no loader or
 // fetch is needed in any bundle), in two builds: `local` owns its memory
 // (exported as "mem"), `shared` imports a shared memory (env.mem) for a
@@ -27,6 +28,12 @@ export const KERNELS = {
     what: 'SIMD top-k kernel',
     // Also a build with every a + b·c as relaxed SIMD's fused multiply-add (where the runtime has it).
     fma: ['TOPK_FMA_KERNEL_WASM', 'TOPK_FMA_KERNEL_SHARED_WASM'],
+  },
+  towers: {
+    wat: resolve(here, '../../towers/wasm/step.wat'),
+    out: resolve(here, '../../towers/wasm/kernel-bytes.ts'),
+    names: ['TOWERS_KERNEL_WASM', 'TOWERS_KERNEL_SHARED_WASM'],
+    what: 'SIMD two-tower step kernel',
   },
 };
 

@@ -1,0 +1,54 @@
+/**
+ * Where a CNN backbone spends its time on the TF.js WASM backend in Node (one thread): ms per image
+ * of `extractor.embed` on seeded random 360x540 photos, the JS resize + scaling alone, and
+ * tf.profile's kernel times by op (ops and their kernels both appear, e.g. fusedConv2d__op and
+ * FusedConv2D). ResNet50V2 runs on random weights, MobileNetV2 1.4 on the vendored model.
+ * Usage: node --import tsx bench/node/cnn-profile.ts resnet50v2|mobilenet-v2-140-hub [BATCH]
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { backbone } from '../../lib/embed/backbones';
+import { loadExtractor } from '../../lib/embed/extractor';
+import { handlerFromPickedFiles } from '../../lib/embed/sources';
+import { pickedFiles } from '../../test/keras/peer';
+import { preprocessImage } from '../../lib/embed/preprocess';
+import { mulberry32 } from '../../lib/util/random';
+async function main() {
+  const [which, b] = process.argv.slice(2);
+  const batch = Number(b ?? 8);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const spec = backbone(which);
+  const files = which === 'resnet50v2' ? null : handlerFromPickedFiles(tf, pickedFiles(`public/vendor/models/${which}`));
+  const ex = await loadExtractor(tf, spec, files, { allowRandomWeights: true, seed: 1 });
+  const rand = mulberry32(1);
+  const photo = () => ({ width: 360, height: 540, channels: 3 as const, data: Uint8Array.from({ length: 360 * 540 * 3 }, () => Math.floor(rand() * 256)) });
+  const images = Array.from({ length: batch }, photo);
+  await ex.embed(images);
+  let t0 = performance.now();
+  for (const im of images) preprocessImage(im, spec.inputSize, spec.scale, 'resize');
+  const prep = (performance.now() - t0) / batch;
+  t0 = performance.now();
+  await ex.embed(images);
+  const total = (performance.now() - t0) / batch;
+  const prof = await tf.profile(async () => void (await ex.embed(images)));
+  const byOp = new Map<string, [number, number]>();
+  for (const k of prof.kernels) {
+    const a = byOp.get(k.name) ?? [0, 0];
+    a[0] += Number(k.kernelTimeMs);
+    a[1]++;
+    byOp.set(k.name, a);
+  }
+  let sum = 0;
+  for (const [, [ms]] of byOp) sum += ms;
+  console.log(`${which} batch ${batch}: ${total.toFixed(1)} ms/image (resize + scaling ${prep.toFixed(1)} ms/image); ${prof.kernels.length} kernels`);
+  for (const [name, [ms, n]] of [...byOp].sort((x, y) => y[1][0] - x[1][0]).slice(0, 12)) {
+    console.log(`  ${name.padEnd(24)} ${(ms / batch).toFixed(2)} ms/image in ${n} calls (${((100 * ms) / sum).toFixed(1)}% of profiled time)`);
+  }
+  ex.dispose();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
