@@ -8,7 +8,7 @@
 import { decodeText, parseCsv, type CsvOptions, type TextEncoding } from './csv';
 import { BadRowCollector, DataError, MAX_LISTED, shown, truncatedFile, type BadRow, type BadRows } from './errors';
 import { dayRange, type ColumnSpec, type TableSchema } from './schema';
-import { filterRows, parseIsoDay, type Column, type ColumnTable } from './table';
+import { filterRows, formatIsoDay, parseIsoDay, type Column, type ColumnTable } from './table';
 
 /** A validated table plus the rows that were dropped. */
 export interface Validated {
@@ -241,7 +241,7 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
         continue;
       }
       if (
-        col.type !== 'string' && typeof v === 'number' && Number.isFinite(v) && (col.type === 'float' || Number.isInteger(v)) &&
+        (col.type === 'int' || col.type === 'float') && typeof v === 'number' && Number.isFinite(v) && (col.type === 'float' || Number.isInteger(v)) &&
         (spec.min === undefined || v >= spec.min) && (spec.above === undefined || v > spec.above) && (spec.max === undefined || v <= spec.max) &&
         (!spec.oneOf || spec.oneOf.includes(v))
       ) {
@@ -252,7 +252,7 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
       if (p.ok) setCell(col, r, p.value);
       else {
         if (badColumn[r] < 0) badColumn[r] = k;
-        if (details[k].size < MAX_EXAMPLES) details[k].set(r, { expected: p.expected, found: shown(v === null || v === undefined ? null : String(v)) });
+        if (details[k].size < MAX_EXAMPLES) details[k].set(r, { expected: p.expected, found: foundText(spec, v) });
       }
     }
     parsed.push(col);
@@ -270,7 +270,7 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
     } else if (bad.listed.length < MAX_LISTED) {
       // Past the examples, a listed row (for the download) names its column and the column's usual problem.
       const c = schema.columns[k];
-      bad.add({ row: r + 1, column: c.name, expected: details[k].values().next().value?.expected ?? c.type, found: shown(data[c.name][r] === null || data[c.name][r] === undefined ? null : String(data[c.name][r])) });
+      bad.add({ row: r + 1, column: c.name, expected: details[k].values().next().value?.expected ?? c.type, found: foundText(c, data[c.name][r]) });
     } else bad.count++;
   }
   const columns: Record<string, Column> = {};
@@ -281,6 +281,12 @@ export function validateColumns(data: Record<string, ArrayLike<unknown>>, n: num
     for (let r = 0, j = 0; r < n; r++) if (keep[r]) rows[j++] = r + 1;
   }
   return { table: { name: schema.table, length: w, columns, rows }, bad: bad.result() };
+}
+
+/** A typed value as a message shows it: a date column's day number as its date. */
+function foundText(spec: ColumnSpec, v: unknown): string {
+  if (v === null || v === undefined) return shown(null);
+  return shown(spec.type === 'date' && typeof v === 'number' && Number.isInteger(v) ? formatIsoDay(v) : String(v));
 }
 
 function coerce(spec: ColumnSpec, raw: unknown): Parsed {
@@ -294,6 +300,8 @@ function coerce(spec: ColumnSpec, raw: unknown): Parsed {
     if (spec.type === 'string') return parseCell(spec, String(raw));
     if (!Number.isFinite(raw)) return { ok: false, expected: 'a finite number' };
     if (spec.type === 'int' && !Number.isInteger(raw)) return { ok: false, expected: 'a whole number' };
+    // A date from a typed source arrives as days since 1970-01-01 (arrowValues), held to the date range like a CSV date.
+    if (spec.type === 'date') return Number.isInteger(raw) ? checkDay(spec, raw) : { ok: false, expected: 'a whole number of days' };
     return checkRange(spec, raw);
   }
   if (typeof raw === 'string') return parseCell(spec, raw);

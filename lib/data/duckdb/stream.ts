@@ -3,11 +3,15 @@
  * one row group at a time by parquet-wasm into Arrow IPC, checked on Arrow's
  * buffers (lib/data/arrow-validate) and handed to DuckDB as it is; a group
  * with any doubt goes through the row-level validator (lib/data/validate),
- * which names the bad rows and drops them. CSV: ./csv-load.
+ * which names the bad rows and drops them. Reading (Parquet worker), checking
+ * (this thread) and inserting (DuckDB's worker) overlap, one group apart.
+ * Columns typed anew (customer_id as an ENUM) are converted by DuckDB as the
+ * group is appended; a group where a value does not convert goes through a
+ * converting copy that names the rows. CSV: ./csv-load.
  */
 import { tableFromIPC } from 'apache-arrow';
 import { arrowIsClean } from '../arrow-validate';
-import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, type BadRowPolicy, type BadRows } from '../errors';
+import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, type BadRow, type BadRowPolicy, type BadRows } from '../errors';
 import { arrowColumns, openParquet } from '../parquet';
 import { duckdbType, type TableSchema } from '../schema';
 import type { ColumnTable } from '../table';
@@ -61,8 +65,15 @@ export async function parquetIntoDuckDb(
   const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)}) AS ${ident(c.name)}` : ident(c.name))).join(', ');
   // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
   const unconverted = Object.entries(types).map(([c, t]) => ({ c, where: `${ident(c)} IS NOT NULL AND TRY_CAST(${ident(c)} AS ${t}) IS NULL` }));
-  // The next row group is read (in the Parquet worker) while this one is checked and inserted.
-  const read = (g: number) => (g < h.rowGroups.length ? h.readIpc({ columns: names, rowGroups: [g] }) : null);
+  // Pipelined: while DuckDB ingests group g (in its worker), the Parquet worker reads group g + 2 and this thread
+  // checks group g + 1. Reads are one at a time (parquet-wasm's file object takes one read at once).
+  let reading: Promise<unknown> = Promise.resolve();
+  const read = (g: number) => {
+    if (g >= h.rowGroups.length) return null;
+    const r = reading.then(() => h.readIpc({ columns: names, rowGroups: [g] }));
+    reading = r.catch(() => undefined);
+    return r;
+  };
   let next = read(0);
   const tm = options.timings ?? { read: 0, check: 0, duckdb: 0 };
   let t = performance.now();
@@ -71,41 +82,29 @@ export async function parquetIntoDuckDb(
     tm[k] += now - t;
     t = now;
   };
-  for (let g = 0; g < h.rowGroups.length; g++) {
-    const ipc = await next!;
-    lap('read');
-    next = read(g + 1);
-    // A failed prefetch is reported when its turn comes, not as an unhandled rejection.
-    next?.catch(() => undefined);
-    options.check?.();
+  // Typed columns (an ENUM) are converted by DuckDB while appending: an append is one statement, so a value that does
+  // not convert fails it whole and nothing of the group is kept. That group, and every later one, then goes through the
+  // converting path below, which names the rows that did not convert.
+  let direct = typed;
+  const ingest = async (g: number, data: Uint8Array | ColumnTable, rows: number, rowCol: string, inOrder: boolean) => {
     const { rowStart, rowEnd } = h.rowGroups[g];
-    const arrow = tableFromIPC(ipc);
-    if (arrow.numRows !== rowEnd - rowStart) throw new DataError({ file: file.name }, `${rowEnd - rowStart} rows in row group ${g + 1}`, `${arrow.numRows}; the file is damaged`);
-    let data: Uint8Array | ColumnTable = ipc;
-    // Where the chunk's row k came from in the group: its rowid, or (after validation dropped rows) a kept row column.
-    let rowCol = 'rowid';
-    if (!arrowIsClean(arrow, schema)) {
-      const cols = arrowColumns(arrow);
-      const withRow = typed ? { ...schema, columns: [...schema.columns, { name: ROW_COLUMN, type: 'int' as const, nullable: false }] } : schema;
-      if (typed) {
-        cols[ROW_COLUMN] = Float64Array.from({ length: arrow.numRows }, (_, k) => k);
-        rowCol = ident(ROW_COLUMN);
-      }
-      const v = validateColumns(cols, arrow.numRows, withRow, file.name);
-      // Row numbers of this group's bad rows are relative to the group: shift them to the file.
-      const listed = v.bad.listed ?? v.bad.examples;
-      for (const e of listed) bad.add({ ...e, row: e.row + rowStart });
-      bad.count += v.bad.count - listed.length;
-      data = v.table;
-    }
-    lap('check');
-    if ((data instanceof Uint8Array ? arrow.numRows : data.length) > 0) {
-      // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
-      const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
+    if (rows > 0) {
       if (!typed && inOrder) {
         // The IPC bytes are transferred to DuckDB's worker, not copied.
         await db.insert(table, data, 'append');
       } else {
+        if (direct && data instanceof Uint8Array && inOrder) {
+          try {
+            await db.insert(table, data, 'append');
+            onProgress?.(rowEnd, h.numRows);
+            return;
+          } catch (e) {
+            if (!/Conversion|convert/i.test(e instanceof Error ? e.message : String(e))) throw e;
+            direct = false;
+            // The bytes went to DuckDB's worker: the group is read again.
+            data = await read(g)!;
+          }
+        }
         await db.insert(`${table}_chunk`, data, 'create');
         // One conversion per value: the converted chunk remembers which replaced columns were null before converting,
         // so a null after it is a value that did not convert (a bad row), found without converting again.
@@ -128,9 +127,53 @@ export async function parquetIntoDuckDb(
         await db.run(`DROP TABLE ${converted}`);
       }
     }
-    lap('duckdb');
     onProgress?.(rowEnd, h.numRows);
+  };
+  let ingesting: Promise<void> = Promise.resolve();
+  for (let g = 0; g < h.rowGroups.length; g++) {
+    const ipc = await next!;
+    lap('read');
+    next = read(g + 1);
+    // A failed prefetch is reported when its turn comes, not as an unhandled rejection.
+    next?.catch(() => undefined);
+    options.check?.();
+    const { rowStart, rowEnd } = h.rowGroups[g];
+    const arrow = tableFromIPC(ipc);
+    if (arrow.numRows !== rowEnd - rowStart) throw new DataError({ file: file.name }, `${rowEnd - rowStart} rows in row group ${g + 1}`, `${arrow.numRows}; the file is damaged`);
+    let data: Uint8Array | ColumnTable = ipc;
+    // Where the chunk's row k came from in the group: its rowid, or (after validation dropped rows) a kept row column.
+    let rowCol = 'rowid';
+    // This group's bad rows, added after the previous group's (whose conversion may still add some).
+    const groupBad: BadRow[] = [];
+    let unlisted = 0;
+    if (!arrowIsClean(arrow, schema)) {
+      const cols = arrowColumns(arrow);
+      const withRow = typed ? { ...schema, columns: [...schema.columns, { name: ROW_COLUMN, type: 'int' as const, nullable: false }] } : schema;
+      if (typed) {
+        cols[ROW_COLUMN] = Float64Array.from({ length: arrow.numRows }, (_, k) => k);
+        rowCol = ident(ROW_COLUMN);
+      }
+      const v = validateColumns(cols, arrow.numRows, withRow, file.name);
+      // Row numbers of this group's bad rows are relative to the group: shift them to the file.
+      const listed = v.bad.listed ?? v.bad.examples;
+      for (const e of listed) groupBad.push({ ...e, row: e.row + rowStart });
+      unlisted = v.bad.count - listed.length;
+      data = v.table;
+    }
+    const rows = data instanceof Uint8Array ? arrow.numRows : data.length;
+    // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
+    const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
+    lap('check');
+    await ingesting;
+    lap('duckdb');
+    for (const b of groupBad) bad.add(b);
+    bad.count += unlisted;
+    ingesting = ingest(g, data, rows, rowCol, inOrder);
+    // A failed ingest is reported when it is awaited (next group, or the end), not as an unhandled rejection.
+    ingesting.catch(() => undefined);
   }
+  await ingesting;
+  lap('duckdb');
   const result = bad.result();
   enforceBadRowPolicy(result, policy);
   const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
