@@ -8,51 +8,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import { tableToIPC, type Table } from 'apache-arrow';
-import { toArrowTable } from '../arrow';
 import { openParquet } from '../parquet';
 import { HM_TRANSACTIONS } from '../schema';
-import type { ColumnTable } from '../table';
-import type { DuckDbHandle } from './handle';
 import { literal } from './sql';
 import { parquetIntoDuckDb } from './stream';
+import { duckdbWasm, type TestHandle } from './test-engines';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'atelier-stream-'));
 let native: DuckDBConnection;
-let wasm: duckdb.DuckDBConnection;
 
-/** The handle over DuckDB-WASM's blocking connection (the page's handle is the same calls, asynchronous). */
-const db: DuckDbHandle = {
-  version: 'wasm',
-  async rows<T>(sql: string) {
-    return wasm
-      .query(sql)
-      .toArray()
-      .map((r) => r.toJSON() as T);
-  },
-  async arrow(sql: string) {
-    return wasm.query(sql) as Table;
-  },
-  async run(sql: string) {
-    wasm.query(sql);
-  },
-  async insert(name, table, mode) {
-    const options = { name, create: mode === 'create' };
-    if (table instanceof Uint8Array) return wasm.insertArrowFromIPCStream(table, options);
-    // As IPC bytes written here: the binding's own insertArrowTable uses its copy of apache-arrow (CommonJS), which
-    // writes an empty stream for a Table of this (ESM) copy. The page's bundle has one copy.
-    const t = 'schema' in table ? (table as Table) : toArrowTable(table as ColumnTable);
-    wasm.insertArrowFromIPCStream(tableToIPC(t, 'stream'), options);
-  },
-  registerFile: () => Promise.reject(new Error('not used here')),
-  async hasTable(name: string) {
-    return (await db.rows<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${literal(name)}`))[0].n > 0;
-  },
-};
+/** DuckDB-WASM's blocking connection behind the app's handle (the page's handle makes the same calls, asynchronously). */
+let db: TestHandle;
 
 const hex = (k: number) => k.toString(16).padStart(64, '0');
 /** 40 customers; transactions name customer k % 50, so ids 40..49 are not customers. */
@@ -92,18 +60,13 @@ async function loaded(table: string): Promise<Row[]> {
 
 beforeAll(async () => {
   native = await (await DuckDBInstance.create(':memory:')).connect();
-  const require = createRequire(import.meta.url);
-  const dist = path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-  const bundles = { mvp: { mainModule: path.join(dist, 'duckdb-mvp.wasm'), mainWorker: '' }, eh: { mainModule: path.join(dist, 'duckdb-eh.wasm'), mainWorker: '' } };
-  const instance = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
-  await instance.instantiate();
-  instance.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
-  wasm = instance.connect();
+  db = await duckdbWasm();
   const ids = Array.from({ length: CUSTOMERS }, (_, k) => `'${hex(k)}'`).join(', ');
-  wasm.query(`CREATE TYPE customer_key AS ENUM (${ids})`);
+  await db.run(`CREATE TYPE customer_key AS ENUM (${ids})`);
 });
 afterAll(() => {
   native?.closeSync();
+  db?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

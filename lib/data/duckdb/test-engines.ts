@@ -2,7 +2,7 @@
  * The DuckDB engines the large-path tests run on, each behind the app's DuckDbHandle: native DuckDB
  * (@duckdb/node-api, the headless runner's engine) and DuckDB-WASM (@duckdb/duckdb-wasm's Node build
  * of the same wasm files the browser loads: the engine the app's large path runs in). For tests only;
- * `arrow` and `insert` are not needed there.
+ * the native handle has no `arrow` or `insert` (the large-path tests do not use them).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as wasm from '@duckdb/duckdb-wasm/blocking';
+import { tableToIPC, type Table } from 'apache-arrow';
+import { toArrowTable } from '../arrow';
+import type { ColumnTable } from '../table';
 import type { DuckDbHandle } from './handle';
 import { literal } from './sql';
 
@@ -52,7 +55,7 @@ async function native(): Promise<TestHandle> {
 }
 
 /** DuckDB-WASM (the eh build where Node has exceptions, as in Chromium), one thread; files are registered as buffers. */
-async function duckdbWasm(): Promise<TestHandle> {
+export async function duckdbWasm(): Promise<TestHandle> {
   const dist = path.dirname(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
   const db = await wasm.createDuckDB(
     {
@@ -71,11 +74,18 @@ async function duckdbWasm(): Promise<TestHandle> {
   const handle: TestHandle = {
     version: `duckdb-wasm ${v}`,
     rows: async <T>(sql: string) => rows<T>(sql),
-    arrow: notUsed,
+    arrow: async (sql: string) => conn.query(sql) as Table,
     async run(sql: string) {
       conn.query(sql);
     },
-    insert: notUsed,
+    async insert(name, table, mode) {
+      const options = { name, create: mode === 'create' };
+      if (table instanceof Uint8Array) return conn.insertArrowFromIPCStream(table, options);
+      // As IPC bytes written here: the binding's own insertArrowTable uses its copy of apache-arrow (CommonJS), which
+      // writes an empty stream for a Table of this (ESM) copy. The page's bundle has one copy.
+      const t = 'schema' in table ? (table as Table) : toArrowTable(table as ColumnTable);
+      conn.insertArrowFromIPCStream(tableToIPC(t, 'stream'), options);
+    },
     async registerFile(name: string, file: File) {
       db.dropFile(name);
       db.registerFileBuffer(name, new Uint8Array(await file.arrayBuffer()));
