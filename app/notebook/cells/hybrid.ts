@@ -101,24 +101,27 @@ export const hybridCell = defineAppCell({
     const log = ctx.artifacts.get<InteractionLog>(DATA_CELL, 'interactions');
     const catalog = ctx.artifacts.get<ItemCatalog>(DATA_CELL, 'catalog');
     const customers = ctx.artifacts.find<CustomerTable>(DATA_CELL, 'customers');
-    const emb = ctx.artifacts.get<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
+    // Absent when the dataset has no photos (the Image embeddings cell says so): no image-similar candidates.
+    const emb = ctx.artifacts.find<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
     const model = ctx.artifacts.get<AlsModel>(ALS_CELL, 'model');
     if (log.user.length === 0) throw new CellFailure('The dataset has no purchases: there is nothing to recommend from.', 'Load a dataset with transactions in the Data cell.');
-    if (p.neighbours > emb.knn.k) {
+    if (emb && p.neighbours > emb.knn.k) {
       throw new CellFailure(`invalid neighbours: ${p.neighbours}; the Image embeddings cell kept ${emb.knn.k} per product`, `Lower it to ${emb.knn.k} or raise k in Image embeddings.`);
     }
     if (model.nItems !== log.nItems) throw new CellFailure(`The ALS model has ${model.nItems} articles but the dataset has ${log.nItems}.`, 'Run the ALS cell again on this dataset.');
 
     const settings: HybridSettings = { neighbours: p.neighbours, popularityDays: p.popularityDays, excludeBought: p.excludeBought, maxCandidates: p.maxCandidates };
     const history = historyBefore(log);
-    const neighbours = neighboursByItem(log.nItems, emb.rows, emb.knn, p.neighbours);
+    const neighbours: ItemNeighbours = emb
+      ? neighboursByItem(log.nItems, emb.rows, emb.knn, p.neighbours)
+      : { nItems: log.nItems, k: 1, items: new Int32Array(log.nItems).fill(-1), scores: new Float32Array(log.nItems).fill(NaN) };
     const popular = popularBefore(log, Infinity, p.popularityDays, Math.min(POPULAR_POOL, log.nItems));
     const ranker: CandidateRanker = (u, c) => (model.hasUser(u) ? Array.from(model.rankItems(u, c).items) : null);
 
     const memory = memoryPorts(history, catalog, log.itemKeys);
     let ports: HybridPorts = memory;
     let checked: ReturnType<typeof crossChecked> | null = null;
-    const notes: string[] = [];
+    const notes: string[] = emb ? [] : ['The dataset has no photos, so there are no image-similar candidates: co-purchase and popularity fill the lists.'];
     if (p.graph !== 'memory') {
       ctx.progress({ label: 'Checking Neo4j', done: 0, total: 1, unit: 'checks' });
       const holds = await neo4jHoldsDataset(log, catalog, customers);
