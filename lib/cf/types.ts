@@ -73,6 +73,8 @@ export interface AlsSolver {
   readonly threadsUsed?: number;
   /** Why the solver runs on fewer threads than requested, or null. */
   readonly threadsNote?: string | null;
+  /** The largest WebAssembly memory the solver has held (bytes; the SIMD kernel), also after dispose; undefined without one. */
+  readonly wasmBytes?: number;
   /**
    * Builds the fit's two confidence matrices (users × items, 1 + alpha·w, and
    * its transpose) where the solver reads them (the SIMD kernel: inside its

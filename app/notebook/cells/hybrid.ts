@@ -19,6 +19,8 @@ import {
 import { defineAppCell } from '../define';
 import type { AppServices } from '../services';
 import { actionQueries, neo4jHoldsDataset } from './hybrid-ports';
+import { checkMemory, hybridEstimate } from '@/lib/notebook/memory';
+import { budgetBytes, memoryBudgetParam } from './memory-budget';
 
 export const HYBRID_CELL = cellId('hybrid');
 const DATA_CELL = cellId('data');
@@ -94,6 +96,7 @@ export const hybridCell = defineAppCell({
       ],
     },
     customer: { kind: 'text', label: 'show customer (id, or #index; blank: the one with the most purchases)', default: '' },
+    memoryBudgetMB: memoryBudgetParam,
   },
   dependsOn: [DATA_CELL, EMBEDDINGS_CELL, ALS_CELL],
   async run(ctx) {
@@ -110,6 +113,12 @@ export const hybridCell = defineAppCell({
     }
     if (model.nItems !== log.nItems) throw new CellFailure(`The ALS model has ${model.nItems} articles but the dataset has ${log.nItems}.`, 'Run the ALS cell again on this dataset.');
 
+    // Before the history and the lists: distinct pairs are at most the rows.
+    ctx.log(checkMemory(
+      hybridEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, { pairs: log.user.length, factors: model.factors, neighbours: emb ? p.neighbours : 0, k: LIST_LENGTH }),
+      budgetBytes(p.memoryBudgetMB),
+      'Run it on a smaller dataset.',
+    ));
     const settings: HybridSettings = { neighbours: p.neighbours, popularityDays: p.popularityDays, excludeBought: p.excludeBought, maxCandidates: p.maxCandidates };
     const history = historyBefore(log);
     const neighbours: ItemNeighbours = emb

@@ -127,9 +127,12 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       return oneThread(module);
     }
   };
+  /** The largest memory this solver's engines have had (bytes): it outlives dispose, for memory estimates. */
+  let largest = 0;
   const ensure = (e: Engine, bytes: number) => {
     const have = e.memory.buffer.byteLength;
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
+    largest = Math.max(largest, e.memory.buffer.byteLength);
   };
 
   /** The memory header for k factors and T threads: YᵀY, then per thread its Gram blocks and scratch. */
@@ -185,6 +188,9 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     },
     get threadsNote() {
       return note;
+    },
+    get wasmBytes() {
+      return largest || undefined;
     },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;
