@@ -6,7 +6,7 @@ import { purchaseTable, tableLength } from '../graph/purchases';
 import { asOfView } from '../recs/backtest/asof';
 import { CANDIDATE_SOURCES, FEATURE_NAMES, testCutoffs } from '../recs';
 import { labelledWeek } from '../recs/twostage/pipeline';
-import { alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, evaluateEstimate, graphEstimate, weekBytes, WASM_MEMORY_LIMIT } from './memory';
+import { alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, evaluateEstimate, formatBytes, graphEstimate, weekBytes, WASM_MEMORY_LIMIT } from './memory';
 import { CellFailure } from './types';
 
 const small = buildDataset(generateDemoTables('small', 42), { kind: 'demo', name: 'demo', fingerprint: 'demo' });
@@ -78,7 +78,9 @@ describe('checkMemory', () => {
   const e = evaluateEstimate(sizes, { buyersPerWeek: [300, 320], candidatesPerBuyer: 150, sources: 8, features: 40, pairs: sizes.rows, factors: 32, threads: 2 });
 
   it('passes under the budget and says how much of it the estimate takes', () => {
-    expect(checkMemory(e, 4096 * 2 ** 20, 'hint')).toMatch(/^memory estimate: \d+\.\d\d GiB of the 4\.00 GiB budget/);
+    expect(checkMemory(e, 4096 * 2 ** 20, 'hint')).toBe(`memory estimate: ${formatBytes(e.total)} of the 4.00 GiB budget (WebAssembly ${formatBytes(e.wasm)})`);
+    expect(formatBytes(3 * 2 ** 30)).toBe('3.00 GiB');
+    expect(formatBytes(1.5 * 2 ** 20)).toBe('1.5 MiB');
   });
 
   it('stops before the start with the estimate, its parts and its inputs when over the budget', () => {
@@ -91,8 +93,8 @@ describe('checkMemory', () => {
     }
     expect(err).toBeInstanceOf(CellFailure);
     const f = err as CellFailure;
-    expect(f.message).toContain(`Evaluate needs about ${(e.total / 2 ** 30).toFixed(2)} GiB`);
-    expect(f.message).toContain(`over the memory budget of ${(budget / 2 ** 30).toFixed(2)} GiB`);
+    expect(f.message).toContain(`Evaluate needs about ${formatBytes(e.total)}`);
+    expect(f.message).toContain(`over the memory budget of ${formatBytes(budget)}`);
     expect(f.message).toContain(`rows ${sizes.rows.toLocaleString('en')}`);
     expect(f.message).toContain('candidates, features and labels of 2 labelled weeks');
     expect(f.hint).toContain('memory budget (MB)');

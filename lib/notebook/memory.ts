@@ -213,7 +213,9 @@ export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimat
   );
 }
 
-const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+/** Bytes in GiB (two decimals), or in MiB under 1 GiB. */
+export const formatBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const gb = formatBytes;
 const num = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en') : String(Number(n.toPrecision(4))));
 
 /** The estimate in words: total, then its parts, then the inputs. */
