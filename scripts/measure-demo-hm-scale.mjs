@@ -90,14 +90,19 @@ async function run(id) {
   await cell.getByTestId(`run-${id}`).click();
   let cancelled = false;
   let progress = '';
+  let said = t0;
   for (;;) {
-    await page.waitForTimeout(10_000);
+    // The status every second (a short cell ends on time), the progress line every 10 s.
+    await page.waitForTimeout(1_000);
     const status = await cell.getAttribute('data-status');
-    progress = ((await cell.getByTestId(`progress-${id}`).textContent().catch(() => null)) ?? progress).replace(/\s+/g, ' ').trim();
+    const ended = status && !['running', 'queued'].includes(status);
     const secs = (Date.now() - t0) / 1000;
+    if (!ended && Date.now() - said < 10_000) continue;
+    said = Date.now();
+    progress = ((await cell.getByTestId(`progress-${id}`).textContent({ timeout: 1_000 }).catch(() => null)) ?? progress).replace(/\s+/g, ' ').trim();
     console.error(`${id}: ${status} after ${secs.toFixed(0)} s ${progress} (browser RSS peak so far ${gib(peakSoFar())})`);
-    if (status && !['running', 'queued'].includes(status)) {
-      const error = status === 'error' ? (await cell.getByTestId(`error-${id}`).textContent().catch(() => null))?.replace(/\s+/g, ' ').trim() : null;
+    if (ended) {
+      const error = status === 'error' ? (await cell.getByTestId(`error-${id}`).textContent({ timeout: 5_000 }).catch(() => null))?.replace(/\s+/g, ' ').trim() : null;
       peakSoFar();
       sampler.stop();
       return { status: cancelled ? `cancelled after ${limitMin} min` : status, error, seconds: secs, peak, start, lastProgress: cancelled ? progress : undefined };
