@@ -125,6 +125,9 @@ for (const id of cells) {
   const line = { cell: id, status: r.status, seconds: Number(r.seconds.toFixed(1)), peak_gib: Number((r.peak / 2 ** 30).toFixed(2)), start_gib: Number((r.start / 2 ** 30).toFixed(2)) };
   if (r.error) line.error = r.error;
   if (r.lastProgress) line.last_progress = r.lastProgress;
+  // The cell's pre-flight memory estimate (lib/notebook/memory.ts), as its log says it.
+  const estimate = await page.getByTestId(`cell-${id}`).locator('pre.log').textContent({ timeout: 1_000 }).then((t) => /memory estimate: [^\n]*/.exec(t ?? '')?.[0]).catch(() => undefined);
+  if (estimate) line.estimate = estimate;
   if (id === 'data') {
     line.metrics = await page.getByTestId('cell-data').locator('.metric').evaluateAll((els) =>
       Object.fromEntries(els.map((e) => [e.getAttribute('data-name'), e.querySelector('.value')?.textContent?.trim()])),
