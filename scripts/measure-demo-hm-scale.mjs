@@ -12,9 +12,9 @@
 // Usage: start the app (node scripts/start.mjs --port 3610 --no-build), then
 //   node scripts/measure-demo-hm-scale.mjs http://127.0.0.1:3610 [--scale 0.1]
 //     [--cells data,explore,graph,embeddings,als,hybrid,evaluate] [--param als-iterations=1 ...]
-//     [--cell-limit-min 40]
+//     [--cell-limit-min 40[,hybrid=5]]
 // --param ID=VALUE sets a cell parameter (the input with that id) before the runs.
-// --cell-limit-min cancels a cell that runs longer (its last progress line says how far it got).
+// --cell-limit-min cancels a cell that runs longer, per cell where named (its last progress line says how far it got).
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../bench/lib/browser.mjs';
 import { sampleChildrenRss } from '../bench/lib/memory.mjs';
@@ -42,7 +42,13 @@ if (!(scale > 0 && scale <= 1)) {
   console.error(`invalid --scale: ${flag('scale')}; expected a number in (0, 1]`);
   process.exit(2);
 }
-const limitMin = Number(flag('cell-limit-min', '0'));
+// --cell-limit-min 25 or e.g. 25,hybrid=5: minutes a cell may run (0: no limit), per cell where named.
+const limits = Object.fromEntries(flag('cell-limit-min', '0').split(',').map((e) => (e.includes('=') ? e.split('=') : ['*', e])).map(([k, v]) => [k, Number(v)]));
+if (Object.values(limits).some((v) => !(v >= 0))) {
+  console.error(`invalid --cell-limit-min: ${flag('cell-limit-min')}; expected minutes, e.g. 25 or 25,hybrid=5`);
+  process.exit(2);
+}
+const limitOf = (id) => limits[id] ?? limits['*'] ?? 0;
 const params = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] !== '--param') continue;
@@ -75,6 +81,7 @@ async function setParam(id, value) {
 
 /** Runs a cell, printing its progress line every 10 s; returns {status, seconds, peak, start}. */
 async function run(id) {
+  const limitMin = limitOf(id);
   const cell = page.getByTestId(`cell-${id}`);
   // memory.mjs's sampler returns its peak when stopped: restart it at each report.
   let sampler = sampleChildrenRss({ ms: 250 });
