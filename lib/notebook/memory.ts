@@ -165,6 +165,13 @@ export function hybridEstimate(log: LogSizes, s: HybridSizes): MemoryEstimate {
   ]);
 }
 
+/**
+ * Candidates per buyer the Evaluate cell's estimate counts: the two-stage's sources overlap, so a buyer gets fewer than the
+ * sum of the per-source limits (324). Measured: about 175 on the H&M sample (lib/recs/twostage/candidates.ts) and
+ * 151.4 on the default demo (bench/node/evaluate-demo.ts, seed 42); the larger is used.
+ */
+export const CANDIDATES_PER_BUYER = 175;
+
 /** Sizes of the Evaluate cell's backtest. */
 export interface EvaluateSizes {
   /** Buyers in each labelled week the backtest keeps (its test weeks and the ranker's training weeks). */

@@ -17,15 +17,9 @@ import {
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
-import { buyersInWeeks, checkMemory, evaluateEstimate } from '@/lib/notebook/memory';
+import { buyersInWeeks, CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate } from '@/lib/notebook/memory';
 import { budgetBytes, hardwareThreads, memoryBudgetParam } from './memory-budget';
 
-/**
- * Candidates per buyer the memory estimate counts: the two-stage's sources overlap, so a buyer gets fewer than the
- * sum of the per-source limits (324). Measured: about 175 on the H&M sample (lib/recs/twostage/candidates.ts) and
- * 151.4 on the default demo (bench/node/evaluate-demo.ts, seed 42); the larger is used.
- */
-export const CANDIDATES_PER_BUYER = 175;
 
 export const EVALUATE_CELL = cellId('evaluate');
 const DATA_CELL = cellId('data');
