@@ -63,6 +63,9 @@ const gib = (b) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 const page = await browser.newPage();
+// A cell may block the page's main thread for minutes at this scale (the ALS cell's split and weights over 31.8M
+// rows): a click or an attribute read waits for it instead of failing after Playwright's 30 s.
+page.setDefaultTimeout(0);
 page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
 page.on('console', (m) => m.type() === 'error' && console.error(`page: ${m.text()}`));
 await page.goto(`${base}/?backend=wasm`);
