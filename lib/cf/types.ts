@@ -73,6 +73,8 @@ export interface AlsSolver {
   readonly threadsUsed?: number;
   /** Why the solver runs on fewer threads than requested, or null. */
   readonly threadsNote?: string | null;
+  /** The largest WebAssembly memory the solver has held (bytes; the SIMD kernel), also after dispose; undefined without one. */
+  readonly wasmBytes?: number;
   /**
    * max |v| over a factor matrix (NaN when any entry is NaN), for the fit's
    * divergence check; the SIMD solver scans the factors it holds in its

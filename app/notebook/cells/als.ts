@@ -16,6 +16,8 @@ import type { MetricReport } from '@/lib/metrics';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import { defineAppCell } from '../define';
 import { marginFor, numericTickLabels } from './plot-layout';
+import { alsEstimate, checkMemory } from '@/lib/notebook/memory';
+import { budgetBytes, hardwareThreads, memoryBudgetParam } from './memory-budget';
 
 export const ALS_CELL = cellId('als');
 const DATA_CELL = cellId('data');
@@ -100,6 +102,7 @@ export const alsCell = defineAppCell({
     customer: { kind: 'text', label: 'customer (id, or #index; blank: the first scored holdout customer)', default: '' },
     article: { kind: 'text', label: 'article for look-alikes (id, or #index; blank: the top recommendation)', default: '' },
     cache: { kind: 'boolean', label: 'reuse a cached fit (same data and parameters)', default: true },
+    memoryBudgetMB: memoryBudgetParam,
   },
   dependsOn: [DATA_CELL],
   async run(ctx) {
@@ -143,13 +146,20 @@ export const alsCell = defineAppCell({
       if (err instanceof CfInputError) throw new CellFailure(err.message, 'Fix the parameter named in the message.');
       throw err;
     }
-    const nnz = prepared.weights.indices.length;
+    const w = prepared.weights;
+    const nnz = w.indices.length;
     if (nnz === 0) {
       throw new CellFailure(
         `No purchases are left to train on: ${split.train.user.length} training rows, ${prepared.filteredUsers.length} customers and ${prepared.filteredItems.length} articles filtered out.`,
         dated ? 'Lower "min purchases per customer" / "min purchases per article", or shorten the holdout window.' : 'Lower "min purchases per customer" / "min purchases per article".',
       );
     }
+    // Before the fit: the kernel's memory and the factors, from the sizes just prepared.
+    ctx.log(checkMemory(
+      alsEstimate({ rows: log.user.length, users: w.nRows, items: w.nCols }, { users: w.nRows, items: w.nCols, nnz, factors: p.factors, threads: hardwareThreads() }),
+      budgetBytes(p.memoryBudgetMB),
+      'Raise "min purchases per customer" / "min purchases per article", or use fewer factors.',
+    ));
     const fullSpec = holdoutFromPairs(test.user, test.item);
     const spec: HoldoutSpec = sampleHoldout(fullSpec, p.maxEvalCustomers, ctx.seed);
     const nTrainUsers = prepared.userCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
@@ -159,7 +169,6 @@ export const alsCell = defineAppCell({
     );
 
     const ml = await ctx.services.ml();
-    const w = prepared.weights;
     let res;
     try {
       res = await ml.call(

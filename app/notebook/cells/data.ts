@@ -6,7 +6,7 @@
  * interactions file. A load that fails leaves the previous dataset in place.
  */
 import { buildDataset, catalogFor, customerTableFor, type BuiltDataset } from '@/lib/data/build';
-import { generateDemo, generateDemoTables, type DemoPreset } from '@/lib/data/demo';
+import { DEMO_PRESETS, generateDemo, generateDemoTables, scaledSizes, type DemoPreset } from '@/lib/data/demo';
 import type { TextEncoding } from '@/lib/data/csv';
 import { DataError, MIN_KEPT_SHARE, describeBadRow, enforceKeptShare, type BadRowPolicy, type BadRows } from '@/lib/data/errors';
 import { Fingerprint, fingerprintTable } from '@/lib/data/fingerprint';
@@ -66,6 +66,10 @@ export const dataCell = defineAppCell({
       kind: 'number', label: 'Large-file threshold (MB)', default: LARGE_FILE_BYTES / 2 ** 20, min: 0, step: 64,
       help: 'H&M transactions files above this size are read by DuckDB from the file (not into memory) and not kept in browser storage',
     },
+    hmScaleFraction: {
+      kind: 'number', label: 'H&M-scale demo: share of the sizes', default: 1, min: 0.001, max: 1, step: 0.05,
+      help: 'Demo: H&M scale only. Generates this share of the articles, customers and transactions (1: the full 105,542 / 1,371,980 / 31,788,324), to measure how memory grows with size',
+    },
     encoding: {
       kind: 'select', label: 'Encoding', default: 'utf-8',
       options: [{ value: 'utf-8', label: 'UTF-8 (with or without BOM)' }, { value: 'latin1', label: 'latin-1 / Windows-1252' }],
@@ -88,7 +92,7 @@ export const dataCell = defineAppCell({
     ctx.progress({ label: 'Starting DuckDB', done: 0, total: 1, unit: 'steps' });
     const db = await getDuckDb();
     try {
-      const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, minShare, ctx, db, check);
+      const built = src.startsWith('demo-') ? await loadDemo(PRESET[src], ctx.seed, db, ctx, check, ctx.params.hmScaleFraction as number) : await loadFiles(src as Exclude<SourceName, `demo-${string}`>, policy, minShare, ctx, db, check);
       const artifacts: DataArtifacts = { ...built.dataset, db, validation: built.validation ?? null };
       const outputs = await datasetOutputs(db, built.dataset, built.bad, built.notes, (performance.now() - t0) / 1000);
       current = { artifacts, outputs };
@@ -125,9 +129,15 @@ interface Loaded {
 
 type Ctx = Parameters<typeof dataCell.run>[0];
 
-async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx: Ctx, check: () => void): Promise<Loaded> {
-  const fingerprint = new Fingerprint().text(DEMO_VERSION).text(preset).text(String(seed)).hex();
-  const name = `Demo (${preset}, seed ${seed})`;
+/** Rows generated and inserted at a time at H&M scale (smaller chunks: a lower high-water mark in the page and in DuckDB-WASM). */
+export const HM_SCALE_CHUNK_ROWS = 250_000;
+
+async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx: Ctx, check: () => void, fraction = 1): Promise<Loaded> {
+  const scaled = preset === 'hm-scale' && fraction < 1;
+  if (scaled && !(fraction > 0)) throw new CellFailure(`invalid H&M-scale share: ${fraction}; expected a number in (0, 1]`, 'Set "H&M-scale demo: share of the sizes" between 0.001 and 1.');
+  const fp = new Fingerprint().text(DEMO_VERSION).text(preset).text(String(seed));
+  const fingerprint = (scaled ? fp.text(`fraction ${fraction}`) : fp).hex();
+  const name = `Demo (${preset}${scaled ? ` ×${fraction}` : ''}, seed ${seed})`;
   releaseObjectUrls();
   if (preset !== 'hm-scale') {
     ctx.progress({ label: 'Generating the demo', done: 0, total: 2, unit: 'steps' });
@@ -142,7 +152,8 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   }
   // hm-scale: 31.8M rows are generated and inserted one chunk at a time.
   ctx.progress({ label: 'Generating articles and customers', done: 0, total: 1, unit: 'steps' });
-  const demo = generateDemo('hm-scale', seed);
+  const full = DEMO_PRESETS['hm-scale'];
+  const demo = generateDemo(scaled ? scaledSizes(full, fraction) : 'hm-scale', seed);
   await stage(db, 'articles', demo.articles, 'create');
   await stage(db, 'customers', demo.customers, 'create');
   const customerKeys = demo.customers.columns.customer_id.values as string[];
@@ -151,7 +162,7 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   // customer_id as an ENUM of the customers' ids keeps 31.8M rows within DuckDB-WASM's memory (lib/data/duckdb/staging.ts).
   const append = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
   let done = 0;
-  for (const chunk of demo.transactions(1_000_000)) {
+  for (const chunk of demo.transactions(HM_SCALE_CHUNK_ROWS)) {
     check();
     await append(chunk.table);
     const cols = chunk.table.columns;

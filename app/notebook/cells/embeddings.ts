@@ -116,6 +116,19 @@ export const embeddingsCell = defineAppCell({
     let order = catalog.keys.map((_, i) => i);
     if (p.limit > 0) order = order.slice(0, p.limit);
     const noUrl = order.filter((i) => !catalog.imageUrl[i]).length;
+    if (order.length > 0 && noUrl === order.length) {
+      // A dataset without photos (the H&M-scale demo, files picked without images/): nothing to embed. The cell is done with no
+      // image neighbours rather than failed, so that Hybrid (co-purchase and popularity) and Evaluate still run after it.
+      return {
+        outputs: [{
+          kind: 'markdown',
+          text: `None of the ${order.length.toLocaleString('en')} products has a photo: no embeddings and no image neighbours. ` +
+            'The Hybrid cell fills its lists from co-purchase and popularity; Evaluate runs its strategies without image neighbours.',
+        }],
+        summary: { backbone: spec.id, embedded: 0, missing: order.length, noPhotos: true },
+        artifacts: {},
+      };
+    }
 
     // 2. The backbone.
     let source: EmbedSource = spec.vendoredUrl ? { kind: 'url', url: spec.vendoredUrl } : { kind: 'none' };

@@ -13,10 +13,13 @@ import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  checkSubmission, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
+  BACKTEST_ALS, CANDIDATE_SOURCES, checkSubmission, FEATURE_NAMES, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
+import { buyersInWeeks, CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate } from '@/lib/notebook/memory';
+import { budgetBytes, hardwareThreads, memoryBudgetParam } from './memory-budget';
+
 
 export const EVALUATE_CELL = cellId('evaluate');
 const DATA_CELL = cellId('data');
@@ -61,6 +64,7 @@ export const evaluateCell = defineAppCell({
     baseline: { kind: 'select', label: 'baseline of the paired differences', default: '', options: [{ value: '', label: 'the best baseline' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
     submission: { kind: 'select', label: 'strategy of the submission', default: '', options: [{ value: '', label: 'the best one' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
     customer: { kind: 'text', label: 'explain customer (id, or #index; blank: the last week’s buyer with the most purchases)', default: '' },
+    memoryBudgetMB: memoryBudgetParam,
   },
   dependsOn: [DATA_CELL, EMBEDDINGS_CELL],
   async run(ctx) {
@@ -89,6 +93,16 @@ export const evaluateCell = defineAppCell({
         'Lower "weekly test cutoffs" or "ranker training weeks".',
       );
     }
+    // Before the backtest: every labelled week it keeps (test weeks and the ranker's training weeks before each).
+    const weekStarts = [...new Set(Array.from(cutoffs).flatMap((c) => Array.from({ length: ranker.trainWeeks + 1 }, (_, w) => c - 7 * w)))];
+    ctx.log(checkMemory(
+      evaluateEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, {
+        buyersPerWeek: buyersInWeeks(log, weekStarts), candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
+        pairs: log.user.length, factors: BACKTEST_ALS.params.factors, threads: hardwareThreads(),
+      }),
+      budgetBytes(p.memoryBudgetMB),
+      'Lower "weekly test cutoffs" or "ranker training weeks", or evaluate a smaller dataset.',
+    ));
     const explainUser = lookupCustomer(log.userKeys, p.customer);
     if (p.customer.trim() && explainUser < 0) ctx.log(`customer "${p.customer}" not found; explaining the last week’s buyer with the most purchases`);
     const image = emb && catalog?.imageUrl.some((u) => u) ? neighboursByItem(log.nItems, emb.rows, emb.knn, Math.min(20, emb.knn.k)) : null;

@@ -18,6 +18,8 @@ import { CellFailure, cellId, type CellOutput } from '@/lib/notebook/types';
 import { CancelledError } from '@/lib/util/cancel';
 import { defineAppCell } from '../define';
 import { catchUp, deferredWrites, neo4jDown, skippedNote } from './neo4j-pending';
+import { checkMemory, graphEstimate } from '@/lib/notebook/memory';
+import { budgetBytes, memoryBudgetParam } from './memory-budget';
 
 export const GRAPH_CELL = cellId('graph');
 const DATA_CELL = cellId('data');
@@ -66,6 +68,7 @@ export const graphCell = defineAppCell({
       ],
     },
     customer: { kind: 'text', label: 'Browse customer', default: '', help: 'Customer id; empty: the customer with the most purchases' },
+    memoryBudgetMB: memoryBudgetParam,
   },
   dependsOn: [DATA_CELL],
   async run(ctx) {
@@ -86,6 +89,12 @@ export const graphCell = defineAppCell({
         summary: { skipped: down },
       };
     }
+    // Before the purchases are folded into columns (the cell's largest allocation).
+    ctx.log(checkMemory(
+      graphEstimate({ rows: interactions.user.length, users: customers.keys.length, items: catalog.keys.length }),
+      budgetBytes(ctx.params.memoryBudgetMB),
+      'Load a smaller dataset into the graph.',
+    ));
     const status = unwrap(await graphStatusAction(), 'Neo4j is not available');
     ctx.log(`Neo4j: ${status.split ? `customers on ${status.main}, catalogue on ${status.products}` : status.main}`);
 

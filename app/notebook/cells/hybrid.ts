@@ -19,6 +19,8 @@ import {
 import { defineAppCell } from '../define';
 import type { AppServices } from '../services';
 import { actionQueries, neo4jHoldsDataset } from './hybrid-ports';
+import { checkMemory, hybridEstimate } from '@/lib/notebook/memory';
+import { budgetBytes, memoryBudgetParam } from './memory-budget';
 
 export const HYBRID_CELL = cellId('hybrid');
 const DATA_CELL = cellId('data');
@@ -94,6 +96,7 @@ export const hybridCell = defineAppCell({
       ],
     },
     customer: { kind: 'text', label: 'show customer (id, or #index; blank: the one with the most purchases)', default: '' },
+    memoryBudgetMB: memoryBudgetParam,
   },
   dependsOn: [DATA_CELL, EMBEDDINGS_CELL, ALS_CELL],
   async run(ctx) {
@@ -101,24 +104,33 @@ export const hybridCell = defineAppCell({
     const log = ctx.artifacts.get<InteractionLog>(DATA_CELL, 'interactions');
     const catalog = ctx.artifacts.get<ItemCatalog>(DATA_CELL, 'catalog');
     const customers = ctx.artifacts.find<CustomerTable>(DATA_CELL, 'customers');
-    const emb = ctx.artifacts.get<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
+    // Absent when the dataset has no photos (the Image embeddings cell says so): no image-similar candidates.
+    const emb = ctx.artifacts.find<{ rows: Int32Array; knn: KnnResult }>(EMBEDDINGS_CELL, 'neighbours');
     const model = ctx.artifacts.get<AlsModel>(ALS_CELL, 'model');
     if (log.user.length === 0) throw new CellFailure('The dataset has no purchases: there is nothing to recommend from.', 'Load a dataset with transactions in the Data cell.');
-    if (p.neighbours > emb.knn.k) {
+    if (emb && p.neighbours > emb.knn.k) {
       throw new CellFailure(`invalid neighbours: ${p.neighbours}; the Image embeddings cell kept ${emb.knn.k} per product`, `Lower it to ${emb.knn.k} or raise k in Image embeddings.`);
     }
     if (model.nItems !== log.nItems) throw new CellFailure(`The ALS model has ${model.nItems} articles but the dataset has ${log.nItems}.`, 'Run the ALS cell again on this dataset.');
 
+    // Before the history and the lists: distinct pairs are at most the rows.
+    ctx.log(checkMemory(
+      hybridEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, { pairs: log.user.length, factors: model.factors, neighbours: emb ? p.neighbours : 0, k: LIST_LENGTH }),
+      budgetBytes(p.memoryBudgetMB),
+      'Run it on a smaller dataset.',
+    ));
     const settings: HybridSettings = { neighbours: p.neighbours, popularityDays: p.popularityDays, excludeBought: p.excludeBought, maxCandidates: p.maxCandidates };
     const history = historyBefore(log);
-    const neighbours = neighboursByItem(log.nItems, emb.rows, emb.knn, p.neighbours);
+    const neighbours: ItemNeighbours = emb
+      ? neighboursByItem(log.nItems, emb.rows, emb.knn, p.neighbours)
+      : { nItems: log.nItems, k: 1, items: new Int32Array(log.nItems).fill(-1), scores: new Float32Array(log.nItems).fill(NaN) };
     const popular = popularBefore(log, Infinity, p.popularityDays, Math.min(POPULAR_POOL, log.nItems));
     const ranker: CandidateRanker = (u, c) => (model.hasUser(u) ? Array.from(model.rankItems(u, c).items) : null);
 
     const memory = memoryPorts(history, catalog, log.itemKeys);
     let ports: HybridPorts = memory;
     let checked: ReturnType<typeof crossChecked> | null = null;
-    const notes: string[] = [];
+    const notes: string[] = emb ? [] : ['The dataset has no photos, so there are no image-similar candidates: co-purchase and popularity fill the lists.'];
     if (p.graph !== 'memory') {
       ctx.progress({ label: 'Checking Neo4j', done: 0, total: 1, unit: 'checks' });
       const holds = await neo4jHoldsDataset(log, catalog, customers);

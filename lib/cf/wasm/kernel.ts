@@ -158,9 +158,12 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       return oneThread(module);
     }
   };
+  /** The largest memory this solver's engines have had (bytes): it outlives dispose, for memory estimates. */
+  let largest = 0;
   const ensure = (e: Engine, bytes: number) => {
     const have = e.memory.buffer.byteLength;
     if (bytes > have) e.memory.grow(Math.ceil((bytes - have) / PAGE));
+    largest = Math.max(largest, e.memory.buffer.byteLength);
   };
 
   /** The memory header for k factors and T threads: YᵀY, the Gram slots, per thread its scratch, the counters. */
@@ -235,6 +238,9 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       // The factors in the kernel's memory are scanned by the kernel (SIMD); others in JS.
       if (engine && owned && (a === owned.users || a === owned.items)) return engine.maxabs(a.byteOffset, a.length);
       return maxAbs(a);
+    },
+    get wasmBytes() {
+      return largest || undefined;
     },
     async solve(args: SolveArgs): Promise<void> {
       const { confidence: m, target, fixed, factors: k, regularization, cgSteps, signal } = args;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_FIRST_DAY, DEMO_LAST_DAY, generateDemo, generateDemoTables } from './index';
+import { DEMO_FIRST_DAY, DEMO_LAST_DAY, DEMO_PRESETS, generateDemo, generateDemoTables, scaledSizes } from './index';
 import { articleImageDataUrl, articleSvg, lookOf } from './images';
 import { HM_ARTICLES, HM_CUSTOMERS, HM_TRANSACTIONS } from '../schema';
 import { validateColumns } from '../validate';
@@ -110,5 +110,23 @@ describe('demo generator', () => {
     expect(b).toContain('<pattern');
     expect(articleImageDataUrl(black).startsWith('data:image/svg+xml')).toBe(true);
     expect(lookOf({ productTypeName: 'Unknown thing', colourGroupName: null })).toEqual({ shape: 'tshirt', colour: '#9a9a9a', pattern: 'solid' });
+  });
+});
+
+describe('scaledSizes (the Data cell\'s share of the hm-scale demo)', () => {
+  it('scales every size, keeps the preset at 1, and a generated stream has the scaled count', () => {
+    const full = DEMO_PRESETS['hm-scale'];
+    expect(scaledSizes(full, 1)).toEqual(full);
+    expect(scaledSizes(full, 0.05)).toEqual({ articles: 5_277, customers: 68_599, transactions: 1_589_416 });
+    const small = scaledSizes(DEMO_PRESETS.small, 0.01);
+    const demo = generateDemo(small, SEED);
+    let rows = 0;
+    for (const c of demo.transactions(5_000)) rows += c.table.length;
+    expect({ articles: demo.articles.length, customers: demo.customers.length, transactions: rows }).toEqual(small);
+  });
+
+  it('rejects a share outside (0, 1]', () => {
+    expect(() => scaledSizes(DEMO_PRESETS.small, 0)).toThrow('invalid fraction: 0; expected a number in (0, 1]');
+    expect(() => scaledSizes(DEMO_PRESETS.small, 1.5)).toThrow('invalid fraction: 1.5');
   });
 });

@@ -27,6 +27,16 @@ export type DemoSizes = { articles: number; customers: number; transactions: num
 export const DEMO_FIRST_DAY = parseIsoDay('2018-09-20');
 export const DEMO_LAST_DAY = parseIsoDay('2020-09-22');
 
+/** A share of a preset's sizes (each rounded, at least 2 articles and customers and 1 transaction). */
+export function scaledSizes(sizes: DemoSizes, fraction: number): DemoSizes {
+  if (!(fraction > 0 && fraction <= 1)) throw new Error(`invalid fraction: ${fraction}; expected a number in (0, 1]`);
+  return {
+    articles: Math.max(2, Math.round(sizes.articles * fraction)),
+    customers: Math.max(2, Math.round(sizes.customers * fraction)),
+    transactions: Math.max(1, Math.round(sizes.transactions * fraction)),
+  };
+}
+
 export function isDemoPreset(v: string): v is DemoPreset {
   return v in DEMO_PRESETS;
 }

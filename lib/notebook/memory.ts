@@ -1,0 +1,278 @@
+/**
+ * Pre-flight memory estimates of the model cells: before a cell starts its
+ * heavy work on a dataset, its peak is estimated from the dataset's sizes
+ * (rows, customers, articles, factors, buyers per week...), part by part,
+ * and a cell whose estimate exceeds its budget (or whose WebAssembly kernel
+ * would exceed WebAssembly's 4 GiB memory) fails with the estimate and its
+ * inputs instead of taking the tab down.
+ *
+ * Typed arrays are counted exactly from the code that allocates them (the
+ * unit tests hold those parts to the bytes the real code allocates). JS
+ * objects, strings, arrays of numbers and Sets are counted with per-object
+ * constants (V8 on 64-bit with pointer compression, rounded up): those parts
+ * are approximate, and the hm-scale measurement (scripts/measure-demo-hm-scale.mjs)
+ * compares the totals with the browser's measured peak per cell.
+ */
+import { CellFailure } from './types';
+
+/** WebAssembly memory (32-bit) holds at most 65,536 pages of 64 KiB. */
+export const WASM_MEMORY_LIMIT = 65_536 * 65_536;
+/** Default budget of a cell (MiB): the tab's goal at H&M scale is a peak under 4 GB. */
+export const DEFAULT_BUDGET_MB = 4096;
+const PAGE = 65_536;
+
+/** V8 sizes used for JS objects (bytes, rounded up). */
+export const JS = {
+  /** A one-byte string: header plus characters, and the slot that refers to it. */
+  string: (chars: number) => 16 + Math.ceil(chars / 8) * 8 + 8,
+  /** A number in a JS array (a double or a tagged slot). */
+  arraySlot: 8,
+  /** An empty array or plain object (header, elements pointer). */
+  object: 32,
+  /** A Set: its object plus an initial hash table. */
+  set: 128,
+  /** One entry of a Set of small integers (hash table slot, chain, entry). */
+  setEntry: 24,
+} as const;
+
+export interface MemoryPart {
+  what: string;
+  bytes: number;
+  /** Inside a WebAssembly memory (counts against WASM_MEMORY_LIMIT too). */
+  wasm?: boolean;
+}
+
+export interface MemoryEstimate {
+  cell: string;
+  /** The sizes the estimate is computed from. */
+  inputs: Record<string, number>;
+  parts: MemoryPart[];
+  /** Sum of the parts (bytes). */
+  total: number;
+  /** Largest single WebAssembly memory among the parts (bytes). */
+  wasm: number;
+}
+
+function estimate(cell: string, inputs: Record<string, number>, parts: MemoryPart[]): MemoryEstimate {
+  for (const p of parts) if (!(Number.isFinite(p.bytes) && p.bytes >= 0)) throw new Error(`invalid memory part ${p.what}: ${p.bytes} bytes; expected a finite number ≥ 0`);
+  const total = parts.reduce((s, p) => s + p.bytes, 0);
+  const wasm = Math.max(0, ...parts.filter((p) => p.wasm).map((p) => p.bytes));
+  return { cell, inputs, parts, total, wasm };
+}
+
+const align16 = (b: number) => Math.ceil(b / 16) * 16;
+
+/** Sizes of the dataset a model cell reads. */
+export interface LogSizes {
+  /** Interaction rows. */
+  rows: number;
+  /** Customers (dense user ids). */
+  users: number;
+  /** Articles (dense item ids). */
+  items: number;
+}
+
+/** The interaction log the Data cell holds: user, item, day (Int32), value (Float32), channel (Uint8), and the key strings. */
+export function logBytes(s: LogSizes, keyChars = { user: 64, item: 10 }): number {
+  return s.rows * 17 + s.users * JS.string(keyChars.user) + s.items * JS.string(keyChars.item);
+}
+
+/** Sizes of an ALS fit. */
+export interface AlsSizes {
+  /** Rows of the confidence matrix (customers) and its columns (articles). */
+  users: number;
+  items: number;
+  /** Non-zero (customer, article) pairs. */
+  nnz: number;
+  factors: number;
+  /** Kernel threads (each has its Gram blocks and scratch). */
+  threads: number;
+}
+
+/**
+ * The SIMD kernel's WebAssembly memory for one fit (lib/cf/wasm/kernel.ts `matrices`): YᵀY, per thread Gram blocks
+ * (f32 and f64) and scratch, the users×items CSR and its transpose (indptr, indices, confidence), both factor
+ * matrices and the chunk table, plus the two spare pages it reserves, rounded up to whole pages.
+ */
+export function alsKernelBytes(s: AlsSizes): number {
+  const k = s.factors;
+  const perThread = align16(k * k * 4) + align16(k * k * 8) + align16(3 * k * 4);
+  let at = align16(k * k * 4) + s.threads * perThread;
+  for (const b of [(s.users + 1) * 4, s.nnz * 4, s.nnz * 4, (s.items + 1) * 4, s.nnz * 4, s.nnz * 4, (s.users + s.items) * k * 4, (Math.max(s.users, s.items) + 2) * 4]) at += align16(b);
+  return Math.ceil((at + 2 * PAGE) / PAGE) * PAGE;
+}
+
+/**
+ * The ALS cell (lib/cf through the ML worker): the kernel's memory, the weights CSR handed to the worker, the
+ * factors in the worker, their copy for the browser cache and the model the page gets back; on the page the
+ * training split (a copy of the log's columns) that `prepareInteractions` reads.
+ */
+export function alsEstimate(log: LogSizes, s: AlsSizes): MemoryEstimate {
+  return estimate('ALS', { ...log, nnz: s.nnz, factors: s.factors, threads: s.threads }, [
+    { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
+    { what: 'training split and weights on the page', bytes: log.rows * 16 + (s.users + 1) * 4 + s.nnz * 8 },
+    { what: 'WebAssembly kernel: both CSRs, factors, Gram blocks', bytes: alsKernelBytes(s), wasm: true },
+    { what: 'the model (factors, seen pairs) in the worker, in the browser cache write, and on the page', bytes: 3 * alsModelBytes(s) },
+  ]);
+}
+
+/** A fitted model (lib/cf/model.ts AlsSaved): both factor matrices and the CSR of the pairs it was trained on. */
+export function alsModelBytes(s: Pick<AlsSizes, 'users' | 'items' | 'nnz' | 'factors'>): number {
+  return (s.users + s.items) * s.factors * 4 + (s.users + 1) * 4 + s.nnz * 4;
+}
+
+/**
+ * The Graph cell: PURCHASED folded into columns (lib/graph/purchases.ts: the sort order, its sort's copy, and six
+ * columns per relationship, at most one per row), and the customer and product rows as objects.
+ */
+export function graphEstimate(log: LogSizes): MemoryEstimate {
+  return estimate('Graph', { ...log }, [
+    { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
+    { what: 'PURCHASED columns (customer, product, day, channel, quantity, price)', bytes: log.rows * (5 * 4 + 8) },
+    { what: 'sort order of the rows and the sort\'s copy', bytes: log.rows * (4 + JS.arraySlot) },
+    { what: 'customer rows (one object each)', bytes: log.users * (JS.object + 4 * JS.arraySlot) },
+    { what: 'product rows (one object each)', bytes: log.items * (JS.object + 16 * JS.arraySlot) },
+  ]);
+}
+
+/** Purchase history per customer (lib/recs/history.ts): an array and a Set per customer, one entry per distinct pair. */
+export function historyBytes(users: number, pairs: number): number {
+  return users * (JS.object + JS.set) + pairs * (JS.arraySlot + JS.setEntry + 4);
+}
+
+/** Sizes of the Hybrid cell's run. */
+export interface HybridSizes {
+  /** Distinct (customer, article) pairs (at most the rows). */
+  pairs: number;
+  factors: number;
+  /** Image neighbours per article (0: the dataset has no photos). */
+  neighbours: number;
+  /** List length (12). */
+  k: number;
+}
+
+/**
+ * The Hybrid cell: the history on the page, the packed log (a copy of its columns) and its unpacked history and
+ * ALS model in the worker, the lists (typed in the worker, objects on the page).
+ */
+export function hybridEstimate(log: LogSizes, s: HybridSizes): MemoryEstimate {
+  return estimate('Hybrid', { ...log, pairs: s.pairs, factors: s.factors, neighbours: s.neighbours }, [
+    { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
+    { what: 'purchase history on the page', bytes: historyBytes(log.users, s.pairs) },
+    { what: 'packed log and catalogue for the worker', bytes: log.rows * 16 + log.items * 16 + log.items * s.neighbours * 8 * 2 },
+    { what: 'history, keys and ALS factors in the worker', bytes: historyBytes(log.users, s.pairs) + log.users * JS.string(8) + 2 * (log.users + log.items) * s.factors * 4 },
+    { what: 'lists: typed in the worker, objects on the page', bytes: log.users * s.k * 5 + log.users * (3 * JS.object + 2 * s.k * JS.arraySlot) },
+  ]);
+}
+
+/**
+ * Candidates per buyer the Evaluate cell's estimate counts: the two-stage's sources overlap, so a buyer gets fewer than the
+ * sum of the per-source limits (324). Measured: about 175 on the H&M sample (lib/recs/twostage/candidates.ts) and
+ * 151.4 on the default demo (bench/node/evaluate-demo.ts, seed 42); the larger is used.
+ */
+export const CANDIDATES_PER_BUYER = 175;
+
+/** Sizes of the Evaluate cell's backtest. */
+export interface EvaluateSizes {
+  /** Buyers in each labelled week the backtest keeps (its test weeks and the ranker's training weeks). */
+  buyersPerWeek: readonly number[];
+  /** Candidates per buyer (the two-stage's sources together). */
+  candidatesPerBuyer: number;
+  /** Candidate sources (rank and score columns) and features per candidate row. */
+  sources: number;
+  features: number;
+  /** Distinct (customer, article) pairs. */
+  pairs: number;
+  /** The backtest's ALS factors and its kernel threads. */
+  factors: number;
+  threads: number;
+}
+
+/** Bytes of one labelled week's candidate rows (lib/recs/twostage: items, rank and score per source, features, label). */
+export function weekBytes(buyers: number, candidatesPerBuyer: number, sources: number, features: number): number {
+  const rows = buyers * candidatesPerBuyer;
+  return rows * (4 + 2 * sources * 4 + features * 4 + 4) + (buyers + 1) * 4;
+}
+
+/**
+ * The Evaluate cell: the packed log in the worker, its history, one ALS fit at a time (the kernel and factors), the
+ * candidates, features and labels of every labelled week (kept for the test weeks and the ranker's training
+ * weeks), and the submission (typed lists, then one CSV line per customer).
+ */
+export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimate {
+  const weeks = s.buyersPerWeek.reduce((sum, b) => sum + weekBytes(b, s.candidatesPerBuyer, s.sources, s.features), 0);
+  const busiest = Math.max(0, ...s.buyersPerWeek);
+  const als = alsEstimate(log, { users: log.users, items: log.items, nnz: s.pairs, factors: s.factors, threads: s.threads });
+  return estimate(
+    'Evaluate',
+    // The backtest keeps every labelled week's candidates and ALS model (lib/recs/twostage/pipeline.ts, backtest/models.ts alsFits).
+    { ...log, weeks: s.buyersPerWeek.length, buyers: s.buyersPerWeek.reduce((a, b) => a + b, 0), busiestWeek: busiest, candidatesPerBuyer: s.candidatesPerBuyer, features: s.features, pairs: s.pairs, factors: s.factors },
+    [
+      { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
+      { what: 'packed log in the worker and its history', bytes: log.rows * 16 + log.items * 16 + historyBytes(log.users, s.pairs) },
+      { what: 'one ALS fit: WebAssembly kernel', bytes: alsKernelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors, threads: s.threads }), wasm: true },
+      { what: 'one ALS fit: training split and weights', bytes: als.parts[1].bytes },
+      { what: `ALS models kept, one per labelled week (${s.buyersPerWeek.length})`, bytes: s.buyersPerWeek.length * alsModelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors }) },
+      { what: `candidates, features and labels of ${s.buyersPerWeek.length} labelled weeks`, bytes: weeks },
+      { what: 'candidate lists while a week is generated (JS arrays)', bytes: busiest * s.candidatesPerBuyer * (1 + 2 * s.sources) * JS.arraySlot },
+      { what: 'submission: lists and CSV text', bytes: log.users * 12 * 4 + log.users * (64 + 12 * 11 + 2) * 2 },
+    ],
+  );
+}
+
+/** Bytes in GiB (two decimals), or in MiB under 1 GiB. */
+export const formatBytes = (b: number): string => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const gb = formatBytes;
+const num = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en') : String(Number(n.toPrecision(4))));
+
+/** The estimate in words: total, then its parts, then the inputs. */
+export function describeEstimate(e: MemoryEstimate): string {
+  const parts = [...e.parts].sort((a, b) => b.bytes - a.bytes).map((p) => `${p.what} ${gb(p.bytes)}`).join('; ');
+  const inputs = Object.entries(e.inputs).map(([k, v]) => `${k} ${num(v)}`).join(', ');
+  return `${e.cell} needs about ${gb(e.total)} (${parts}) for ${inputs}`;
+}
+
+/**
+ * Throws a CellFailure, before the cell starts its heavy work, when the estimate exceeds the budget (bytes) or its
+ * WebAssembly memory exceeds WebAssembly's limit; otherwise returns a one-line summary for the cell's log.
+ */
+export function checkMemory(e: MemoryEstimate, budgetBytes: number, hint: string): string {
+  if (!(budgetBytes > 0)) throw new Error(`invalid memory budget: ${budgetBytes} bytes; expected a number > 0`);
+  const said = describeEstimate(e);
+  if (e.wasm > WASM_MEMORY_LIMIT) {
+    throw new CellFailure(
+      `Not started: ${said}; its WebAssembly memory alone would be ${gb(e.wasm)}, over WebAssembly's limit of ${gb(WASM_MEMORY_LIMIT)}.`,
+      hint,
+    );
+  }
+  if (e.total > budgetBytes) {
+    throw new CellFailure(`Not started: ${said}, over the memory budget of ${gb(budgetBytes)}.`, `${hint} Or raise "memory budget (MB)" if this browser has the memory.`);
+  }
+  return `memory estimate: ${gb(e.total)} of the ${gb(budgetBytes)} budget (WebAssembly ${gb(e.wasm)})`;
+}
+
+/**
+ * Buyers (distinct customers) in each week starting at `starts` (days; 7 days each). One pass over the rows; exact
+ * when the rows are in day order (the Data cell sorts them), an upper bound otherwise.
+ */
+export function buyersInWeeks(log: { user: ArrayLike<number>; day: ArrayLike<number>; nUsers: number }, starts: readonly number[]): number[] {
+  const weeks = [...new Set(starts)].sort((a, b) => a - b);
+  const out = new Array<number>(starts.length).fill(0);
+  if (weeks.length === 0) return out;
+  const counts = new Map(weeks.map((w) => [w, 0]));
+  const last = new Float64Array(log.nUsers).fill(NaN);
+  const lo = weeks[0];
+  for (const w of weeks) if ((w - lo) % 7 !== 0) throw new Error(`invalid week start: ${w}; expected whole weeks from ${lo}`);
+  for (let r = 0; r < log.user.length; r++) {
+    const d = log.day[r];
+    if (d < lo) continue;
+    // The latest week start ≤ d that is one of `weeks` and contains d.
+    const w = lo + Math.floor((d - lo) / 7) * 7;
+    if (!counts.has(w)) continue;
+    const u = log.user[r];
+    if (last[u] === w) continue;
+    last[u] = w;
+    counts.set(w, counts.get(w)! + 1);
+  }
+  return starts.map((s) => counts.get(s) ?? 0);
+}
