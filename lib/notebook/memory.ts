@@ -13,6 +13,7 @@
  * are approximate, and the hm-scale measurement (scripts/measure-demo-hm-scale.mjs)
  * compares the totals with the browser's measured peak per cell.
  */
+import { kernelHeaderBytes } from '../cf/wasm/kernel';
 import { CellFailure } from './types';
 
 /** WebAssembly memory (32-bit) holds at most 65,536 pages of 64 KiB. */
@@ -90,14 +91,13 @@ export interface AlsSizes {
 }
 
 /**
- * The SIMD kernel's WebAssembly memory for one fit (lib/cf/wasm/kernel.ts `matrices`): YᵀY, per thread Gram blocks
- * (f32 and f64) and scratch, the users×items CSR and its transpose (indptr, indices, confidence), both factor
+ * The SIMD kernel's WebAssembly memory for one fit (lib/cf/wasm/kernel.ts `matrices`): its header (YᵀY, the Gram
+ * slots, per-thread scratch, the counters), the users×items CSR and its transpose (indptr, indices, confidence), both factor
  * matrices and the chunk table, plus the two spare pages it reserves, rounded up to whole pages.
  */
 export function alsKernelBytes(s: AlsSizes): number {
   const k = s.factors;
-  const perThread = align16(k * k * 4) + align16(k * k * 8) + align16(3 * k * 4);
-  let at = align16(k * k * 4) + s.threads * perThread;
+  let at = kernelHeaderBytes(k, s.threads);
   for (const b of [(s.users + 1) * 4, s.nnz * 4, s.nnz * 4, (s.items + 1) * 4, s.nnz * 4, s.nnz * 4, (s.users + s.items) * k * 4, (Math.max(s.users, s.items) + 2) * 4]) at += align16(b);
   return Math.ceil((at + 2 * PAGE) / PAGE) * PAGE;
 }

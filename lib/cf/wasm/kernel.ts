@@ -74,6 +74,11 @@ const GRAM_BLOCK = 256;
 /** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
 const CTL = { gramNext: 0, gramDone: 1, ready: 2, chunkNext: 3, rowsDone: 4, ints: 8 } as const;
 
+/** Bytes of the kernel's memory header for k factors and T threads: YᵀY, the Gram slots, per-thread scratch, the counters. */
+export function kernelHeaderBytes(k: number, T: number): number {
+  return align(k * k * 4) + GRAM_SLOTS * (align(k * k * 4) + align(k * k * 8)) + T * align(3 * k * 4) + align(CTL.ints * 4);
+}
+
 /** Byte offsets of the header's parts for the current k and thread count. */
 interface Layout {
   slot0: number;
@@ -174,7 +179,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     const scratch0 = slot0 + GRAM_SLOTS * slotBytes;
     const ctl = scratch0 + T * align(3 * k * 4);
     layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * align(3 * k * 4), ctl };
-    return ctl + align(CTL.ints * 4);
+    return kernelHeaderBytes(k, T);
   };
   let used: number | undefined;
   const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
