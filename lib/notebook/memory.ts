@@ -13,7 +13,7 @@
  * are approximate, and the hm-scale measurement (scripts/measure-demo-hm-scale.mjs)
  * compares the totals with the browser's measured peak per cell.
  */
-import { kernelHeaderBytes } from '../cf/wasm/kernel';
+import { kernelHeaderBytes } from '../cf/wasm/layout';
 import { CellFailure } from './types';
 
 /** WebAssembly memory (32-bit) holds at most 65,536 pages of 64 KiB. */

@@ -24,6 +24,7 @@ import { confidenceFromWeights } from '../weights';
 import { gram, maxAbs } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
+import { align, CTL, GRAM_BLOCK, GRAM_SLOTS, kernelHeaderBytes, PAGE } from './layout';
 import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
 type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number) => void;
@@ -50,8 +51,6 @@ export function wasmSimdAvailable(): boolean {
   return typeof WebAssembly === 'object' && kernelModule() !== null;
 }
 
-const align = (n: number) => (n + 15) & ~15;
-const PAGE = 65536;
 /** Time the calling thread may compute before it lets messages (cancel) in. */
 const YIELD_MS = 50;
 
@@ -59,24 +58,6 @@ interface CsrRegion {
   indptr: number;
   indices: number;
   conf: number;
-}
-
-/**
- * YᵀY is summed in GRAM_SLOTS slots of GRAM_BLOCK-row blocks (slot s takes
- * blocks s, s + GRAM_SLOTS, …, each in its own float64 accumulator); threads
- * take whole slots from a counter and the slots are added in slot order, so
- * the Gram matrix (and so every factor) is the same bit for bit on any
- * number of threads, and a thread that starts late leaves its slots to the others.
- */
-const GRAM_SLOTS = 8;
-/** Rows per Gram block: the kernel widens its f32 sums to f64 every 256 rows. */
-const GRAM_BLOCK = 256;
-/** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
-const CTL = { gramNext: 0, gramDone: 1, ready: 2, chunkNext: 3, rowsDone: 4, ints: 8 } as const;
-
-/** Bytes of the kernel's memory header for k factors and T threads: YᵀY, the Gram slots, per-thread scratch, the counters. */
-export function kernelHeaderBytes(k: number, T: number): number {
-  return align(k * k * 4) + GRAM_SLOTS * (align(k * k * 4) + align(k * k * 8)) + T * align(3 * k * 4) + align(CTL.ints * 4);
 }
 
 /** Byte offsets of the header's parts for the current k and thread count. */

@@ -1,0 +1,27 @@
+/**
+ * The CG kernel's memory layout constants, apart from the kernel so that memory estimates
+ * (lib/notebook/memory.ts) read them without loading the kernel's bytes.
+ */
+
+/** Rounds a byte count up to 16 (the kernel's alignment). */
+export const align = (n: number) => (n + 15) & ~15;
+/** A WebAssembly page. */
+export const PAGE = 65536;
+
+/**
+ * YᵀY is summed in GRAM_SLOTS slots of GRAM_BLOCK-row blocks (slot s takes
+ * blocks s, s + GRAM_SLOTS, …, each in its own float64 accumulator); threads
+ * take whole slots from a counter and the slots are added in slot order, so
+ * the Gram matrix (and so every factor) is the same bit for bit on any
+ * number of threads, and a thread that starts late leaves its slots to the others.
+ */
+export const GRAM_SLOTS = 8;
+/** Rows per Gram block: the kernel widens its f32 sums to f64 every 256 rows. */
+export const GRAM_BLOCK = 256;
+/** The half-step's counters (i32, in this order): next Gram slot, Gram slots done, YᵀY ready, next chunk, rows done. */
+export const CTL = { gramNext: 0, gramDone: 1, ready: 2, chunkNext: 3, rowsDone: 4, ints: 8 } as const;
+
+/** Bytes of the kernel's memory header for k factors and T threads: YᵀY, the Gram slots, per-thread scratch, the counters. */
+export function kernelHeaderBytes(k: number, T: number): number {
+  return align(k * k * 4) + GRAM_SLOTS * (align(k * k * 4) + align(k * k * 8)) + T * align(3 * k * 4) + align(CTL.ints * 4);
+}
