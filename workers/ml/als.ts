@@ -19,6 +19,8 @@ import { idbStore } from './idb';
 /** Progress posts at most every 100 ms: a row chunk can take a millisecond. */
 const PROGRESS_MS = 100;
 const cache = idbStore('atelier-als', 'fits');
+/** The largest fit written to the cache (bytes): under Chromium's limit for one IndexedDB value (133,169,152 bytes). */
+const CACHE_VALUE_LIMIT = 120 * 2 ** 20;
 
 export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
   'als.fit': async (req, ctx) => {
@@ -89,7 +91,11 @@ export const alsHandlers: Pick<Handlers<MlMethods>, 'als.fit'> = {
       unscorable,
       cached: false,
     };
-    if (req.cacheKey) {
+    const bytes = Object.values(result.model).reduce((n: number, v) => n + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0);
+    if (req.cacheKey && bytes > CACHE_VALUE_LIMIT) {
+      // Chromium refuses one stored value over ~127 MiB (the transaction aborts), and the attempt would clone it all first.
+      ctx.log(`ALS fit not cached: ${(bytes / 2 ** 20).toFixed(0)} MiB is over the browser's limit for one stored value (${CACHE_VALUE_LIMIT / 2 ** 20} MiB here); a reload fits again`);
+    } else if (req.cacheKey) {
       // Stored before replying: the reply transfers (detaches) these arrays.
       await cache.request('readwrite', (s) => s.put(result, req.cacheKey!)).catch((err: unknown) => ctx.log(`ALS cache not written: ${(err as Error).message}`));
     }

@@ -13,11 +13,30 @@ export interface IdbStore {
   write(f: (s: IDBObjectStore) => void): Promise<void>;
 }
 
-/** Settles with a request's result. */
-function done<T>(req: IDBRequest<T>): Promise<T> {
+/**
+ * Settles with a request's result once its transaction has finished: for writes when the transaction commits. A
+ * transaction can abort without its request failing (Chromium: a value over its ~127 MiB limit, "The serialized keys
+ * and/or value are too large", aborts the transaction while the put fires neither success nor error), so the
+ * transaction's abort and error reject too; waiting on the request alone would wait forever.
+ */
+function done<T>(req: IDBRequest<T>, tx: IDBTransaction, mode: IDBTransactionMode): Promise<T> {
   return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
+    const failed = () => reject(req.error ?? tx.error ?? new Error('indexedDB transaction aborted'));
+    // Listeners, not handlers: several requests may share one transaction.
+    req.addEventListener('error', failed);
+    tx.addEventListener('abort', failed);
+    tx.addEventListener('error', failed);
+    if (mode === 'readonly') req.addEventListener('success', () => resolve(req.result));
+    else tx.addEventListener('complete', () => resolve(req.result));
+  });
+}
+
+/** Resolves when a transaction commits; rejects when it aborts or fails (see `done`). */
+function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('indexedDB write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('indexedDB write aborted'));
   });
 }
 
@@ -48,21 +67,23 @@ export function idbStore(dbName: string, storeName: string): IdbStore {
   return {
     async request(mode, f) {
       const db = await open();
-      return db ? done(f(db.transaction(storeName, mode).objectStore(storeName))) : undefined;
+      if (!db) return undefined;
+      const tx = db.transaction(storeName, mode);
+      return done(f(tx.objectStore(storeName)), tx, mode);
     },
     async requests(f) {
       const db = await open();
-      return db ? Promise.all(f(db.transaction(storeName, 'readonly').objectStore(storeName)).map((r) => done(r))) : undefined;
+      if (!db) return undefined;
+      const tx = db.transaction(storeName, 'readonly');
+      return Promise.all(f(tx.objectStore(storeName)).map((r) => done(r, tx, 'readonly')));
     },
     async write(f) {
       const db = await open();
       if (!db) return;
       const tx = db.transaction(storeName, 'readwrite');
+      const commit = committed(tx);
       f(tx.objectStore(storeName));
-      await new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error ?? new Error('indexedDB write failed'));
-      });
+      await commit;
     },
   };
 }

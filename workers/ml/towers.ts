@@ -36,8 +36,14 @@ async function cachedCheckpoint(cacheKey: string | null, configJson: string, epo
   return resume;
 }
 
-function saver(cacheKey: string | null, configJson: string) {
-  return cacheKey ? async (checkpoint: TrainCheckpoint) => void (await cache.request('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, cacheKey))) : undefined;
+/** Stores each epoch's checkpoint; a write the browser refuses (e.g. a value over its size limit) is logged, and training goes on. */
+function saver(cacheKey: string | null, configJson: string, ctx: HandlerContext) {
+  return cacheKey
+    ? async (checkpoint: TrainCheckpoint) =>
+        void (await cache
+          .request('readwrite', (s) => s.put({ configJson, checkpoint } satisfies Stored, cacheKey))
+          .catch((err: unknown) => ctx.log(`checkpoint not cached: ${(err as Error).message}`)))
+    : undefined;
 }
 
 /** Progress posts at most every 100 ms: a step can take a millisecond. */
@@ -98,7 +104,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
       evaluate: evaluator(req.evaluate),
       onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
-      onCheckpoint: saver(req.cacheKey, configJson),
+      onCheckpoint: saver(req.cacheKey, configJson, ctx),
     });
     return trainResult(model, history, resume, t0, req.data.users.length, req.config.epochs, kernelApplies(req.config) ? 'kernel' : 'tfjs');
   },
@@ -111,7 +117,7 @@ export const towersHandlers: Pick<Handlers<MlMethods>, 'towers.trainTwoTower' | 
     const { model, history } = await trainMf(req.data, req.config, {
       signal: ctx.signal,
       resume,
-      onCheckpoint: saver(req.cacheKey, configJson),
+      onCheckpoint: saver(req.cacheKey, configJson, ctx),
       onStep: (epoch, step, steps) => progress(`epoch ${epoch + 1} of ${req.config.epochs}`, epoch * steps + step, req.config.epochs * steps),
       onEpoch: (r) => ctx.log(formatEpochLine(r)),
     });
