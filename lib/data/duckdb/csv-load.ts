@@ -172,8 +172,8 @@ export async function csvIntoDuckDb(
       // DuckDB, and DuckDB-WASM on a Node file, reject the row): the file's walk tells, and the message is the in-memory one.
       const open = await openQuoteAtEnd(file);
       if (open) throw unterminatedQuote(file.name, open.line, header[open.field], open.field + 1);
-      // A byte that is not UTF-8 in an ENUM column (a customer_id typed as the customers' ids) fails DuckDB's statement
-      // instead of a row ("Invalid unicode ... in value construction"): the file's first such byte is named.
+      // A byte that is not UTF-8 can fail DuckDB's statement instead of a row ("Invalid unicode ... in value construction",
+      // seen with an ENUM column inside read_csv, which is no longer read so; kept as a guard): the file's first such byte is named.
       if (encoding === 'utf-8' && /invalid unicode/i.test((e as Error).message)) {
         const at = await firstInvalidUtf8In(file);
         const bad = at < 0 ? null : await notUtf8(file, at, 1);

@@ -307,21 +307,22 @@ describe.each(ENGINES)('the small and the large CSV path keep one contract (larg
     );
   });
 
-  it('a byte that is not UTF-8 in any column, used or extra, fails both paths with the same file, line and column', async () => {
+  it('a byte that is not UTF-8 in any column, used or extra, fails both paths with the same file, line and column; also with customer_id typed as the customers\' ids', async () => {
     const header = [...HEADER, 'note'];
     await fc.assert(
-      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), async (rows, at, c) => {
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), fc.boolean(), async (rows, at, c, keyed) => {
         const k = at % rows.length;
         const lines = rows.map((r, i) => [...r, i === 0 ? '"a\nb"' : 'x']).map((r, i) => (i === k ? r.map((v, j) => (j === c ? `${v}\u00e9` : v)) : r));
         // Written as latin-1: é is the one byte 0xe9, the rest is ASCII.
         const bytes = Uint8Array.from([...csv(lines, header)].map((ch) => ch.charCodeAt(0)));
         const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0) + (k === 0 && c === 5 ? 1 : 0);
         const s = await failure(() => readCsvTable(bytes, HM_TRANSACTIONS, { file: 'transactions_train.csv' }));
-        const l = await failure(() => csvIntoDuckDb(db, new File([bytes], 'transactions_train.csv'), HM_TRANSACTIONS, `enc${seq++}`, 'skip'));
+        const types = keyed ? await customerKey(rows.map((r) => r[1])) : {};
+        const l = await failure(() => csvIntoDuckDb(db, new File([bytes], 'transactions_train.csv'), HM_TRANSACTIONS, `enc${seq++}`, 'skip', types));
         expect(where(s)).toEqual({ file: 'transactions_train.csv', line, column: header[c] });
         expect(l.message).toBe(s.message);
       }),
-      { numRuns: 30, seed: 6 },
+      { numRuns: 40, seed: 6 },
     );
   });
 
