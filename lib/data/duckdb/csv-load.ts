@@ -123,7 +123,7 @@ export async function csvIntoDuckDb(
   schema: TableSchema,
   table: string,
   policy: BadRowPolicy,
-  /** Column types that replace the schema's (e.g. customer_id as an ENUM). */
+  /** Column types that replace the schema's (e.g. customer_id as an ENUM): the column is read as text and cast after reading. */
   types: Record<string, string> = {},
   /** Id columns checked against another table afterwards (their format check is skipped here). */
   joined: readonly string[] = [],
@@ -133,17 +133,22 @@ export async function csvIntoDuckDb(
   checkHeader(header, schema, file.name);
   const name = `upload_${table}.csv`;
   await db.registerFile(name, file);
-  // Date columns with a range are read as text and matched against the ENUM of their days' text (dayEnum).
+  // Date columns with a range are read as text and matched against the ENUM of their days' text (dayEnum). Columns typed
+  // as an ENUM (`types`: customer_id as the customers' ids) are read as text too and cast to it in the same statement,
+  // never by read_csv itself: an ENUM column in read_csv with a quote that runs to the end of the file makes native
+  // DuckDB 1.5 crash (a segfault) and DuckDB-WASM 1.4 fail with "Invalid unicode". The text lives one vector at a time:
+  // the table holds the ENUM (4 bytes a row). A value that is not in the ENUM is NULL, a bad row (keyText below).
   const days = new Map<string, { type: string; first: string }>();
   for (const c of schema.columns) if (c.type === 'date' && c.dates && !types[c.name]) days.set(c.name, { type: await dayEnum(db, c.dates), first: c.dates[0] });
-  const read = { ...types, ...Object.fromEntries([...days.keys()].map((c) => [c, 'VARCHAR'])) };
+  const read = Object.fromEntries([...days.keys(), ...Object.keys(types)].map((c) => [c, 'VARCHAR']));
   // Every column of the file in its order (read_csv's `columns` is positional); extra columns as text.
   const cols = header.map((h) => `${literal(h)}: ${literal(columnType(schema, h, read))}`).join(', ');
   const extras = header.filter((h) => !schema.columns.some((c) => c.name === h));
   const select = [
     ...schema.columns.map((c) => {
       const d = days.get(c.name);
-      return d ? `DATE ${literal(d.first)} + CAST(enum_code(TRY_CAST(${ident(c.name)} AS ${d.type})) AS INTEGER) AS ${ident(c.name)}` : ident(c.name);
+      if (d) return `DATE ${literal(d.first)} + CAST(enum_code(TRY_CAST(${ident(c.name)} AS ${d.type})) AS INTEGER) AS ${ident(c.name)}`;
+      return types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${types[c.name]}) AS ${ident(c.name)}` : ident(c.name);
     }),
     ...extras.map(ident),
   ];
@@ -167,8 +172,8 @@ export async function csvIntoDuckDb(
       // DuckDB, and DuckDB-WASM on a Node file, reject the row): the file's walk tells, and the message is the in-memory one.
       const open = await openQuoteAtEnd(file);
       if (open) throw unterminatedQuote(file.name, open.line, header[open.field], open.field + 1);
-      // A byte that is not UTF-8 in an ENUM column (a customer_id typed as the customers' ids) fails DuckDB's statement
-      // instead of a row ("Invalid unicode ... in value construction"): the file's first such byte is named.
+      // A byte that is not UTF-8 can fail DuckDB's statement instead of a row ("Invalid unicode ... in value construction",
+      // seen with an ENUM column inside read_csv, which is no longer read so; kept as a guard): the file's first such byte is named.
       if (encoding === 'utf-8' && /invalid unicode/i.test((e as Error).message)) {
         const at = await firstInvalidUtf8In(file);
         const bad = at < 0 ? null : await notUtf8(file, at, 1);
@@ -195,16 +200,18 @@ export async function csvIntoDuckDb(
       ({ k, maxLine } = await readFile(false));
     }
   }
-  // A date column's NULL is an empty field or text that is not one of its days: the field in the file says which.
+  // A date column's NULL is an empty field or text that is not one of its days, an ENUM column's an empty field or a
+  // value that is not in it (an id that is not a customer): the field in the file says which.
   const decoder = new TextDecoder(encoding === 'latin1' ? 'latin1' : 'utf-8');
-  const dayText = async (b: BadRow, place: RowPlace): Promise<BadRow> => {
+  const convertedText = async (b: BadRow, place: RowPlace): Promise<BadRow> => {
     const spec = schema.columns.find((c) => c.name === b.column);
-    if (!spec || !days.has(spec.name) || b.found !== shown(null)) return b;
+    if (!spec || !(days.has(spec.name) || types[spec.name]) || b.found !== shown(null)) return b;
     const raw = (await rowFields(file, place.at, (x) => decoder.decode(x)))[header.indexOf(spec.name)] ?? '';
+    if (types[spec.name]) return raw === '' ? b : { ...b, expected: castExpected(schema, spec.name, types, raw), found: shown(raw) };
     const p = parseCell(spec, raw);
     return p.ok ? b : { ...b, expected: p.expected, found: shown(raw) };
   };
-  const fixLines = (b: BadRows) => placeLines(b, lines, dayText);
+  const fixLines = (b: BadRows) => placeLines(b, lines, convertedText);
   // One entry a rejected row (a wrong field count first, as in memory, else its leftmost problem): a row can fail several columns.
   // A row with too many fields has one entry a field past the header's ("Found: 6", "Found: 7"): the last one counts them.
   const rejectedRows = (where: string, limit: number) =>

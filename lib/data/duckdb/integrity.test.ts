@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataError, MAX_LISTED, type BadRows } from '../errors';
+import { DataError, MAX_LISTED, shown, type BadRows } from '../errors';
 import { HM_TRANSACTIONS } from '../schema';
 import { readCsvTable } from '../validate';
 import { csvIntoDuckDb } from './csv-load';
@@ -86,11 +86,11 @@ const csv = (rows: string[][], header = HEADER) => [header, ...rows].map((r) => 
 const file = (name: string, text: string) => new File([new TextEncoder().encode(text)], name);
 let seq = 0;
 
-async function large(text: string, policy: 'skip' | 'abort' = 'skip'): Promise<{ bad: BadRows; rows: string[][] }> {
+async function large(text: string, policy: 'skip' | 'abort' = 'skip', types: Record<string, string> = {}): Promise<{ bad: BadRows; rows: string[][] }> {
   const table = `tx${seq++}`;
-  const r = await csvIntoDuckDb(db, file('transactions_train.csv', text), HM_TRANSACTIONS, table, policy);
+  const r = await csvIntoDuckDb(db, file('transactions_train.csv', text), HM_TRANSACTIONS, table, policy, types);
   const rows = await db.rows<Record<string, string>>(
-    `SELECT strftime(t_dat, '%Y-%m-%d') AS t_dat, customer_id, article_id, CAST(price AS VARCHAR) AS price, CAST(sales_channel_id AS VARCHAR) AS sales_channel_id FROM ${table} ORDER BY rowid`,
+    `SELECT strftime(t_dat, '%Y-%m-%d') AS t_dat, CAST(customer_id AS VARCHAR) AS customer_id, article_id, CAST(price AS VARCHAR) AS price, CAST(sales_channel_id AS VARCHAR) AS sales_channel_id FROM ${table} ORDER BY rowid`,
   );
   return { bad: r.bad, rows: rows.map((x) => HEADER.map((h) => String(x[h]))) };
 }
@@ -228,23 +228,60 @@ describe.each(ENGINES)('the small and the large CSV path keep one contract (larg
   };
   const where = (e: DataError) => ({ file: e.file, line: e.line, column: e.column });
 
-  it('an unterminated quote (in any column, used or extra) fails both paths, under "skip" too, naming the same file, line and column: never a shorter table', async () => {
+  /** An ENUM of `ids` (the customers' ids, as the large H&M path types customer_id when a customers file is loaded). */
+  const customerKey = async (ids: string[]) => {
+    const type = `customer_key_t${seq++}`;
+    await db.run(`CREATE TYPE ${type} AS ENUM (${[...new Set(ids)].map((v) => `'${v}'`).join(', ')})`);
+    return { customer_id: type };
+  };
+
+  it('an unterminated quote (in any column, used or extra) fails both paths, under "skip" too, naming the same file, line and column: never a shorter table; also with customer_id typed as the customers\' ids (a customers file loaded)', async () => {
     const header = [...HEADER, 'note'];
     await fc.assert(
-      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), fc.boolean(), async (rows, at, c, multiline) => {
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), fc.boolean(), fc.boolean(), async (rows, at, c, multiline, keyed) => {
         const k = at % rows.length;
         // Rows before the damage may hold quoted line breaks; the quote that opens on row k is never closed.
         const lines = rows.map((r, i) => [...r, i < k && multiline ? '"a\nb"' : 'x']).map((r, i) => (i === k ? r.map((v, j) => (j === c ? `"${v}` : v)) : r));
         const text = csv(lines, header);
         const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0);
         const s = await failure(() => small(text));
-        const l = await failure(() => large(text));
+        // Typed as an ENUM inside read_csv, customer_id with such a quote crashed native DuckDB 1.5.6 (a segfault) and failed
+        // DuckDB-WASM 1.4.3 with "Invalid unicode": csv-load.ts casts it after reading.
+        const types = keyed ? await customerKey(rows.map((r) => r[1])) : {};
+        const l = await failure(() => large(text, 'skip', types));
         expect(where(s)).toEqual({ file: 'transactions_train.csv', line, column: header[c] });
         expect(where(l)).toEqual(where(s));
         expect(l.message).toBe(s.message);
         expect(s.message).toMatch(/expected a closing quote for the field that opens on line \d+ \(field \d\), found the end of the file/);
       }),
-      { numRuns: 40, seed: 3 },
+      { numRuns: 60, seed: 3 },
+    );
+  });
+
+  it('with customer_id typed as the customers\' ids, an id that is not a customer is one bad row naming its line and column: dropped under "skip", the load aborted under "abort"', async () => {
+    const header = [...HEADER, 'note'];
+    const note = fc.constantFrom('x', '"two\nlines"', '""');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(validRow, note), { minLength: 2, maxLength: 25 }), fc.nat(), fc.constantFrom('b'.repeat(64), 'not-a-hex-id', '"quoted, not a customer"', ''), async (rows, at, stranger) => {
+        const k = at % rows.length;
+        const lines = rows.map(([r, n], i) => (i === k ? [r[0], stranger, ...r.slice(2), n] : [...r, n]));
+        const text = csv(lines, header);
+        const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0);
+        const types = await customerKey(rows.map(([r]) => r[1]).filter((v) => v !== stranger));
+        const l = await large(text, 'skip', types);
+        // An empty id is an empty value, as it was with read_csv's own cast to the ENUM.
+        const [expected, found] = stranger === '' ? ['a value (customer_id may not be empty)', 'nothing'] : ['a customer_id present in the customers table', shown(stranger.replace(/^"|"$/g, ''))];
+        expect(l.bad.count).toBe(1);
+        expect(l.bad.examples[0]).toMatchObject({ row: k + 1, line, column: 'customer_id', expected, found });
+        expect(normal(l.rows)).toEqual(normal(rows.filter((_, i) => i !== k).map(([r]) => r)));
+        // The table keeps the ENUM (4 bytes a row), not the text read_csv read.
+        const [{ t }] = await db.rows<{ t: string }>(`SELECT typeof(customer_id) AS t FROM tx${seq - 1} LIMIT 1`);
+        expect(t).toMatch(/^ENUM\(/);
+        const a = await failure(() => large(text, 'abort', types));
+        expect(where(a)).toEqual({ file: 'transactions_train.csv', line, column: 'customer_id' });
+        expect(a.message).toContain(`expected ${expected}, found ${found}`);
+      }),
+      { numRuns: 25, seed: 14 },
     );
   });
 
@@ -270,21 +307,22 @@ describe.each(ENGINES)('the small and the large CSV path keep one contract (larg
     );
   });
 
-  it('a byte that is not UTF-8 in any column, used or extra, fails both paths with the same file, line and column', async () => {
+  it('a byte that is not UTF-8 in any column, used or extra, fails both paths with the same file, line and column; also with customer_id typed as the customers\' ids', async () => {
     const header = [...HEADER, 'note'];
     await fc.assert(
-      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), async (rows, at, c) => {
+      fc.asyncProperty(fc.array(validRow, { minLength: 2, maxLength: 25 }), fc.nat(), fc.nat({ max: header.length - 1 }), fc.boolean(), async (rows, at, c, keyed) => {
         const k = at % rows.length;
         const lines = rows.map((r, i) => [...r, i === 0 ? '"a\nb"' : 'x']).map((r, i) => (i === k ? r.map((v, j) => (j === c ? `${v}\u00e9` : v)) : r));
         // Written as latin-1: é is the one byte 0xe9, the rest is ASCII.
         const bytes = Uint8Array.from([...csv(lines, header)].map((ch) => ch.charCodeAt(0)));
         const line = 1 + (csv(lines.slice(0, k), header).match(/\n/g)?.length ?? 0) + (k === 0 && c === 5 ? 1 : 0);
         const s = await failure(() => readCsvTable(bytes, HM_TRANSACTIONS, { file: 'transactions_train.csv' }));
-        const l = await failure(() => csvIntoDuckDb(db, new File([bytes], 'transactions_train.csv'), HM_TRANSACTIONS, `enc${seq++}`, 'skip'));
+        const types = keyed ? await customerKey(rows.map((r) => r[1])) : {};
+        const l = await failure(() => csvIntoDuckDb(db, new File([bytes], 'transactions_train.csv'), HM_TRANSACTIONS, `enc${seq++}`, 'skip', types));
         expect(where(s)).toEqual({ file: 'transactions_train.csv', line, column: header[c] });
         expect(l.message).toBe(s.message);
       }),
-      { numRuns: 30, seed: 6 },
+      { numRuns: 40, seed: 6 },
     );
   });
 

@@ -42,7 +42,7 @@ export async function stageLargeTransactions(
   if (hasCustomers) {
     // customer_id as an ENUM of the customers table's ids: 4 bytes a row instead of a 64-character string, which is
     // what lets 31.8M H&M rows fit DuckDB-WASM's 3.1 GiB (bench/duckdb-load, variants csv-enum and parquet-enum). Ids
-    // that are not customers fail the conversion and become bad rows (CSV: the reject table; Parquet: stream.ts).
+    // that are not customers fail the conversion and become bad rows (CSV: cast after reading, csv-load.ts; Parquet: stream.ts).
     const type = `customer_key_${Date.now().toString(36)}`;
     await db.run(`CREATE TYPE ${type} AS ENUM (SELECT DISTINCT customer_id FROM ${staging('customers')} WHERE customer_id IS NOT NULL)`);
     types.customer_id = type;
