@@ -5,10 +5,7 @@
  * and workers alike, so this stays plain lib/ code; threads come from a
  * `spawn` function the caller passes.
  *
- * Memory layout per fit (byte offsets, 16-aligned), T threads:
- *   [ YᵀY + λI (k² f32) | 8 Gram slots (k² f32, k² f64) | per thread: scratch (3k f32)
- *   | counters | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
- * The two CSRs are built in place by `matrices` (or copied in once per fit) and
+ * Memory layout: see `layout.ts`. The two CSRs are built in place by `matrices` (or copied in once per fit) and
  * reused every iteration; the factors are views that `matrices` hands to the
  * fit, updated in place (factors from elsewhere are copied in and out per
  * half-step), so the fit holds one copy of each side.
@@ -24,6 +21,7 @@ import { confidenceFromWeights } from '../weights';
 import { gram, maxAbs } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
+import { chunkRows, costOf } from './chunks';
 import { align, CTL, GRAM_BLOCK, GRAM_SLOTS, kernelHeaderBytes, PAGE } from './layout';
 import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
@@ -397,28 +395,4 @@ function sumSlots(e: Engine, k: number, ridge: number, layout: Layout): void {
     out[a * k + a] = g[a * k + a] + ridge;
     for (let b = a + 1; b < k; b++) out[a * k + b] = out[b * k + a] = g[a * k + b];
   }
-}
-
-/** Work of a matrix in entry units: a row costs its entries plus k/2 (the k² product with YᵀY). */
-function costOf(m: Csr, k: number): number {
-  let rows = 0;
-  for (let r = 0; r < m.nRows; r++) if (m.indptr[r + 1] > m.indptr[r]) rows++;
-  return m.indices.length + (rows * k) / 2;
-}
-
-/** Row boundaries [0, …, nRows] of chunks of about `target` cost units each. */
-function chunkRows(m: Csr, k: number, target: number): Int32Array {
-  const bounds = [0];
-  const limit = Math.max(1, target);
-  let cost = 0;
-  for (let r = 0; r < m.nRows; r++) {
-    const n = m.indptr[r + 1] - m.indptr[r];
-    if (n > 0) cost += n + k / 2;
-    if (cost >= limit && r + 1 < m.nRows) {
-      bounds.push(r + 1);
-      cost = 0;
-    }
-  }
-  bounds.push(m.nRows);
-  return Int32Array.from(bounds);
 }

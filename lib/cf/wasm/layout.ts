@@ -1,6 +1,10 @@
 /**
  * The CG kernel's memory layout constants, apart from the kernel so that memory estimates
  * (lib/notebook/memory.ts) read them without loading the kernel's bytes.
+ *
+ * Memory layout per fit (byte offsets, 16-aligned), T threads:
+ *   [ YᵀY + λI (k² f32) | 8 Gram slots (k² f32, k² f64) | per thread: scratch (3k f32)
+ *   | counters | CSR of users×items | CSR of items×users | user factors | item factors | chunk table ]
  */
 
 /** Rounds a byte count up to 16 (the kernel's alignment). */
