@@ -10,7 +10,7 @@ import { prepareInteractions } from '../lib/cf';
 import { DEMO_PRESETS, generateDemo, scaledSizes } from '../lib/data/demo';
 import { InteractionLogBuilder } from '../lib/data/interactions';
 import { splitLastDays } from '../lib/data/split';
-import { BACKTEST_ALS, CANDIDATE_SOURCES, DEMO_RANKER, FEATURE_NAMES, testCutoffs } from '../lib/recs';
+import { BACKTEST_ALS, CANDIDATE_SOURCES, COPURCHASE_CACHED_ITEMS, DEMO_RANKER, FEATURE_NAMES, testCutoffs } from '../lib/recs';
 import { alsEstimate, buyersInWeeks, CANDIDATES_PER_BUYER, evaluateEstimate, formatBytes, graphEstimate, hybridEstimate, type MemoryEstimate } from '../lib/notebook/memory';
 
 const arg = (name: string, dflt: number) => {
@@ -39,7 +39,7 @@ const weekStarts = [...new Set(cutoffs.flatMap((c) => Array.from({ length: DEMO_
 const estimates: MemoryEstimate[] = [
   graphEstimate(sizes),
   alsEstimate(sizes, { users: train.nRows, items: train.nCols, nnz: train.indices.length, factors: 64, threads }),
-  hybridEstimate(sizes, { pairs: sizes.rows, factors: 64, neighbours: 0, k: 12 }),
+  hybridEstimate(sizes, { pairs: sizes.rows, factors: 64, neighbours: 0, k: 12, cachedItems: COPURCHASE_CACHED_ITEMS }),
   evaluateEstimate(sizes, {
     buyersPerWeek: buyersInWeeks(log, weekStarts), candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
     pairs: sizes.rows, factors: BACKTEST_ALS.params.factors, threads,

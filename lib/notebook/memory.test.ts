@@ -4,9 +4,10 @@ import { generateDemoTables } from '../data/demo';
 import { fitAls, prepareInteractions, wasmCgSolver, wasmSimdAvailable } from '../cf';
 import { purchaseTable, tableLength } from '../graph/purchases';
 import { asOfView } from '../recs/backtest/asof';
+import { buyersOf, historyBefore } from '../recs/history';
 import { CANDIDATE_SOURCES, FEATURE_NAMES, testCutoffs } from '../recs';
 import { labelledWeek } from '../recs/twostage/pipeline';
-import { alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, evaluateEstimate, formatBytes, graphEstimate, weekBytes, WASM_MEMORY_LIMIT } from './memory';
+import { alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, coPurchaseBytes, evaluateEstimate, formatBytes, graphEstimate, historyBytes, weekBytes, WASM_MEMORY_LIMIT } from './memory';
 import { CellFailure } from './types';
 
 const small = buildDataset(generateDemoTables('small', 42), { kind: 'demo', name: 'demo', fingerprint: 'demo' });
@@ -45,6 +46,18 @@ describe('Graph estimate', () => {
     // One relationship per (customer, product, day, channel): exact for that count, a bound for the rows.
     expect(part(tableLength(t))).toBe(allocated);
     expect(part(log.user.length)).toBeGreaterThanOrEqual(allocated);
+  });
+});
+
+describe('Hybrid estimate', () => {
+  it('counts the history and the buyers as historyBefore and buyersOf allocate them', () => {
+    const h = historyBefore(log);
+    const pairs = h.items.length;
+    expect(historyBytes(log.nUsers, pairs)).toBe(h.indptr.byteLength + h.items.byteLength);
+    const b = buyersOf(h);
+    // The scorer's buyers grow 4 bytes per pair plus an indptr over the items; the rest is scratch and the cache.
+    expect(coPurchaseBytes(log.nUsers, log.nItems, pairs, 0) - coPurchaseBytes(log.nUsers, log.nItems, 0, 0)).toBe(b.users.byteLength);
+    expect(coPurchaseBytes(log.nUsers, log.nItems, 0, 0)).toBe(b.indptr.byteLength + log.nUsers * 8 + log.nItems * 24);
   });
 });
 

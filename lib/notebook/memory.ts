@@ -135,9 +135,23 @@ export function graphEstimate(log: LogSizes): MemoryEstimate {
   ]);
 }
 
-/** Purchase history per customer (lib/recs/history.ts): an array and a Set per customer, one entry per distinct pair. */
+/** Purchase history per customer as lib/recs/history.ts historyBefore keeps it: indptr and one Int32 per distinct pair. */
 export function historyBytes(users: number, pairs: number): number {
-  return users * (JS.object + JS.set) + pairs * (JS.arraySlot + JS.setEntry + 4);
+  return (users + 1) * 4 + pairs * 4;
+}
+
+/** What historyBefore allocates besides what it keeps, while it runs: the rows bucketed by customer, the bucket cursors, an item stamp. */
+export function historyBuildBytes(log: LogSizes): number {
+  return log.rows * 4 + log.users * 4 + log.items * 4;
+}
+
+/**
+ * The in-memory co-purchase scorer (lib/recs/copurchase.ts): the buyers of every item (the history inverted), its scratch
+ * (per customer: a stamp and the co-purchaser list; per item: stamp, own stamp, score, touched, key rank, cache slot) and
+ * at most `cachedItems` cached popular items (a bitset of their buyers, a count per item, the items counted).
+ */
+export function coPurchaseBytes(users: number, items: number, pairs: number, cachedItems: number): number {
+  return (items + 1) * 4 + pairs * 4 + users * 8 + items * 24 + cachedItems * (Math.ceil(users / 32) * 4 + items * 8);
 }
 
 /** Sizes of the Hybrid cell's run. */
@@ -149,18 +163,22 @@ export interface HybridSizes {
   neighbours: number;
   /** List length (12). */
   k: number;
+  /** Popular items the co-purchase scorer caches (lib/recs COPURCHASE_CACHED_ITEMS). */
+  cachedItems: number;
 }
 
 /**
- * The Hybrid cell: the history on the page, the packed log (a copy of its columns) and its unpacked history and
- * ALS model in the worker, the lists (typed in the worker, objects on the page).
+ * The Hybrid cell: the history on the page (typed; the transient of building it counted once, the page's and the
+ * worker's are built one after the other), the packed log (a copy of its columns) and its unpacked history, the
+ * co-purchase scorer and the ALS model in the worker, the lists (typed in the worker, objects on the page).
  */
 export function hybridEstimate(log: LogSizes, s: HybridSizes): MemoryEstimate {
   return estimate('Hybrid', { ...log, pairs: s.pairs, factors: s.factors, neighbours: s.neighbours }, [
     { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
-    { what: 'purchase history on the page', bytes: historyBytes(log.users, s.pairs) },
+    { what: 'purchase history on the page, and building one', bytes: historyBytes(log.users, s.pairs) + historyBuildBytes(log) },
     { what: 'packed log and catalogue for the worker', bytes: log.rows * 16 + log.items * 16 + log.items * s.neighbours * 8 * 2 },
     { what: 'history, keys and ALS factors in the worker', bytes: historyBytes(log.users, s.pairs) + log.users * JS.string(8) + 2 * (log.users + log.items) * s.factors * 4 },
+    { what: 'co-purchase scorer in the worker: buyers, scratch, cached popular items', bytes: coPurchaseBytes(log.users, log.items, s.pairs, s.cachedItems) },
     { what: 'lists: typed in the worker, objects on the page', bytes: log.users * s.k * 5 + log.users * (3 * JS.object + 2 * s.k * JS.arraySlot) },
   ]);
 }

@@ -13,21 +13,30 @@ import { RecsInputError, type History } from './types';
  */
 export function historyBefore(log: InteractionLog, endDay = Infinity): History {
   if (Number.isNaN(endDay)) throw new RecsInputError(`invalid endDay: ${endDay}; expected a day number or Infinity`);
-  const perUser: number[][] = Array.from({ length: log.nUsers }, () => []);
-  const seen: Set<number>[] = Array.from({ length: log.nUsers }, () => new Set<number>());
-  for (let r = log.user.length - 1; r >= 0; r--) {
-    if (!(log.day[r] < endDay)) continue;
-    const u = log.user[r];
-    const i = log.item[r];
-    if (seen[u].has(i)) continue;
-    seen[u].add(i);
-    perUser[u].push(i);
+  const { nUsers, nItems, user, item, day } = log;
+  // Typed throughout (no array or Set per customer): the rows before endDay bucketed by user, latest row
+  // first, then each bucket deduplicated in place with an item stamp, keeping the first (latest) occurrence.
+  const indptr = new Int32Array(nUsers + 1);
+  for (let r = 0; r < user.length; r++) if (day[r] < endDay) indptr[user[r] + 1]++;
+  for (let u = 0; u < nUsers; u++) indptr[u + 1] += indptr[u];
+  const rows = new Int32Array(indptr[nUsers]);
+  const at = indptr.slice(0, nUsers);
+  for (let r = user.length - 1; r >= 0; r--) if (day[r] < endDay) rows[at[user[r]]++] = item[r];
+  const stamp = new Int32Array(nItems).fill(-1);
+  let w = 0;
+  for (let u = 0; u < nUsers; u++) {
+    const from = indptr[u];
+    const to = indptr[u + 1];
+    indptr[u] = w;
+    for (let e = from; e < to; e++) {
+      const i = rows[e];
+      if (stamp[i] === u) continue;
+      stamp[i] = u;
+      rows[w++] = i;
+    }
   }
-  const indptr = new Int32Array(log.nUsers + 1);
-  for (let u = 0; u < log.nUsers; u++) indptr[u + 1] = indptr[u] + perUser[u].length;
-  const items = new Int32Array(indptr[log.nUsers]);
-  for (let u = 0; u < log.nUsers; u++) items.set(perUser[u], indptr[u]);
-  return { nUsers: log.nUsers, nItems: log.nItems, indptr, items };
+  indptr[nUsers] = w;
+  return { nUsers, nItems, indptr, items: rows.slice(0, w) };
 }
 
 /** User u's distinct purchases, most recent first. */

@@ -10,7 +10,7 @@ export { REC_SOURCES, RecsInputError, type CandidateRanker, type History, type I
 export { boughtBy, buyersOf, countDailyPurchases, historyBefore, type Buyers } from './history';
 export { neighboursByItem, similarCandidates } from './neighbours';
 export { filterByPlace, type Places } from './filter';
-export { coPurchaseFor, coPurchaseScorer } from './copurchase';
+export { COPURCHASE_CACHED_ITEMS, coPurchaseFor, coPurchaseScorer, type CoPurchasePaths } from './copurchase';
 export { popularBefore } from './popularity';
 export { blend, sourceCounts, type SourceList } from './blend';
 export { hybridRecommend, memoryPorts, type HybridOptions, type HybridPorts, type HybridStats } from './hybrid';

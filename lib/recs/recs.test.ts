@@ -86,6 +86,38 @@ describe('co-purchase', () => {
       expect(ours.scores).toEqual(ref[u].items.map((r) => r.score));
     }
   });
+  it('takes its three exact counts (walk, cached popular item, complement) and each agrees with the reference', () => {
+    // 300 customers over 40 articles: article 0 bought by most (cached), a few tails, so all three paths run.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const user: number[] = [];
+    const item: number[] = [];
+    for (let u = 0; u < 300; u++) {
+      const n = u % 50 === 0 ? 30 : 1 + Math.floor(rand() * 5);
+      for (let j = 0; j < n; j++) {
+        user.push(u);
+        item.push(u % 3 === 0 && j === 0 ? 0 : u % 7 === 0 ? 30 + Math.floor(rand() * 10) : Math.floor(rand() * rand() * 40));
+      }
+    }
+    const big = {
+      nUsers: 300, nItems: 40, user: Int32Array.from(user), item: Int32Array.from(item), day: Int32Array.from(user, (_, r) => r), value: new Float32Array(user.length),
+      userKeys: Array.from({ length: 300 }, (_, u) => `c${u}`), itemKeys: Array.from({ length: 40 }, (_, i) => `a${String(39 - i).padStart(2, '0')}`),
+    };
+    const h = historyBefore(big);
+    const paths = { walk: 0, cached: 0, complement: 0 };
+    const scorer = coPurchaseScorer(h, buyersOf(h), big.itemKeys, paths);
+    const rows = [];
+    for (let u = 0; u < 300; u++) for (const i of boughtBy(h, u)) rows.push({ customer: big.userKeys[u], product: big.itemKeys[i], t_dat: '2020-01-01', channel: 1, quantity: 1, price: 1 });
+    const ref = coPurchaseReference(rows, big.userKeys, 5);
+    for (let u = 0; u < 300; u++) {
+      const ours = scorer(u, 5);
+      expect(ours.items.map((i) => big.itemKeys[i])).toEqual(ref[u].items.map((r) => r.code));
+      expect(ours.scores).toEqual(ref[u].items.map((r) => r.score));
+    }
+    expect(paths.walk).toBeGreaterThan(0);
+    expect(paths.cached).toBeGreaterThan(0);
+    expect(paths.complement).toBeGreaterThan(0);
+  });
 });
 
 describe('popularity', () => {

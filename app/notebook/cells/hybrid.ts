@@ -13,7 +13,7 @@ import type { KnnResult } from '@/lib/embed/knn/types';
 import type { AlsModel } from '@/lib/cf';
 import { CellFailure, cellId, type CellOutput, type Scalar } from '@/lib/notebook/types';
 import {
-  boughtBy, crossChecked, graphPorts, packedTransfer, packRecsData, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
+  boughtBy, COPURCHASE_CACHED_ITEMS, crossChecked, graphPorts, packedTransfer, packRecsData, historyBefore, hybridRecommend, memoryPorts, neighboursByItem, popularBefore, REC_SOURCES, sourceCounts,
   type CandidateRanker, type HybridPorts, type HybridStats, type ItemNeighbours, type RecList, type RecSource,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
@@ -115,7 +115,7 @@ export const hybridCell = defineAppCell({
 
     // Before the history and the lists: distinct pairs are at most the rows.
     ctx.log(checkMemory(
-      hybridEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, { pairs: log.user.length, factors: model.factors, neighbours: emb ? p.neighbours : 0, k: LIST_LENGTH }),
+      hybridEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, { pairs: log.user.length, factors: model.factors, neighbours: emb ? p.neighbours : 0, k: LIST_LENGTH, cachedItems: COPURCHASE_CACHED_ITEMS }),
       budgetBytes(p.memoryBudgetMB),
       'Run it on a smaller dataset.',
     ));
