@@ -10,7 +10,11 @@
 // and seeded synthetic 360x540 photos (our time includes the Keras-identical
 // resize + scaling in JS; PyTorch's gets a ready tensor).
 // Both sides are timed on one thread and on every core (`threads` on each line),
-// interleaved. --quick: batch 2, 1 timed run each, precision on the first 300
+// interleaved. ResNet50V2 runs with its BatchNorms folded into the convolutions
+// (lib/embed/resnet50v2-folded.ts, what the app runs); --unfolded adds, in the
+// same rounds (ours folded, peer, ours unfolded), the layers model as built
+// (the code before folding), each line with its ratio to the same peer runs.
+// --quick: batch 2, 1 timed run each, precision on the first 300
 // photos. --timing-only: only those timing lines (no Keras, WebGPU or precision
 // sections, so tensorflow-cpu is not installed).
 import { spawnSync } from 'node:child_process';
@@ -19,12 +23,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv } from './lib/python.mjs';
-import { alternate, report, root, writeResults } from './lib/report.mjs';
+import { report, root, writeResults } from './lib/report.mjs';
 import { vendorModels } from '../scripts/vendor-models.mjs';
 
 const BENCH = 'image-embed';
 const quick = process.argv.includes('--quick');
 const timingOnly = process.argv.includes('--timing-only');
+const unfolded = process.argv.includes('--unfolded');
 const batch = quick ? 2 : 8;
 const runs = quick ? 1 : 3;
 const DEFAULT = 'mobilenet-v2-140-hub';
@@ -33,11 +38,13 @@ const DATA_DIR = process.env.DATA_DIR ?? path.resolve(root, '../shared/data');
 vendorModels();
 const python = await ensureVenv(timingOnly ? ['torch', 'torchvision', 'numpy'] : ['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
 
-/** One page: build/load the backbone, warm up once, time one batch. */
-/** One page: build/load the backbone, warm up once, time one batch (on `threads` WASM threads, default every CPU). */
-async function oursOnce(backbone, backend, b, threads = 0) {
+/**
+ * One page: build/load the backbone, warm up once, time one batch (on `threads` WASM threads, default every CPU;
+ * `fold` false: ResNet50V2 as the unfolded layers model).
+ */
+async function oursOnce(backbone, backend, b, threads = 0, fold = true) {
   const r = await withBrowserPage({ entry: 'bench/browser/embed.ts', webgpu: backend === 'webgpu' }, async (page, { url }) => {
-    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1${threads ? `&threads=${threads}` : ''}`);
+    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1${threads ? `&threads=${threads}` : ''}${fold ? '' : '&fold=0'}`);
     return pageResult(page);
   });
   if (r.error) throw new Error(`ours (${backbone}, ${backend}): ${r.error}`);
@@ -56,24 +63,30 @@ function peerOnce(model, b, threads = os.cpus().length) {
 
 const size = { batch, input: '224x224x3', photo: '360x540 synthetic' };
 const timing = [
-  { backbone: 'resnet50v2', peerModel: 'resnet50', variant: 'random-weights', note: 'ResNet50V2 (ours) vs ResNet50 v1.5 (torchvision; no ResNet50V2 there); both random weights, 2048-d pooled output' },
+  { backbone: 'resnet50v2', peerModel: 'resnet50', variant: 'random-weights', note: 'ResNet50V2 (ours, BatchNorms folded into the convolutions as the app runs it) vs ResNet50 v1.5 (torchvision; no ResNet50V2 there); both random weights, 2048-d pooled output' },
   { backbone: DEFAULT, peerModel: 'mobilenet_v2_140', variant: 'pretrained', note: 'the same network on both sides: MobileNetV2 width 1.4, 1792-d (ours: TF-Hub pretrained weights; peer: torchvision mobilenet_v2(width_mult=1.4), random weights)' },
 ];
-// Interleaved: for each thread count, ours and the peer alternate (1 thread, then every core).
+// Interleaved: for each thread count, ours and the peer alternate (1 thread, then every core); with
+// --unfolded, ResNet50V2's layers model runs in the same rounds, after the peer.
 const threadCounts = [...new Set([1, os.cpus().length])];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const t of timing) {
   for (const threads of threadCounts) {
-    const { ours, peer, oursRuns } = await alternate({
-      ours: () => oursOnce(t.backbone, 'wasm', batch, threads),
-      peer: () => peerOnce(t.peerModel, batch, threads),
-      runs,
-      warmup: 0,
-    });
-    report({
-      bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
-      peer_value: peer, better: 'lower', model: t.backbone, backend: 'wasm', variant: t.variant, note: t.note, runs: oursRuns.length,
-      threads: { ours: threads, peer: threads }, fields: { load_average: os.loadavg()[0] },
-    });
+    const withUnfolded = unfolded && t.backbone === 'resnet50v2';
+    const r = { ours: [], peer: [], unfolded: [] };
+    for (let i = 0; i < runs; i++) {
+      r.ours.push(await oursOnce(t.backbone, 'wasm', batch, threads));
+      r.peer.push(peerOnce(t.peerModel, batch, threads));
+      if (withUnfolded) r.unfolded.push(await oursOnce(t.backbone, 'wasm', batch, threads, false));
+    }
+    const line = (ours, variant, note) =>
+      report({
+        bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
+        peer_value: median(r.peer), better: 'lower', model: t.backbone, backend: 'wasm', variant, note, runs,
+        threads: { ours: threads, peer: threads }, fields: { load_average: os.loadavg()[0] },
+      });
+    line(median(r.ours), t.variant, t.note);
+    if (withUnfolded) line(median(r.unfolded), `${t.variant}, unfolded`, `${t.note}; ours as the layers model, BatchNorms not folded (before this change)`);
   }
 }
 if (timingOnly) {
@@ -101,7 +114,6 @@ if (timingOnly) {
     lastJson(spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/keras-embed.ts'), modelDir, String(b), String(r), String(w)], { encoding: 'utf8', cwd: root }), 'ours (node wasm)');
   const kerasRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/keras_embed_peer.py'), modelDir, String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'keras peer');
   const torchRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), 'resnet50', String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'torch peer');
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const b of quick ? [1, 2] : [1, 16]) {
     const r = quick ? 1 : 3;
     // One process per side, alternating, each with a warm-up pass first.
