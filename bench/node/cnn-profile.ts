@@ -5,7 +5,8 @@
  * FusedConv2D). ResNet50V2 runs on random weights, folded as the app runs it (--unfolded: the
  * layers model as built), MobileNetV2 1.4 on the vendored model. Also prints the process's CPU
  * seconds per image of the timed pass (steadier than the wall time on a loaded machine).
- * Usage: node --import tsx bench/node/cnn-profile.ts resnet50v2|mobilenet-v2-140-hub [BATCH] [--unfolded]
+ * --json: only the timed pass, printed as {"cpuSecondsPerImage", "secondsPerImage", "loadAverage"} (image-embed --cpu-time).
+ * Usage: node --import tsx bench/node/cnn-profile.ts resnet50v2|mobilenet-v2-140-hub [BATCH] [--unfolded] [--json]
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -18,7 +19,8 @@ import { preprocessImage } from '../../lib/embed/preprocess';
 import { mulberry32 } from '../../lib/util/random';
 async function main() {
   const unfolded = process.argv.includes('--unfolded');
-  const [which, b] = process.argv.slice(2).filter((a) => a !== '--unfolded');
+  const json = process.argv.includes('--json');
+  const [which, b] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const batch = Number(b ?? 8);
   await tf.setBackend('wasm');
   await tf.ready();
@@ -38,6 +40,11 @@ async function main() {
   const total = (performance.now() - t0) / batch;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1e3 / batch;
+  if (json) {
+    console.log(JSON.stringify({ cpuSecondsPerImage: cpuMs / 1e3, secondsPerImage: total / 1e3, loadAverage: os.loadavg()[0] }));
+    ex.dispose();
+    return;
+  }
   const prof = await tf.profile(async () => void (await ex.embed(images)));
   const byOp = new Map<string, [number, number]>();
   for (const k of prof.kernels) {

@@ -75,7 +75,7 @@ export async function loadExtractor(
       if (options.fold === false) return networkExtractor(tf, spec, !files, (x) => model.predict(x) as tfType.Tensor2D, () => model.dispose());
       let net;
       try {
-        net = foldResNet50V2(tf, model);
+        net = await foldResNet50V2(tf, model);
       } finally {
         model.dispose();
       }

@@ -107,14 +107,14 @@ describe.skipIf(!hasPhotos)('folded ResNet50V2 on real photos', () => {
   let folded: FoldedResNet50V2;
   let layersOut: Float32Array;
   let foldedOut: Float32Array;
-  beforeAll(() => {
+  beforeAll(async () => {
     const files = readFileSync(path.join(HM, 'images_manifest.csv'), 'utf8').trim().split('\n').slice(1, N + 1).map((l) => path.join(HM, l.split(',')[1]));
     const inputs = files.map((f) => preprocessImage(photo(f), 224, 'tf', 'resize'));
     model = buildResNet50V2(tf, { seed: 11 });
     const calibration = tf.tensor4d(inputs.slice(0, BATCH).flatMap((x) => Array.from(x)), [BATCH, 224, 224, 3]);
     calibrateBatchNorms(model, calibration, 12);
     calibration.dispose();
-    folded = foldResNet50V2(tf, model);
+    folded = await foldResNet50V2(tf, model);
     layersOut = embedAll((x) => model.predict(x) as tf.Tensor, inputs);
     foldedOut = embedAll((x) => folded.predict(x), inputs);
   });

@@ -55,8 +55,17 @@ export interface FoldedResNet50V2 {
 /**
  * Folds `model` (from buildResNet50V2 with `pooling` on, weights loaded).
  * The model is left as it was; dispose it when only the folded one is needed.
+ * Async because the BN statistics and biases are read back (WebGPU has no cheap sync read).
  */
-export function foldResNet50V2(tf: Tf, model: tfType.LayersModel): FoldedResNet50V2 {
+export async function foldResNet50V2(tf: Tf, model: tfType.LayersModel): Promise<FoldedResNet50V2> {
+  // Every BN's [gamma, beta, mean, variance] and every conv bias, read once.
+  const values = new Map<string, Float32Array[]>();
+  for (const l of model.layers) {
+    const cls = l.getClassName();
+    if (cls !== 'BatchNormalization' && cls !== 'Conv2D') continue;
+    const ws = l.getWeights();
+    values.set(l.name, await Promise.all((cls === 'Conv2D' ? ws.slice(1) : ws).map(async (w) => (await w.data()) as Float32Array)));
+  }
   const owned: tfType.Tensor[] = [];
   const keep = <T extends tfType.Tensor>(t: T): T => {
     owned.push(t);
@@ -69,7 +78,7 @@ export function foldResNet50V2(tf: Tf, model: tfType.LayersModel): FoldedResNet5
   const affine = (bnName: string) => {
     const layer = model.getLayer(bnName);
     const eps = (layer.getConfig() as { epsilon: number }).epsilon;
-    const [gamma, beta, mean, variance] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
+    const [gamma, beta, mean, variance] = values.get(bnName)!;
     const s = new Float64Array(gamma.length);
     const shift = new Float64Array(gamma.length);
     for (let c = 0; c < s.length; c++) {
@@ -83,7 +92,7 @@ export function foldResNet50V2(tf: Tf, model: tfType.LayersModel): FoldedResNet5
     const weights = model.getLayer(convName).getWeights();
     const kernel = weights[0] as T4;
     const out = kernel.shape[3];
-    const bias = weights[1] ? (weights[1].dataSync() as Float32Array) : new Float32Array(out);
+    const bias = values.get(convName)![0] ?? new Float32Array(out);
     const op = { stride: opts.stride ?? 1, pad: opts.pad ?? 0, relu: !!opts.bn };
     if (!opts.bn) return { ...op, kernel: keep(tf.clone(kernel)), bias: keep(tf.tensor1d(bias)) };
     const { s, shift } = affine(opts.bn);
