@@ -10,7 +10,15 @@
 // and seeded synthetic 360x540 photos (our time includes the Keras-identical
 // resize + scaling in JS; PyTorch's gets a ready tensor).
 // Both sides are timed on one thread and on every core (`threads` on each line),
-// interleaved. --quick: batch 2, 1 timed run each, precision on the first 300
+// interleaved. ResNet50V2 runs with its BatchNorms folded into the convolutions
+// (lib/embed/resnet50v2-folded.ts, what the app runs); --unfolded adds, in the
+// same rounds (ours folded, peer, ours unfolded), the layers model as built
+// (the code before folding), each line with its ratio to the same peer runs.
+// --cpu-time: instead, only ResNet50V2 on one thread timed by CPU time, which the load of
+// other processes barely moves: ours in Node (bench/node/cnn-profile.ts --json: the
+// same V8 and TF.js WASM SIMD binary as Chromium; folded, then unfolded) and
+// PyTorch's process time, alternating.
+// --quick: batch 2, 1 timed run each, precision on the first 300
 // photos. --timing-only: only those timing lines (no Keras, WebGPU or precision
 // sections, so tensorflow-cpu is not installed).
 import { spawnSync } from 'node:child_process';
@@ -19,25 +27,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { pageResult, withBrowserPage } from './lib/browser.mjs';
 import { ensureVenv } from './lib/python.mjs';
-import { alternate, report, root, writeResults } from './lib/report.mjs';
+import { report, root, writeResults } from './lib/report.mjs';
 import { vendorModels } from '../scripts/vendor-models.mjs';
 
 const BENCH = 'image-embed';
 const quick = process.argv.includes('--quick');
 const timingOnly = process.argv.includes('--timing-only');
+const unfolded = process.argv.includes('--unfolded');
+const cpuTime = process.argv.includes('--cpu-time');
 const batch = quick ? 2 : 8;
 const runs = quick ? 1 : 3;
 const DEFAULT = 'mobilenet-v2-140-hub';
 const DATA_DIR = process.env.DATA_DIR ?? path.resolve(root, '../shared/data');
 
 vendorModels();
-const python = await ensureVenv(timingOnly ? ['torch', 'torchvision', 'numpy'] : ['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
+const python = await ensureVenv(timingOnly || cpuTime ? ['torch', 'torchvision', 'numpy'] : ['torch', 'torchvision', 'numpy', 'tensorflow-cpu', 'pillow']);
 
-/** One page: build/load the backbone, warm up once, time one batch. */
-/** One page: build/load the backbone, warm up once, time one batch (on `threads` WASM threads, default every CPU). */
-async function oursOnce(backbone, backend, b, threads = 0) {
+/**
+ * One page: build/load the backbone, warm up once, time one batch (on `threads` WASM threads, default every CPU;
+ * `fold` false: ResNet50V2 as the unfolded layers model).
+ */
+async function oursOnce(backbone, backend, b, threads = 0, fold = true) {
   const r = await withBrowserPage({ entry: 'bench/browser/embed.ts', webgpu: backend === 'webgpu' }, async (page, { url }) => {
-    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1${threads ? `&threads=${threads}` : ''}`);
+    await page.goto(`${url}?mode=time&backend=${backend}&backbone=${backbone}&batch=${b}&runs=1&warmup=1${threads ? `&threads=${threads}` : ''}${fold ? '' : '&fold=0'}`);
     return pageResult(page);
   });
   if (r.error) throw new Error(`ours (${backbone}, ${backend}): ${r.error}`);
@@ -59,21 +71,58 @@ const timing = [
   { backbone: 'resnet50v2', peerModel: 'resnet50', variant: 'random-weights', note: 'ResNet50V2 (ours) vs ResNet50 v1.5 (torchvision; no ResNet50V2 there); both random weights, 2048-d pooled output' },
   { backbone: DEFAULT, peerModel: 'mobilenet_v2_140', variant: 'pretrained', note: 'the same network on both sides: MobileNetV2 width 1.4, 1792-d (ours: TF-Hub pretrained weights; peer: torchvision mobilenet_v2(width_mult=1.4), random weights)' },
 ];
-// Interleaved: for each thread count, ours and the peer alternate (1 thread, then every core).
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+if (cpuTime) {
+  const node = (fold) => {
+    const p = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/cnn-profile.ts'), 'resnet50v2', String(batch), '--json', ...(fold ? [] : ['--unfolded'])], { encoding: 'utf8', cwd: root });
+    if (p.status !== 0) throw new Error(`cnn-profile: ${p.stderr}`);
+    return JSON.parse(p.stdout.trim().split('\n').pop()).cpuSecondsPerImage;
+  };
+  const torchCpu = () => {
+    const p = spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), 'resnet50', String(batch), '1', '1', '1'], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`peer resnet50: ${p.stderr}`);
+    const out = JSON.parse(p.stdout.trim().split('\n').pop());
+    peerOnce.version = `torch ${out.torch} + torchvision ${out.torchvision}`;
+    return out.cpu_seconds_per_image[0];
+  };
+  const r = { folded: [], peer: [], unfolded: [] };
+  for (let i = 0; i < runs; i++) {
+    r.folded.push(node(true));
+    r.peer.push(torchCpu());
+    r.unfolded.push(node(false));
+  }
+  for (const [variant, xs] of [['cpu-time, random-weights', r.folded], ['cpu-time, random-weights, unfolded', r.unfolded]]) {
+    report({
+      bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours: median(xs), peer: `${peerOnce.version} resnet50 (CPU, ${batch}/batch), process CPU time`,
+      peer_value: median(r.peer), better: 'lower', model: 'resnet50v2', backend: 'wasm-node', variant, runs,
+      note: `CPU seconds per image on one thread (ours: the Node process, TF.js WASM SIMD as in Chromium; ${variant.endsWith('unfolded') ? 'the layers model, BatchNorms not folded' : 'BatchNorms folded, as the app runs it'}); PyTorch runs ResNet50 v1.5`,
+      threads: { ours: 1, peer: 1 }, fields: { load_average: os.loadavg()[0] },
+    });
+  }
+  writeResults(BENCH);
+  process.exit(0);
+}
+// Interleaved: for each thread count, ours and the peer alternate (1 thread, then every core); with
+// --unfolded, ResNet50V2's layers model runs in the same rounds, after the peer.
 const threadCounts = [...new Set([1, os.cpus().length])];
 for (const t of timing) {
   for (const threads of threadCounts) {
-    const { ours, peer, oursRuns } = await alternate({
-      ours: () => oursOnce(t.backbone, 'wasm', batch, threads),
-      peer: () => peerOnce(t.peerModel, batch, threads),
-      runs,
-      warmup: 0,
-    });
-    report({
-      bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
-      peer_value: peer, better: 'lower', model: t.backbone, backend: 'wasm', variant: t.variant, note: t.note, runs: oursRuns.length,
-      threads: { ours: threads, peer: threads }, fields: { load_average: os.loadavg()[0] },
-    });
+    const withUnfolded = unfolded && t.backbone === 'resnet50v2';
+    const r = { ours: [], peer: [], unfolded: [] };
+    for (let i = 0; i < runs; i++) {
+      r.ours.push(await oursOnce(t.backbone, 'wasm', batch, threads));
+      r.peer.push(peerOnce(t.peerModel, batch, threads));
+      if (withUnfolded) r.unfolded.push(await oursOnce(t.backbone, 'wasm', batch, threads, false));
+    }
+    const line = (ours, variant, note) =>
+      report({
+        bench: BENCH, figure: 'seconds_per_image', dataset: 'synthetic', size, ours, peer: `${peerOnce.version} ${t.peerModel} (CPU, ${batch}/batch)`,
+        peer_value: median(r.peer), better: 'lower', model: t.backbone, backend: 'wasm', variant, note, runs,
+        threads: { ours: threads, peer: threads }, fields: { load_average: os.loadavg()[0] },
+      });
+    const folded = t.backbone === 'resnet50v2' ? '; ours with its BatchNorms folded into the convolutions, as the app runs it' : '';
+    line(median(r.ours), t.variant, `${t.note}${folded}`);
+    if (withUnfolded) line(median(r.unfolded), `${t.variant}, unfolded`, `${t.note}; ours as the layers model, BatchNorms not folded (as before the folding)`);
   }
 }
 if (timingOnly) {
@@ -101,7 +150,6 @@ if (timingOnly) {
     lastJson(spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/node/keras-embed.ts'), modelDir, String(b), String(r), String(w)], { encoding: 'utf8', cwd: root }), 'ours (node wasm)');
   const kerasRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/keras_embed_peer.py'), modelDir, String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'keras peer');
   const torchRun = (b, r, w, t) => lastJson(spawnSync(python, [path.join(root, 'bench/py/embed_peer.py'), 'resnet50', String(b), String(r), String(w), String(t)], { encoding: 'utf8' }), 'torch peer');
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const b of quick ? [1, 2] : [1, 16]) {
     const r = quick ? 1 : 3;
     // One process per side, alternating, each with a warm-up pass first.

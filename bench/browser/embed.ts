@@ -1,6 +1,7 @@
 // Browser entry for the image-embedding benchmark and the WebGPU-vs-cpu e2e
 // check (bundled and served by bench/lib/browser.mjs). Query parameters:
 //   mode=time    backend=wasm|webgpu backbone=ID batch=N runs=N warmup=N size=S threads=T (wasm; default every CPU)
+//                fold=0 (ResNet50V2 as the layers model, BatchNorms not folded)
 //                -> {backend, backbone, randomWeights, threads (wasm pool, else null), secondsPerImage: number[]}
 //   mode=compare backbones=ID[:SIZE],ID[:SIZE] images=N   (SIZE 0 = the backbone's own)
 //                -> {[backbone]: {cpu: number[], webgpu: number[], adapter}}
@@ -54,7 +55,7 @@ async function useBackend(name: string, threads = defaultWasmThreads()): Promise
 async function extractor(id: BackboneId, size: number) {
   const spec = { ...specOf(id), ...(size ? { inputSize: size } : {}) };
   const files = spec.vendoredUrl ? tf.io.http(`${location.origin}${spec.vendoredUrl}`) : null;
-  return loadExtractor(tf, spec, files, { allowRandomWeights: true, seed: 1 });
+  return loadExtractor(tf, spec, files, { allowRandomWeights: true, seed: 1, fold: q.get('fold') !== '0' });
 }
 
 async function time() {

@@ -1,7 +1,9 @@
 """Peer of bench/image-embed.mjs: torchvision CNN forward passes on CPU.
 
 Random weights (as ours in the timing figures), eval mode, no grad, the same
-batch size, all cores. Prints JSON: {"seconds_per_image": [...], "torch": version}.
+batch size, all cores. Prints JSON: {"seconds_per_image": [...], "torch": version, ...};
+"cpu_seconds_per_image" is the process's CPU time per image of each run (on one
+thread, the compute time whatever else loads the machine).
 Usage: python embed_peer.py MODEL BATCH RUNS WARMUP [THREADS]
   MODEL: resnet50 | mobilenet_v2 | mobilenet_v2_140 (width 1.4, 1792-d: the same network as ours)
   THREADS default: all cores
@@ -24,12 +26,15 @@ else:
     model.classifier = torch.nn.Identity()
 x = torch.rand(batch, 3, 224, 224) * 2 - 1
 out = []
+cpu = []
 with torch.inference_mode():
     for i in range(warmup + runs):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         y = model(x)
         y.numpy()
         if i >= warmup:
             out.append((time.perf_counter() - t0) / batch)
-print(json.dumps({"seconds_per_image": out, "torch": torch.__version__, "torchvision": torchvision.__version__, "dim": int(y.shape[1]),
+            cpu.append((time.process_time() - c0) / batch)
+print(json.dumps({"seconds_per_image": out, "cpu_seconds_per_image": cpu, "torch": torch.__version__, "torchvision": torchvision.__version__, "dim": int(y.shape[1]),
                   "threads": threads, "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))

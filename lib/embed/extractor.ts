@@ -9,6 +9,7 @@ import type { BackboneSpec } from './backbones';
 import { colourTextureHistogram } from './histogram';
 import { preprocessImage, type FitMode, type RgbImage } from './preprocess';
 import { buildResNet50V2 } from './resnet50v2';
+import { foldResNet50V2 } from './resnet50v2-folded';
 import { loadConverterWeights } from './weights';
 
 type Tf = typeof tfType;
@@ -36,13 +37,15 @@ export class MissingWeightsError extends Error {
 
 /**
  * Loads `spec`. `files` is required except for the histogram; for ResNet50V2,
- * `allowRandomWeights` builds it untrained instead (labelled by `randomWeights`).
+ * `allowRandomWeights` builds it untrained instead (labelled by `randomWeights`),
+ * and the network runs with its BatchNorms folded (lib/embed/resnet50v2-folded.ts)
+ * unless `fold` is false (the layers model as built: benchmarks and tests compare the two).
  */
 export async function loadExtractor(
   tf: Tf,
   spec: BackboneSpec,
   files: tfType.io.IOHandler | null,
-  options: { allowRandomWeights?: boolean; seed?: number } = {},
+  options: { allowRandomWeights?: boolean; seed?: number; fold?: boolean } = {},
 ): Promise<Extractor> {
   const f = spec.format;
   switch (f.kind) {
@@ -69,7 +72,14 @@ export async function loadExtractor(
         model.dispose();
         throw e;
       }
-      return networkExtractor(tf, spec, !files, (x) => model.predict(x) as tfType.Tensor2D, () => model.dispose());
+      if (options.fold === false) return networkExtractor(tf, spec, !files, (x) => model.predict(x) as tfType.Tensor2D, () => model.dispose());
+      let net;
+      try {
+        net = await foldResNet50V2(tf, model);
+      } finally {
+        model.dispose();
+      }
+      return networkExtractor(tf, spec, !files, net.predict, net.dispose);
     }
     case 'layers': {
       if (!files) throw new MissingWeightsError(spec);

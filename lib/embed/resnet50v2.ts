@@ -38,6 +38,36 @@ const BN_EPSILON = 1.001e-5;
 /** Embedding width of ResNet50V2 after average pooling. */
 export const RESNET50V2_DIM = 2048;
 
+/** One pre-activation bottleneck (keras `block2`) of ResNet50V2. */
+export interface ResNet50V2Block {
+  /** Layer-name prefix, e.g. `conv3_block2`. */
+  name: string;
+  /** Width of the bottleneck; the block's output has 4x as many channels. */
+  filters: number;
+  /** Stride of the 3x3 convolution (and of the shortcut). */
+  stride: number;
+  /** True for a stack's first block: the shortcut is the 1x1 convolution `_0_conv` of the pre-activation. */
+  convShortcut: boolean;
+  /** Which shortcut MaxPooling2D (1x1, strided) the block has, or null (identity shortcut). */
+  poolIndex: number | null;
+}
+
+/**
+ * The 16 blocks in order: keras `stack2` for (64, 3), (128, 4), (256, 6), (512, 3)
+ * blocks; a stack's first block projects, its last one strides (2, except conv5's 1).
+ */
+export const RESNET50V2_BLOCKS: readonly ResNet50V2Block[] = (() => {
+  const out: ResNet50V2Block[] = [];
+  let pool = 0;
+  for (const [stack, filters, blocks, stride1] of [['conv2', 64, 3, 2], ['conv3', 128, 4, 2], ['conv4', 256, 6, 2], ['conv5', 512, 3, 1]] as const) {
+    for (let i = 1; i <= blocks; i++) {
+      const stride = i === blocks ? stride1 : 1;
+      out.push({ name: `${stack}_block${i}`, filters, stride, convShortcut: i === 1, poolIndex: i > 1 && stride > 1 ? pool++ : null });
+    }
+  }
+  return out;
+})();
+
 /**
  * Builds ResNet50V2 with random (seeded Glorot-uniform) weights. Load real
  * weights with `loadConverterWeights` before using the embeddings.
@@ -59,15 +89,15 @@ export function buildResNet50V2(tf: Tf, options: ResNet50V2Options = {}): tfType
   const pad = (x: Sym, p: number, name: string): Sym =>
     tf.layers.zeroPadding2d({ padding: [[p, p], [p, p]], name }).apply(x) as Sym;
 
-  let pool = 0;
   /** keras block2: pre-activation bottleneck. */
-  const block2 = (x: Sym, filters: number, stride: number, convShortcut: boolean, name: string): Sym => {
+  const block2 = (x: Sym, b: ResNet50V2Block): Sym => {
+    const { name, filters, stride } = b;
     let preact = bn(x, `${name}_preact_bn`);
     preact = relu(preact, `${name}_preact_relu`);
     let shortcut: Sym;
-    if (convShortcut) shortcut = conv(preact, 4 * filters, 1, stride, true, `${name}_0_conv`);
-    else if (stride > 1) {
-      shortcut = tf.layers.maxPooling2d({ poolSize: 1, strides: stride, padding: 'valid', name: poolNames[pool++] }).apply(x) as Sym;
+    if (b.convShortcut) shortcut = conv(preact, 4 * filters, 1, stride, true, `${name}_0_conv`);
+    else if (b.poolIndex !== null) {
+      shortcut = tf.layers.maxPooling2d({ poolSize: 1, strides: stride, padding: 'valid', name: poolNames[b.poolIndex] }).apply(x) as Sym;
     } else shortcut = x;
     let y = conv(preact, filters, 1, 1, false, `${name}_1_conv`);
     y = relu(bn(y, `${name}_1_bn`), `${name}_1_relu`);
@@ -77,22 +107,13 @@ export function buildResNet50V2(tf: Tf, options: ResNet50V2Options = {}): tfType
     y = conv(y, 4 * filters, 1, 1, true, `${name}_3_conv`);
     return tf.layers.add({ name: `${name}_out` }).apply([shortcut, y]) as Sym;
   };
-  /** keras stack2: the first block projects, the last one strides. */
-  const stack2 = (x: Sym, filters: number, blocks: number, stride1: number, name: string): Sym => {
-    x = block2(x, filters, 1, true, `${name}_block1`);
-    for (let i = 2; i < blocks; i++) x = block2(x, filters, 1, false, `${name}_block${i}`);
-    return block2(x, filters, stride1, false, `${name}_block${blocks}`);
-  };
 
   const input = tf.input({ shape: [size, size, 3], name: 'input_1' });
   let x = pad(input, 3, 'conv1_pad');
   x = conv(x, 64, 7, 2, true, 'conv1_conv');
   x = pad(x, 1, 'pool1_pad');
   x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name: 'pool1_pool' }).apply(x) as Sym;
-  x = stack2(x, 64, 3, 2, 'conv2');
-  x = stack2(x, 128, 4, 2, 'conv3');
-  x = stack2(x, 256, 6, 2, 'conv4');
-  x = stack2(x, 512, 3, 1, 'conv5');
+  for (const b of RESNET50V2_BLOCKS) x = block2(x, b);
   x = relu(bn(x, 'post_bn'), 'post_relu');
   if (options.pooling ?? true) x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as Sym;
   return tf.model({ inputs: input, outputs: x, name: 'resnet50v2' });

@@ -36,7 +36,7 @@ import { handlerFromPickedFiles } from '../../lib/embed/sources';
 import { artifactsFromFiles, type ConverterModelJson } from '../../lib/embed/weights';
 import { vendorModels } from '../../scripts/vendor-models.mjs';
 import { hubGraphWithKerasWeights } from '../keras/hub-graph';
-import { compareRows, HM_DIR, ROOT, kerasPeer, kerasReference, parityPhotos, pickedFiles, type KerasReference, type Peer } from '../keras/peer';
+import { centreDim, compareRows, HM_DIR, ROOT, kerasPeer, kerasReference, parityPhotos, pickedFiles, type KerasReference, type Peer } from '../keras/peer';
 
 const SEED = 42;
 const hasHm = existsSync(path.join(HM_DIR, 'images_manifest.csv'));
@@ -50,17 +50,6 @@ const DIM = spec.dim;
 /** `rows` minus the per-column mean of `basis` over its rows (photos). */
 function centre(rows: Float32Array, basis: Float32Array): Float32Array {
   return centreDim(rows, basis, DIM);
-}
-function centreDim(rows: Float32Array, basis: Float32Array, DIM: number): Float32Array {
-  const n = basis.length / DIM;
-  const out = new Float32Array(rows.length);
-  for (let j = 0; j < DIM; j++) {
-    let m = 0;
-    for (let r = 0; r < n; r++) m += basis[r * DIM + j];
-    m /= n;
-    for (let r = 0; r < rows.length / DIM; r++) out[r * DIM + j] = rows[r * DIM + j] - m;
-  }
-  return out;
 }
 const rgb = (pixels: Uint8Array, w: number, h: number): RgbImage => ({ width: w, height: h, channels: 3, data: pixels });
 

@@ -140,6 +140,19 @@ export function pickedFiles(dir: string): { name: string; data: ArrayBuffer }[] 
 }
 
 /** Largest absolute difference, the largest |reference| and the cosine of each row. */
+/** `rows` minus the per-column mean of `basis` over its rows (photos): the photo-dependent part. */
+export function centreDim(rows: Float32Array, basis: Float32Array, dim: number): Float32Array {
+  const n = basis.length / dim;
+  const out = new Float32Array(rows.length);
+  for (let j = 0; j < dim; j++) {
+    let m = 0;
+    for (let r = 0; r < n; r++) m += basis[r * dim + j];
+    m /= n;
+    for (let r = 0; r < rows.length / dim; r++) out[r * dim + j] = rows[r * dim + j] - m;
+  }
+  return out;
+}
+
 export function compareRows(ours: Float32Array, ref: Float32Array, dim: number): { maxAbs: number; refMaxAbs: number; cosines: number[] } {
   if (ours.length !== ref.length) throw new Error(`invalid lengths: ${ours.length} vs ${ref.length}`);
   let maxAbs = 0;
