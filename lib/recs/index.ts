@@ -39,8 +39,8 @@ export {
 } from './twostage/candidates';
 export { buildFeatures, FEATURE_NAMES, featureNames, type FeatureMatrix } from './twostage/features';
 export {
-  contextOf, labelledWeek, pooledRecall, rankedLists, rankerData, twoStageStrategy, type PooledRecall,
-  type RankerData, type RankerFit, type TwoStageOptions, type WeekData,
+  CANDIDATE_CHUNK, contextOf, joinRows, labelledBlock, labelledWeek, pooledRecall, poolRecall, rankedLists, rankerData, trainingRows, twoStageStrategy, type PooledRecall,
+  type RankerData, type RankerFit, type TrainingBlock, type TrainingRows, type TwoStageOptions, type WeekData,
 } from './twostage/pipeline';
 export { packedTransfer, packRecsData, unpackRecsData, type PackedRecsData, type UnpackedRecsData } from './evaluate/pack';
 export { checkSettings, DEMO_RANKER, gbdtParams, VALIDATED_RANKER, type EvaluationSettings, type RankerSettings } from './evaluate/settings';

@@ -13,11 +13,11 @@ import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  BACKTEST_ALS, CANDIDATE_SOURCES, checkSubmission, FEATURE_NAMES, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
+  BACKTEST_ALS, CANDIDATE_CHUNK, CANDIDATE_SOURCES, checkSubmission, FEATURE_NAMES, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
-import { buyersInWeeks, CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate } from '@/lib/notebook/memory';
+import { CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate, weekSizes } from '@/lib/notebook/memory';
 import { budgetBytes, hardwareThreads, memoryBudgetParam } from './memory-budget';
 
 
@@ -93,12 +93,14 @@ export const evaluateCell = defineAppCell({
         'Lower "weekly test cutoffs" or "ranker training weeks".',
       );
     }
-    // Before the backtest: every labelled week it keeps (test weeks and the ranker's training weeks before each).
-    const weekStarts = [...new Set(Array.from(cutoffs).flatMap((c) => Array.from({ length: ranker.trainWeeks + 1 }, (_, w) => c - 7 * w)))];
+    // Before the backtest: its labelled weeks (the ranker's training weeks before the first cutoff, then the test weeks), of which it keeps a window.
+    const weekStarts = [...Array.from({ length: ranker.trainWeeks }, (_, w) => cutoffs[0] - 7 * (ranker.trainWeeks - w)), ...cutoffs];
+    const weeks = weekSizes(log, weekStarts);
     ctx.log(checkMemory(
       evaluateEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, {
-        buyersPerWeek: buyersInWeeks(log, weekStarts), candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
-        pairs: log.user.length, factors: BACKTEST_ALS.params.factors, threads: hardwareThreads(),
+        buyersPerWeek: weeks.buyers, rowsPerWeek: weeks.rows, trainWeeks: ranker.trainWeeks, negativeRate: ranker.negativeRate ?? 1, testWeeks: cutoffs.length,
+        chunk: CANDIDATE_CHUNK, candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
+        pairs: log.user.length, strategies: STRATEGIES.length, factors: BACKTEST_ALS.params.factors, threads: hardwareThreads(),
       }),
       budgetBytes(p.memoryBudgetMB),
       'Lower "weekly test cutoffs" or "ranker training weeks", or evaluate a smaller dataset.',

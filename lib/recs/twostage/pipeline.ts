@@ -99,7 +99,7 @@ export async function labelledWeek(log: InteractionLog, cutoff: number, base: As
 }
 
 /** Buyers whose candidates are generated together (default of `TwoStageOptions.chunk`). */
-export const CANDIDATE_CHUNK = 4096;
+export const CANDIDATE_CHUNK = 1024;
 
 /** The ranker's training rows of one labelled week or part of one (the rows `rankerData` takes from it). */
 export interface TrainingRows {

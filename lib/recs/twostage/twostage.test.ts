@@ -6,10 +6,10 @@ import { syntheticShop } from '../backtest/fixture';
 import { alsFits } from '../backtest/models';
 import { dateSplit, weeklyCutoffs } from '../backtest/split';
 import { testTruth } from '../strategies';
-import { CANDIDATE_SOURCES, candidateGroups, candidateRecall, generateCandidates, labelCandidates } from './candidates';
+import { CANDIDATE_SOURCES, candidateGroups, candidateRecall, generateCandidates, labelCandidates, recallOf } from './candidates';
 import { twoStageContext } from './context';
 import { buildFeatures, FEATURE_NAMES } from './features';
-import { labelledWeek, rankerData, twoStageStrategy, type RankerFit } from './pipeline';
+import { labelledBlock, labelledWeek, rankerData, twoStageStrategy, type RankerFit } from './pipeline';
 
 const log = syntheticShop({ customers: 120, lastDay: 90 });
 const cutoff = 77;
@@ -104,6 +104,24 @@ describe('two-stage additions', () => {
     expect(share).toBeLessThan(0.4);
     expect(rankerData([week], 0.3).X).toEqual(some.X);
     expect(() => rankerData([week], 0)).toThrow(/negativeRate/);
+  });
+
+  it('streamed week (chunks of buyers) gives the same training rows and recall as the whole week', async () => {
+    const at = asOfView(view.log, cutoff - 7, { candidateWeeks: view.candidateWeeks, catalog: view.catalog, ages: view.ages, product: view.product });
+    const week = await labelledWeek(view.log, cutoff - 7, view, {});
+    const truth = testTruth(dateSplit(view.log, cutoff - 7).test);
+    for (const [chunk, rate] of [[1, 1], [5, 0.3], [1000, 0.3]]) {
+      const sizes: number[] = [];
+      const block = await labelledBlock(view.log, at, { chunk, negativeRate: rate, onCandidates: (c) => sizes.push(c.users.length) });
+      const whole = rankerData([week], rate);
+      // Bit for bit (NaN included).
+      const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(block.X).equals(bytes(whole.X))).toBe(true);
+      expect(bytes(block.y).equals(bytes(whole.y))).toBe(true);
+      expect(Array.from(block.groups)).toEqual(Array.from(whole.groups));
+      expect(recallOf(block.recall, block.sources)).toEqual(candidateRecall(week.cands, truth.relevant));
+      expect(Math.max(...sizes)).toBe(Math.min(chunk, truth.users.length));
+    }
   });
 });
 
