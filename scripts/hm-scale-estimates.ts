@@ -4,13 +4,13 @@
  * pairs and buyers per week, with each cell's default parameters), without running the cells: for the cells that
  * cannot run at full size on this machine in reasonable time (Graph, Hybrid), and to set the estimates next to
  * the browser's measured peaks (scripts/measure-demo-hm-scale.mjs).
- *   node --import tsx scripts/hm-scale-estimates.ts [--scale 0.05] [--threads 2]
+ *   node --import tsx scripts/hm-scale-estimates.ts [--scale 0.05] [--threads 2] [--max-train-rows 2000000 (0: no cap)]
  */
 import { prepareInteractions } from '../lib/cf';
 import { DEMO_PRESETS, generateDemo, scaledSizes } from '../lib/data/demo';
 import { InteractionLogBuilder } from '../lib/data/interactions';
 import { splitLastDays } from '../lib/data/split';
-import { BACKTEST_ALS, CANDIDATE_CHUNK, CANDIDATE_SOURCES, DEMO_RANKER, FEATURE_NAMES, testCutoffs } from '../lib/recs';
+import { BACKTEST_ALS, CANDIDATE_CHUNK, CANDIDATE_SOURCES, DEFAULT_MAX_TRAIN_ROWS, DEMO_RANKER, FEATURE_NAMES, testCutoffs } from '../lib/recs';
 import { alsEstimate, CANDIDATES_PER_BUYER, evaluateEstimate, formatBytes, graphEstimate, hybridEstimate, V8_MAP_LIMIT, weekSizes, type MemoryEstimate } from '../lib/notebook/memory';
 
 const arg = (name: string, dflt: number) => {
@@ -42,7 +42,7 @@ const estimates: MemoryEstimate[] = [
   alsEstimate(sizes, { users: train.nRows, items: train.nCols, nnz: train.indices.length, factors: 64, threads }),
   hybridEstimate(sizes, { pairs: sizes.rows, factors: 64, neighbours: 0, k: 12 }),
   evaluateEstimate(sizes, {
-    buyersPerWeek: weeks.buyers, rowsPerWeek: weeks.rows, trainWeeks: T, negativeRate: DEMO_RANKER.negativeRate ?? 1, testWeeks: cutoffs.length,
+    buyersPerWeek: weeks.buyers, rowsPerWeek: weeks.rows, trainWeeks: T, negativeRate: DEMO_RANKER.negativeRate ?? 1, maxTrainRows: arg('max-train-rows', DEFAULT_MAX_TRAIN_ROWS) || Infinity, testWeeks: cutoffs.length,
     chunk: CANDIDATE_CHUNK, candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
     pairs: sizes.rows, strategies: 11, factors: BACKTEST_ALS.params.factors, threads,
   }),

@@ -96,7 +96,7 @@ describe('Evaluate estimate', () => {
 
 describe('checkMemory', () => {
   const sizesOf = (weeks: number): EvaluateSizes => ({
-    buyersPerWeek: Array.from({ length: weeks }, (_, w) => 300 + w), rowsPerWeek: Array.from({ length: weeks }, () => 900), trainWeeks: 4, negativeRate: 0.1, testWeeks: weeks - 4,
+    buyersPerWeek: Array.from({ length: weeks }, (_, w) => 300 + w), rowsPerWeek: Array.from({ length: weeks }, () => 900), trainWeeks: 4, negativeRate: 0.1, maxTrainRows: Infinity, testWeeks: weeks - 4,
     chunk: 1024, candidatesPerBuyer: 150, sources: 8, features: 40, pairs: sizes.rows, strategies: 11, factors: 32, threads: 2,
   });
   const e = evaluateEstimate(sizes, sizesOf(6));
@@ -105,6 +105,17 @@ describe('checkMemory', () => {
     const more = evaluateEstimate(sizes, { ...sizesOf(30), buyersPerWeek: Array.from({ length: 30 }, (_, w) => (w < 6 ? 300 + w : 300)) });
     const differ = more.parts.filter((p, j) => p.bytes !== e.parts[j].bytes).map((p) => p.what);
     expect(differ).toEqual([expect.stringMatching(/^per-customer scores of 11 strategies over 26 test weeks/)]);
+  });
+
+  it('bounds the training blocks and the boosting by the row cap', () => {
+    const big = { ...sizesOf(10), buyersPerWeek: Array.from({ length: 10 }, () => 200_000), rowsPerWeek: Array.from({ length: 10 }, () => 400_000) };
+    const part = (x: ReturnType<typeof evaluateEstimate>, re: RegExp) => x.parts.find((p) => re.test(p.what))!.bytes;
+    const open = evaluateEstimate(sizes, big);
+    const capped = evaluateEstimate(sizes, { ...big, maxTrainRows: 2_000_000 });
+    // 4 weeks of 500,000 rows (each over its 400,000 purchase rows), kept twice (the blocks and their concatenation).
+    expect(part(capped, /^training blocks/)).toBe(2 * 4 * trainingRowsBytes(500_000, 200_000, 40));
+    expect(part(open, /^training blocks/)).toBeGreaterThan(part(capped, /^training blocks/));
+    expect(part(open, /^boosting/)).toBeGreaterThan(part(capped, /^boosting/));
   });
 
   it('stops before the start when the two-stage context would key one Map by more pairs than V8 allows', () => {

@@ -188,6 +188,8 @@ export interface EvaluateSizes {
   /** The ranker's training weeks per cutoff, and the share of negatives it keeps. */
   trainWeeks: number;
   negativeRate: number;
+  /** Most training rows per cutoff (Infinity: no cap); a week keeps at most its share. */
+  maxTrainRows: number;
   /** The last `testWeeks` entries of `buyersPerWeek` are the test weeks. */
   testWeeks: number;
   /** Buyers whose candidates are made together (lib/recs/twostage/pipeline CANDIDATE_CHUNK). */
@@ -239,8 +241,10 @@ export function gbdtRowBytes(features: number): number {
 export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimate {
   const n = s.buyersPerWeek.length;
   if (s.rowsPerWeek.length !== n) throw new Error(`invalid rowsPerWeek: ${s.rowsPerWeek.length} weeks; expected ${n} as buyersPerWeek`);
-  const blockBytes = s.buyersPerWeek.map((b, w) => trainingRowsBytes(trainingRowsBound(b, s.rowsPerWeek[w], s.candidatesPerBuyer, s.negativeRate), b, s.features));
-  const blockRows = s.buyersPerWeek.map((b, w) => trainingRowsBound(b, s.rowsPerWeek[w], s.candidatesPerBuyer, s.negativeRate));
+  // A week's rows: the bound, at most its share of the cap (plus its positives, which the cap keeps: at most its purchase rows).
+  const share = Math.floor(s.maxTrainRows / s.trainWeeks);
+  const blockRows = s.buyersPerWeek.map((b, w) => Math.min(trainingRowsBound(b, s.rowsPerWeek[w], s.candidatesPerBuyer, s.negativeRate), Math.max(share, s.rowsPerWeek[w])));
+  const blockBytes = blockRows.map((rows, w) => trainingRowsBytes(rows, s.buyersPerWeek[w], s.features));
   // The largest window of trainWeeks consecutive labelled weeks (a cutoff's ranker trains on one).
   let window = 0;
   let windowRows = 0;
@@ -259,7 +263,7 @@ export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimat
   return estimate(
     'Evaluate',
     {
-      ...log, weeks: n, buyers: s.buyersPerWeek.reduce((a, b) => a + b, 0), busiestWeek: busiest, trainWeeks: s.trainWeeks, negativeRate: s.negativeRate,
+      ...log, weeks: n, buyers: s.buyersPerWeek.reduce((a, b) => a + b, 0), busiestWeek: busiest, trainWeeks: s.trainWeeks, negativeRate: s.negativeRate, maxTrainRows: s.maxTrainRows,
       chunk: s.chunk, candidatesPerBuyer: s.candidatesPerBuyer, features: s.features, pairs: s.pairs, factors: s.factors,
     },
     [

@@ -120,7 +120,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     return { predict: (X, F) => averaged(models, X, F) };
   };
   const tsOptions: TwoStageOptions = {
-    trainWeeks: s.ranker.trainWeeks, negativeRate: rate, als: fits, image, blocks, chunk: o.chunk, params: { ...s.ranker, seed: s.seed },
+    trainWeeks: s.ranker.trainWeeks, negativeRate: rate, maxTrainRows: s.ranker.maxTrainRows, als: fits, image, blocks, chunk: o.chunk, params: { ...s.ranker, seed: s.seed },
     onCandidates: o.onHeld ? (c) => held(c) : undefined,
   };
   const inner = twoStageStrategy(fitRanker, tsOptions);
@@ -141,7 +141,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   for (let w = T; w >= 1; w--) {
     const t = cutoffs[0] - 7 * w;
     progress(`Backtest (labelled week ${T - w + 1} of ${T} before the first cutoff)`, 0, stepTotal, 'fits');
-    blocks.set(blockKey(t, rate), Promise.resolve(await labelledBlock(log, asOfView(log, t, base), tsOptions, o.signal)));
+    blocks.set(blockKey(t, tsOptions), Promise.resolve(await labelledBlock(log, asOfView(log, t, base), tsOptions, o.signal)));
     held();
   }
   const recallWeeks: Pick<TrainingBlock, 'recall' | 'sources'>[] = [];
@@ -162,7 +162,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
       for (const key of blocks.keys()) if (Number(key.split('|')[0]) < c + 7 - 7 * T) blocks.delete(key);
       const block = await labelledBlock(log, view, tsOptions, o.signal);
       recallWeeks.push({ recall: block.recall, sources: block.sources });
-      blocks.set(blockKey(c, rate), Promise.resolve(block));
+      blocks.set(blockKey(c, tsOptions), Promise.resolve(block));
       held();
       if (index === cutoffs.length - 1) {
         const tExplain = performance.now();

@@ -79,6 +79,12 @@ export interface TwoStageOptions {
    * (week, customer, article); positives are always kept. Default 1 (all). Scoring always sees every candidate.
    */
   negativeRate?: number;
+  /**
+   * Most training rows of a cutoff (its `trainWeeks` weeks together; default no cap). A week with more than its share
+   * (maxTrainRows / trainWeeks) keeps its positives and the negatives with the smallest sampling hashes (the hash of
+   * `negativeRate`, so the cap samples within that sample), the same on every run.
+   */
+  maxTrainRows?: number;
 }
 
 /** The signals of a view (ALS and image neighbours restricted to its pool). */
@@ -129,9 +135,10 @@ export async function labelledBlock(log: InteractionLog, view: AsOfView, o: TwoS
   const chunk = o.chunk ?? CANDIDATE_CHUNK;
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw new RecsInputError(`invalid chunk: ${chunk}; expected a whole number ≥ 1`);
   const rate = checkRate(o.negativeRate ?? 1);
+  const cap = weekCap(o);
   const truth = testTruth(dateSplit(log, view.cutoff).test);
   const ctx = await contextOf(view, o);
-  const parts: TrainingRows[] = [];
+  const parts: (TrainingRows & { hash: Float64Array })[] = [];
   let recall: RecallCounts | null = null;
   let sources: readonly CandidateSource[] = CANDIDATE_SOURCES;
   for (let a = 0; a === 0 || a < truth.users.length; a += chunk) {
@@ -142,9 +149,62 @@ export async function labelledBlock(log: InteractionLog, view: AsOfView, o: TwoS
     sources = cands.sources;
     const counts = recallCounts(cands, relevant);
     recall = recall ? addRecallCounts(recall, counts) : counts;
-    parts.push(trainingRows({ cutoff: view.cutoff, cands, features: buildFeatures(ctx, cands), labels: labelCandidates(cands, relevant) }, rate));
+    parts.push(trainingRows({ cutoff: view.cutoff, cands, features: buildFeatures(ctx, cands), labels: labelCandidates(cands, relevant) }, rate, true));
   }
-  return { ...joinRows(parts), cutoff: view.cutoff, negativeRate: rate, sources, recall: recall! };
+  let rows: TrainingRows = joinRows(parts);
+  if (rows.y.length > cap) {
+    const hash = new Float64Array(rows.y.length);
+    let at = 0;
+    for (const p of parts) hash.set(p.hash, at), (at += p.hash.length);
+    rows = capRows(rows, hash, cap);
+  }
+  return { ...rows, cutoff: view.cutoff, negativeRate: rate, sources, recall: recall! };
+}
+
+/** A week's share of `maxTrainRows` (Infinity: no cap). */
+function weekCap(o: TwoStageOptions): number {
+  const cap = o.maxTrainRows ?? Infinity;
+  if (!(cap >= 1)) throw new RecsInputError(`invalid maxTrainRows: ${cap}; expected a number ≥ 1 (or none)`);
+  return Math.max(1, Math.floor(cap / (o.trainWeeks ?? 12)));
+}
+
+/**
+ * At most `cap` rows: every positive, and the negatives with the smallest `hash` (ties in row order) up to the cap;
+ * groups keep their order (each still holds its positives).
+ */
+export function capRows(d: TrainingRows, hash: Float64Array, cap: number): TrainingRows {
+  let positives = 0;
+  for (let r = 0; r < d.y.length; r++) if (d.y[r] > 0) positives++;
+  const want = Math.max(0, cap - positives);
+  const neg = new Float64Array(d.y.length - positives);
+  let j = 0;
+  for (let r = 0; r < d.y.length; r++) if (!(d.y[r] > 0)) neg[j++] = hash[r];
+  neg.sort();
+  const limit = want > 0 ? neg[want - 1] : -Infinity;
+  let ties = 0;
+  for (let q = 0; q < want; q++) if (neg[q] === limit) ties++;
+  const keep = new Uint8Array(d.y.length);
+  let n = 0;
+  for (let r = 0; r < d.y.length; r++) {
+    const k = d.y[r] > 0 || hash[r] < limit || (hash[r] === limit && ties-- > 0);
+    if (k) (keep[r] = 1), n++;
+  }
+  const F = d.nFeatures;
+  const X = new Float32Array(n * F);
+  const y = new Float32Array(n);
+  const groups = new Int32Array(d.groups.length);
+  let at = 0;
+  let r = 0;
+  d.groups.forEach((size, g) => {
+    const start = at;
+    for (let e = r + size; r < e; r++) {
+      if (!keep[r]) continue;
+      X.set(d.X.subarray(r * F, (r + 1) * F), at * F);
+      y[at++] = d.y[r];
+    }
+    groups[g] = at - start;
+  });
+  return { X, nFeatures: F, y, groups, featureNames: d.featureNames };
 }
 
 /** Candidate recall pooled over test weeks: total and per source (shares of the test purchases), mean candidates per buyer. */
@@ -176,8 +236,8 @@ export function poolRecall(weeks: readonly Pick<TrainingBlock, 'recall' | 'sourc
   return out;
 }
 
-/** The key of a week's block in `TwoStageOptions.blocks`. */
-export const blockKey = (cutoff: number, negativeRate: number): string => `${cutoff}|${negativeRate}`;
+/** The key of a week's block in `TwoStageOptions.blocks` (its sampling settings with it). */
+export const blockKey = (cutoff: number, o: Pick<TwoStageOptions, 'negativeRate' | 'maxTrainRows' | 'trainWeeks'>): string => `${cutoff}|${o.negativeRate ?? 1}|${weekCap(o)}`;
 
 /**
  * Candidate recall on the weeks from `cutoffs` (reporting only: these labels never train anything);
@@ -188,7 +248,7 @@ export async function pooledRecall(log: InteractionLog, cutoffs: readonly number
   const weeks: TrainingBlock[] = [];
   for (const c of cutoffs) {
     throwIfAborted(signal);
-    const key = blockKey(c, o.negativeRate ?? 1);
+    const key = blockKey(c, o);
     let w = cache.get(key);
     if (!w) cache.set(key, (w = labelledBlock(log, asOfView(log, c, base), o, signal)));
     weeks.push(await w);
@@ -201,8 +261,13 @@ function checkRate(negativeRate: number): number {
   return negativeRate;
 }
 
-/** The training rows of one labelled week (groups with no positive row are dropped: they teach a ranker nothing). */
-export function trainingRows(w: WeekData, negativeRate = 1): TrainingRows {
+/**
+ * The training rows of one labelled week (groups with no positive row are dropped: they teach a ranker nothing); with
+ * `hashes`, also each row's sampling hash (what `capRows` reads).
+ */
+export function trainingRows(w: WeekData, negativeRate: number, hashes: true): TrainingRows & { hash: Float64Array };
+export function trainingRows(w: WeekData, negativeRate?: number): TrainingRows;
+export function trainingRows(w: WeekData, negativeRate = 1, hashes = false): TrainingRows & { hash?: Float64Array } {
   checkRate(negativeRate);
   if (!w.labels) throw new RecsInputError(`invalid week ${w.cutoff}: no labels; expected a labelled training week`);
   const labels = w.labels;
@@ -218,6 +283,7 @@ export function trainingRows(w: WeekData, negativeRate = 1): TrainingRows {
   for (const g of keep) for (let r = w.cands.offsets[g]; r < w.cands.offsets[g + 1]; r++) if (take(g, r)) rows++;
   const X = new Float32Array(rows * F);
   const y = new Float32Array(rows);
+  const hash = hashes ? new Float64Array(rows) : undefined;
   const groups = new Int32Array(keep.length);
   let at = 0;
   keep.forEach((g, j) => {
@@ -225,11 +291,12 @@ export function trainingRows(w: WeekData, negativeRate = 1): TrainingRows {
     for (let r = w.cands.offsets[g]; r < w.cands.offsets[g + 1]; r++) {
       if (!take(g, r)) continue;
       X.set(w.features.X.subarray(r * F, (r + 1) * F), at * F);
+      if (hash) hash[at] = keepHash(w.cutoff, w.cands.users[g], w.cands.items[r]);
       y[at++] = labels[r];
     }
     groups[j] = at - start;
   });
-  return { X, nFeatures: F, y, groups, featureNames: w.features.featureNames };
+  return { X, nFeatures: F, y, groups, featureNames: w.features.featureNames, ...(hash ? { hash } : {}) };
 }
 
 /** Concatenates training rows in order (weeks, or the chunks of one week). */
@@ -282,13 +349,13 @@ export function twoStageStrategy(fitRanker: RankerFit, o: TwoStageOptions = {}):
   const chunk = o.chunk ?? CANDIDATE_CHUNK;
   return {
     name: o.name ?? 'two-stage',
-    params: { trainWeeks, limits: o.limits ?? {}, negativeRate: rate, ...(o.towers ? { twoTowerSource: true } : {}), ...o.params },
+    params: { trainWeeks, limits: o.limits ?? {}, negativeRate: rate, ...(o.maxTrainRows ? { maxTrainRows: o.maxTrainRows } : {}), ...(o.towers ? { twoTowerSource: true } : {}), ...o.params },
     fit: async (view) => {
       const blocks: TrainingBlock[] = [];
       for (let w = trainWeeks; w >= 1; w--) {
         const t = view.cutoff - 7 * w;
         // Week t's labels are the 7 days from t, all before the view's cutoff: the view holds them.
-        const key = blockKey(t, rate);
+        const key = blockKey(t, o);
         let p = cache.get(key);
         if (!p) {
           const at = asOfView(view.log, t, { candidateWeeks: view.candidateWeeks, catalog: view.catalog, ages: view.ages, product: view.product });
