@@ -117,6 +117,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     }
     rankerSeconds += (performance.now() - t0) / 1000;
     rankers.set(fitting, models);
+    o.onLog?.(`ranker as of day ${fitting}: ${d.y.length.toLocaleString('en')} training rows, ${d.groups.length.toLocaleString('en')} customer-weeks`);
     return { predict: (X, F) => averaged(models, X, F) };
   };
   const tsOptions: TwoStageOptions = {
@@ -165,6 +166,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
       blocks.set(blockKey(c, tsOptions), Promise.resolve(block));
       held();
       if (index === cutoffs.length - 1) {
+        progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
         const tExplain = performance.now();
         const lastRanker = rankers.get(last);
         explanation = lastRanker
@@ -191,7 +193,6 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   if (sum > 0) importance.forEach((g, j) => (importance[j] = g / sum));
 
   o.onLog?.(`explainer ${fmt(explainSeconds)} (after the last cutoff)`);
-  progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
 
   // The submission: the chosen strategy fitted on every purchase, 12 items for every customer.
   const t1 = performance.now();
