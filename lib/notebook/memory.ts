@@ -232,7 +232,7 @@ export function gbdtRowBytes(features: number): number {
 
 /**
  * The Evaluate cell, streamed (lib/recs/evaluate/run.ts): the packed log in the worker; one cutoff at a time with its
- * as-of views (the backtest's and the explainer's: a copy of the rows before the cutoff and the history), one two-stage
+ * as-of view (a copy of the rows before the cutoff and the history; the explainer and the labelled week share it), one two-stage
  * context (per-article and per-customer arrays, Maps by (customer, article), (customer, product) and (customer,
  * department)), one ALS fit (kernel and model), the training blocks of the ranker's window, their concatenation and
  * the boosting's per-row arrays, one chunk of candidates, the per-customer scores of every strategy and test week,
@@ -269,7 +269,7 @@ export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimat
     [
       { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
       { what: 'packed log in the worker', bytes: log.rows * 16 + log.items * 16 },
-      { what: 'two as-of views (rows before the cutoff, history)', bytes: 2 * view },
+      { what: 'one as-of view (rows before the cutoff, history)', bytes: view },
       { what: 'one two-stage context (arrays, Maps by customer and article)', bytes: context },
       { what: 'one ALS fit: WebAssembly kernel', bytes: alsKernelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors, threads: s.threads }), wasm: true },
       { what: 'one ALS fit: training split, weights and the model', bytes: als.parts[1].bytes + alsModelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors }) },

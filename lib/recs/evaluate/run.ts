@@ -170,7 +170,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
         const tExplain = performance.now();
         const lastRanker = rankers.get(last);
         explanation = lastRanker
-          ? await explainCustomer({ log, catalog, ages, product, image, als: fits, candidateWeeks: s.candidateWeeks, cutoff: last, user: s.explainUser, ranker: (X, F) => averaged(lastRanker, X, F) })
+          ? await explainCustomer({ log, catalog, ages, product, image, als: fits, candidateWeeks: s.candidateWeeks, cutoff: last, user: s.explainUser, ranker: (X, F) => averaged(lastRanker, X, F), view })
           : null;
         explainSeconds = (performance.now() - tExplain) / 1000;
       }
