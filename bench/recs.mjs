@@ -67,11 +67,11 @@ const common = {
   log, catalog, ages, candidateWeeks: CANDIDATE_WEEKS, bootstrap: { samples: 2000, seed: 7 },
   onProgress: (done, total, what) => log10(`${done}/${total} ${what}`),
 };
-const twoStage = (name, fit, setting, extra = {}) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, weeks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective }, ...extra });
+const twoStage = (name, fit, setting, extra = {}) => recs.twoStageStrategy(fit, { name, trainWeeks: setting.trainWeeks, als: alsFits, image, blocks: weekCache, limits: LIMITS, negativeRate: NEGATIVE_RATE, params: { objective: setting.objective }, ...extra });
 // Two-tower embeddings per cutoff, shared by the `two-tower` line and the two-stage's two-tower source.
 const towerCache = new Map();
 const withTowers = process.env.RECS_TWO_TOWER_SOURCE !== '0';
-const towerSource = { towers: towerFits({ fits: towerCache }), weeks: new Map() };
+const towerSource = { towers: towerFits({ fits: towerCache }), blocks: new Map() };
 
 // 1. Honest model selection: settings scored on the validation cutoffs only, then fixed.
 const grid = quick

@@ -6,8 +6,11 @@ import { purchaseTable, tableLength } from '../graph/purchases';
 import { asOfView } from '../recs/backtest/asof';
 import { buyersOf, historyBefore } from '../recs/history';
 import { CANDIDATE_SOURCES, FEATURE_NAMES, testCutoffs } from '../recs';
-import { labelledWeek } from '../recs/twostage/pipeline';
-import { alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, coPurchaseBytes, evaluateEstimate, formatBytes, graphEstimate, historyBytes, weekBytes, WASM_MEMORY_LIMIT } from './memory';
+import { labelledBlock, labelledWeek } from '../recs/twostage/pipeline';
+import {
+  alsEstimate, alsKernelBytes, buyersInWeeks, checkMemory, coPurchaseBytes, evaluateEstimate, formatBytes, graphEstimate, historyBytes, trainingRowsBound, trainingRowsBytes, V8_MAP_LIMIT, weekBytes, weekSizes,
+  WASM_MEMORY_LIMIT, type EvaluateSizes,
+} from './memory';
 import { CellFailure } from './types';
 
 const small = buildDataset(generateDemoTables('small', 42), { kind: 'demo', name: 'demo', fingerprint: 'demo' });
@@ -72,6 +75,23 @@ describe('Evaluate estimate', () => {
     });
     expect(buyersInWeeks(log, starts)).toEqual(direct);
     expect(direct.every((n) => n > 0)).toBe(true);
+    const rows = starts.map((s) => log.day.filter((d) => d >= s && d < s + 7).length);
+    expect(weekSizes(log, starts)).toEqual({ buyers: direct, rows });
+  });
+
+  it('gives a training block\'s bytes as the streamed week allocates them, within the bound it counts', async () => {
+    const cutoff = testCutoffs(log.day, 1)[0];
+    const view = asOfView(log, cutoff, { candidateWeeks: 12 });
+    const week = await labelledWeek(log, cutoff, view, {});
+    for (const rate of [1, 0.1]) {
+      const block = await labelledBlock(log, view, { negativeRate: rate, chunk: 50 });
+      const allocated = block.X.byteLength + block.y.byteLength + block.groups.byteLength;
+      expect(trainingRowsBytes(block.y.length, block.groups.length, block.nFeatures)).toBe(allocated);
+      const { buyers, rows } = weekSizes(log, [cutoff]);
+      const bound = trainingRowsBound(buyers[0], rows[0], week.cands.items.length / week.cands.users.length, rate);
+      expect(block.y.length).toBeLessThanOrEqual(bound);
+      expect(block.y.length).toBeGreaterThan(0);
+    }
   });
 
   it('gives a labelled week\'s candidate, feature and label bytes as the two-stage allocates them', async () => {
@@ -88,7 +108,34 @@ describe('Evaluate estimate', () => {
 });
 
 describe('checkMemory', () => {
-  const e = evaluateEstimate(sizes, { buyersPerWeek: [300, 320], candidatesPerBuyer: 150, sources: 8, features: 40, pairs: sizes.rows, factors: 32, threads: 2 });
+  const sizesOf = (weeks: number): EvaluateSizes => ({
+    buyersPerWeek: Array.from({ length: weeks }, (_, w) => 300 + w), rowsPerWeek: Array.from({ length: weeks }, () => 900), trainWeeks: 4, negativeRate: 0.1, maxTrainRows: Infinity, testWeeks: weeks - 4,
+    chunk: 1024, candidatesPerBuyer: 150, sources: 8, features: 40, pairs: sizes.rows, strategies: 11, factors: 32, threads: 2,
+  });
+  const e = evaluateEstimate(sizes, sizesOf(6));
+
+  it('streams: more test weeks add their per-customer scores only, not their candidates', () => {
+    const more = evaluateEstimate(sizes, { ...sizesOf(30), buyersPerWeek: Array.from({ length: 30 }, (_, w) => (w < 6 ? 300 + w : 300)) });
+    const differ = more.parts.filter((p, j) => p.bytes !== e.parts[j].bytes).map((p) => p.what);
+    expect(differ).toEqual([expect.stringMatching(/^per-customer scores of 11 strategies over 26 test weeks/)]);
+  });
+
+  it('bounds the training blocks and the boosting by the row cap', () => {
+    const big = { ...sizesOf(10), buyersPerWeek: Array.from({ length: 10 }, () => 200_000), rowsPerWeek: Array.from({ length: 10 }, () => 400_000) };
+    const part = (x: ReturnType<typeof evaluateEstimate>, re: RegExp) => x.parts.find((p) => re.test(p.what))!.bytes;
+    const open = evaluateEstimate(sizes, big);
+    const capped = evaluateEstimate(sizes, { ...big, maxTrainRows: 2_000_000 });
+    // 4 weeks of 500,000 rows (each over its 400,000 purchase rows), kept twice (the blocks and their concatenation).
+    expect(part(capped, /^training blocks/)).toBe(2 * 4 * trainingRowsBytes(500_000, 200_000, 40));
+    expect(part(open, /^training blocks/)).toBeGreaterThan(part(capped, /^training blocks/));
+    expect(part(open, /^boosting/)).toBeGreaterThan(part(capped, /^boosting/));
+  });
+
+  it('stops before the start when the two-stage context would key one Map by more pairs than V8 allows', () => {
+    const big = evaluateEstimate(sizes, { ...sizesOf(6), pairs: V8_MAP_LIMIT + 1 });
+    expect(() => checkMemory(big, 1e15, 'Evaluate a smaller dataset.')).toThrow(/over V8's limit of 16,777,216 entries in one Map/);
+    expect(() => checkMemory(evaluateEstimate(sizes, { ...sizesOf(6), pairs: V8_MAP_LIMIT }), 1e15, '')).not.toThrow();
+  });
 
   it('passes under the budget and says how much of it the estimate takes', () => {
     expect(checkMemory(e, 4096 * 2 ** 20, 'hint')).toBe(`memory estimate: ${formatBytes(e.total)} of the 4.00 GiB budget (WebAssembly ${formatBytes(e.wasm)})`);
@@ -109,7 +156,7 @@ describe('checkMemory', () => {
     expect(f.message).toContain(`Evaluate needs about ${formatBytes(e.total)}`);
     expect(f.message).toContain(`over the memory budget of ${formatBytes(budget)}`);
     expect(f.message).toContain(`rows ${sizes.rows.toLocaleString('en')}`);
-    expect(f.message).toContain('candidates, features and labels of 2 labelled weeks');
+    expect(f.message).toContain('training blocks of 4 labelled weeks');
     expect(f.hint).toContain('memory budget (MB)');
   });
 

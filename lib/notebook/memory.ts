@@ -34,6 +34,8 @@ export const JS = {
   set: 128,
   /** One entry of a Set of small integers (hash table slot, chain, entry). */
   setEntry: 24,
+  /** One entry of a Map with number keys and values (slot, chain, key, value; a key past 2^30 is a heap number). */
+  mapEntry: 40,
 } as const;
 
 export interface MemoryPart {
@@ -52,13 +54,15 @@ export interface MemoryEstimate {
   total: number;
   /** Largest single WebAssembly memory among the parts (bytes). */
   wasm: number;
+  /** Most entries one JS Map may need (checked against V8_MAP_LIMIT); absent when the cell keys no Map by pairs. */
+  mapEntries?: number;
 }
 
-function estimate(cell: string, inputs: Record<string, number>, parts: MemoryPart[]): MemoryEstimate {
+function estimate(cell: string, inputs: Record<string, number>, parts: MemoryPart[], mapEntries?: number): MemoryEstimate {
   for (const p of parts) if (!(Number.isFinite(p.bytes) && p.bytes >= 0)) throw new Error(`invalid memory part ${p.what}: ${p.bytes} bytes; expected a finite number ≥ 0`);
   const total = parts.reduce((s, p) => s + p.bytes, 0);
   const wasm = Math.max(0, ...parts.filter((p) => p.wasm).map((p) => p.bytes));
-  return { cell, inputs, parts, total, wasm };
+  return { cell, inputs, parts, total, wasm, ...(mapEntries === undefined ? {} : { mapEntries }) };
 }
 
 const align16 = (b: number) => Math.ceil(b / 16) * 16;
@@ -190,51 +194,110 @@ export function hybridEstimate(log: LogSizes, s: HybridSizes): MemoryEstimate {
  */
 export const CANDIDATES_PER_BUYER = 175;
 
+/** V8's most entries in one Map (2^24): the two-stage context keys a Map by (customer, article) pair. */
+export const V8_MAP_LIMIT = 2 ** 24;
+
 /** Sizes of the Evaluate cell's backtest. */
 export interface EvaluateSizes {
-  /** Buyers in each labelled week the backtest keeps (its test weeks and the ranker's training weeks). */
+  /** Buyers in each labelled week (the ranker's training weeks before the first cutoff, then the test weeks), in day order. */
   buyersPerWeek: readonly number[];
+  /** Purchase rows in each of those weeks (a bound on the week's positives). */
+  rowsPerWeek: readonly number[];
+  /** The ranker's training weeks per cutoff, and the share of negatives it keeps. */
+  trainWeeks: number;
+  negativeRate: number;
+  /** Most training rows per cutoff (Infinity: no cap); a week keeps at most its share. */
+  maxTrainRows: number;
+  /** The last `testWeeks` entries of `buyersPerWeek` are the test weeks. */
+  testWeeks: number;
+  /** Buyers whose candidates are made together (lib/recs/twostage/pipeline CANDIDATE_CHUNK). */
+  chunk: number;
   /** Candidates per buyer (the two-stage's sources together). */
   candidatesPerBuyer: number;
   /** Candidate sources (rank and score columns) and features per candidate row. */
   sources: number;
   features: number;
-  /** Distinct (customer, article) pairs. */
+  /** Distinct (customer, article) pairs (at most the rows). */
   pairs: number;
+  /** Strategies scored. */
+  strategies: number;
   /** The backtest's ALS factors and its kernel threads. */
   factors: number;
   threads: number;
 }
 
-/** Bytes of one labelled week's candidate rows (lib/recs/twostage: items, rank and score per source, features, label). */
+/** Bytes of one candidate set with its features and labels (lib/recs/twostage: items, rank and score per source, features, label). */
 export function weekBytes(buyers: number, candidatesPerBuyer: number, sources: number, features: number): number {
   const rows = buyers * candidatesPerBuyer;
   return rows * (4 + 2 * sources * 4 + features * 4 + 4) + (buyers + 1) * 4;
 }
 
+/** Bytes of training rows (lib/recs/twostage/pipeline `trainingRows`): features as float32, the label, one group size per customer. */
+export function trainingRowsBytes(rows: number, groups: number, features: number): number {
+  return rows * (features * 4 + 4) + groups * 4;
+}
+
+/** A bound on a labelled week's training rows: its positives (at most its purchase rows) and the sampled share of the rest. */
+export function trainingRowsBound(buyers: number, rows: number, candidatesPerBuyer: number, negativeRate: number): number {
+  const candidates = buyers * candidatesPerBuyer;
+  return Math.min(candidates, Math.ceil(rows + negativeRate * candidates));
+}
+
+/** lib/gbdt's `trainGbdt` per training row: the binned row (one byte a feature), scores, gradients, hessians, row lists. */
+export function gbdtRowBytes(features: number): number {
+  return features + 3 * 8 + 5 * 4;
+}
+
 /**
- * The Evaluate cell: the packed log in the worker, its history, one ALS fit at a time (the kernel and factors), the
- * candidates, features and labels of every labelled week (kept for the test weeks and the ranker's training
- * weeks), and the submission (typed lists, then one CSV line per customer).
+ * The Evaluate cell, streamed (lib/recs/evaluate/run.ts): the packed log in the worker; one cutoff at a time with its
+ * as-of view (a copy of the rows before the cutoff and the history; the explainer and the labelled week share it), one two-stage
+ * context (per-article and per-customer arrays, Maps by (customer, article), (customer, product) and (customer,
+ * department)), one ALS fit (kernel and model), the training blocks of the ranker's window, their concatenation and
+ * the boosting's per-row arrays, one chunk of candidates, the per-customer scores of every strategy and test week,
+ * and the submission (typed lists, then one CSV line per customer).
  */
 export function evaluateEstimate(log: LogSizes, s: EvaluateSizes): MemoryEstimate {
-  const weeks = s.buyersPerWeek.reduce((sum, b) => sum + weekBytes(b, s.candidatesPerBuyer, s.sources, s.features), 0);
+  const n = s.buyersPerWeek.length;
+  if (s.rowsPerWeek.length !== n) throw new Error(`invalid rowsPerWeek: ${s.rowsPerWeek.length} weeks; expected ${n} as buyersPerWeek`);
+  // A week's rows: the bound, at most its share of the cap (plus its positives, which the cap keeps: at most its purchase rows).
+  const share = Math.floor(s.maxTrainRows / s.trainWeeks);
+  const blockRows = s.buyersPerWeek.map((b, w) => Math.min(trainingRowsBound(b, s.rowsPerWeek[w], s.candidatesPerBuyer, s.negativeRate), Math.max(share, s.rowsPerWeek[w])));
+  const blockBytes = blockRows.map((rows, w) => trainingRowsBytes(rows, s.buyersPerWeek[w], s.features));
+  // The largest window of trainWeeks consecutive labelled weeks (a cutoff's ranker trains on one).
+  let window = 0;
+  let windowRows = 0;
+  for (let w = 0; w + Math.min(s.trainWeeks, n) <= n; w++) {
+    const end = Math.min(n, w + s.trainWeeks);
+    window = Math.max(window, blockBytes.slice(w, end).reduce((a, b) => a + b, 0));
+    windowRows = Math.max(windowRows, blockRows.slice(w, end).reduce((a, b) => a + b, 0));
+  }
   const busiest = Math.max(0, ...s.buyersPerWeek);
+  const testBuyers = s.buyersPerWeek.slice(n - s.testWeeks).reduce((a, b) => a + b, 0);
+  const chunk = Math.min(s.chunk, busiest);
+  const chunkRows = chunk * s.candidatesPerBuyer;
   const als = alsEstimate(log, { users: log.users, items: log.items, nnz: s.pairs, factors: s.factors, threads: s.threads });
+  const view = log.rows * (17 + 2) + historyBytes(log.users, s.pairs) + log.items * 40;
+  const context = log.items * 40 * 8 + log.users * 4 * 8 + 5 * s.pairs * JS.mapEntry;
   return estimate(
     'Evaluate',
-    // The backtest keeps every labelled week's candidates and ALS model (lib/recs/twostage/pipeline.ts, backtest/models.ts alsFits).
-    { ...log, weeks: s.buyersPerWeek.length, buyers: s.buyersPerWeek.reduce((a, b) => a + b, 0), busiestWeek: busiest, candidatesPerBuyer: s.candidatesPerBuyer, features: s.features, pairs: s.pairs, factors: s.factors },
+    {
+      ...log, weeks: n, buyers: s.buyersPerWeek.reduce((a, b) => a + b, 0), busiestWeek: busiest, trainWeeks: s.trainWeeks, negativeRate: s.negativeRate, maxTrainRows: s.maxTrainRows,
+      chunk: s.chunk, candidatesPerBuyer: s.candidatesPerBuyer, features: s.features, pairs: s.pairs, factors: s.factors,
+    },
     [
       { what: 'the interaction log (Data cell)', bytes: logBytes(log) },
-      { what: 'packed log in the worker and its history', bytes: log.rows * 16 + log.items * 16 + historyBytes(log.users, s.pairs) },
+      { what: 'packed log in the worker', bytes: log.rows * 16 + log.items * 16 },
+      { what: 'one as-of view (rows before the cutoff, history)', bytes: view },
+      { what: 'one two-stage context (arrays, Maps by customer and article)', bytes: context },
       { what: 'one ALS fit: WebAssembly kernel', bytes: alsKernelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors, threads: s.threads }), wasm: true },
-      { what: 'one ALS fit: training split and weights', bytes: als.parts[1].bytes },
-      { what: `ALS models kept, one per labelled week (${s.buyersPerWeek.length})`, bytes: s.buyersPerWeek.length * alsModelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors }) },
-      { what: `candidates, features and labels of ${s.buyersPerWeek.length} labelled weeks`, bytes: weeks },
-      { what: 'candidate lists while a week is generated (JS arrays)', bytes: busiest * s.candidatesPerBuyer * (1 + 2 * s.sources) * JS.arraySlot },
+      { what: 'one ALS fit: training split, weights and the model', bytes: als.parts[1].bytes + alsModelBytes({ users: log.users, items: log.items, nnz: s.pairs, factors: s.factors }) },
+      { what: `training blocks of ${Math.min(s.trainWeeks, n)} labelled weeks and their concatenation`, bytes: 2 * window },
+      { what: 'boosting the ranker (binned rows, scores, gradients)', bytes: windowRows * gbdtRowBytes(s.features) },
+      { what: `one chunk of candidates (${chunk} buyers: typed rows and the JS arrays they are made from)`, bytes: weekBytes(chunk, s.candidatesPerBuyer, s.sources, s.features) + chunkRows * (1 + 2 * s.sources) * JS.arraySlot },
+      { what: `per-customer scores of ${s.strategies} strategies over ${s.testWeeks} test weeks, one week's lists`, bytes: s.strategies * testBuyers * 3 * 8 + 3 * testBuyers * 8 + busiest * (JS.object + 12 * JS.arraySlot) },
       { what: 'submission: lists and CSV text', bytes: log.users * 12 * 4 + log.users * (64 + 12 * 11 + 2) * 2 },
     ],
+    s.pairs,
   );
 }
 
@@ -263,6 +326,12 @@ export function checkMemory(e: MemoryEstimate, budgetBytes: number, hint: string
       hint,
     );
   }
+  if (e.mapEntries !== undefined && e.mapEntries > V8_MAP_LIMIT) {
+    throw new CellFailure(
+      `Not started: ${said}; it keys a JavaScript Map by (customer, article) pair, and up to ${num(e.mapEntries)} pairs are over V8's limit of ${num(V8_MAP_LIMIT)} entries in one Map.`,
+      hint,
+    );
+  }
   if (e.total > budgetBytes) {
     throw new CellFailure(`Not started: ${said}, over the memory budget of ${gb(budgetBytes)}.`, `${hint} Or raise "memory budget (MB)" if this browser has the memory.`);
   }
@@ -270,14 +339,14 @@ export function checkMemory(e: MemoryEstimate, budgetBytes: number, hint: string
 }
 
 /**
- * Buyers (distinct customers) in each week starting at `starts` (days; 7 days each). One pass over the rows; exact
- * when the rows are in day order (the Data cell sorts them), an upper bound otherwise.
+ * Buyers (distinct customers) and purchase rows in each week starting at `starts` (days; 7 days each). One pass over the
+ * rows; buyers are exact when the rows are in day order (the Data cell sorts them), an upper bound otherwise.
  */
-export function buyersInWeeks(log: { user: ArrayLike<number>; day: ArrayLike<number>; nUsers: number }, starts: readonly number[]): number[] {
+export function weekSizes(log: { user: ArrayLike<number>; day: ArrayLike<number>; nUsers: number }, starts: readonly number[]): { buyers: number[]; rows: number[] } {
   const weeks = [...new Set(starts)].sort((a, b) => a - b);
-  const out = new Array<number>(starts.length).fill(0);
-  if (weeks.length === 0) return out;
-  const counts = new Map(weeks.map((w) => [w, 0]));
+  if (weeks.length === 0) return { buyers: [], rows: [] };
+  const buyers = new Map(weeks.map((w) => [w, 0]));
+  const rows = new Map(weeks.map((w) => [w, 0]));
   const last = new Float64Array(log.nUsers).fill(NaN);
   const lo = weeks[0];
   for (const w of weeks) if ((w - lo) % 7 !== 0) throw new Error(`invalid week start: ${w}; expected whole weeks from ${lo}`);
@@ -286,11 +355,17 @@ export function buyersInWeeks(log: { user: ArrayLike<number>; day: ArrayLike<num
     if (d < lo) continue;
     // The latest week start ≤ d that is one of `weeks` and contains d.
     const w = lo + Math.floor((d - lo) / 7) * 7;
-    if (!counts.has(w)) continue;
+    if (!rows.has(w)) continue;
+    rows.set(w, rows.get(w)! + 1);
     const u = log.user[r];
     if (last[u] === w) continue;
     last[u] = w;
-    counts.set(w, counts.get(w)! + 1);
+    buyers.set(w, buyers.get(w)! + 1);
   }
-  return starts.map((s) => counts.get(s) ?? 0);
+  return { buyers: starts.map((s) => buyers.get(s) ?? 0), rows: starts.map((s) => rows.get(s) ?? 0) };
+}
+
+/** Buyers (distinct customers) in each week starting at `starts` (see `weekSizes`). */
+export function buyersInWeeks(log: { user: ArrayLike<number>; day: ArrayLike<number>; nUsers: number }, starts: readonly number[]): number[] {
+  return weekSizes(log, starts).buyers;
 }

@@ -13,11 +13,11 @@ import { formatIsoDay } from '@/lib/data/table';
 import type { KnnResult } from '@/lib/embed/knn/types';
 import { CellFailure, cellId, type CellOutput, type JsonValue } from '@/lib/notebook/types';
 import {
-  BACKTEST_ALS, CANDIDATE_SOURCES, checkSubmission, FEATURE_NAMES, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
+  BACKTEST_ALS, CANDIDATE_CHUNK, CANDIDATE_SOURCES, checkSubmission, DEFAULT_MAX_TRAIN_ROWS, FEATURE_NAMES, neighboursByItem, popularBefore, packedTransfer, packRecsData, submissionCsv, testCutoffs, DEMO_RANKER, VALIDATED_RANKER, type RankerSettings,
 } from '@/lib/recs';
 import { defineAppCell } from '../define';
 import { explainerOutputs, importancePlot, recallTable, strategyTable, weeklyPlot } from './evaluate-outputs';
-import { buyersInWeeks, CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate } from '@/lib/notebook/memory';
+import { CANDIDATES_PER_BUYER, checkMemory, evaluateEstimate, weekSizes } from '@/lib/notebook/memory';
 import { budgetBytes, hardwareThreads, memoryBudgetParam } from './memory-budget';
 
 
@@ -61,6 +61,10 @@ export const evaluateCell = defineAppCell({
     maxDepth: { kind: 'number', label: `tree depth (validated: ${v.maxDepth})`, default: 0, min: 0, max: 16, integer: true },
     numLeaves: { kind: 'number', label: `leaves per tree (validated: ${v.numLeaves})`, default: 0, min: 0, max: 255, integer: true },
     learningRate: { kind: 'number', label: `learning rate (validated: ${v.learningRate})`, default: 0, min: 0, max: 1, step: 0.01 },
+    maxTrainRows: {
+      kind: 'number', label: 'most ranker training rows per cutoff (0: no cap)', default: DEFAULT_MAX_TRAIN_ROWS, min: 0, max: 100_000_000, integer: true,
+      help: 'a training week over its share keeps every positive and the negatives with the smallest sampling hashes (the same on every run); bounds the ranker’s memory at H&M scale, far above the demo’s and the H&M sample’s rows',
+    },
     baseline: { kind: 'select', label: 'baseline of the paired differences', default: '', options: [{ value: '', label: 'the best baseline' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
     submission: { kind: 'select', label: 'strategy of the submission', default: '', options: [{ value: '', label: 'the best one' }, ...STRATEGIES.map((s) => ({ value: s, label: s }))] },
     customer: { kind: 'text', label: 'explain customer (id, or #index; blank: the last week’s buyer with the most purchases)', default: '' },
@@ -83,6 +87,7 @@ export const evaluateCell = defineAppCell({
       objective: p.objective === 'binary' || p.objective === 'lambdarank' ? p.objective : preset.objective,
       trainWeeks: pick(p.trainWeeks, preset.trainWeeks), seeds: pick(p.seeds, preset.seeds), numRounds: pick(p.numRounds, preset.numRounds),
       maxDepth: pick(p.maxDepth, preset.maxDepth), numLeaves: pick(p.numLeaves, preset.numLeaves), learningRate: pick(p.learningRate, preset.learningRate),
+      ...(p.maxTrainRows > 0 ? { maxTrainRows: Math.max(p.maxTrainRows, pick(p.trainWeeks, preset.trainWeeks)) } : {}),
     };
     const cutoffs = testCutoffs(log.day, p.nCutoffs);
     let first = Infinity;
@@ -93,12 +98,14 @@ export const evaluateCell = defineAppCell({
         'Lower "weekly test cutoffs" or "ranker training weeks".',
       );
     }
-    // Before the backtest: every labelled week it keeps (test weeks and the ranker's training weeks before each).
-    const weekStarts = [...new Set(Array.from(cutoffs).flatMap((c) => Array.from({ length: ranker.trainWeeks + 1 }, (_, w) => c - 7 * w)))];
+    // Before the backtest: its labelled weeks (the ranker's training weeks before the first cutoff, then the test weeks), of which it keeps a window.
+    const weekStarts = [...Array.from({ length: ranker.trainWeeks }, (_, w) => cutoffs[0] - 7 * (ranker.trainWeeks - w)), ...cutoffs];
+    const weeks = weekSizes(log, weekStarts);
     ctx.log(checkMemory(
       evaluateEstimate({ rows: log.user.length, users: log.nUsers, items: log.nItems }, {
-        buyersPerWeek: buyersInWeeks(log, weekStarts), candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
-        pairs: log.user.length, factors: BACKTEST_ALS.params.factors, threads: hardwareThreads(),
+        buyersPerWeek: weeks.buyers, rowsPerWeek: weeks.rows, trainWeeks: ranker.trainWeeks, negativeRate: ranker.negativeRate ?? 1, maxTrainRows: ranker.maxTrainRows ?? Infinity, testWeeks: cutoffs.length,
+        chunk: CANDIDATE_CHUNK, candidatesPerBuyer: CANDIDATES_PER_BUYER, sources: CANDIDATE_SOURCES.length, features: FEATURE_NAMES.length,
+        pairs: log.user.length, strategies: STRATEGIES.length, factors: BACKTEST_ALS.params.factors, threads: hardwareThreads(),
       }),
       budgetBytes(p.memoryBudgetMB),
       'Lower "weekly test cutoffs" or "ranker training weeks", or evaluate a smaller dataset.',
@@ -123,7 +130,7 @@ export const evaluateCell = defineAppCell({
         text:
           `Test weeks from ${Array.from(r.cutoffs, (c, w) => `${formatIsoDay(c)} (${r.buyers[w]} buyers)`).join(', ')}. ` +
           `Candidates: articles sold in the ${p.candidateWeeks} weeks before each cutoff. Ranker: ${preset === VALIDATED_RANKER ? 'the settings chosen on validation weeks' : 'the quick demo settings (not chosen on validation)'}${setting}: ` +
-          `${ranker.objective}, ${ranker.trainWeeks} training weeks, ${ranker.seeds} seed(s), ${ranker.numRounds} rounds, depth ${ranker.maxDepth}, ${ranker.numLeaves} leaves, lr ${ranker.learningRate}. ` +
+          `${ranker.objective}, ${ranker.trainWeeks} training weeks${ranker.maxTrainRows ? ` (at most ${ranker.maxTrainRows.toLocaleString('en')} rows)` : ''}, ${ranker.seeds} seed(s), ${ranker.numRounds} rounds, depth ${ranker.maxDepth}, ${ranker.numLeaves} leaves, lr ${ranker.learningRate}. ` +
           `Paired differences against **${r.reference}**${p.baseline ? '' : ' (the best baseline)'}; verdicts from the 95% interval of the difference.`,
       },
       strategyTable(r),

@@ -38,15 +38,19 @@ export class AsOfViolation extends Error {
 
 /** Fitted recommenders by strategy, cutoff and settings. */
 export class FitCache {
-  private readonly fits = new Map<string, Promise<Recommender>>();
+  private readonly fits = new Map<string, { cutoff: number; fit: Promise<Recommender> }>();
   key(s: Strategy, cutoff: number, candidateWeeks: number): string {
     return `${s.name}|${cutoff}|${candidateWeeks}|${JSON.stringify(s.params ?? {})}`;
   }
   get(s: Strategy, view: AsOfView): Promise<Recommender> {
     const key = this.key(s, view.cutoff, view.candidateWeeks);
     let f = this.fits.get(key);
-    if (!f) this.fits.set(key, (f = Promise.resolve(s.fit(view))));
-    return f;
+    if (!f) this.fits.set(key, (f = { cutoff: view.cutoff, fit: Promise.resolve(s.fit(view)) }));
+    return f.fit;
+  }
+  /** Drops every fit of `cutoff` (and what its recommenders hold: views, models, contexts). */
+  release(cutoff: number): void {
+    for (const [key, f] of this.fits) if (f.cutoff === cutoff) this.fits.delete(key);
   }
   get size(): number {
     return this.fits.size;
@@ -57,6 +61,7 @@ export class FitCache {
 export interface WeekScores {
   cutoff: number;
   users: number[];
+  /** The lists scored (empty when the backtest ran with `keepLists: false`). */
   lists: number[][];
   ap: Float64Array;
   ndcg: Float64Array;
@@ -100,6 +105,15 @@ export interface BacktestOptions {
   /** Name of the reference strategy; default the best baseline on pooled MAP@12. */
   reference?: string;
   cache?: FitCache;
+  /**
+   * Keep every cutoff's fits in the cache (default true); false drops a cutoff's fits once its week is scored, so
+   * only one cutoff's recommenders (and the views, models and contexts they hold) are alive at a time.
+   */
+  keepFits?: boolean;
+  /** Keep the scored lists in the results (default true); false keeps the per-customer scores only. */
+  keepLists?: boolean;
+  /** Runs after a cutoff's week is scored (and its fits dropped when `keepFits` is false), before the next cutoff. */
+  afterCutoff?: (view: AsOfView, index: number) => Promise<void>;
   bootstrap?: { samples?: number; seed?: number };
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, what: string) => void;
@@ -129,7 +143,7 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
   const total = o.cutoffs.length * o.strategies.length;
   let done = 0;
   const spent: Record<string, number> = {};
-  for (const cutoff of o.cutoffs) {
+  for (const [index, cutoff] of o.cutoffs.entries()) {
     const view = asOfView(o.log, cutoff, { candidateWeeks: o.candidateWeeks, catalog: o.catalog, ages: o.ages, product: o.product });
     const truth = testTruth(dateSplit(o.log, cutoff, testDays).test);
     buyers.push(truth.users.length);
@@ -139,9 +153,12 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
       const rec = await cache.get(s, view);
       const lists = truth.users.length ? await rec(truth.users, k) : [];
       spent[s.name] = (spent[s.name] ?? 0) + (performance.now() - t0) / 1000;
-      weeks.get(s.name)!.push(scoreWeek(s.name, view, truth, lists, k));
+      const scored = scoreWeek(s.name, view, truth, lists, k);
+      weeks.get(s.name)!.push(o.keepLists === false ? { ...scored, lists: [] } : scored);
       o.onProgress?.(++done, total, s.name);
     }
+    if (o.keepFits === false) cache.release(cutoff);
+    await o.afterCutoff?.(view, index);
   }
   const tPool = performance.now();
   const nCustomers = o.nCustomers ?? o.log.nUsers;

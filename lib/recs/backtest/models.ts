@@ -25,12 +25,29 @@ export const BACKTEST_ALS: AlsSettings = {
   weighting: 'count',
 };
 
-/** ALS fits by cutoff (the WebAssembly CG solver where SIMD is available, else the plain-TypeScript CG). */
-export function alsFits(s: AlsSettings = BACKTEST_ALS): (view: AsOfView) => Promise<AlsModel | null> {
+/** ALS fits by cutoff, with how many it started and holds (the backtest streams them: fit, use, drop). */
+export type AlsFits = ((view: AsOfView) => Promise<AlsModel | null>) & {
+  /** Fits started so far (a cutoff asked for again after it was dropped is fitted again). */
+  readonly started: number;
+  /** Fits held now. */
+  readonly held: number;
+};
+
+/**
+ * ALS fits by cutoff (the WebAssembly CG solver where SIMD is available, else the plain-TypeScript CG). `keep`: the most
+ * cutoffs' fits held at once (default all); asking for another cutoff first drops the oldest held, so with 1 only one
+ * model is alive at a time as long as its users drop it too.
+ */
+export function alsFits(s: AlsSettings = BACKTEST_ALS, o: { keep?: number } = {}): AlsFits {
+  const keep = o.keep ?? Infinity;
+  if (!(keep >= 1)) throw new RecsInputError(`invalid keep: ${keep}; expected a number ≥ 1`);
   const fits = new Map<number, Promise<AlsModel | null>>();
-  return (view) => {
+  let started = 0;
+  const get = (view: AsOfView) => {
     let f = fits.get(view.cutoff);
     if (!f) {
+      while (fits.size >= keep) fits.delete(fits.keys().next().value!);
+      started++;
       f = (async () => {
         const p = prepareInteractions(view.log, { weighting: s.weighting, halfLifeDays: s.halfLifeDays, endDay: view.cutoff });
         if (p.weights.indices.length === 0) return null;
@@ -40,6 +57,7 @@ export function alsFits(s: AlsSettings = BACKTEST_ALS): (view: AsOfView) => Prom
     }
     return f;
   };
+  return Object.defineProperties(get, { started: { get: () => started }, held: { get: () => fits.size } }) as AlsFits;
 }
 
 /** Pool articles by ALS score for u (none when u has no factors); bought articles left out when asked. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticShop } from '../backtest/fixture';
 import { packedTransfer, packRecsData, unpackRecsData } from './pack';
-import { runEvaluation, testCutoffs } from './run';
+import { dateSplit } from '../backtest/split';
+import { testTruth } from '../strategies';
+import { runEvaluation, testCutoffs, type EvaluationReport } from './run';
 import { VALIDATED_RANKER } from './settings';
 
 const log = syntheticShop({ customers: 80, lastDay: 90 });
@@ -42,5 +44,45 @@ describe('runEvaluation', () => {
       expect(new Set(l).size).toBe(12);
     }
     expect(seen.some((l) => l.startsWith('Backtest'))).toBe(true);
+  });
+});
+
+describe('runEvaluation streams', () => {
+  const settings = {
+    nCutoffs: 3, candidateWeeks: 6, ranker: { ...VALIDATED_RANKER, trainWeeks: 2, seeds: 1, numRounds: 5 }, reference: '', submission: 'popularity', explainUser: -1, seed: 5, bootstrapSamples: 200,
+  };
+  const plain = (r: EvaluationReport) => JSON.stringify({ ...r, seconds: null }, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+
+  it('holds one ALS model, one chunk of candidates and the ranker\'s window of training blocks at a time, with the same figures for any chunk', async () => {
+    const data = unpackRecsData(packRecsData(log, null, null, null));
+    const sets: { cutoff: number; users: number }[] = [];
+    let most = { blocks: 0, als: 0 };
+    let started = 0;
+    const chunk = 7;
+    const r = await runEvaluation(data, settings, {
+      chunk,
+      onHeld: (e) => {
+        if (e.candidates) sets.push({ cutoff: e.candidates.cutoff, users: e.candidates.users.length });
+        most = { blocks: Math.max(most.blocks, e.blocks), als: Math.max(most.als, e.alsFits) };
+        started = e.alsStarted;
+      },
+    });
+    const cutoffs = testCutoffs(log.day, 3);
+    const T = settings.ranker.trainWeeks;
+    // One ALS model at a time, each week's model fitted once: T weeks before the first cutoff, then one per cutoff.
+    expect(most.als).toBe(1);
+    expect(started).toBe(T + cutoffs.length);
+    // Training blocks: at most the ranker's window (T weeks) is kept.
+    expect(most.blocks).toBe(T);
+    // Candidates are made chunk by chunk: a week's buyers once for its training block, test weeks once more for the ranking.
+    expect(sets.every((x) => x.users <= chunk)).toBe(true);
+    const buyers = (c: number) => testTruth(dateSplit(log, c).test).users.length;
+    const made = (c: number) => sets.filter((x) => x.cutoff === c).reduce((a, x) => a + x.users, 0);
+    for (let w = T; w >= 1; w--) expect(made(cutoffs[0] - 7 * w)).toBe(buyers(cutoffs[0] - 7 * w));
+    for (const c of cutoffs) expect(made(c)).toBe(2 * buyers(c));
+    expect(sets.filter((x) => x.users === chunk).length).toBeGreaterThan(10);
+
+    const whole = await runEvaluation(data, settings, { chunk: 100_000 });
+    expect(plain(whole)).toBe(plain(r));
   });
 });

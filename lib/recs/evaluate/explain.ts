@@ -48,6 +48,8 @@ export interface ExplainInput {
   /** Dense user id; −1: the week's buyer with the most distinct purchases (ties: smaller id). */
   user: number;
   ranker: (X: Float32Array, nFeatures: number) => Float64Array;
+  /** The as-of view at `cutoff` when the caller holds it (else it is built from `log`). */
+  view?: AsOfView;
 }
 
 /** Explains one customer's two-stage list at `cutoff` (null when the week has no buyer to pick). */
@@ -60,7 +62,7 @@ export async function explainCustomer(e: ExplainInput): Promise<Explanation | nu
     truth.users.forEach((_, j) => (truth.relevant[j].size > truth.relevant[best].size ? (best = j) : 0));
     user = truth.users[best];
   }
-  const view = asOfView(e.log, e.cutoff, { candidateWeeks: e.candidateWeeks, catalog: e.catalog, ages: e.ages, product: e.product });
+  const view = e.view?.cutoff === e.cutoff ? e.view : asOfView(e.log, e.cutoff, { candidateWeeks: e.candidateWeeks, catalog: e.catalog, ages: e.ages, product: e.product });
   const ctx = await contextOf(view, { als: e.als, image: e.image });
   const cands = generateCandidates(ctx, [user]);
   const f = buildFeatures(ctx, cands);

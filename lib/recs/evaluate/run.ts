@@ -6,6 +6,12 @@
  * importance, candidate recall per source on the test weeks, one customer's
  * explanation, and the submission lists of the chosen strategy fitted on
  * every purchase. The report holds plain numbers and typed arrays only.
+ *
+ * It streams: one cutoff's fits at a time (dropped once its week is scored),
+ * one ALS model at a time (fit, use by every strategy and labelled week of
+ * that cutoff, drop), and of the labelled weeks only the training blocks a
+ * later cutoff still needs (lib/recs/twostage/pipeline: candidates made and
+ * reduced chunk by chunk). Same figures as keeping everything.
  */
 import { trainGbdt, type GbdtModel } from '../../gbdt';
 import type { PairedDifference, Interval } from '../../metrics/bootstrap';
@@ -14,10 +20,11 @@ import { asOfView } from '../backtest/asof';
 import { backtest, FitCache, type Strategy } from '../backtest/backtest';
 import { baselineStrategies, randomStrategy } from '../backtest/baselines';
 import { alsFits, alsStrategy, hybridStrategy, seedHybridStrategy } from '../backtest/models';
+import type { CandidateSet } from '../twostage/candidates';
 import { weeklyCutoffs } from '../backtest/split';
 import { CANDIDATE_SOURCES } from '../twostage/candidates';
 import { FEATURE_NAMES } from '../twostage/features';
-import { pooledRecall, twoStageStrategy, type RankerFit, type TwoStageOptions, type WeekData } from '../twostage/pipeline';
+import { blockKey, labelledBlock, poolRecall, twoStageStrategy, type RankerFit, type TrainingBlock, type TwoStageOptions } from '../twostage/pipeline';
 import { RecsInputError } from '../types';
 import { explainCustomer, type Explanation } from './explain';
 import type { UnpackedRecsData } from './pack';
@@ -60,6 +67,10 @@ export interface RunOptions {
   onProgress?: (label: string, done: number, total: number, unit: string) => void;
   /** Where the time went (one line per step). */
   onLog?: (line: string) => void;
+  /** Buyers whose candidates are made together (lib/recs/twostage/pipeline CANDIDATE_CHUNK); figures do not depend on it. */
+  chunk?: number;
+  /** Sees what the run holds as it goes (tests of the streaming): every candidate set made, and after each step the training blocks and ALS fits held. */
+  onHeld?: (e: { candidates?: CandidateSet; blocks: number; alsFits: number; alsStarted: number }) => void;
 }
 
 const K = 12;
@@ -83,8 +94,11 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   const { log, catalog, ages, image, product } = data;
   const progress = o.onProgress ?? (() => {});
   const cutoffs = testCutoffs(log.day, s.nCutoffs);
-  const fits = alsFits();
-  const weeks = new Map<number, Promise<WeekData>>();
+  // One ALS model alive at a time: every user of a cutoff's model runs before the next cutoff's fit.
+  const fits = alsFits(undefined, { keep: 1 });
+  const blocks = new Map<string, Promise<TrainingBlock>>();
+  const rate = s.ranker.negativeRate ?? 1;
+  const held = (candidates?: CandidateSet) => o.onHeld?.({ candidates, blocks: blocks.size, alsFits: fits.held, alsStarted: fits.started });
   const rankers = new Map<number, GbdtModel[]>();
   let fitting = NaN;
   let rankerSeconds = 0;
@@ -103,9 +117,13 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     }
     rankerSeconds += (performance.now() - t0) / 1000;
     rankers.set(fitting, models);
+    o.onLog?.(`ranker as of day ${fitting}: ${d.y.length.toLocaleString('en')} training rows, ${d.groups.length.toLocaleString('en')} customer-weeks`);
     return { predict: (X, F) => averaged(models, X, F) };
   };
-  const tsOptions: TwoStageOptions = { trainWeeks: s.ranker.trainWeeks, negativeRate: s.ranker.negativeRate, als: fits, image, weeks, params: { ...s.ranker, seed: s.seed } };
+  const tsOptions: TwoStageOptions = {
+    trainWeeks: s.ranker.trainWeeks, negativeRate: rate, maxTrainRows: s.ranker.maxTrainRows, als: fits, image, blocks, chunk: o.chunk, params: { ...s.ranker, seed: s.seed },
+    onCandidates: o.onHeld ? (c) => held(c) : undefined,
+  };
   const inner = twoStageStrategy(fitRanker, tsOptions);
   const twoStage: Strategy = { ...inner, fit: (v) => ((fitting = v.cutoff), inner.fit(v)) };
   const strategies: Strategy[] = [
@@ -116,14 +134,47 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     twoStage,
   ];
   const cache = new FitCache();
+  const base = { candidateWeeks: s.candidateWeeks, catalog, ages, product };
+  const T = s.ranker.trainWeeks;
   const t0 = performance.now();
   stepTotal = cutoffs.length * strategies.length + 2;
+  // The ranker's training weeks before the first cutoff, one ALS fit each (later cutoffs' weeks are the test weeks before them).
+  for (let w = T; w >= 1; w--) {
+    const t = cutoffs[0] - 7 * w;
+    progress(`Backtest (labelled week ${T - w + 1} of ${T} before the first cutoff)`, 0, stepTotal, 'fits');
+    blocks.set(blockKey(t, tsOptions), Promise.resolve(await labelledBlock(log, asOfView(log, t, base), tsOptions, o.signal)));
+    held();
+  }
+  const recallWeeks: Pick<TrainingBlock, 'recall' | 'sources'>[] = [];
+  let explanation: Explanation | null = null;
+  let explainSeconds = 0;
+  const last = cutoffs[cutoffs.length - 1];
   const bt = await backtest({
     log, cutoffs, strategies, candidateWeeks: s.candidateWeeks, catalog, ages, product, cache, k: K,
+    keepFits: false, keepLists: false,
     reference: s.reference || undefined,
     bootstrap: { samples: s.bootstrapSamples ?? 1000, seed: s.seed },
     signal: o.signal,
     onProgress: (done, total, what) => ((stepDone = done), progress(`Backtest (${what})`, done, total + 2, 'fits')),
+    // After a cutoff's week is scored, with its ALS model still held: its labelled week (the recall, and the training
+    // block of the cutoffs after it), blocks no later cutoff needs dropped, and at the last cutoff the explainer.
+    afterCutoff: async (view, index) => {
+      const c = view.cutoff;
+      for (const key of blocks.keys()) if (Number(key.split('|')[0]) < c + 7 - 7 * T) blocks.delete(key);
+      const block = await labelledBlock(log, view, tsOptions, o.signal);
+      recallWeeks.push({ recall: block.recall, sources: block.sources });
+      blocks.set(blockKey(c, tsOptions), Promise.resolve(block));
+      held();
+      if (index === cutoffs.length - 1) {
+        progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
+        const tExplain = performance.now();
+        const lastRanker = rankers.get(last);
+        explanation = lastRanker
+          ? await explainCustomer({ log, catalog, ages, product, image, als: fits, candidateWeeks: s.candidateWeeks, cutoff: last, user: s.explainUser, ranker: (X, F) => averaged(lastRanker, X, F), view })
+          : null;
+        explainSeconds = (performance.now() - tExplain) / 1000;
+      }
+    },
   });
   const btSeconds = (performance.now() - t0) / 1000;
   const fmt = (x: number) => `${x.toFixed(1)} s`;
@@ -131,10 +182,9 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     `backtest ${fmt(btSeconds)}: ${Object.entries(bt.seconds.strategies).map(([n, x]) => `${n} ${fmt(x)}`).join(', ')} (the ranker's training ${fmt(rankerSeconds)} of two-stage); ` +
       `bootstrap intervals and paired differences ${fmt(bt.seconds.pooling)}`,
   );
-  const tRecall = performance.now();
 
   // Candidate recall on the test weeks (reporting only: the ranker never sees these labels).
-  const pooled = await pooledRecall(log, cutoffs, { candidateWeeks: s.candidateWeeks, catalog, ages, product }, tsOptions, o.signal);
+  const pooled = poolRecall(recallWeeks);
   const recall = { ...pooled, bySource: Float64Array.from(CANDIDATE_SOURCES, (src) => pooled.bySource[src]) };
 
   const importance = new Float64Array(FEATURE_NAMES.length);
@@ -142,18 +192,10 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   const sum = importance.reduce((a, b) => a + b, 0);
   if (sum > 0) importance.forEach((g, j) => (importance[j] = g / sum));
 
-  o.onLog?.(`candidate recall on the test weeks ${fmt((performance.now() - tRecall) / 1000)}`);
-  const tExplain = performance.now();
-  const last = cutoffs[cutoffs.length - 1];
-  progress('Explaining one customer', stepTotal - 2, stepTotal, 'fits');
-  const lastRanker = rankers.get(last);
-  const explanation = lastRanker
-    ? await explainCustomer({ log, catalog, ages, product, image, als: fits, candidateWeeks: s.candidateWeeks, cutoff: last, user: s.explainUser, ranker: (X, F) => averaged(lastRanker, X, F) })
-    : null;
+  o.onLog?.(`explainer ${fmt(explainSeconds)} (after the last cutoff)`);
 
   // The submission: the chosen strategy fitted on every purchase, 12 items for every customer.
   const t1 = performance.now();
-  o.onLog?.(`explainer ${fmt((t1 - tExplain) / 1000)}`);
   const best = bt.strategies.reduce((a, b) => (b.map.mean > a.map.mean ? b : a)).name;
   const pick = s.submission || best;
   const chosen = strategies.find((x) => x.name === pick);
@@ -169,6 +211,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     const part = await rec(everyone.slice(a, a + 2000), K);
     part.forEach((l, j) => lists.set(l.slice(0, K), (a + j) * K));
   }
+  held();
   progress('Done', stepTotal, stepTotal, 'fits');
   o.onLog?.(`submission (${pick}) ${fmt((performance.now() - t1) / 1000)}`);
 

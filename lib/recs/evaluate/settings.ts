@@ -18,6 +18,8 @@ export type RankerSettings = Omit<GbdtParams, 'seed'> & {
   seeds: number;
   /** Share of the negative candidate rows kept for training (1 = all); scoring always sees every candidate. */
   negativeRate?: number;
+  /** Most training rows per cutoff (each training week keeps at most its share; lib/recs/twostage/pipeline `maxTrainRows`); absent: no cap. */
+  maxTrainRows?: number;
 };
 
 /** Chosen on validation cutoffs (July 2020, H&M sample) and fixed before the test weeks. */
@@ -31,6 +33,13 @@ export const VALIDATED_RANKER: Readonly<RankerSettings> = Object.freeze({
  * binary objective, 6 training weeks, one seed, 40 rounds at learning rate 0.1, a tenth of the negatives.
  */
 export const DEMO_RANKER: Readonly<RankerSettings> = Object.freeze({ ...VALIDATED_RANKER, objective: 'binary', trainWeeks: 6, seeds: 1, numRounds: 40, learningRate: 0.1, negativeRate: 0.1 });
+
+/**
+ * The Evaluate cell's default cap on the ranker's training rows per cutoff: at the hm-scale demo's full size a cutoff's
+ * 6 weeks would hold up to ~45M rows (16.6 GiB as float32 features); the generated demo, the H&M sample and the hm-scale
+ * demo at share 0.05 stay far under it, so their figures do not change.
+ */
+export const DEFAULT_MAX_TRAIN_ROWS = 2_000_000;
 
 /** What the backtest runs. */
 export interface EvaluationSettings {
@@ -53,7 +62,7 @@ export interface EvaluationSettings {
 
 /** lib/gbdt parameters of booster j (seed derived from the notebook seed). */
 export function gbdtParams(r: RankerSettings, seed: number, j: number): Partial<GbdtParams> {
-  const { trainWeeks: _w, seeds: _s, negativeRate: _n, ...p } = r;
+  const { trainWeeks: _w, seeds: _s, negativeRate: _n, maxTrainRows: _m, ...p } = r;
   return { ...p, seed: (seed * 31 + j + 1) >>> 0 };
 }
 
@@ -69,4 +78,6 @@ export function checkSettings(s: EvaluationSettings): void {
   whole('ranker.numRounds', s.ranker.numRounds, 1);
   const rate = s.ranker.negativeRate ?? 1;
   if (!(rate > 0 && rate <= 1)) throw new RecsInputError(`invalid ranker.negativeRate: ${rate}; expected a number in (0, 1]`);
+  const cap = s.ranker.maxTrainRows;
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= s.ranker.trainWeeks)) throw new RecsInputError(`invalid ranker.maxTrainRows: ${cap}; expected a whole number ≥ the training weeks (${s.ranker.trainWeeks})`);
 }

@@ -136,25 +136,54 @@ export function candidateGroups(c: CandidateSet): Int32Array {
 /** Recall per source: every base source, and the two-tower when it was on. */
 export type SourceRecall = Record<BaseSource, number> & Partial<Record<typeof TWO_TOWER_SOURCE, number>>;
 
-/** Share of test purchases (distinct customer-article pairs) among the candidates: per source and in total; mean candidates per customer. */
-export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): { total: number; bySource: SourceRecall; perCustomer: number; pairs: number } {
+/** Raw counts behind the candidate recall (integers, so the counts of parts of a week add up to the week's exactly). */
+export interface RecallCounts {
+  /** Test purchases (distinct customer-article pairs) and those among the candidates, in total and per source (column order). */
+  pairs: number;
+  found: number;
+  bySource: number[];
+  /** Candidate rows and customers. */
+  rows: number;
+  customers: number;
+}
+
+/** Counts of `candidateRecall` (add those of several parts of a week with `addRecallCounts`). */
+export function recallCounts(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): RecallCounts {
   const S = c.sources.length;
-  let pairs = 0;
-  let found = 0;
-  const by = new Array<number>(S).fill(0);
+  const out: RecallCounts = { pairs: 0, found: 0, bySource: new Array<number>(S).fill(0), rows: c.items.length, customers: c.users.length };
   for (let g = 0; g < c.users.length; g++) {
-    pairs += relevant[g].size;
+    out.pairs += relevant[g].size;
     for (let r = c.offsets[g]; r < c.offsets[g + 1]; r++) {
       if (!relevant[g].has(c.items[r])) continue;
-      found++;
-      for (let s = 0; s < S; s++) if (!Number.isNaN(c.rank[r * S + s])) by[s]++;
+      out.found++;
+      for (let s = 0; s < S; s++) if (!Number.isNaN(c.rank[r * S + s])) out.bySource[s]++;
     }
   }
-  const share = (x: number) => (pairs ? x / pairs : 0);
+  return out;
+}
+
+/** Adds `b` into `a` (same sources). */
+export function addRecallCounts(a: RecallCounts, b: RecallCounts): RecallCounts {
+  a.pairs += b.pairs;
+  a.found += b.found;
+  b.bySource.forEach((x, s) => (a.bySource[s] = (a.bySource[s] ?? 0) + x));
+  a.rows += b.rows;
+  a.customers += b.customers;
+  return a;
+}
+
+/** The recall of counts (shares of the test purchases; mean candidates per customer). */
+export function recallOf(n: RecallCounts, sources: readonly CandidateSource[]): { total: number; bySource: SourceRecall; perCustomer: number; pairs: number } {
+  const share = (x: number) => (n.pairs ? x / n.pairs : 0);
   return {
-    total: share(found),
-    bySource: Object.fromEntries(c.sources.map((s, j) => [s, share(by[j])])) as SourceRecall,
-    perCustomer: c.users.length ? c.items.length / c.users.length : 0,
-    pairs,
+    total: share(n.found),
+    bySource: Object.fromEntries(sources.map((s, j) => [s, share(n.bySource[j] ?? 0)])) as SourceRecall,
+    perCustomer: n.customers ? n.rows / n.customers : 0,
+    pairs: n.pairs,
   };
+}
+
+/** Share of test purchases (distinct customer-article pairs) among the candidates: per source and in total; mean candidates per customer. */
+export function candidateRecall(c: CandidateSet, relevant: readonly ReadonlySet<number>[]): { total: number; bySource: SourceRecall; perCustomer: number; pairs: number } {
+  return recallOf(recallCounts(c, relevant), c.sources);
 }

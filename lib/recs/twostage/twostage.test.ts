@@ -6,10 +6,10 @@ import { syntheticShop } from '../backtest/fixture';
 import { alsFits } from '../backtest/models';
 import { dateSplit, weeklyCutoffs } from '../backtest/split';
 import { testTruth } from '../strategies';
-import { CANDIDATE_SOURCES, candidateGroups, candidateRecall, generateCandidates, labelCandidates } from './candidates';
+import { CANDIDATE_SOURCES, candidateGroups, candidateRecall, generateCandidates, labelCandidates, recallOf } from './candidates';
 import { twoStageContext } from './context';
 import { buildFeatures, FEATURE_NAMES } from './features';
-import { labelledWeek, rankerData, twoStageStrategy, type RankerFit } from './pipeline';
+import { labelledBlock, labelledWeek, rankerData, trainingRows, twoStageStrategy, type RankerFit } from './pipeline';
 
 const log = syntheticShop({ customers: 120, lastDay: 90 });
 const cutoff = 77;
@@ -104,6 +104,50 @@ describe('two-stage additions', () => {
     expect(share).toBeLessThan(0.4);
     expect(rankerData([week], 0.3).X).toEqual(some.X);
     expect(() => rankerData([week], 0)).toThrow(/negativeRate/);
+  });
+
+  it('streamed week (chunks of buyers) gives the same training rows and recall as the whole week', async () => {
+    const at = asOfView(view.log, cutoff - 7, { candidateWeeks: view.candidateWeeks, catalog: view.catalog, ages: view.ages, product: view.product });
+    const week = await labelledWeek(view.log, cutoff - 7, view, {});
+    const truth = testTruth(dateSplit(view.log, cutoff - 7).test);
+    for (const [chunk, rate] of [[1, 1], [5, 0.3], [1000, 0.3]]) {
+      const sizes: number[] = [];
+      const block = await labelledBlock(view.log, at, { chunk, negativeRate: rate, onCandidates: (c) => sizes.push(c.users.length) });
+      const whole = rankerData([week], rate);
+      // Bit for bit (NaN included).
+      const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      expect(bytes(block.X).equals(bytes(whole.X))).toBe(true);
+      expect(bytes(block.y).equals(bytes(whole.y))).toBe(true);
+      expect(Array.from(block.groups)).toEqual(Array.from(whole.groups));
+      expect(recallOf(block.recall, block.sources)).toEqual(candidateRecall(week.cands, truth.relevant));
+      expect(Math.max(...sizes)).toBe(Math.min(chunk, truth.users.length));
+    }
+  });
+
+  it('caps a week\'s training rows: every positive, the negatives of smallest hash, the same on every run; a cap above the rows changes nothing', async () => {
+    const at = asOfView(view.log, cutoff - 7, { candidateWeeks: view.candidateWeeks, catalog: view.catalog, ages: view.ages, product: view.product });
+    const week = await labelledWeek(view.log, cutoff - 7, view, {});
+    const full = trainingRows(week, 0.5, true);
+    const pos = full.y.reduce((a, b) => a + b, 0);
+    const cap = Math.floor((full.y.length + pos) / 2);
+    const capped = await labelledBlock(view.log, at, { negativeRate: 0.5, trainWeeks: 2, maxTrainRows: 2 * cap, chunk: 9 });
+    expect(capped.y.length).toBe(cap);
+    expect(capped.y.reduce((a, b) => a + b, 0)).toBe(pos);
+    expect(Array.from(capped.groups)).toHaveLength(full.groups.length);
+    // The kept negatives are those of smallest hash within the 50% sample.
+    const negHashes = Array.from(full.hash).filter((_, r) => full.y[r] === 0).sort((a, b) => a - b);
+    const limit = negHashes[cap - pos - 1];
+    const F = full.nFeatures;
+    const kept = Array.from({ length: full.y.length }, (_, r) => r).filter((r) => full.y[r] > 0 || full.hash[r] <= limit);
+    expect(kept).toHaveLength(cap);
+    const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const X = new Float32Array(cap * F);
+    kept.forEach((r, j) => X.set(full.X.subarray(r * F, (r + 1) * F), j * F));
+    expect(bytes(capped.X).equals(bytes(X))).toBe(true);
+    const again = await labelledBlock(view.log, at, { negativeRate: 0.5, trainWeeks: 2, maxTrainRows: 2 * cap });
+    expect(bytes(again.X).equals(bytes(capped.X))).toBe(true);
+    const above = await labelledBlock(view.log, at, { negativeRate: 0.5, trainWeeks: 2, maxTrainRows: 2 * full.y.length });
+    expect(bytes(above.X).equals(bytes(full.X))).toBe(true);
   });
 });
 
