@@ -24,9 +24,18 @@ describe('packing the evaluation inputs', () => {
 describe('runEvaluation', () => {
   it('pools the backtest, explains a customer and writes 12 distinct items for every customer', async () => {
     const seen: string[] = [];
+    const steps: [string, number, number][] = [];
     const r = await runEvaluation(unpackRecsData(packRecsData(log, null, null, null)), {
       nCutoffs: 2, candidateWeeks: 6, ranker: { ...VALIDATED_RANKER, trainWeeks: 3, seeds: 1, numRounds: 10 }, reference: '', submission: '', explainUser: -1, seed: 3,
-    }, { onProgress: (label) => seen.push(label) });
+    }, { onProgress: (label, done, total) => (seen.push(label), steps.push([label, done, total])) });
+    // One progress scale from the labelled weeks before the first cutoff to the end: the same total, never going back,
+    // and the three labelled weeks move it (they are steps of their own, not a wait at 0).
+    expect(new Set(steps.map((x) => x[2])).size).toBe(1);
+    for (let i = 1; i < steps.length; i++) expect(steps[i][1]).toBeGreaterThanOrEqual(steps[i - 1][1]);
+    const weeks = steps.filter((x) => x[0].includes('before the first cutoff'));
+    expect(weeks[0][1]).toBe(0);
+    expect(weeks[weeks.length - 1][1]).toBe(3);
+    expect(steps[steps.length - 1][1]).toBe(steps[0][2]);
     expect(Array.from(r.cutoffs)).toEqual(testCutoffs(log.day, 2));
     const map = (n: string) => r.strategies.find((s) => s.name === n)!.map.mean;
     // The fixture plants repeat purchases of favourites.

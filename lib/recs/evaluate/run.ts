@@ -137,12 +137,16 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
   const base = { candidateWeeks: s.candidateWeeks, catalog, ages, product };
   const T = s.ranker.trainWeeks;
   const t0 = performance.now();
-  stepTotal = cutoffs.length * strategies.length + 2;
+  // Steps: the T labelled weeks before the first cutoff (one ALS fit each), every strategy's fit at every cutoff, the explainer, the submission.
+  stepTotal = T + cutoffs.length * strategies.length + 2;
   // The ranker's training weeks before the first cutoff, one ALS fit each (later cutoffs' weeks are the test weeks before them).
   for (let w = T; w >= 1; w--) {
     const t = cutoffs[0] - 7 * w;
-    progress(`Backtest (labelled week ${T - w + 1} of ${T} before the first cutoff)`, 0, stepTotal, 'fits');
-    blocks.set(blockKey(t, tsOptions), Promise.resolve(await labelledBlock(log, asOfView(log, t, base), tsOptions, o.signal)));
+    const label = `Backtest (labelled week ${T - w + 1} of ${T} before the first cutoff)`;
+    progress(label, T - w, stepTotal, 'fits');
+    // Within a week, the share of its buyers whose candidates are made (after the week's ALS fit).
+    const onBuyers = (done: number, total: number) => progress(label, T - w + (total ? done / total : 1), stepTotal, 'fits');
+    blocks.set(blockKey(t, tsOptions), Promise.resolve(await labelledBlock(log, asOfView(log, t, base), tsOptions, o.signal, onBuyers)));
     held();
   }
   const recallWeeks: Pick<TrainingBlock, 'recall' | 'sources'>[] = [];
@@ -155,7 +159,7 @@ export async function runEvaluation(data: UnpackedRecsData, s: EvaluationSetting
     reference: s.reference || undefined,
     bootstrap: { samples: s.bootstrapSamples ?? 1000, seed: s.seed },
     signal: o.signal,
-    onProgress: (done, total, what) => ((stepDone = done), progress(`Backtest (${what})`, done, total + 2, 'fits')),
+    onProgress: (done, total, what) => ((stepDone = T + done), progress(`Backtest (${what})`, T + done, T + total + 2, 'fits')),
     // After a cutoff's week is scored, with its ALS model still held: its labelled week (the recall, and the training
     // block of the cutoffs after it), blocks no later cutoff needs dropped, and at the last cutoff the explainer.
     afterCutoff: async (view, index) => {

@@ -131,7 +131,13 @@ export interface TrainingBlock extends TrainingRows {
  * its training rows and recall counts before the next is made. Same rows, in the same order, as
  * `rankerData([labelledWeek(...)], negativeRate)`.
  */
-export async function labelledBlock(log: InteractionLog, view: AsOfView, o: TwoStageOptions, signal?: AbortSignal): Promise<TrainingBlock> {
+export async function labelledBlock(
+  log: InteractionLog,
+  view: AsOfView,
+  o: TwoStageOptions,
+  signal?: AbortSignal,
+  onBuyers?: (done: number, total: number) => void,
+): Promise<TrainingBlock> {
   const chunk = o.chunk ?? CANDIDATE_CHUNK;
   if (!(Number.isInteger(chunk) && chunk >= 1)) throw new RecsInputError(`invalid chunk: ${chunk}; expected a whole number ≥ 1`);
   const rate = checkRate(o.negativeRate ?? 1);
@@ -150,6 +156,7 @@ export async function labelledBlock(log: InteractionLog, view: AsOfView, o: TwoS
     const counts = recallCounts(cands, relevant);
     recall = recall ? addRecallCounts(recall, counts) : counts;
     parts.push(trainingRows({ cutoff: view.cutoff, cands, features: buildFeatures(ctx, cands), labels: labelCandidates(cands, relevant) }, rate, true));
+    onBuyers?.(Math.min(a + chunk, truth.users.length), truth.users.length);
   }
   let rows: TrainingRows = joinRows(parts);
   if (rows.y.length > cap) {
