@@ -45,6 +45,23 @@ describe('interaction log', () => {
     expect(() => b.add(Int32Array.from([3]), Int32Array.from([0]), Int32Array.from([0]), [1])).toThrow('invalid user index at row 2: 3; expected 0..2');
   });
 
+  it('builder with the row count given: the same log as from kept chunks, and exactly that many rows', () => {
+    const chunks: [Int32Array, Int32Array, Int32Array, number[], number[]][] = [
+      [Int32Array.from([2, 0, 2]), Int32Array.from([1, 1, 0]), Int32Array.from([5, 4, 4]), [1.5, 1, 2], [1, 2, 2]],
+      [Int32Array.from([0]), Int32Array.from([1]), Int32Array.from([3]), [7], [1]],
+      [Int32Array.from([2, 2]), Int32Array.from([0, 0]), Int32Array.from([6, 1]), [3, 4], [2, 1]],
+    ];
+    const kept = new InteractionLogBuilder(['x', 'y', 'z'], ['p', 'q']);
+    const sized = new InteractionLogBuilder(['x', 'y', 'z'], ['p', 'q'], 6);
+    for (const c of chunks) kept.add(...c), sized.add(...c);
+    expect(sized.finish()).toEqual(kept.finish());
+    const over = new InteractionLogBuilder(['x'], ['p'], 1);
+    expect(() => over.add(Int32Array.from([0, 0]), Int32Array.from([0, 0]), Int32Array.from([1, 1]), [1, 1])).toThrow('invalid chunk at row 0: 2 rows; expected at most 1 more (1 in all)');
+    const under = new InteractionLogBuilder(['x'], ['p'], 3);
+    under.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1]);
+    expect(() => under.finish()).toThrow('invalid log: 1 rows added; expected 3');
+  });
+
   it('carries the sales channel through the builder, the day sort, subsets and min-count filters', () => {
     const c = buildInteractionLog({ ...rows, channel: [2, 1, 1, 2, 2, 1] });
     // Same order as the sorted rows above (u1 a 10, u2 b 11, u1 b 12, u1 a 12, u3 c 13, u2 c 14).

@@ -158,7 +158,7 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   await stage(db, 'customers', demo.customers, 'create');
   const customerKeys = demo.customers.columns.customer_id.values as string[];
   const articleKeys = demo.articles.columns.article_id.values as string[];
-  const builder = new InteractionLogBuilder(customerKeys, articleKeys);
+  const builder = new InteractionLogBuilder(customerKeys, articleKeys, demo.sizes.transactions);
   // customer_id as an ENUM of the customers' ids keeps 31.8M rows within DuckDB-WASM's memory (lib/data/duckdb/staging.ts).
   const append = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
   let done = 0;

@@ -5,7 +5,7 @@
  */
 import { duckdbType } from '../schema';
 import type { ColumnTable } from '../table';
-import type { DuckDbHandle } from './handle';
+import { compressTables, type DuckDbHandle } from './handle';
 import { ident } from './sql';
 
 export const TABLE_NAMES = ['articles', 'customers', 'transactions'] as const;
@@ -40,6 +40,7 @@ export async function swapIn(db: DuckDbHandle): Promise<void> {
     await db.run('ROLLBACK').catch(() => undefined);
     throw e;
   }
+  await compressTables(db);
 }
 
 /** Drops leftover staging tables (after a failed load). */
@@ -47,22 +48,32 @@ export async function dropStaged(db: DuckDbHandle): Promise<void> {
   for (const name of TABLE_NAMES) await db.run(`DROP TABLE IF EXISTS ${ident(staging(name))}`);
 }
 
+/** Rows appended between two compressions of the hm-scale demo's tables. */
+export const COMPRESS_EVERY_ROWS = 2_000_000;
+
 /**
  * Creates the staging `transactions` table of the hm-scale demo with customer_id as an ENUM of the
  * staged customers' ids: 4 bytes a row instead of a 64-character string, which is what lets 31.8M
  * rows fit DuckDB-WASM's 3.1 GiB (as in the large H&M file path, large.ts). Returns a function
- * that appends one chunk of H&M-shaped transactions.
+ * that appends one chunk of H&M-shaped transactions; every `compressEvery` rows the tables are
+ * compressed, so that at most that many rows are held uncompressed.
  */
-export async function stageEnumKeyedTransactions(db: DuckDbHandle, keyType: string): Promise<(chunk: ColumnTable) => Promise<void>> {
+export async function stageEnumKeyedTransactions(db: DuckDbHandle, keyType: string, compressEvery = COMPRESS_EVERY_ROWS): Promise<(chunk: ColumnTable) => Promise<void>> {
   const tx = ident(staging('transactions'));
   const chunkTable = ident('_demo_chunk');
   await db.run(`CREATE TYPE ${keyType} AS ENUM (SELECT customer_id FROM ${ident(staging('customers'))})`);
   await db.run(`DROP TABLE IF EXISTS ${tx}`);
   await db.run(`CREATE TABLE ${tx} (t_dat DATE, customer_id ${keyType}, article_id VARCHAR, price DOUBLE, sales_channel_id INTEGER)`);
+  let uncompressed = 0;
   return async (chunk) => {
     await db.run(`DROP TABLE IF EXISTS ${chunkTable}`);
     await db.insert('_demo_chunk', chunk, 'create');
     await db.run(`INSERT INTO ${tx} SELECT t_dat, CAST(customer_id AS ${keyType}), article_id, price, sales_channel_id FROM ${chunkTable}`);
     await db.run(`DROP TABLE ${chunkTable}`);
+    uncompressed += chunk.length;
+    if (uncompressed >= compressEvery) {
+      await compressTables(db);
+      uncompressed = 0;
+    }
   };
 }

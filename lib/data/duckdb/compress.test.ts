@@ -1,0 +1,69 @@
+/**
+ * The app's tables are compressed in DuckDB-WASM (the engine the page runs, through the app's session
+ * set-up): after a swap, and every `compressEvery` rows while the hm-scale demo's transactions are
+ * appended; the rows read back unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemo } from '../demo';
+import { ident } from './sql';
+import { stage, stageEnumKeyedTransactions, staging, swapIn } from './staging';
+import { duckdbWasm, type TestHandle } from './test-engines';
+
+let db: TestHandle;
+beforeAll(async () => {
+  db = await duckdbWasm();
+});
+afterAll(() => db.close());
+
+/** Per column of a table: the compressions of its segments other than validity masks. */
+async function compressions(table: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.rows<{ c: string; k: string }>(
+    `SELECT column_name AS c, compression AS k FROM pragma_storage_info(${`'${table}'`}) WHERE segment_type <> 'VALIDITY' GROUP BY ALL`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) out.set(r.c, (out.get(r.c) ?? new Set()).add(r.k));
+  return out;
+}
+
+describe('compressed tables in DuckDB-WASM', () => {
+  it('tables live in the compressed in-memory database', async () => {
+    const [r] = await db.rows<{ d: string }>('SELECT current_database() AS d');
+    expect(r.d).toBe('atelier');
+  });
+
+  it('appends every few rows compressed, and reads back every row as generated', async () => {
+    const demo = generateDemo({ articles: 300, customers: 400, transactions: 60_000 }, 5);
+    await stage(db, 'articles', demo.articles, 'create');
+    await stage(db, 'customers', demo.customers, 'create');
+    const append = await stageEnumKeyedTransactions(db, 'customer_key_compress', 25_000);
+    const rows: { day: number; customer: string; article: string; price: number; channel: number }[] = [];
+    for (const chunk of demo.transactions(10_000)) {
+      await append(chunk.table);
+      const c = chunk.table.columns;
+      for (let i = 0; i < chunk.table.length; i++) {
+        rows.push({
+          day: (c.t_dat.values as Int32Array)[i], customer: (c.customer_id.values as string[])[i], article: (c.article_id.values as string[])[i],
+          price: (c.price.values as Float64Array)[i], channel: (c.sales_channel_id.values as Float64Array)[i],
+        });
+      }
+    }
+    // Rows past the last compression are still plain; the swap compresses the rest.
+    await swapIn(db);
+    const kinds = await compressions('transactions');
+    for (const col of ['t_dat', 'customer_id', 'article_id', 'price', 'sales_channel_id']) {
+      expect([...(kinds.get(col) ?? [])].filter((k) => k !== 'Uncompressed'), col).not.toHaveLength(0);
+    }
+    const back = await db.rows<{ d: number; c: string; a: string; p: number; s: number }>(
+      `SELECT epoch_ms(t_dat) AS d, CAST(customer_id AS VARCHAR) AS c, article_id AS a, price AS p, sales_channel_id AS s FROM ${ident('transactions')} ORDER BY rowid`,
+    );
+    expect(back.length).toBe(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const want = rows[i];
+      const got = back[i];
+      if (got.d / 86_400_000 !== want.day || got.c !== want.customer || got.a !== want.article || got.p !== want.price || got.s !== want.channel) {
+        expect({ row: i, ...got }).toEqual({ row: i, d: want.day * 86_400_000, c: want.customer, a: want.article, p: want.price, s: want.channel });
+      }
+    }
+    expect(await db.hasTable(staging('transactions'))).toBe(false);
+  });
+});
