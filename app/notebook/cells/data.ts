@@ -154,8 +154,8 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   ctx.progress({ label: 'Generating articles and customers', done: 0, total: 1, unit: 'steps' });
   const full = DEMO_PRESETS['hm-scale'];
   const demo = generateDemo(scaled ? scaledSizes(full, fraction) : 'hm-scale', seed);
-  await stage(db, 'articles', demo.articles, 'create');
-  await stage(db, 'customers', demo.customers, 'create');
+  await stage(db, 'articles', demo.articles, 'create', HM_SCALE_CHUNK_ROWS);
+  await stage(db, 'customers', demo.customers, 'create', HM_SCALE_CHUNK_ROWS);
   const customerKeys = demo.customers.columns.customer_id.values as string[];
   const articleKeys = demo.articles.columns.article_id.values as string[];
   const builder = new InteractionLogBuilder(customerKeys, articleKeys, demo.sizes.transactions);

@@ -4,7 +4,7 @@
  * fails half-way leaves `articles`, `customers` and `transactions` as they were.
  */
 import { duckdbType } from '../schema';
-import type { ColumnTable } from '../table';
+import { sliceRows, type ColumnTable } from '../table';
 import { compressTables, type DuckDbHandle } from './handle';
 import { ident } from './sql';
 
@@ -14,8 +14,13 @@ export type TableName = (typeof TABLE_NAMES)[number];
 /** Staging name of a table. */
 export const staging = (name: TableName): string => `_new_${name}`;
 
-/** Creates (or appends to) the staging table for one table. */
-export async function stage(db: DuckDbHandle, name: TableName, t: ColumnTable, mode: 'create' | 'append'): Promise<void> {
+/**
+ * Creates (or appends to) the staging table for one table. With `rowsPerInsert`, the rows go in that many
+ * at a time (the Arrow copies in the page and in DuckDB-WASM are a slice's, not the table's: 1.37M
+ * customers with two 64-character ids are ~0.2 GB of Arrow and as much again in DuckDB's heap); the
+ * first slice's Arrow types make the table, so every slice must convert to the same types.
+ */
+export async function stage(db: DuckDbHandle, name: TableName, t: ColumnTable, mode: 'create' | 'append', rowsPerInsert = Infinity): Promise<void> {
   if (mode === 'create') await db.run(`DROP TABLE IF EXISTS ${ident(staging(name))}`);
   if (t.length === 0) {
     if (mode === 'append') return;
@@ -24,7 +29,11 @@ export async function stage(db: DuckDbHandle, name: TableName, t: ColumnTable, m
     await db.run(`CREATE TABLE ${ident(staging(name))} (${cols.join(', ')})`);
     return;
   }
-  await db.insert(staging(name), t, mode);
+  if (!(rowsPerInsert >= 1)) throw new Error(`invalid rowsPerInsert: ${rowsPerInsert}; expected at least 1`);
+  for (let at = 0; at < t.length; at += rowsPerInsert) {
+    const end = Math.min(t.length, at + rowsPerInsert);
+    await db.insert(staging(name), at === 0 && end === t.length ? t : sliceRows(t, at, end), at === 0 ? mode : 'append');
+  }
 }
 
 /** Swaps every staged table in, in one transaction. */
