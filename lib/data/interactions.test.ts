@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIdMap, compactIds, encodeIds } from './idmap';
 import { InteractionLogBuilder, buildInteractionLog, filterMinCounts, interactionMatrix, rowWeights } from './interactions';
 import { leaveLastOut, splitLastDays, splitLastFraction } from './split';
-import { buildDataset } from './build';
+import { buildDataset, customerTableFor } from './build';
 import { generateDemo, generateDemoTables } from './demo';
 import { Fingerprint, fingerprintTable } from './fingerprint';
 
@@ -60,6 +60,22 @@ describe('interaction log', () => {
     const under = new InteractionLogBuilder(['x'], ['p'], 3);
     under.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1]);
     expect(() => under.finish()).toThrow('invalid log: 1 rows added; expected 3');
+  });
+
+  it('builder tells each kept key\'s index, and customerTableFor takes those rows instead of a map of ids', () => {
+    const demo = generateDemo({ articles: 50, customers: 80, transactions: 2_000 }, 9);
+    const ids = demo.customers.columns.customer_id.values as string[];
+    const b = new InteractionLogBuilder(ids, demo.articles.columns.article_id.values as string[], 2_000);
+    for (const chunk of demo.transactions(500)) {
+      const c = chunk.table.columns;
+      b.add(chunk.customer, chunk.article, c.t_dat.values as Int32Array, c.price.values as Float64Array);
+    }
+    const log = b.finish();
+    expect(Array.from(b.kept!.users, (r) => ids[r])).toEqual(log.userKeys);
+    expect(log.userKeys.length).toBeLessThan(ids.length);
+    expect(customerTableFor(demo.customers, log.userKeys, b.kept!.users)).toEqual(customerTableFor(demo.customers, log.userKeys));
+    const wrong = Int32Array.from(b.kept!.users, (r) => r + 1);
+    expect(() => customerTableFor(demo.customers, log.userKeys, wrong)).toThrow(`invalid key row for ${log.userKeys[0]}: row ${wrong[0]} holds ${ids[wrong[0]]}; expected the same customer_id`);
   });
 
   it('carries the sales channel through the builder, the day sort, subsets and min-count filters', () => {

@@ -21,6 +21,8 @@ export class InteractionLogBuilder {
   private n = 0;
   /** Whether the chunks carry a sales channel (null before the first chunk). */
   private hasChannel: boolean | null = null;
+  /** After finish(): per user and item of the log, its index in the key lists given to the constructor. */
+  kept: { users: Int32Array; items: Int32Array } | null = null;
   /** The columns at their final size, when the row count was given. */
   private full: { user: Int32Array; item: Int32Array; day: Int32Array; value: Float32Array; channel?: Uint8Array } | null = null;
 
@@ -106,6 +108,7 @@ export class InteractionLogBuilder {
     const u = compactIds(usedU);
     const it = compactIds(usedI);
     for (let i = 0; i < this.n; i++) (user[i] = u.remap[user[i]]), (item[i] = it.remap[item[i]]);
+    this.kept = { users: u.kept, items: it.kept };
     const log: InteractionLog = {
       nUsers: u.kept.length,
       nItems: it.kept.length,

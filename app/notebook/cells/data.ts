@@ -176,7 +176,8 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
     interactions,
     // Images are optional at this scale: 105k SVG data URLs would take ~150 MB of strings.
     catalog: catalogFor(demo.articles, interactions.itemKeys),
-    customers: customerTableFor(demo.customers, interactions.userKeys),
+    // Customers are the key list itself, in order: each log user's row comes from the builder, not from a map of 1.37M ids.
+    customers: customerTableFor(demo.customers, interactions.userKeys, builder.kept!.users),
     info: { kind: 'demo', name, fingerprint, counts: { articles: demo.articles.length, customers: demo.customers.length, transactions: interactions.user.length } },
     joinIssues: [],
   };
