@@ -160,16 +160,18 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   const articleKeys = demo.articles.columns.article_id.values as string[];
   const builder = new InteractionLogBuilder(customerKeys, articleKeys, demo.sizes.transactions);
   // customer_id as an ENUM of the customers' ids keeps 31.8M rows within DuckDB-WASM's memory (lib/data/duckdb/staging.ts).
-  const append = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
+  const tx = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
   let done = 0;
   for (const chunk of demo.transactions(HM_SCALE_CHUNK_ROWS)) {
     check();
-    await append(chunk.table);
+    // Customers as rows of the staged table: DuckDB looks their ENUM value up (no 64-character id per row goes over).
+    await tx.append(chunk.table, chunk.customer);
     const cols = chunk.table.columns;
     builder.add(chunk.customer, chunk.article, cols.t_dat.values as Int32Array, cols.price.values as Float64Array, cols.sales_channel_id.values as Float64Array);
     done += chunk.table.length;
     ctx.progress({ label: 'Generating and loading transactions', done, total: demo.sizes.transactions, unit: 'rows' });
   }
+  await tx.close();
   await swapIn(db);
   const interactions = builder.finish();
   const dataset: BuiltDataset = {

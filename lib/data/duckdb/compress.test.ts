@@ -1,7 +1,7 @@
 /**
  * The app's tables are compressed in DuckDB-WASM (the engine the page runs, through the app's session
  * set-up): after a swap, and every `compressEvery` rows while the hm-scale demo's transactions are
- * appended; the rows read back unchanged.
+ * appended (customers given as rows, their ids looked up by DuckDB); the rows read back unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo';
@@ -36,10 +36,11 @@ describe('compressed tables in DuckDB-WASM', () => {
     // Customers and articles a slice at a time, as the Data cell stages them at H&M scale.
     await stage(db, 'articles', demo.articles, 'create', 128);
     await stage(db, 'customers', demo.customers, 'create', 150);
-    const append = await stageEnumKeyedTransactions(db, 'customer_key_compress', 25_000);
+    const tx = await stageEnumKeyedTransactions(db, 'customer_key_compress', 25_000);
     const rows: { day: number; customer: string; article: string; price: number; channel: number }[] = [];
     for (const chunk of demo.transactions(10_000)) {
-      await append(chunk.table);
+      // Customers as rows of the staged customers (the Data cell's way), the ids themselves not sent.
+      await tx.append(chunk.table, chunk.customer);
       const c = chunk.table.columns;
       for (let i = 0; i < chunk.table.length; i++) {
         rows.push({
@@ -48,6 +49,11 @@ describe('compressed tables in DuckDB-WASM', () => {
         });
       }
     }
+    const bad = demo.transactions(10).next().value!;
+    const rows400 = Int32Array.from(bad.customer, (r, i) => (i === 3 ? 400 : r));
+    await expect(tx.append(bad.table, rows400)).rejects.toThrow('invalid customer row at chunk row 3: 400; expected 0..399 (a row of the staged customers)');
+    await tx.close();
+    expect(await db.hasTable('_demo_customer_keys')).toBe(false);
     // Rows past the last compression are still plain; the swap compresses the rest.
     await swapIn(db);
     const kinds = await compressions('transactions');
