@@ -49,8 +49,8 @@ describe('compressed tables in DuckDB-WASM', () => {
         });
       }
     }
-    const bad = demo.transactions(10).next().value!;
-    const rows400 = Int32Array.from(bad.customer, (r, i) => (i === 3 ? 400 : r));
+    const [bad] = demo.transactions(10);
+    const rows400 = Int32Array.from(bad.customer, (r: number, i: number) => (i === 3 ? 400 : r));
     await expect(tx.append(bad.table, rows400)).rejects.toThrow('invalid customer row at chunk row 3: 400; expected 0..399 (a row of the staged customers)');
     await tx.close();
     expect(await db.hasTable('_demo_customer_keys')).toBe(false);
