@@ -35,8 +35,9 @@ export interface DuckDbHandle {
  * Set-up of the one connection: no extension fetches (the machine may be offline, and a failed fetch
  * surfaces as an obscure error), and every table in an in-memory database attached with COMPRESS
  * (DuckDB 1.4), whose tables a CHECKPOINT stores with DuckDB's lightweight compression (bit-packing,
- * dictionaries, FSST, ALP). DuckDB-WASM's own in-memory database keeps them uncompressed: the
- * hm-scale demo's 31.8M transactions took 1.8x the memory there (see `compressTables`).
+ * dictionaries, FSST, ALP). DuckDB-WASM's own in-memory database keeps them uncompressed: the full
+ * hm-scale demo's tables took 1,694 MiB there and take 537 MiB here (DuckDB's own count; README,
+ * "The hm-scale pipeline in one tab"). See `compressTables`.
  */
 export const SESSION_SQL = [
   'SET autoinstall_known_extensions = false',
