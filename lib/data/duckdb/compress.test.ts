@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../demo';
-import { ident } from './sql';
+import { ident, literal } from './sql';
 import { stage, stageEnumKeyedTransactions, staging, swapIn } from './staging';
 import { duckdbWasm, type TestHandle } from './test-engines';
 
@@ -18,7 +18,7 @@ afterAll(() => db.close());
 /** Per column of a table: the compressions of its segments other than validity masks. */
 async function compressions(table: string): Promise<Map<string, Set<string>>> {
   const rows = await db.rows<{ c: string; k: string }>(
-    `SELECT column_name AS c, compression AS k FROM pragma_storage_info(${`'${table}'`}) WHERE segment_type <> 'VALIDITY' GROUP BY ALL`,
+    `SELECT column_name AS c, compression AS k FROM pragma_storage_info(${literal(table)}) WHERE segment_type <> 'VALIDITY' GROUP BY ALL`,
   );
   const out = new Map<string, Set<string>>();
   for (const r of rows) out.set(r.c, (out.get(r.c) ?? new Set()).add(r.k));
