@@ -12,9 +12,11 @@
 // Usage: start the app (node scripts/start.mjs --port 3610 --no-build), then
 //   node scripts/measure-demo-hm-scale.mjs http://127.0.0.1:3610 [--scale 0.1]
 //     [--cells data,explore,graph,embeddings,als,hybrid,evaluate] [--param als-iterations=1 ...]
-//     [--cell-limit-min 40[,hybrid=5]]
+//     [--cell-limit-min 40[,hybrid=5]] [--breakdown]
 // --param ID=VALUE sets a cell parameter (the input with that id) before the runs.
 // --cell-limit-min cancels a cell that runs longer, per cell where named (its last progress line says how far it got).
+// After Data (and after every cell with --breakdown) it prints where the tab's memory is: per Chromium process and
+// big mapping (a WebAssembly memory is one mapping), DuckDB's own count, the page's heap, Chromium's per-realm figure.
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../bench/lib/browser.mjs';
 import { chromiumBreakdown, sampleChildrenRss } from '../bench/lib/memory.mjs';
