@@ -12,12 +12,14 @@
 // Usage: start the app (node scripts/start.mjs --port 3610 --no-build), then
 //   node scripts/measure-demo-hm-scale.mjs http://127.0.0.1:3610 [--scale 0.1]
 //     [--cells data,explore,graph,embeddings,als,hybrid,evaluate] [--param als-iterations=1 ...]
-//     [--cell-limit-min 40[,hybrid=5]]
+//     [--cell-limit-min 40[,hybrid=5]] [--breakdown]
 // --param ID=VALUE sets a cell parameter (the input with that id) before the runs.
 // --cell-limit-min cancels a cell that runs longer, per cell where named (its last progress line says how far it got).
+// After Data (and after every cell with --breakdown) it prints where the tab's memory is: per Chromium process and
+// big mapping (a WebAssembly memory is one mapping), DuckDB's own count, the page's heap, Chromium's per-realm figure.
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../bench/lib/browser.mjs';
-import { sampleChildrenRss } from '../bench/lib/memory.mjs';
+import { chromiumBreakdown, sampleChildrenRss } from '../bench/lib/memory.mjs';
 
 const argv = process.argv.slice(2);
 const base = argv[0];
@@ -99,6 +101,7 @@ async function run(id) {
   const t0 = Date.now();
   await cell.getByTestId(`run-${id}`).click();
   let cancelled = false;
+  let highest = { total: 0 };
   let progress = '';
   let said = t0;
   for (;;) {
@@ -111,10 +114,15 @@ async function run(id) {
     said = Date.now();
     progress = ((await cell.getByTestId(`progress-${id}`).textContent({ timeout: 1_000 }).catch(() => null)) ?? progress).replace(/\s+/g, ' ').trim();
     console.error(`${id}: ${status} after ${secs.toFixed(0)} s ${progress} (browser RSS peak so far ${gib(peakSoFar())})`);
+    // The processes' big mappings at the highest of these 10-s samples (where the peak is, roughly).
+    const now = chromiumBreakdown();
+    const total = now.reduce((s, p) => s + p.rss, 0);
+    if (total > highest.total) highest = { total, at: secs, progress, procs: now };
     if (ended) {
       const error = status === 'error' ? (await cell.getByTestId(`error-${id}`).textContent({ timeout: 5_000 }).catch(() => null))?.replace(/\s+/g, ' ').trim() : null;
       peakSoFar();
       sampler.stop();
+      console.error(`${id}: highest 10-s sample: ${gib(highest.total)} at ${highest.at?.toFixed(0)} s (${highest.progress}): ${JSON.stringify(highest.procs?.map((p) => ({ type: p.type, rssMiB: Math.round(p.rss / 2 ** 20), big: p.big.map((m) => `${m.rssMiB} MiB in ${m.reservedGiB} GiB ${m.name}`) })))}`);
       return { status: cancelled ? `cancelled after ${limitMin} min` : status, error, seconds: secs, peak, start, lastProgress: cancelled ? progress : undefined };
     }
     if (limitMin > 0 && secs > limitMin * 60 && !cancelled) {
@@ -123,6 +131,40 @@ async function run(id) {
       await cell.getByTestId(`cancel-${id}`).click().catch(() => undefined);
     }
   }
+}
+
+/**
+ * Where the tab's memory is after a cell: per Chromium process (RSS, big mappings: a WebAssembly memory is a
+ * reservation of 8 GiB or more), the page's JavaScript heap, the Data cell's typed arrays, DuckDB's own
+ * accounting (duckdb_memory(), database_size, row counts, memory_limit, threads), and Chromium's per-realm
+ * measurement (main page vs workers) where the page is cross-origin isolated.
+ */
+async function breakdown() {
+  // The processes first: the queries below may grow DuckDB-WASM's heap (which never shrinks).
+  const procs = chromiumBreakdown().map((p) => ({ type: p.type, rssMiB: Math.round(p.rss / 2 ** 20), big: p.big.map((m) => `${m.rssMiB} MiB in ${m.reservedGiB} GiB ${m.name}`) }));
+  const inPage = await page.evaluate(async () => {
+    const out = {};
+    const pm = performance.memory;
+    if (pm) out.mainJsHeapMiB = { used: Math.round(pm.usedJSHeapSize / 2 ** 20), total: Math.round(pm.totalJSHeapSize / 2 ** 20) };
+    const a = window.__atelier?.artifactsOf('data');
+    if (a) {
+      const log = a.interactions;
+      out.logMiB = Math.round(['user', 'item', 'day', 'value', 'channel'].reduce((s, k) => s + (log[k]?.byteLength ?? 0), 0) / 2 ** 20);
+      const db = a.db;
+      out.duckdbMemory = (await db.rows('SELECT tag, memory_usage_bytes AS b FROM duckdb_memory() WHERE memory_usage_bytes > 0')).map((r) => `${r.tag} ${Math.round(r.b / 2 ** 20)} MiB`);
+      out.databaseSize = (await db.rows('PRAGMA database_size')).map((r) => `${r.memory_usage} of ${r.memory_limit}`);
+      out.settings = await db.rows("SELECT name, value FROM duckdb_settings() WHERE name IN ('memory_limit', 'threads', 'preserve_insertion_order')");
+      // Row counts, not duckdb_tables(): its `sql` column spells out the customer_id ENUM's 1.37M values (at share 0.25 it grew DuckDB-WASM's heap by 99 MiB).
+      out.rows = await db.rows('SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM transactions) AS transactions');
+      // (pragma_storage_info is left out: at share 0.25 it grew DuckDB-WASM's memory to its 4 GiB and failed.)
+    }
+    if (globalThis.crossOriginIsolated && performance.measureUserAgentSpecificMemory) {
+      const m = await Promise.race([performance.measureUserAgentSpecificMemory(), new Promise((r) => setTimeout(() => r(null), 60_000))]);
+      if (m) out.realmsMiB = { total: Math.round(m.bytes / 2 ** 20), parts: m.breakdown.filter((b) => b.bytes > 2 ** 20).map((b) => `${Math.round(b.bytes / 2 ** 20)} ${b.types.join('+')} ${b.attribution.map((x) => x.url.split('/').pop() + (x.scope ? `(${x.scope})` : '')).join(',')}`) };
+    }
+    return out;
+  }).catch((e) => ({ error: String(e) }));
+  return { procs, totalMiB: procs.reduce((s, p) => s + p.rssMiB, 0), ...inPage };
 }
 
 await setParam('data-source', 'demo-hm-scale');
@@ -144,6 +186,7 @@ for (const id of cells) {
     );
   }
   console.log(JSON.stringify(line));
+  if (id === 'data' || argv.includes('--breakdown')) console.error(`${id}: memory after: ${JSON.stringify(await breakdown(), null, 1)}`);
   out.cells[id] = line;
   if (id === 'data' && r.status !== 'done') break;
 }

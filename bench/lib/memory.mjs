@@ -62,3 +62,33 @@ export function sampleChildrenRss({ ms = 200, match = /chrom/ } = {}) {
     },
   };
 }
+
+/**
+ * Where the browser's memory is, now: per Chromium process (its --type, RSS) and, per process, its
+ * anonymous mappings over `minMiB` of RSS with their reserved size (a WebAssembly memory is a
+ * reservation of 8 GiB or more; V8's heap cage is 4 GiB; ArrayBuffers and malloc are smaller arenas).
+ */
+export function chromiumBreakdown({ match = /chrom/, minMiB = 32 } = {}) {
+  return children()
+    .filter((p) => match.test(cmdline(p)))
+    .map((pid) => {
+      const type = /--type=([\w-]+)/.exec(cmdline(pid).replace(/\0/g, ' '))?.[1] ?? 'browser';
+      const maps = [];
+      let smaps = '';
+      try {
+        smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+      } catch {
+        // the process ended while we looked
+      }
+      let cur = null;
+      for (const line of smaps.split('\n')) {
+        const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+        if (head) {
+          cur = { size: Number(BigInt(`0x${head[2]}`) - BigInt(`0x${head[1]}`)), name: head[3] || '[anon]', rss: 0 };
+          maps.push(cur);
+        } else if (cur && line.startsWith('Rss:')) cur.rss = Number(/(\d+)/.exec(line)[1]) * 1024;
+      }
+      const big = maps.filter((m) => m.rss >= minMiB * 2 ** 20).sort((a, b) => b.rss - a.rss);
+      return { pid, type, rss: rss(pid), big: big.map((m) => ({ name: m.name, reservedGiB: Number((m.size / 2 ** 30).toFixed(2)), rssMiB: Math.round(m.rss / 2 ** 20) })) };
+    });
+}

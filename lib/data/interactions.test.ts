@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIdMap, compactIds, encodeIds } from './idmap';
 import { InteractionLogBuilder, buildInteractionLog, filterMinCounts, interactionMatrix, rowWeights } from './interactions';
 import { leaveLastOut, splitLastDays, splitLastFraction } from './split';
-import { buildDataset } from './build';
+import { buildDataset, customerTableFor } from './build';
 import { generateDemo, generateDemoTables } from './demo';
 import { Fingerprint, fingerprintTable } from './fingerprint';
 
@@ -43,6 +43,39 @@ describe('interaction log', () => {
     expect(l.itemKeys).toEqual(['q']);
     expect(Array.from(l.user)).toEqual([0, 1]);
     expect(() => b.add(Int32Array.from([3]), Int32Array.from([0]), Int32Array.from([0]), [1])).toThrow('invalid user index at row 2: 3; expected 0..2');
+  });
+
+  it('builder with the row count given: the same log as from kept chunks, and exactly that many rows', () => {
+    const chunks: [Int32Array, Int32Array, Int32Array, number[], number[]][] = [
+      [Int32Array.from([2, 0, 2]), Int32Array.from([1, 1, 0]), Int32Array.from([5, 4, 4]), [1.5, 1, 2], [1, 2, 2]],
+      [Int32Array.from([0]), Int32Array.from([1]), Int32Array.from([3]), [7], [1]],
+      [Int32Array.from([2, 2]), Int32Array.from([0, 0]), Int32Array.from([6, 1]), [3, 4], [2, 1]],
+    ];
+    const kept = new InteractionLogBuilder(['x', 'y', 'z'], ['p', 'q']);
+    const sized = new InteractionLogBuilder(['x', 'y', 'z'], ['p', 'q'], 6);
+    for (const c of chunks) kept.add(...c), sized.add(...c);
+    expect(sized.finish()).toEqual(kept.finish());
+    const over = new InteractionLogBuilder(['x'], ['p'], 1);
+    expect(() => over.add(Int32Array.from([0, 0]), Int32Array.from([0, 0]), Int32Array.from([1, 1]), [1, 1])).toThrow('invalid chunk at row 0: 2 rows; expected at most 1 more (1 in all)');
+    const under = new InteractionLogBuilder(['x'], ['p'], 3);
+    under.add(Int32Array.from([0]), Int32Array.from([0]), Int32Array.from([1]), [1]);
+    expect(() => under.finish()).toThrow('invalid log: 1 rows added; expected 3');
+  });
+
+  it('builder tells each kept key\'s index, and customerTableFor takes those rows instead of a map of ids', () => {
+    const demo = generateDemo({ articles: 50, customers: 80, transactions: 2_000 }, 9);
+    const ids = demo.customers.columns.customer_id.values as string[];
+    const b = new InteractionLogBuilder(ids, demo.articles.columns.article_id.values as string[], 2_000);
+    for (const chunk of demo.transactions(500)) {
+      const c = chunk.table.columns;
+      b.add(chunk.customer, chunk.article, c.t_dat.values as Int32Array, c.price.values as Float64Array);
+    }
+    const log = b.finish();
+    expect(Array.from(b.kept!.users, (r) => ids[r])).toEqual(log.userKeys);
+    expect(log.userKeys.length).toBeLessThan(ids.length);
+    expect(customerTableFor(demo.customers, log.userKeys, b.kept!.users)).toEqual(customerTableFor(demo.customers, log.userKeys));
+    const wrong = Int32Array.from(b.kept!.users, (r) => r + 1);
+    expect(() => customerTableFor(demo.customers, log.userKeys, wrong)).toThrow(`invalid key row for ${log.userKeys[0]}: row ${wrong[0]} holds ${ids[wrong[0]]}; expected the same customer_id`);
   });
 
   it('carries the sales channel through the builder, the day sort, subsets and min-count filters', () => {

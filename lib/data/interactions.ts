@@ -19,11 +19,25 @@ export class InteractionLogBuilder {
   private values: Float32Array[] = [];
   private channels: Uint8Array[] = [];
   private n = 0;
+  /** Whether the chunks carry a sales channel (null before the first chunk). */
+  private hasChannel: boolean | null = null;
+  /** After finish(): per user and item of the log, its index in the key lists given to the constructor. */
+  kept: { users: Int32Array; items: Int32Array } | null = null;
+  /** The columns at their final size, when the row count was given. */
+  private full: { user: Int32Array; item: Int32Array; day: Int32Array; value: Float32Array; channel?: Uint8Array } | null = null;
 
+  /**
+   * `rows`, when known (the hm-scale demo's generator knows it), allocates the log's columns once at that
+   * size: chunks are copied in as they come, and finish() neither keeps the chunks nor concatenates them
+   * (at H&M scale 127 MB less at the peak; exactly `rows` rows must then be added).
+   */
   constructor(
     readonly userKeys: readonly string[],
     readonly itemKeys: readonly string[],
-  ) {}
+    private readonly rows?: number,
+  ) {
+    if (rows !== undefined && !(Number.isInteger(rows) && rows >= 0)) throw new Error(`invalid row count: ${rows}; expected a whole number ≥ 0`);
+  }
 
   /**
    * Adds rows given as indices into the key lists, with their sales channel when the source has one
@@ -35,9 +49,10 @@ export class InteractionLogBuilder {
       throw new Error(`invalid chunk: user ${m}, item ${item.length}, day ${day.length}, value ${value.length}; expected equal lengths`);
     }
     if (channel && channel.length !== m) throw new Error(`invalid chunk: channel ${channel.length}; expected ${m} (user)`);
-    if (this.users.length > 0 && Boolean(channel) !== this.channels.length > 0) {
+    if (this.hasChannel !== null && Boolean(channel) !== this.hasChannel) {
       throw new Error(`invalid chunk at row ${this.n}: ${channel ? 'has' : 'lacks'} a sales channel; expected every chunk to have one or none`);
     }
+    if (this.rows !== undefined && this.n + m > this.rows) throw new Error(`invalid chunk at row ${this.n}: ${m} rows; expected at most ${this.rows - this.n} more (${this.rows} in all)`);
     if (channel) {
       for (let i = 0; i < m; i++) {
         const c = channel[i];
@@ -48,11 +63,23 @@ export class InteractionLogBuilder {
       if (!(user[i] >= 0 && user[i] < this.userKeys.length)) throw new Error(`invalid user index at row ${this.n + i}: ${user[i]}; expected 0..${this.userKeys.length - 1}`);
       if (!(item[i] >= 0 && item[i] < this.itemKeys.length)) throw new Error(`invalid item index at row ${this.n + i}: ${item[i]}; expected 0..${this.itemKeys.length - 1}`);
     }
-    this.users.push(user);
-    this.items.push(item);
-    this.days.push(day);
-    this.values.push(Float32Array.from(value));
-    if (channel) this.channels.push(Uint8Array.from(channel));
+    this.hasChannel = Boolean(channel);
+    if (this.rows !== undefined) {
+      const n = this.rows;
+      this.full ??= { user: new Int32Array(n), item: new Int32Array(n), day: new Int32Array(n), value: new Float32Array(n), ...(channel ? { channel: new Uint8Array(n) } : {}) };
+      const f = this.full;
+      f.user.set(user, this.n);
+      f.item.set(item, this.n);
+      f.day.set(day, this.n);
+      for (let i = 0; i < m; i++) f.value[this.n + i] = value[i];
+      if (channel) for (let i = 0; i < m; i++) f.channel![this.n + i] = channel[i];
+    } else {
+      this.users.push(user);
+      this.items.push(item);
+      this.days.push(day);
+      this.values.push(Float32Array.from(value));
+      if (channel) this.channels.push(Uint8Array.from(channel));
+    }
     this.n += m;
   }
 
@@ -67,17 +94,21 @@ export class InteractionLogBuilder {
       parts.length = 0;
       return out;
     };
-    const user = cat(this.users, (n) => new Int32Array(n));
-    const item = cat(this.items, (n) => new Int32Array(n));
-    const day = cat(this.days, (n) => new Int32Array(n));
-    const value = cat(this.values, (n) => new Float32Array(n));
-    const channel = this.channels.length ? cat(this.channels, (n) => new Uint8Array(n)) : undefined;
+    if (this.rows !== undefined && this.n !== this.rows) throw new Error(`invalid log: ${this.n} rows added; expected ${this.rows}`);
+    const f = this.full;
+    this.full = null;
+    const user = f ? f.user : cat(this.users, (n) => new Int32Array(n));
+    const item = f ? f.item : cat(this.items, (n) => new Int32Array(n));
+    const day = f ? f.day : cat(this.days, (n) => new Int32Array(n));
+    const value = f ? f.value : cat(this.values, (n) => new Float32Array(n));
+    const channel = f ? f.channel : this.channels.length ? cat(this.channels, (n) => new Uint8Array(n)) : undefined;
     const usedU = new Uint8Array(this.userKeys.length);
     const usedI = new Uint8Array(this.itemKeys.length);
     for (let i = 0; i < this.n; i++) (usedU[user[i]] = 1), (usedI[item[i]] = 1);
     const u = compactIds(usedU);
     const it = compactIds(usedI);
     for (let i = 0; i < this.n; i++) (user[i] = u.remap[user[i]]), (item[i] = it.remap[item[i]]);
+    this.kept = { users: u.kept, items: it.kept };
     const log: InteractionLog = {
       nUsers: u.kept.length,
       nItems: it.kept.length,

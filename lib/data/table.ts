@@ -80,6 +80,18 @@ export function filterRows(table: ColumnTable, keep: Uint8Array): ColumnTable {
   return { name: table.name, length: n, columns };
 }
 
+/** Rows start..end-1 of a table: typed columns as views (no copy), string columns as arrays of the same strings. */
+export function sliceRows(table: ColumnTable, start: number, end: number): ColumnTable {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= table.length)) {
+    throw new Error(`invalid row range: ${start}..${end}; expected whole numbers with 0 ≤ start ≤ end ≤ ${table.length}`);
+  }
+  const columns: Record<string, Column> = {};
+  for (const [name, col] of Object.entries(table.columns)) {
+    columns[name] = col.type === 'string' ? { type: 'string', values: col.values.slice(start, end) } : col.type === 'date' ? { type: 'date', values: col.values.subarray(start, end) } : { type: col.type, values: col.values.subarray(start, end) };
+  }
+  return { name: table.name, length: end - start, columns };
+}
+
 /** The value of one cell as text (for error examples and CSV output); null stays null. */
 export function cellText(col: Column, i: number): string | null {
   switch (col.type) {

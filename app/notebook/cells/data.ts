@@ -154,29 +154,32 @@ async function loadDemo(preset: DemoPreset, seed: number, db: DuckDbHandle, ctx:
   ctx.progress({ label: 'Generating articles and customers', done: 0, total: 1, unit: 'steps' });
   const full = DEMO_PRESETS['hm-scale'];
   const demo = generateDemo(scaled ? scaledSizes(full, fraction) : 'hm-scale', seed);
-  await stage(db, 'articles', demo.articles, 'create');
-  await stage(db, 'customers', demo.customers, 'create');
+  await stage(db, 'articles', demo.articles, 'create', HM_SCALE_CHUNK_ROWS);
+  await stage(db, 'customers', demo.customers, 'create', HM_SCALE_CHUNK_ROWS);
   const customerKeys = demo.customers.columns.customer_id.values as string[];
   const articleKeys = demo.articles.columns.article_id.values as string[];
-  const builder = new InteractionLogBuilder(customerKeys, articleKeys);
+  const builder = new InteractionLogBuilder(customerKeys, articleKeys, demo.sizes.transactions);
   // customer_id as an ENUM of the customers' ids keeps 31.8M rows within DuckDB-WASM's memory (lib/data/duckdb/staging.ts).
-  const append = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
+  const tx = await stageEnumKeyedTransactions(db, `customer_key_${Date.now().toString(36)}`);
   let done = 0;
   for (const chunk of demo.transactions(HM_SCALE_CHUNK_ROWS)) {
     check();
-    await append(chunk.table);
+    // Customers as rows of the staged table: DuckDB looks their ENUM value up (no 64-character id per row goes over).
+    await tx.append(chunk.table, chunk.customer);
     const cols = chunk.table.columns;
     builder.add(chunk.customer, chunk.article, cols.t_dat.values as Int32Array, cols.price.values as Float64Array, cols.sales_channel_id.values as Float64Array);
     done += chunk.table.length;
     ctx.progress({ label: 'Generating and loading transactions', done, total: demo.sizes.transactions, unit: 'rows' });
   }
+  await tx.close();
   await swapIn(db);
   const interactions = builder.finish();
   const dataset: BuiltDataset = {
     interactions,
     // Images are optional at this scale: 105k SVG data URLs would take ~150 MB of strings.
     catalog: catalogFor(demo.articles, interactions.itemKeys),
-    customers: customerTableFor(demo.customers, interactions.userKeys),
+    // Customers are the key list itself, in order: each log user's row comes from the builder, not from a map of 1.37M ids.
+    customers: customerTableFor(demo.customers, interactions.userKeys, builder.kept!.users),
     info: { kind: 'demo', name, fingerprint, counts: { articles: demo.articles.length, customers: demo.customers.length, transactions: interactions.user.length } },
     joinIssues: [],
   };

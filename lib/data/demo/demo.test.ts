@@ -5,6 +5,8 @@ import { HM_ARTICLES, HM_CUSTOMERS, HM_TRANSACTIONS } from '../schema';
 import { validateColumns } from '../validate';
 import type { ColumnTable } from '../table';
 import { concatTables } from '../concat';
+import { randomHex64 } from './customers';
+import { mulberry32 } from '../../util/random';
 
 const SEED = 7;
 const tiny = generateDemoTables('tiny', SEED);
@@ -21,6 +23,24 @@ function asData(t: ColumnTable): Record<string, ArrayLike<unknown>> {
 }
 
 describe('demo generator', () => {
+  it('writes customer ids as the hex of each 32-bit draw, low byte first (the ids before the flat-string builder)', () => {
+    const byConcat = (rng: () => number) => {
+      let s = '';
+      for (let k = 0; k < 8; k++) {
+        const w = Math.floor(rng() * 4294967296);
+        for (let b = 0; b < 4; b++) s += ((w >>> (8 * b)) & 255).toString(16).padStart(2, '0');
+      }
+      return s;
+    };
+    const a = mulberry32(11);
+    const b = mulberry32(11);
+    for (let i = 0; i < 2_000; i++) {
+      const id = randomHex64(a);
+      expect(id).toMatch(/^[0-9a-f]{64}$/);
+      expect(id).toBe(byConcat(b));
+    }
+  });
+
   it('is deterministic for a seed and differs across seeds', () => {
     const again = generateDemoTables('tiny', SEED);
     expect(again.transactions.columns.article_id.values).toEqual(tiny.transactions.columns.article_id.values);

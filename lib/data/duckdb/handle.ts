@@ -32,6 +32,30 @@ export interface DuckDbHandle {
 }
 
 /**
+ * Set-up of the one connection: no extension fetches (the machine may be offline, and a failed fetch
+ * surfaces as an obscure error), and every table in an in-memory database attached with COMPRESS
+ * (DuckDB 1.4), whose tables a CHECKPOINT stores with DuckDB's lightweight compression (bit-packing,
+ * dictionaries, FSST, ALP). DuckDB-WASM's own in-memory database keeps them uncompressed: the full
+ * hm-scale demo's tables took 1,694 MiB there and take 537 MiB here (DuckDB's own count; README,
+ * "The hm-scale pipeline in one tab"). See `compressTables`.
+ */
+export const SESSION_SQL = [
+  'SET autoinstall_known_extensions = false',
+  'SET autoload_known_extensions = false',
+  "ATTACH ':memory:' AS atelier (COMPRESS)",
+  'USE atelier',
+];
+
+/**
+ * Compresses the tables written since the last call (a CHECKPOINT of the compressed in-memory database;
+ * row groups already compressed are kept as they are). The load paths call it after each swap and, at
+ * H&M scale, every few million rows, so that no more than that many rows are ever held uncompressed.
+ */
+export async function compressTables(db: Pick<DuckDbHandle, 'run'>): Promise<void> {
+  await db.run('CHECKPOINT');
+}
+
+/**
  * Opens the connection of an instantiated database (BIGINT and DECIMAL as doubles, no extension
  * fetches) and wraps it as a handle. `browserFileProtocol` is duckdb-wasm's
  * `DuckDBDataProtocol.BROWSER_FILEREADER`, passed in so this module needs only duckdb-wasm's types.
@@ -39,9 +63,7 @@ export interface DuckDbHandle {
 export async function connectHandle(db: AsyncDuckDB, browserFileProtocol: number): Promise<DuckDbHandle> {
   await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = await db.connect();
-  // Never try to fetch extensions (the machine may be offline, and a failed fetch surfaces as an obscure error).
-  await conn.query('SET autoinstall_known_extensions = false');
-  await conn.query('SET autoload_known_extensions = false');
+  for (const sql of SESSION_SQL) await conn.query(sql);
   const version = await db.getVersion();
   // One statement at a time: the connection is shared by every cell.
   let chain: Promise<unknown> = Promise.resolve();

@@ -82,8 +82,9 @@ describe('staging and swaps', () => {
 
   it('the enum-keyed transactions table takes chunks and casts back to the customer ids', async () => {
     await stage(db, 'customers', demo.customers, 'create');
-    const append = await stageEnumKeyedTransactions(db, 'customer_key_test');
-    await append(demo.transactions);
+    const tx = await stageEnumKeyedTransactions(db, 'customer_key_test');
+    await tx.append(demo.transactions);
+    await tx.close();
     expect(await count(staging('transactions'))).toBe(demo.transactions.length);
     const [r] = await db.rows<{ t: string }>(`SELECT typeof(customer_id) AS t FROM ${ident(staging('transactions'))} LIMIT 1`);
     expect(r.t).toContain('ENUM');

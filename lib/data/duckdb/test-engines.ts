@@ -13,7 +13,7 @@ import * as wasm from '@duckdb/duckdb-wasm/blocking';
 import { tableToIPC, type Table } from 'apache-arrow';
 import { toArrowTable } from '../arrow';
 import type { ColumnTable } from '../table';
-import type { DuckDbHandle } from './handle';
+import { SESSION_SQL, type DuckDbHandle } from './handle';
 import { literal } from './sql';
 
 /** A handle and how to let it go. */
@@ -69,6 +69,8 @@ export async function duckdbWasm(): Promise<TestHandle> {
   // The app's settings (lib/data/duckdb/handle.ts): BIGINT and DECIMAL as doubles.
   db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
   const conn = db.connect();
+  // And the app's session: tables in the compressed in-memory database.
+  for (const sql of SESSION_SQL) conn.query(sql);
   const rows = <T>(sql: string) => conn.query(sql).toArray().map((r) => r.toJSON() as T);
   const [{ v }] = rows<{ v: string }>('SELECT version() AS v');
   const handle: TestHandle = {
