@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeVector, vectorFromArray, Utf8 } from 'apache-arrow';
+import { makeData, makeVector, vectorFromArray, Utf8 } from 'apache-arrow';
 import { KeyCodes } from './keycodes';
 
 const utf8 = (values: (string | null)[]) => vectorFromArray(values, new Utf8());
@@ -29,6 +29,19 @@ describe('KeyCodes', () => {
     expect(kc.codes(utf8([hex(1), near, hex(2)]))).toBeNull();
     expect(kc.codes(utf8([hex(1), null, hex(2)]))).toBeNull();
     expect(Array.from(kc.codes(utf8([hex(1), hex(2)]))!)).toEqual([1, 2]);
+  });
+
+  it('with keys of one length, finds them also off a word boundary in the buffer, and no string of another length', () => {
+    const keys = ['abcdefgh', 'bcdefghi', 'cdefghij'];
+    const kc = new KeyCodes(utf8(keys));
+    // Values starting at byte 1 of their buffer: the lookups copy each string to a word boundary.
+    const bytes = new TextEncoder().encode('_cdefghijabcdefgh');
+    const odd = makeVector(makeData({ type: new Utf8(), length: 2, valueOffsets: Int32Array.from([1, 9, 17]), data: bytes }));
+    expect(Array.from(kc.codes(odd)!)).toEqual([2, 0]);
+    expect(kc.codes(utf8(['abcdefgh', 'abcdefg']))).toBeNull();
+    expect(kc.codes(utf8(['abcdefgh', 'abcdefghabcdefgh']))).toBeNull();
+    expect(kc.codeOf('bcdefghi')).toBe(1);
+    expect(kc.codeOf('bcdefgh')).toBe(-1);
   });
 
   it('takes keys in several chunks, and refuses what it has no fast path for (a sliced vector, numbers) or duplicate keys', () => {

