@@ -123,7 +123,7 @@ await withBrowserPage({ entry: 'bench/browser/duckdb-load.ts' }, async (page) =>
       }
       if (o.rows !== p.rows) throw new Error(`row counts differ for ${format}: ours ${o.rows}, native ${p.rows}`);
       rowsLoaded = o.rows;
-      const where = o.timings ? ` [page waited ${(o.timings.read / 1000).toFixed(1)} s for the Parquet worker, checked ${(o.timings.check / 1000).toFixed(1)} s, DuckDB ${(o.timings.duckdb / 1000).toFixed(1)} s]` : '';
+      const where = o.timings ? ` [page waited ${(o.timings.read / 1000).toFixed(1)} s for the Parquet worker, checked ${(o.timings.check / 1000).toFixed(1)} s, ENUM codes ${((o.timings.code ?? 0) / 1000).toFixed(1)} s in ${o.coded ?? 0} groups, DuckDB ${(o.timings.duckdb / 1000).toFixed(1)} s]` : '';
       console.error(`duckdb-load: ${format} run ${i + 1}: ours ${o.seconds.toFixed(1)} s (${(o.peak / 2 ** 30).toFixed(2)} GiB)${where}, native ${p.seconds.toFixed(1)} s (${(p.peak / 2 ** 30).toFixed(2)} GiB)`);
       results[format].ours.push(rowsLoaded / o.seconds);
       results[format].peer.push(rowsLoaded / p.seconds);

@@ -78,7 +78,7 @@ w.loadParquetEnum = async () => {
   await db.run('DROP TABLE customer_ids');
   const timings = { read: 0, check: 0, duckdb: 0 };
   const r = await parquetIntoDuckDb(db, tx, HM_SCHEMAS.transactions, 'transactions', 'skip', undefined, { types: { customer_id: 'customer_key' }, timings });
-  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count, timings };
+  return { seconds: (performance.now() - t0) / 1000, rows: r.rows, bad: r.bad.count, timings, coded: r.coded };
 };
 
 /** Runs SQL; returns seconds and the number of result rows. */

@@ -35,18 +35,18 @@ interface Row {
 const rowsOf = (n: number, customer: (i: number) => number, price: (i: number) => number = (i) => 0.01 * (1 + (i % 7))): Row[] =>
   Array.from({ length: n }, (_, i) => ({ day: 18262 + (i % 30), customer: customer(i), article: String(108775000 + (i % 13)).padStart(10, '0'), price: price(i), channel: 1 + (i % 2) }));
 
-/** Writes rows as a transactions Parquet file in row groups of 2048 rows (DuckDB's writer cuts groups by vectors). */
-async function parquetFile(name: string, rows: Row[]): Promise<File> {
+/** Writes rows as a transactions Parquet file in row groups of `group` rows (DuckDB's writer cuts groups by 2048-row vectors). */
+async function parquetFile(name: string, rows: Row[], group = 2048): Promise<File> {
   const p = path.join(dir, name);
   const csv = path.join(dir, `${name}.csv`);
   writeFileSync(csv, `d,c,a,p,s\n${rows.map((r) => `${r.day},${hex(r.customer)},${r.article},${r.price},${r.channel}`).join('\n')}\n`);
   await native.run(
     `COPY (SELECT DATE '1970-01-01' + d AS t_dat, c AS customer_id, a AS article_id, p AS price, s AS sales_channel_id
            FROM read_csv(${literal(csv)}, header = true, columns = {'d': 'INTEGER', 'c': 'VARCHAR', 'a': 'VARCHAR', 'p': 'DOUBLE', 's': 'INTEGER'}))
-     TO ${literal(p)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`,
+     TO ${literal(p)} (FORMAT parquet, ROW_GROUP_SIZE ${group})`,
   );
   const file = new File([readFileSync(p)], name);
-  expect((await openParquet(file, name)).rowGroups.length).toBe(Math.ceil(rows.length / 2048));
+  expect((await openParquet(file, name)).rowGroups.length).toBe(Math.ceil(rows.length / group));
   return file;
 }
 
@@ -80,11 +80,23 @@ describe('parquetIntoDuckDb on DuckDB-WASM', () => {
     expect(r.bad.count).toBe(0);
     expect(await loaded('tx')).toEqual(rows);
     expect(progress).toEqual([2048, 4096, 5000]);
+    // Every group went in as the ENUM's codes (no group needed DuckDB's cast).
+    expect(r.coded).toBe(3);
     const [{ t }] = await db.rows<{ t: string }>("SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'tx' AND column_name = 'customer_id'");
     expect(t).toMatch(/^ENUM/);
     // No helper table is left behind.
     expect(await db.hasTable('tx_chunk')).toBe(false);
     expect(await db.hasTable('tx_converted')).toBe(false);
+    expect(await db.hasTable('tx_keys')).toBe(false);
+  });
+
+  it('keeps file order within groups of several vectors appended as ENUM codes', async () => {
+    const rows = rowsOf(25_000, (i) => (i * 17) % CUSTOMERS);
+    const file = await parquetFile('big-groups.parquet', rows, 10_240);
+    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx4', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+    expect(r.coded).toBe(3);
+    expect(r.rows).toBe(25_000);
+    expect(await loaded('tx4')).toEqual(rows);
   });
 
   it('names ids that are not customers and rows the validator rejects by row, and keeps every other row in file order', async () => {
@@ -98,6 +110,8 @@ describe('parquetIntoDuckDb on DuckDB-WASM', () => {
     );
     const file = await parquetFile('unknown.parquet', rows);
     const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx2', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+    // Only group 1 goes in as codes: groups 2 and 4 name ids that are not customers, group 3 needs the validator.
+    expect(r.coded).toBe(1);
     const bad = rows.map((_, i) => i).filter((i) => unknown(i) || i === 4100);
     expect(r.bad.count).toBe(bad.length);
     // Within a group the validator's rows come before the ids that did not convert; groups come in file order.

@@ -5,19 +5,24 @@
  * with any doubt goes through the row-level validator (lib/data/validate),
  * which names the bad rows and drops them. Reading (Parquet worker), checking
  * (this thread) and inserting (DuckDB's worker) overlap, one group apart.
- * Columns typed anew (customer_id as an ENUM) are converted by DuckDB as the
- * group is appended; a group where a value does not convert goes through a
- * converting copy that names the rows. CSV: ./csv-load.
+ * Columns typed anew as an ENUM (customer_id) are mapped to the ENUM's codes
+ * here (lib/data/keycodes) and DuckDB appends the 4-byte codes, turned into
+ * the ENUM by a list lookup, instead of hashing a 64-character string a row
+ * into its 1.37M-value dictionary (bench/duckdb-load parquet-enum); a group
+ * where a value is not in the ENUM goes through a converting copy that names
+ * the rows. Other replaced types are converted by DuckDB as the group is
+ * appended, with the same fallback. CSV: ./csv-load.
  */
-import { tableFromIPC } from 'apache-arrow';
+import { Table, makeVector, tableFromIPC, tableToIPC, type Vector } from 'apache-arrow';
 import { arrowIsClean } from '../arrow-validate';
+import { KeyCodes } from '../keycodes';
 import { BadRowCollector, DataError, MAX_LISTED, enforceBadRowPolicy, type BadRow, type BadRowPolicy, type BadRows } from '../errors';
 import { arrowColumns, openParquet } from '../parquet';
 import { duckdbType, type TableSchema } from '../schema';
 import type { ColumnTable } from '../table';
 import { validateColumns } from '../validate';
 import type { DuckDbHandle } from './handle';
-import { ident } from './sql';
+import { ident, literal } from './sql';
 import type { RowOf } from './checks';
 import { rowMap } from './csv-load';
 
@@ -30,8 +35,8 @@ export interface ParquetLoadOptions {
   types?: Record<string, string>;
   /** Called between row groups; throws to cancel. */
   check?: () => void;
-  /** Filled with where the time went (ms): waiting for the Parquet worker, checking in the page, DuckDB. */
-  timings?: { read: number; check: number; duckdb: number };
+  /** Filled with where the time went (ms): waiting for the Parquet worker, checking in the page, ENUM codes in the page, DuckDB. */
+  timings?: { read: number; check: number; code?: number; duckdb: number };
 }
 
 /** Streams a Parquet file into `table` (created), row group by row group. Returns the rows loaded and the bad rows. */
@@ -43,7 +48,7 @@ export async function parquetIntoDuckDb(
   policy: BadRowPolicy,
   onProgress?: (done: number, total: number) => void,
   options: ParquetLoadOptions = {},
-): Promise<{ rows: number; bad: BadRows; rowOf?: RowOf }> {
+): Promise<{ rows: number; bad: BadRows; rowOf?: RowOf; coded: number }> {
   const types = options.types ?? {};
   const h = await openParquet(file, file.name);
   for (const c of schema.columns) {
@@ -57,10 +62,13 @@ export async function parquetIntoDuckDb(
   const target = ident(table);
   const chunk = ident(`${table}_chunk`);
   const converted = ident(`${table}_converted`);
+  const keys = ident(`${table}_keys`);
   const typed = Object.keys(types).length > 0;
   await db.run(`DROP TABLE IF EXISTS ${target}`);
   await db.run(`DROP TABLE IF EXISTS ${chunk}`);
   await db.run(`DROP TABLE IF EXISTS ${converted}`);
+  await db.run(`DROP TABLE IF EXISTS ${keys}`);
+  const coders = await enumCoders(db, types, keys);
   await db.run(`CREATE TABLE ${target} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
   const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)}) AS ${ident(c.name)}` : ident(c.name))).join(', ');
   // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
@@ -79,17 +87,24 @@ export async function parquetIntoDuckDb(
   let t = performance.now();
   const lap = (k: keyof typeof tm) => {
     const now = performance.now();
-    tm[k] += now - t;
+    tm[k] = (tm[k] ?? 0) + now - t;
     t = now;
   };
-  // Typed columns (an ENUM) are converted by DuckDB while appending: an append is one statement, so a value that does
-  // not convert fails it whole and nothing of the group is kept. That group, and every later one, then goes through the
-  // converting path below, which names the rows that did not convert.
-  let direct = typed;
-  const ingest = async (g: number, data: Uint8Array | ColumnTable, rows: number, rowCol: string, inOrder: boolean) => {
+  // Replaced types that are not all ENUMs are converted by DuckDB while appending: an append is one statement, so a
+  // value that does not convert fails it whole and nothing of the group is kept. That group, and every later one, then
+  // goes through the converting path below, which names the rows that did not convert. With ENUMs, a group that could
+  // not be coded has a value that is null or not in the ENUM: it goes through the converting path straight away.
+  let direct = typed && !coders;
+  const ingest = async (g: number, data: Uint8Array | ColumnTable, rows: number, rowCol: string, inOrder: boolean, coded: boolean) => {
     const { rowStart, rowEnd } = h.rowGroups[g];
     if (rows > 0) {
-      if (!typed && inOrder) {
+      if (coded) {
+        // ENUM columns arrive as their codes; the list of the ENUM's values (one row of the keys table) turns each back.
+        const cols = names.map((n) => (coders!.has(n) ? `k.${coders!.get(n)!.list}[c.${ident(n)} + 1]` : `c.${ident(n)}`));
+        await db.insert(`${table}_chunk`, data, 'create');
+        await db.run(`INSERT INTO ${target} SELECT ${cols.join(', ')} FROM ${chunk} c, ${keys} k`);
+        await db.run(`DROP TABLE ${chunk}`);
+      } else if (!typed && inOrder) {
         // The IPC bytes are transferred to DuckDB's worker, not copied.
         await db.insert(table, data, 'append');
       } else {
@@ -130,6 +145,7 @@ export async function parquetIntoDuckDb(
     onProgress?.(rowEnd, h.numRows);
   };
   let ingesting: Promise<void> = Promise.resolve();
+  let codedGroups = 0;
   for (let g = 0; g < h.rowGroups.length; g++) {
     const ipc = await next!;
     lap('read');
@@ -164,20 +180,72 @@ export async function parquetIntoDuckDb(
     // Arrow appends by position: only when the file's columns come in the schema's order (a validated table always does).
     const inOrder = !(data instanceof Uint8Array) || arrow.schema.fields.map((f) => f.name).join('\0') === names.join('\0');
     lap('check');
+    // A clean group whose ENUM columns are all found gets them as codes; any other goes the ways below, which name rows.
+    const codes = coders && data instanceof Uint8Array && inOrder ? codedIpc(arrow, coders) : null;
+    if (codes) {
+      data = codes;
+      codedGroups++;
+    }
+    lap('code');
     await ingesting;
     lap('duckdb');
     for (const b of groupBad) bad.add(b);
     bad.count += unlisted;
-    ingesting = ingest(g, data, rows, rowCol, inOrder);
+    ingesting = ingest(g, data, rows, rowCol, inOrder, codes !== null);
     // A failed ingest is reported when it is awaited (next group, or the end), not as an unhandled rejection.
     ingesting.catch(() => undefined);
   }
   await ingesting;
   lap('duckdb');
+  await db.run(`DROP TABLE IF EXISTS ${keys}`);
   const result = bad.result();
   enforceBadRowPolicy(result, policy);
   const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM ${ident(table)}`);
   // The table's rows map back to the file's rows when every dropped row is listed (else later messages say no row).
   const exact = result.listed && result.listed.length === result.count;
-  return { rows: n, bad: result, rowOf: exact ? rowMap(result.listed!.map((b) => b.row).sort((a, b) => a - b)) : undefined };
+  return { rows: n, bad: result, rowOf: exact ? rowMap(result.listed!.map((b) => b.row).sort((a, b) => a - b)) : undefined, coded: codedGroups };
+}
+
+/** An ENUM column's codes: looked up in the page (`codes`), turned back by DuckDB from column `list` of the keys table. */
+interface EnumCoder {
+  codes: KeyCodes;
+  list: string;
+}
+
+/**
+ * When every replaced type is an ENUM: the keys table `keys` (one row, each ENUM's values in code order as a list
+ * of the ENUM) and a coder per column. Null otherwise (the groups are then converted by DuckDB as they are appended).
+ */
+async function enumCoders(db: DuckDbHandle, types: Record<string, string>, keys: string): Promise<Map<string, EnumCoder> | null> {
+  const entries = Object.entries(types);
+  if (entries.length === 0) return null;
+  for (const [, t] of entries) {
+    const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM duckdb_types() WHERE logical_type = 'ENUM' AND type_name = ${literal(t)}`);
+    if (Number(n) === 0) return null;
+  }
+  const list = (k: number) => ident(`k${k}`);
+  await db.run(`CREATE TEMP TABLE ${keys} AS SELECT ${entries.map(([, t], k) => `CAST(enum_range(NULL::${t}) AS ${t}[]) AS ${list(k)}`).join(', ')}`);
+  const coders = new Map<string, EnumCoder>();
+  for (const [k, [c]] of entries.entries()) {
+    const values = (await db.arrow(`SELECT CAST(unnest(${list(k)}) AS VARCHAR) AS v FROM ${keys}`)).getChild('v')!;
+    coders.set(c, { codes: new KeyCodes(values), list: list(k) });
+  }
+  return coders;
+}
+
+/** The group as IPC bytes with each ENUM column replaced by its codes, or null when a value is null or not in the ENUM. */
+function codedIpc(arrow: Table, coders: Map<string, EnumCoder>): Uint8Array | null {
+  const cols: Record<string, Vector> = {};
+  for (const f of arrow.schema.fields) {
+    const v = arrow.getChild(f.name)!;
+    const coder = coders.get(f.name);
+    if (!coder) {
+      cols[f.name] = v;
+      continue;
+    }
+    const codes = coder.codes.codes(v);
+    if (!codes) return null;
+    cols[f.name] = makeVector(codes);
+  }
+  return tableToIPC(new Table(cols), 'stream');
 }
