@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { openParquet } from '../parquet';
 import { HM_TRANSACTIONS } from '../schema';
 import { literal } from './sql';
-import { parquetIntoDuckDb } from './stream';
+import { ENUM_CODES_MIN_VALUES, parquetIntoDuckDb } from './stream';
 import { duckdbWasm, type TestHandle } from './test-engines';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'atelier-stream-'));
@@ -75,7 +75,7 @@ describe('parquetIntoDuckDb on DuckDB-WASM', () => {
     const rows = rowsOf(5000, (i) => i % CUSTOMERS);
     const file = await parquetFile('clean.parquet', rows);
     const progress: number[] = [];
-    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx', 'skip', (done) => progress.push(done), { types: { customer_id: 'customer_key' } });
+    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx', 'skip', (done) => progress.push(done), { types: { customer_id: 'customer_key' }, enumCodesMinValues: 1 });
     expect(r.rows).toBe(5000);
     expect(r.bad.count).toBe(0);
     expect(await loaded('tx')).toEqual(rows);
@@ -90,10 +90,21 @@ describe('parquetIntoDuckDb on DuckDB-WASM', () => {
     expect(await db.hasTable('tx_keys')).toBe(false);
   });
 
+  it('leaves an ENUM smaller than enumCodesMinValues to DuckDB\'s cast, with the same rows', async () => {
+    const rows = rowsOf(5000, (i) => (i * 7) % CUSTOMERS);
+    const file = await parquetFile('small-enum.parquet', rows);
+    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx5', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+    expect(CUSTOMERS).toBeLessThan(ENUM_CODES_MIN_VALUES);
+    expect(r.coded).toBe(0);
+    expect(r.rows).toBe(5000);
+    expect(await loaded('tx5')).toEqual(rows);
+    expect(await db.hasTable('tx5_keys')).toBe(false);
+  });
+
   it('keeps file order within groups of several vectors appended as ENUM codes', async () => {
     const rows = rowsOf(25_000, (i) => (i * 17) % CUSTOMERS);
     const file = await parquetFile('big-groups.parquet', rows, 10_240);
-    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx4', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx4', 'skip', undefined, { types: { customer_id: 'customer_key' }, enumCodesMinValues: 1 });
     expect(r.coded).toBe(3);
     expect(r.rows).toBe(25_000);
     expect(await loaded('tx4')).toEqual(rows);
@@ -109,7 +120,7 @@ describe('parquetIntoDuckDb on DuckDB-WASM', () => {
       (i) => (i === 4100 ? -1 : 0.01 * (1 + (i % 7))),
     );
     const file = await parquetFile('unknown.parquet', rows);
-    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx2', 'skip', undefined, { types: { customer_id: 'customer_key' } });
+    const r = await parquetIntoDuckDb(db, file, HM_TRANSACTIONS, 'tx2', 'skip', undefined, { types: { customer_id: 'customer_key' }, enumCodesMinValues: 1 });
     // Only group 1 goes in as codes: groups 2 and 4 name ids that are not customers, group 3 needs the validator.
     expect(r.coded).toBe(1);
     const bad = rows.map((_, i) => i).filter((i) => unknown(i) || i === 4100);

@@ -35,9 +35,22 @@ export interface ParquetLoadOptions {
   types?: Record<string, string>;
   /** Called between row groups; throws to cancel. */
   check?: () => void;
+  /**
+   * ENUM columns go to DuckDB as codes only when every replaced ENUM has at least this many values (default
+   * ENUM_CODES_MIN_VALUES); below it DuckDB casts the strings itself as it appends.
+   */
+  enumCodesMinValues?: number;
   /** Filled with where the time went (ms): waiting for the Parquet worker, checking in the page, ENUM codes in the page, DuckDB. */
   timings?: { read: number; check: number; code?: number; duckdb: number };
 }
+
+/**
+ * The smallest ENUM the codes pay for. bench/duckdb-load parquet-enum (pqappend branch, load 4-5, alternated with
+ * DuckDB's cast): with the hm-scale customers' 1.37M values the codes took the full load from 44.8-61.0 s to
+ * 42.5-52.2 s and ~10% less CPU; with `--quick`'s 100k values they were slower (618k-698k against 714k-829k rows/s),
+ * DuckDB's cast into a small dictionary being cheap. The crossover lies between the two; 1M is a round value in it.
+ */
+export const ENUM_CODES_MIN_VALUES = 1_000_000;
 
 /** Streams a Parquet file into `table` (created), row group by row group. Returns the rows loaded and the bad rows. */
 export async function parquetIntoDuckDb(
@@ -68,7 +81,7 @@ export async function parquetIntoDuckDb(
   await db.run(`DROP TABLE IF EXISTS ${chunk}`);
   await db.run(`DROP TABLE IF EXISTS ${converted}`);
   await db.run(`DROP TABLE IF EXISTS ${keys}`);
-  const coders = await enumCoders(db, types, keys);
+  const coders = await enumCoders(db, types, keys, options.enumCodesMinValues ?? ENUM_CODES_MIN_VALUES);
   await db.run(`CREATE TABLE ${target} (${schema.columns.map((c) => `${ident(c.name)} ${typeOf(c)}`).join(', ')})`);
   const select = schema.columns.map((c) => (types[c.name] ? `TRY_CAST(${ident(c.name)} AS ${typeOf(c)}) AS ${ident(c.name)}` : ident(c.name))).join(', ');
   // Values that do not convert to a replaced type (an id that is not in the ENUM) are bad rows, not a failed load.
@@ -216,12 +229,15 @@ interface EnumCoder {
  * When every replaced type is an ENUM: the keys table `keys` (one row, each ENUM's values in code order as a list
  * of the ENUM) and a coder per column. Null otherwise (the groups are then converted by DuckDB as they are appended).
  */
-async function enumCoders(db: DuckDbHandle, types: Record<string, string>, keys: string): Promise<Map<string, EnumCoder> | null> {
+async function enumCoders(db: DuckDbHandle, types: Record<string, string>, keys: string, minValues: number): Promise<Map<string, EnumCoder> | null> {
+  if (!(minValues >= 0)) throw new Error(`invalid enumCodesMinValues: ${minValues}; expected a number ≥ 0`);
   const entries = Object.entries(types);
   if (entries.length === 0) return null;
   for (const [, t] of entries) {
     const [{ n }] = await db.rows<{ n: number }>(`SELECT count(*) AS n FROM duckdb_types() WHERE logical_type = 'ENUM' AND type_name = ${literal(t)}`);
     if (Number(n) === 0) return null;
+    const [{ size }] = await db.rows<{ size: number }>(`SELECT len(enum_range(NULL::${t})) AS size`);
+    if (Number(size) < minValues) return null;
   }
   const list = (k: number) => ident(`k${k}`);
   await db.run(`CREATE TEMP TABLE ${keys} AS SELECT ${entries.map(([, t], k) => `CAST(enum_range(NULL::${t}) AS ${t}[]) AS ${list(k)}`).join(', ')}`);
