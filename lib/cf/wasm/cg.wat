@@ -120,6 +120,8 @@
     (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $x0 v128) (local $x1 v128)
     (local $u0 v128) (local $u1 v128) (local $w0 v128) (local $w1 v128)
     (local $ca f32) (local $cb f32) (local $da f32) (local $db f32) (local $sa v128) (local $sb v128)
+    (local $sink v128) (local $q i32) (local $half i32)
+    (local.set $half (i32.and (i32.shr_u (local.get $rowb) (i32.const 1)) (i32.const -16)))
     (local.set $j (local.get $e))
     (block $done
       (loop $pairs
@@ -140,6 +142,20 @@
               (i32.add (local.get $y)
                 (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb)))
               (local.get $odd)))))
+        ;; touch the rows 8 entries ahead (their first and third cache lines) when they will be gathered,
+        ;; so their TLB entries and lines are on the way before the dot products need them
+        (local.set $q (i32.add (local.get $j) (i32.const 9)))
+        (if (i32.and (i32.lt_u (local.get $q) (local.get $end))
+                     (i32.or (local.get $res) (i32.ge_u (i32.sub (local.get $q) (local.get $e)) (local.get $nb))))
+          (then
+            (local.set $q (i32.add (local.get $y)
+              (i32.mul (i32.load offset=32 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (local.get $q))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (i32.add (local.get $q) (local.get $half)))))
+            (local.set $q (i32.add (local.get $y)
+              (i32.mul (i32.load offset=36 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (local.get $q))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (i32.add (local.get $q) (local.get $half)))))))
         ;; da = y_a·v, db = y_b·v (two accumulators each), 8 floats a step, then 4
         (local.set $a0 (v128.const f32x4 0 0 0 0))
         (local.set $a1 (v128.const f32x4 0 0 0 0))
@@ -224,12 +240,15 @@
             (local.set $o (i32.add (local.get $o) (i32.const 16)))
             (br $lx)))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
-        (br $pairs))))
+        (br $pairs)))
+    ;; keep the touches: their OR goes to the 16 bytes before g, which nothing reads
+    (v128.store (i32.sub (local.get $g) (i32.const 16)) (local.get $sink)))
 
   ;; Solves rows [r0, r1). yty: k×k f32 (YᵀY + λI); y: fixed factors; x:
   ;; target factors (updated in place); indptr/indices: i32 CSR; conf: f32
-  ;; confidences; scratch: per thread, 3·k f32 (r, p, Ap) then room for the
-  ;; row copy of $pass (copy entries, even, times k f32).
+  ;; confidences; scratch: per thread, 3·k f32 (r, p, Ap), 16 bytes where
+  ;; $pass leaves its touches, then room for its row copy (copy entries,
+  ;; even, times k f32).
   (func (export "solve")
     (param $r0 i32) (param $r1 i32) (param $k i32) (param $steps i32)
     (param $yty i32) (param $y i32) (param $x i32)
@@ -242,7 +261,7 @@
     (local.set $rv (local.get $scratch))
     (local.set $pv (i32.add (local.get $rv) (local.get $rowb)))
     (local.set $ap (i32.add (local.get $pv) (local.get $rowb)))
-    (local.set $g (i32.add (local.get $ap) (local.get $rowb)))
+    (local.set $g (i32.add (i32.add (local.get $ap) (local.get $rowb)) (i32.const 16)))
     (local.set $u (local.get $r0))
     (block $rows_done
       (loop $rows

@@ -36,8 +36,8 @@ export const COPY_BYTES = 4 << 20;
 /** Entries of one row the kernel copies (even, at least 2). */
 export const copyEntries = (k: number) => Math.max(2, Math.floor(COPY_BYTES / (k * 4)) & ~1);
 
-/** Bytes of one thread's scratch: r, p, Ap (k f32 each) and the row copy. */
-export const scratchBytes = (k: number) => align(3 * k * 4) + copyEntries(k) * k * 4;
+/** Bytes of one thread's scratch: r, p, Ap (k f32 each), 16 bytes for the kernel's prefetching loads, the row copy. */
+export const scratchBytes = (k: number) => align(3 * k * 4) + 16 + copyEntries(k) * k * 4;
 
 /** Bytes of the kernel's memory header for k factors and T threads: YᵀY, the Gram slots, per-thread scratch, the counters. */
 export function kernelHeaderBytes(k: number, T: number): number {
