@@ -276,6 +276,24 @@ describe('the SIMD kernel on a pool of threads', () => {
     }
   });
 
+  it('gives the same factors bit for bit whether a row\'s factor rows are copied for the CG steps or gathered on each (copy 0, 4 and all; 1 and 3 threads)', async () => {
+    const rand = mulberry32Fixture(5);
+    const rows: number[] = [];
+    const cols: number[] = [];
+    // Rows of 1 to 40 entries (odd and even counts, longer and shorter than the copy of 4).
+    for (let u = 0; u < 400; u++) for (let t = 0, n = 1 + Math.floor(rand() * 40); t < n; t++) (rows.push(u), cols.push(Math.floor(rand() * 300)));
+    const weights = csrFromCoo(400, 300, rows, cols);
+    const p = { ...PARAMS, factors: 12, regularization: 0.1, iterations: 3 };
+    const all = await fitAls(weights, p, { solver: makeSolver('cg'), computeLoss: false });
+    for (const threads of [1, 3]) {
+      for (const copyEntries of [0, 4, undefined]) {
+        const m = await fitAls(weights, p, { solver: wasmCgSolver({ threads, spawn: spawnNodeCgThread, copyEntries }), computeLoss: false });
+        expect(Array.from(m.userFactors), `${threads} threads, copy ${copyEntries}`).toEqual(Array.from(all.userFactors));
+        expect(Array.from(m.itemFactors), `${threads} threads, copy ${copyEntries}`).toEqual(Array.from(all.itemFactors));
+      }
+    }
+  });
+
   it('is deterministic for a seed and thread count, and ranks like exact', async () => {
     const { weights } = fixture();
     const a = await fitAls(weights, PARAMS, { solver: threaded(2), computeLoss: false });

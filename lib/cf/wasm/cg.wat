@@ -50,23 +50,6 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $l))))
 
-  ;; y[j] += s1·x1[j] + s2·x2[j], j < k: two rows per pass over y.
-  (func $axpy2 (param $s1 f32) (param $x1 i32) (param $s2 f32) (param $x2 i32) (param $y i32) (param $k i32)
-    (local $sv1 v128) (local $sv2 v128) (local $j i32) (local $end i32)
-    (local.set $sv1 (f32x4.splat (local.get $s1)))
-    (local.set $sv2 (f32x4.splat (local.get $s2)))
-    (local.set $end (i32.shl (local.get $k) (i32.const 2)))
-    (block $done
-      (loop $l
-        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
-        (v128.store (i32.add (local.get $y) (local.get $j))
-          (f32x4.add (v128.load (i32.add (local.get $y) (local.get $j)))
-            (f32x4.add
-              (f32x4.mul (local.get $sv1) (v128.load (i32.add (local.get $x1) (local.get $j))))
-              (f32x4.mul (local.get $sv2) (v128.load (i32.add (local.get $x2) (local.get $j)))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $l))))
-
   ;; out = s · m v for a symmetric m (k × k, row-major), computed as
   ;; Σ_b v[b] · m[b, :] so every step is a lane-wise multiply-add (no
   ;; horizontal sums): blocks of 16 outputs in four registers, then blocks of 4.
@@ -123,60 +106,178 @@
         (br $l4)))
   )
 
+  ;; One pass over the entries [e, end) of a row: out += Σ s_j y_j with
+  ;; s_j = c_j − (c_j − 1)(y_j·v) (the residual pass, $res = 1) or
+  ;; (c_j − 1)(y_j·v) (a CG step). y_j is the fixed factor row of entry j,
+  ;; gathered by index; the first $nb entries (even) are read from the row
+  ;; copy g (entry t at g + t·rowb) instead, which the residual pass fills,
+  ;; so the later passes stream them in order instead of gathering them again
+  ;; (a random gather misses the TLB on large factor matrices). Entries go
+  ;; in pairs sharing the loads of v, an odd last one with a zero partner.
+  (func $pass (param $res i32) (param $v i32) (param $out i32) (param $e i32) (param $end i32) (param $nb i32) (param $g i32)
+    (param $y i32) (param $indices i32) (param $conf i32) (param $rowb i32)
+    (local $j i32) (local $t i32) (local $ya i32) (local $yb i32) (local $ga i32) (local $o i32) (local $odd i32)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $x0 v128) (local $x1 v128)
+    (local $u0 v128) (local $u1 v128) (local $w0 v128) (local $w1 v128)
+    (local $ca f32) (local $cb f32) (local $da f32) (local $db f32) (local $sa v128) (local $sb v128)
+    (local $sink v128) (local $q i32) (local $half i32)
+    (local.set $half (i32.and (i32.shr_u (local.get $rowb) (i32.const 1)) (i32.const -16)))
+    (local.set $j (local.get $e))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $t (i32.sub (local.get $j) (local.get $e)))
+        (local.set $odd (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
+        (local.set $ca (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $cb (select (f32.const 1) (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))) (local.get $odd)))
+        (local.set $ga (i32.add (local.get $g) (i32.mul (local.get $t) (local.get $rowb))))
+        (if (i32.and (i32.lt_u (local.get $t) (local.get $nb)) (i32.eqz (local.get $res)))
+          (then
+            (local.set $ya (local.get $ga))
+            (local.set $yb (i32.add (local.get $ga) (local.get $rowb))))
+          (else
+            (local.set $ya (i32.add (local.get $y)
+              (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+            (local.set $yb (select (local.get $ya)
+              (i32.add (local.get $y)
+                (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb)))
+              (local.get $odd)))))
+        ;; touch the rows 8 entries ahead (their first and third cache lines) when they will be gathered,
+        ;; so their TLB entries and lines are on the way before the dot products need them
+        (local.set $q (i32.add (local.get $j) (i32.const 9)))
+        (if (i32.and (i32.lt_u (local.get $q) (local.get $end))
+                     (i32.or (local.get $res) (i32.ge_u (i32.sub (local.get $q) (local.get $e)) (local.get $nb))))
+          (then
+            (local.set $q (i32.add (local.get $y)
+              (i32.mul (i32.load offset=32 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (local.get $q))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (i32.add (local.get $q) (local.get $half)))))
+            (local.set $q (i32.add (local.get $y)
+              (i32.mul (i32.load offset=36 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (local.get $q))))
+            (local.set $sink (v128.or (local.get $sink) (v128.load (i32.add (local.get $q) (local.get $half)))))))
+        ;; da = y_a·v, db = y_b·v (two accumulators each), 8 floats a step, then 4
+        (local.set $a0 (v128.const f32x4 0 0 0 0))
+        (local.set $a1 (v128.const f32x4 0 0 0 0))
+        (local.set $b0 (v128.const f32x4 0 0 0 0))
+        (local.set $b1 (v128.const f32x4 0 0 0 0))
+        (local.set $o (i32.const 0))
+        (if (i32.and (i32.lt_u (local.get $t) (local.get $nb)) (local.get $res))
+          (then
+            ;; the residual pass also copies both rows into g
+            (block $c8
+              (loop $l8c
+                (br_if $c8 (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $rowb)))
+                (local.set $x0 (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
+                (local.set $x1 (v128.load offset=16 (i32.add (local.get $v) (local.get $o))))
+                (local.set $u0 (v128.load offset=0 (i32.add (local.get $ya) (local.get $o))))
+                (local.set $u1 (v128.load offset=16 (i32.add (local.get $ya) (local.get $o))))
+                (local.set $w0 (v128.load offset=0 (i32.add (local.get $yb) (local.get $o))))
+                (local.set $w1 (v128.load offset=16 (i32.add (local.get $yb) (local.get $o))))
+                (v128.store offset=0 (i32.add (local.get $ga) (local.get $o)) (local.get $u0))
+                (v128.store offset=16 (i32.add (local.get $ga) (local.get $o)) (local.get $u1))
+                (v128.store offset=0 (i32.add (i32.add (local.get $ga) (local.get $rowb)) (local.get $o)) (local.get $w0))
+                (v128.store offset=16 (i32.add (i32.add (local.get $ga) (local.get $rowb)) (local.get $o)) (local.get $w1))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $u0) (local.get $x0))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $u1) (local.get $x1))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (local.get $x0))))
+                (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $w1) (local.get $x1))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $l8c)))
+            (if (i32.lt_u (local.get $o) (local.get $rowb))
+              (then
+                (local.set $x0 (v128.load (i32.add (local.get $v) (local.get $o))))
+                (local.set $u0 (v128.load (i32.add (local.get $ya) (local.get $o))))
+                (local.set $w0 (v128.load (i32.add (local.get $yb) (local.get $o))))
+                (v128.store (i32.add (local.get $ga) (local.get $o)) (local.get $u0))
+                (v128.store (i32.add (i32.add (local.get $ga) (local.get $rowb)) (local.get $o)) (local.get $w0))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $u0) (local.get $x0))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (local.get $x0)))))))
+          (else
+            (block $d8
+              (loop $l8
+                (br_if $d8 (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $rowb)))
+                (local.set $x0 (v128.load offset=0 (i32.add (local.get $v) (local.get $o))))
+                (local.set $x1 (v128.load offset=16 (i32.add (local.get $v) (local.get $o))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load offset=0 (i32.add (local.get $ya) (local.get $o))) (local.get $x0))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 (i32.add (local.get $ya) (local.get $o))) (local.get $x1))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (v128.load offset=0 (i32.add (local.get $yb) (local.get $o))) (local.get $x0))))
+                (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (v128.load offset=16 (i32.add (local.get $yb) (local.get $o))) (local.get $x1))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $l8)))
+            (if (i32.lt_u (local.get $o) (local.get $rowb))
+              (then
+                (local.set $x0 (v128.load (i32.add (local.get $v) (local.get $o))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (i32.add (local.get $ya) (local.get $o))) (local.get $x0))))
+                (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (v128.load (i32.add (local.get $yb) (local.get $o))) (local.get $x0))))))))
+        (local.set $a0 (f32x4.add (local.get $a0) (local.get $a1)))
+        (local.set $b0 (f32x4.add (local.get $b0) (local.get $b1)))
+        (local.set $da (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+          (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+        (local.set $db (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $b0)) (f32x4.extract_lane 1 (local.get $b0)))
+          (f32.add (f32x4.extract_lane 2 (local.get $b0)) (f32x4.extract_lane 3 (local.get $b0)))))
+        ;; the coefficients; a missing partner (odd end) gets 0
+        (if (local.get $res)
+          (then
+            (local.set $sa (f32x4.splat (f32.sub (local.get $ca) (f32.mul (f32.sub (local.get $ca) (f32.const 1)) (local.get $da)))))
+            (local.set $sb (f32x4.splat (f32.sub (local.get $cb) (f32.mul (f32.sub (local.get $cb) (f32.const 1)) (local.get $db))))))
+          (else
+            (local.set $sa (f32x4.splat (f32.mul (f32.sub (local.get $ca) (f32.const 1)) (local.get $da))))
+            (local.set $sb (f32x4.splat (f32.mul (f32.sub (local.get $cb) (f32.const 1)) (local.get $db))))))
+        (if (local.get $odd) (then (local.set $sb (v128.const f32x4 0 0 0 0))))
+        ;; out += sa·y_a + sb·y_b
+        (local.set $o (i32.const 0))
+        (block $dx
+          (loop $lx
+            (br_if $dx (i32.ge_u (local.get $o) (local.get $rowb)))
+            (v128.store (i32.add (local.get $out) (local.get $o))
+              (f32x4.add (v128.load (i32.add (local.get $out) (local.get $o)))
+                (f32x4.add
+                  (f32x4.mul (local.get $sa) (v128.load (i32.add (local.get $ya) (local.get $o))))
+                  (f32x4.mul (local.get $sb) (v128.load (i32.add (local.get $yb) (local.get $o)))))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $lx)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pairs)))
+    ;; keep the touches: their OR goes to the 16 bytes before g, which nothing reads
+    (v128.store (i32.sub (local.get $g) (i32.const 16)) (local.get $sink)))
+
   ;; Solves rows [r0, r1). yty: k×k f32 (YᵀY + λI); y: fixed factors; x:
   ;; target factors (updated in place); indptr/indices: i32 CSR; conf: f32
-  ;; confidences; scratch: 3·k f32 (r, p, Ap), one per thread. Entries go in
-  ;; pairs: two independent dot products, then one pass over r (or Ap).
+  ;; confidences; scratch: per thread, 3·k f32 (r, p, Ap), 16 bytes where
+  ;; $pass leaves its touches, then room for its row copy (copy entries,
+  ;; even, times k f32).
   (func (export "solve")
     (param $r0 i32) (param $r1 i32) (param $k i32) (param $steps i32)
     (param $yty i32) (param $y i32) (param $x i32)
-    (param $indptr i32) (param $indices i32) (param $conf i32) (param $scratch i32)
-    (local $u i32) (local $e i32) (local $end i32) (local $xu i32) (local $yi i32) (local $yj i32)
+    (param $indptr i32) (param $indices i32) (param $conf i32) (param $scratch i32) (param $copy i32)
+    (local $u i32) (local $e i32) (local $end i32) (local $xu i32) (local $nb i32) (local $g i32)
     (local $rv i32) (local $pv i32) (local $ap i32) (local $rowb i32)
-    (local $c f32) (local $c2 f32) (local $d f32) (local $d2 f32) (local $rsold f32) (local $rsnew f32) (local $alpha f32)
+    (local $rsold f32) (local $rsnew f32) (local $alpha f32)
     (local $it i32) (local $j i32) (local $bv v128)
     (local.set $rowb (i32.shl (local.get $k) (i32.const 2)))
     (local.set $rv (local.get $scratch))
     (local.set $pv (i32.add (local.get $rv) (local.get $rowb)))
     (local.set $ap (i32.add (local.get $pv) (local.get $rowb)))
+    (local.set $g (i32.add (i32.add (local.get $ap) (local.get $rowb)) (i32.const 16)))
     (local.set $u (local.get $r0))
     (block $rows_done
       (loop $rows
         (br_if $rows_done (i32.ge_u (local.get $u) (local.get $r1)))
         (local.set $e (i32.load (i32.add (local.get $indptr) (i32.shl (local.get $u) (i32.const 2)))))
         (local.set $end (i32.load (i32.add (local.get $indptr) (i32.shl (i32.add (local.get $u) (i32.const 1)) (i32.const 2)))))
+        ;; entries read from the copy: all but an odd last one, at most $copy
+        (local.set $nb (i32.and (i32.sub (local.get $end) (local.get $e)) (i32.const -2)))
+        (if (i32.gt_u (local.get $nb) (local.get $copy)) (then (local.set $nb (local.get $copy))))
         (block $skip
           (br_if $skip (i32.eq (local.get $e) (local.get $end)))
           (local.set $xu (i32.add (local.get $x) (i32.mul (local.get $u) (local.get $rowb))))
           ;; r = −(YᵀY + λI) x + Σ (c − (c − 1) y·x) y
           (call $gemv (f32.const -1) (local.get $yty) (local.get $xu) (local.get $rv) (local.get $k))
-          (local.set $j (local.get $e))
-          (block $d1
-            (loop $l1
-              (br_if $d1 (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
-              (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-              (local.set $c2 (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-              (local.set $yi (i32.add (local.get $y)
-                (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-              (local.set $yj (i32.add (local.get $y)
-                (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-              (local.set $d (call $dot (local.get $yi) (local.get $xu) (local.get $k)))
-              (local.set $d2 (call $dot (local.get $yj) (local.get $xu) (local.get $k)))
-              (call $axpy2
-                (f32.sub (local.get $c) (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d))) (local.get $yi)
-                (f32.sub (local.get $c2) (f32.mul (f32.sub (local.get $c2) (f32.const 1)) (local.get $d2))) (local.get $yj)
-                (local.get $rv) (local.get $k))
-              (local.set $j (i32.add (local.get $j) (i32.const 2)))
-              (br $l1)))
-          (if (i32.lt_u (local.get $j) (local.get $end))
-            (then
-              (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-              (local.set $yi (i32.add (local.get $y)
-                (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-              (local.set $d (call $dot (local.get $yi) (local.get $xu) (local.get $k)))
-              (call $axpy
-                (f32.sub (local.get $c) (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d)))
-                (local.get $yi) (local.get $rv) (local.get $k))))
+          (call $pass (i32.const 1) (local.get $xu) (local.get $rv) (local.get $e) (local.get $end) (local.get $nb) (local.get $g)
+            (local.get $y) (local.get $indices) (local.get $conf) (local.get $rowb))
           (memory.copy (local.get $pv) (local.get $rv) (local.get $rowb))
           (local.set $rsold (call $dot (local.get $rv) (local.get $rv) (local.get $k)))
           (br_if $skip (f32.lt (local.get $rsold) (f32.const 1e-20)))
@@ -186,32 +287,8 @@
               (br_if $cg_done (i32.ge_u (local.get $it) (local.get $steps)))
               ;; Ap = (YᵀY + λI) p + Σ (c − 1)(y·p) y
               (call $gemv (f32.const 1) (local.get $yty) (local.get $pv) (local.get $ap) (local.get $k))
-              (local.set $j (local.get $e))
-              (block $d2
-                (loop $l2
-                  (br_if $d2 (i32.ge_u (i32.add (local.get $j) (i32.const 1)) (local.get $end)))
-                  (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-                  (local.set $c2 (f32.load offset=4 (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-                  (local.set $yi (i32.add (local.get $y)
-                    (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-                  (local.set $yj (i32.add (local.get $y)
-                    (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-                  (local.set $d (call $dot (local.get $yi) (local.get $pv) (local.get $k)))
-                  (local.set $d2 (call $dot (local.get $yj) (local.get $pv) (local.get $k)))
-                  (call $axpy2
-                    (f32.mul (f32.sub (local.get $c) (f32.const 1)) (local.get $d)) (local.get $yi)
-                    (f32.mul (f32.sub (local.get $c2) (f32.const 1)) (local.get $d2)) (local.get $yj)
-                    (local.get $ap) (local.get $k))
-                  (local.set $j (i32.add (local.get $j) (i32.const 2)))
-                  (br $l2)))
-              (if (i32.lt_u (local.get $j) (local.get $end))
-                (then
-                  (local.set $c (f32.load (i32.add (local.get $conf) (i32.shl (local.get $j) (i32.const 2)))))
-                  (local.set $yi (i32.add (local.get $y)
-                    (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $j) (i32.const 2)))) (local.get $rowb))))
-                  (call $axpy
-                    (f32.mul (f32.sub (local.get $c) (f32.const 1)) (call $dot (local.get $yi) (local.get $pv) (local.get $k)))
-                    (local.get $yi) (local.get $ap) (local.get $k))))
+              (call $pass (i32.const 0) (local.get $pv) (local.get $ap) (local.get $e) (local.get $end) (local.get $nb) (local.get $g)
+                (local.get $y) (local.get $indices) (local.get $conf) (local.get $rowb))
               (local.set $alpha (f32.div (local.get $rsold) (call $dot (local.get $pv) (local.get $ap) (local.get $k))))
               (call $axpy (local.get $alpha) (local.get $pv) (local.get $xu) (local.get $k))
               (call $axpy (f32.neg (local.get $alpha)) (local.get $ap) (local.get $rv) (local.get $k))

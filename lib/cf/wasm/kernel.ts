@@ -22,10 +22,10 @@ import { gram, maxAbs } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
 import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
 import { chunkRows, costOf } from './chunks';
-import { align, CTL, GRAM_BLOCK, GRAM_SLOTS, kernelHeaderBytes, PAGE } from './layout';
+import { align, copyEntries, CTL, GRAM_BLOCK, GRAM_SLOTS, kernelHeaderBytes, PAGE, scratchBytes } from './layout';
 import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
-type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number) => void;
+type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number, copy: number) => void;
 type GramFn = (y: number, r0: number, r1: number, k: number, acc32: number, acc64: number) => void;
 type MaxAbsFn = (a: number, n: number) => number;
 
@@ -76,6 +76,12 @@ export interface WasmCgOptions {
   spawn?: SpawnCgThread;
   /** Upper bound on the stored entries of one chunk of rows (default 400,000). */
   chunkEntries?: number;
+  /**
+   * Entries of a row whose fixed factor rows the kernel copies for its CG steps (see layout.ts;
+   * default and most: copyEntries(k)); the rest are gathered on every step. The factors are the
+   * same bit for bit whatever this is; tests set it low to cover both paths.
+   */
+  copyEntries?: number;
 }
 
 /** Memory, instance and per-thread buffers of one solver. */
@@ -156,10 +162,11 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
     const slotBytes = align(k * k * 4) + align(k * k * 8);
     const slot0 = align(k * k * 4);
     const scratch0 = slot0 + GRAM_SLOTS * slotBytes;
-    const ctl = scratch0 + T * align(3 * k * 4);
-    layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * align(3 * k * 4), ctl };
+    const ctl = scratch0 + T * scratchBytes(k);
+    layout = { slot0, slotBytes, acc64: align(k * k * 4), scratch: (t) => scratch0 + t * scratchBytes(k), ctl };
     return kernelHeaderBytes(k, T);
   };
+  const rowCopy = (k: number) => Math.min(copyEntries(k), Math.max(0, Math.floor(opts.copyEntries ?? Infinity) & ~1));
   let used: number | undefined;
   const phases: AlsPhaseSeconds = { prepare: 0, gram: 0, rows: 0, wait: 0 };
   return {
@@ -296,7 +303,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
       ctl.fill(0);
       const request = (t: number): HalfStepRequest => ({
         type: 'halfstep', k, steps: cgSteps, n: m.nCols, y: yOff, slots: GRAM_SLOTS, block: GRAM_BLOCK, slot0: layout.slot0, slotBytes: layout.slotBytes, acc64: layout.acc64,
-        x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf, scratch: layout.scratch(t), chunks: tableOff, nChunks, ctl: layout.ctl,
+        x: xOff, indptr: region.indptr, indices: region.indices, conf: region.conf, scratch: layout.scratch(t), copy: rowCopy(k), chunks: tableOff, nChunks, ctl: layout.ctl,
       });
       let helperFailed = false;
       const helpers: Promise<void>[] = [];
@@ -328,7 +335,7 @@ export function wasmCgSolver(options: WasmCgOptions | number = {}): AlsSolver {
         }
         const i = Atomics.add(ctl, CTL.chunkNext, 1);
         if (i >= nChunks) break;
-        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, own.scratch);
+        e.solve(chunks[i], chunks[i + 1], k, cgSteps, 0, yOff, xOff, region.indptr, region.indices, region.conf, own.scratch, own.copy);
         const done = Atomics.add(ctl, CTL.rowsDone, chunks[i + 1] - chunks[i]) + chunks[i + 1] - chunks[i];
         args.onRows?.(done, m.nRows);
         if (performance.now() - lastYield > YIELD_MS) {

@@ -40,6 +40,8 @@ export interface HalfStepRequest {
   indices: number;
   conf: number;
   scratch: number;
+  /** Entries per row the kernel keeps a copy of in the scratch (see layout.ts copyEntries). */
+  copy: number;
   /** i32[nChunks + 1] row boundaries. */
   chunks: number;
   nChunks: number;
@@ -112,7 +114,7 @@ const THREAD_MAIN = String.raw`(listen, post) => {
           if (i >= m.nChunks) break;
           const r0 = c[base + i];
           const r1 = c[base + i + 1];
-          exports.solve(r0, r1, m.k, m.steps, 0, m.y, m.x, m.indptr, m.indices, m.conf, m.scratch);
+          exports.solve(r0, r1, m.k, m.steps, 0, m.y, m.x, m.indptr, m.indices, m.conf, m.scratch, m.copy);
           Atomics.add(c, ctl + 4, r1 - r0);
         }
         post({ type: 'done' });
