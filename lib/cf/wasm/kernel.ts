@@ -20,34 +20,17 @@ import { columnsAscending, transposeCsr, type Csr } from '../../data/csr';
 import { confidenceFromWeights } from '../weights';
 import { gram, maxAbs } from '../linalg';
 import type { AlsPhaseSeconds, AlsSolver, SolveArgs } from '../types';
-import { CG_KERNEL_SHARED_WASM, CG_KERNEL_WASM } from './kernel-bytes';
+import { CG_KERNEL_SHARED_WASM } from './kernel-bytes';
+import { kernelModule } from './module';
 import { chunkRows, costOf } from './chunks';
 import { align, copyEntries, CTL, GRAM_BLOCK, GRAM_SLOTS, kernelHeaderBytes, PAGE, scratchBytes } from './layout';
 import { CgThreadPool, sharedMemoryAvailable, type HalfStepRequest, type SpawnCgThread } from './pool';
 
+export { wasmSimdAvailable } from './module';
+
 type SolveFn = (r0: number, r1: number, k: number, steps: number, yty: number, y: number, x: number, indptr: number, indices: number, conf: number, scratch: number, copy: number) => void;
 type GramFn = (y: number, r0: number, r1: number, k: number, acc32: number, acc64: number) => void;
 type MaxAbsFn = (a: number, n: number) => number;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel, or null when this runtime lacks WebAssembly SIMD. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(CG_KERNEL_WASM);
-    } catch {
-      // Compilation fails only on runtimes without SIMD or bulk memory; the JS path is used then.
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/** True when the SIMD kernel can run here. */
-export function wasmSimdAvailable(): boolean {
-  return typeof WebAssembly === 'object' && kernelModule() !== null;
-}
 
 /** Time the calling thread may compute before it lets messages (cancel) in. */
 const YIELD_MS = 50;
