@@ -17,6 +17,7 @@ import { handlerFromPickedFiles } from '../../lib/embed/sources';
 import { pickedFiles } from '../../test/keras/peer';
 import { preprocessImage } from '../../lib/embed/preprocess';
 import { mulberry32 } from '../../lib/util/random';
+import { timeByOp } from './tf-ops';
 async function main() {
   const unfolded = process.argv.includes('--unfolded');
   const json = process.argv.includes('--json');
@@ -46,13 +47,7 @@ async function main() {
     return;
   }
   const prof = await tf.profile(async () => void (await ex.embed(images)));
-  const byOp = new Map<string, [number, number]>();
-  for (const k of prof.kernels) {
-    const a = byOp.get(k.name) ?? [0, 0];
-    a[0] += Number(k.kernelTimeMs);
-    a[1]++;
-    byOp.set(k.name, a);
-  }
+  const byOp = timeByOp(prof.kernels);
   let sum = 0;
   for (const [, [ms]] of byOp) sum += ms;
   console.log(

@@ -18,6 +18,7 @@ import { TwoTowerKernel } from '../../lib/towers/kernel';
 import { makeOptimizer } from '../../lib/towers/loop';
 import { initTwoTowerWeights, TwoTowerModel } from '../../lib/towers/twotower';
 import { DEFAULT_TWO_TOWER } from '../../lib/towers/types';
+import { timeByOp } from './tf-ops';
 
 async function main() {
   const file = path.join(process.env.DATA_DIR ?? path.resolve('../shared/data'), 'movielens-100k', 'u.data');
@@ -36,13 +37,7 @@ async function main() {
   await model.vars[0].data();
   console.log(`TF.js WASM engine: ${((performance.now() - t0) / batches.length).toFixed(2)} ms/step`);
   const prof = await tf.profile(() => void opt.minimize(() => model.loss(batches[0]), false, model.vars));
-  const byOp = new Map<string, [number, number]>();
-  for (const k of prof.kernels) {
-    const a = byOp.get(k.name) ?? [0, 0];
-    a[0] += Number(k.kernelTimeMs);
-    a[1]++;
-    byOp.set(k.name, a);
-  }
+  const byOp = timeByOp(prof.kernels);
   console.log(`  one step: ${prof.kernels.length} kernels`);
   for (const [name, [ms, n]] of [...byOp].sort((a, b) => b[1][0] - a[1][0]).slice(0, 10)) console.log(`  ${name.padEnd(16)} ${ms.toFixed(3)} ms in ${n} calls`);
   model.dispose();
