@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildIdMap, compactIds, encodeIds } from './idmap';
-import { InteractionLogBuilder, buildInteractionLog, filterMinCounts, interactionMatrix, rowWeights } from './interactions';
+import { InteractionLogBuilder, buildInteractionLog, filterMinCounts, interactionMatrix, rowWeights, subsetRows } from './interactions';
 import { leaveLastOut, splitLastDays, splitLastFraction } from './split';
 import { buildDataset, customerTableFor } from './build';
 import { generateDemo, generateDemoTables } from './demo';
@@ -127,6 +127,20 @@ describe('splits', () => {
     const f = splitLastFraction(log, 0.4); // span 10..14 (5 days): the last 2 days
     expect(f.cutoffDay).toBe(13);
     expect(() => splitLastFraction(log, 1)).toThrow('invalid fraction: 1; expected a number in (0, 1)');
+  });
+
+  it('subsetRows copies the flagged rows, one run or scattered, into arrays of their own', () => {
+    const withChannel = { ...log, channel: Uint8Array.from([1, 2, 1, 2, 1, 2]) };
+    const rowsOf = (l: typeof withChannel) => Array.from(l.user, (u, r) => [u, l.item[r], l.day[r], l.value[r], l.channel?.[r]]);
+    const all = rowsOf(withChannel);
+    for (const keep of [[0, 1, 1, 1, 0, 0], [1, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 1]]) {
+      const sub = subsetRows(withChannel, Uint8Array.from(keep));
+      expect(rowsOf(sub as typeof withChannel), keep.join('')).toEqual(all.filter((_, r) => keep[r]));
+      for (const k of ['user', 'item', 'day', 'value', 'channel'] as const) expect(sub[k]!.buffer, `${keep.join('')} ${k}`).not.toBe(withChannel[k].buffer);
+      expect(sub.value).toBeInstanceOf(Float32Array);
+      expect(sub.userKeys).toBe(log.userKeys);
+    }
+    expect(() => subsetRows(log, new Uint8Array(5))).toThrow('invalid mask length: 5; expected 6');
   });
 
   it('leave-last-out holds out each user’s latest row, not single-row users', () => {

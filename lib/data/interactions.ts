@@ -164,12 +164,30 @@ function permute(log: InteractionLog, order: Int32Array): InteractionLog {
   return { ...log, user, item, day, value, ...(channel ? { channel } : {}) };
 }
 
-/** The rows flagged in `keep`, in the same id space (nUsers, nItems and keys unchanged). */
+/**
+ * The rows flagged in `keep`, in the same id space (nUsers, nItems and keys unchanged); new arrays, never views of
+ * the log's. Kept rows that form one run (a date split of a day-ordered log, as the Data cell makes) are copied as
+ * that range; others through an index of the kept rows, typed and sized by a first count (no growing JS array: at
+ * H&M scale that list of ~31M numbers was several hundred MB on top of the copy).
+ */
 export function subsetRows(log: InteractionLog, keep: Uint8Array): InteractionLog {
   if (keep.length !== log.user.length) throw new Error(`invalid mask length: ${keep.length}; expected ${log.user.length}`);
-  const order: number[] = [];
-  for (let i = 0; i < keep.length; i++) if (keep[i]) order.push(i);
-  return permute(log, Int32Array.from(order));
+  let m = 0;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (!keep[i]) continue;
+    m++;
+    if (first < 0) first = i;
+    last = i;
+  }
+  if (m > 0 && last - first + 1 === m) {
+    const [a, b] = [first, last + 1];
+    return { ...log, user: log.user.slice(a, b), item: log.item.slice(a, b), day: log.day.slice(a, b), value: new Float32Array(log.value.subarray(a, b)), ...(log.channel ? { channel: log.channel.slice(a, b) } : {}) };
+  }
+  const order = new Int32Array(m);
+  for (let i = 0, k = 0; i < keep.length; i++) if (keep[i]) order[k++] = i;
+  return permute(log, order);
 }
 
 /** Renumbers users and items to those that occur (keys follow). */
